@@ -1,0 +1,48 @@
+package dev.signet.core.error;
+
+/** Stable error codes of Signet's problem responses and result records, with their HTTP status. */
+public enum ErrorCode {
+  AUTH_MISSING(401, "API key missing"),
+  AUTH_INVALID(401, "API key invalid"),
+  FORBIDDEN_SCOPE(403, "API key lacks the required scope"),
+  IDEMPOTENCY_KEY_MISSING(400, "Idempotency key missing"),
+  IDEMPOTENCY_CONFLICT(409, "Idempotency key reused with a different request"),
+  MALFORMED_REQUEST(400, "Request is not valid JSON of the expected shape"),
+  TRACE_ID_MISSING(400, "Record carries no trace id"),
+  TRACE_KEY_MISMATCH(400, "Record key differs from the body's trace_id"),
+  SCHEMA_INVALID(422, "Payload does not match its schema"),
+  UNSUPPORTED_MAPPING(422, "No transformation between these types"),
+  REPAIR_FAILED(422, "Payload could not be repaired"),
+  SEMANTIC_VIOLATION(422, "Payload violates a semantic invariant"),
+  FU_QUOTA_EXCEEDED(429, "Fallback unit quota exceeded"),
+  TRACE_FORBIDDEN(403, "Trace belongs to another tenant"),
+  CHAIN_CONFLICT(409, "Chain head moved"),
+  CHAIN_TOO_LONG(409, "Chain reached its maximum length"),
+  PAYLOAD_TOO_LARGE(413, "Request body too large"),
+  RATE_LIMITED(429, "Too many requests"),
+  NOT_FOUND(404, "Not found"),
+  TIMEOUT(504, "The pipeline did not answer in time"),
+  UNAVAILABLE(503, "A dependency is unavailable"),
+  INTERNAL(500, "Internal error");
+
+  private final int status;
+  private final String title;
+
+  ErrorCode(int status, String title) {
+    this.status = status;
+    this.title = title;
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public String title() {
+    return title;
+  }
+
+  /** The problem {@code type} URI. */
+  public String type() {
+    return "https://signet.dev/problems/" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+  }
+}

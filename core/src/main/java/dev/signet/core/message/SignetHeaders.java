@@ -1,0 +1,32 @@
+package dev.signet.core.message;
+
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+
+/** Kafka record headers of the requests and results topics. */
+public final class SignetHeaders {
+
+  /** The producer's API key; the processor authenticates every record with it. */
+  public static final String API_KEY = "x-signet-api-key";
+  /** Optional for async producers, always set by ingress. */
+  public static final String IDEMPOTENCY_KEY = "x-signet-idempotency-key";
+  /** Set by ingress, copied onto the result so the waiting HTTP request can be found. */
+  public static final String CORRELATION_ID = "x-signet-correlation-id";
+  /** Milliseconds since the epoch at which ingress accepted the request. */
+  public static final String ACCEPTED_AT = "x-signet-accepted-at";
+
+  private SignetHeaders() {}
+
+  public static String text(Headers headers, String name) {
+    Header header = headers.lastHeader(name);
+    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+  }
+
+  public static void put(Headers headers, String name, String value) {
+    headers.remove(name);
+    if (value != null) {
+      headers.add(name, value.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}

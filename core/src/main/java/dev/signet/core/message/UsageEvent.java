@@ -1,0 +1,29 @@
+package dev.signet.core.message;
+
+import dev.signet.core.receipt.Receipt;
+import java.time.Instant;
+import java.util.Objects;
+
+/**
+ * Billable usage of one verified exchange: one VEx and its FU tokens. Derived from the stored
+ * receipt itself, so that a VEx exists exactly when a receipt does.
+ */
+public record UsageEvent(String tenant, String traceId, int hop, long vex, long fuTokens, long timestampMs) {
+
+  public UsageEvent {
+    Objects.requireNonNull(tenant, "tenant");
+    if (vex < 0 || fuTokens < 0) {
+      throw new IllegalArgumentException("usage is never negative");
+    }
+  }
+
+  public static UsageEvent of(Receipt receipt) {
+    return new UsageEvent(
+        receipt.tenant(),
+        receipt.traceId(),
+        receipt.hop(),
+        1,
+        receipt.fuTokensOrZero(),
+        Instant.parse(receipt.ts()).toEpochMilli());
+  }
+}

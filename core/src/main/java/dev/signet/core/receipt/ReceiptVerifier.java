@@ -1,0 +1,150 @@
+package dev.signet.core.receipt;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.crypto.Hashes;
+import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.PublicKey;
+import dev.signet.core.receipt.Verification.Check;
+import dev.signet.core.receipt.Verification.Invalid;
+import dev.signet.core.receipt.Verification.Valid;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Verifies receipts and chains under SR-1, working on the JSON as received so that every field
+ * present, known or not, is covered by the hash. The one implementation of the rules: the
+ * processor's tests, the CLI and the export endpoint all call it.
+ */
+public final class ReceiptVerifier {
+
+  private final Jwks jwks;
+  private final boolean requireSignatures;
+
+  private ReceiptVerifier(Jwks jwks, boolean requireSignatures) {
+    this.jwks = jwks;
+    this.requireSignatures = requireSignatures;
+  }
+
+  /** Checks hashes, links and signatures against the given keys. */
+  public static ReceiptVerifier withKeys(Jwks jwks) {
+    return new ReceiptVerifier(jwks, true);
+  }
+
+  /** Checks hashes and links only (receipts without a {@code signature}, like the seed vectors). */
+  public static ReceiptVerifier hashesOnly() {
+    return new ReceiptVerifier(new Jwks(List.of()), false);
+  }
+
+  public Verification verifyReceipt(JsonNode receipt) {
+    Optional<Invalid> failure = check(receipt, 0);
+    return failure.<Verification>map(f -> f).orElseGet(() -> new Valid(1));
+  }
+
+  public Verification verifyChain(List<JsonNode> chain) {
+    if (chain.isEmpty()) {
+      return new Invalid(-1, -1, Check.CHAIN_EMPTY, "a chain has at least one receipt");
+    }
+    if (chain.size() > Receipt.MAX_HOPS) {
+      return new Invalid(-1, -1, Check.CHAIN_TOO_LONG, chain.size() + " receipts, at most " + Receipt.MAX_HOPS);
+    }
+    JsonNode first = chain.get(0);
+    for (int i = 0; i < chain.size(); i++) {
+      JsonNode receipt = chain.get(i);
+      Optional<Invalid> failure = check(receipt, i);
+      if (failure.isPresent()) {
+        return failure.get();
+      }
+      int hop = receipt.get("hop").asInt();
+      if (!receipt.get("trace_id").asText().equals(first.get("trace_id").asText())) {
+        return new Invalid(i, hop, Check.TRACE_MISMATCH, "trace_id differs from the first receipt's");
+      }
+      if (!receipt.get("tenant").asText().equals(first.get("tenant").asText())) {
+        return new Invalid(i, hop, Check.TENANT_MISMATCH, "tenant differs from the first receipt's");
+      }
+      if (hop != i + 1) {
+        return new Invalid(i, hop, Check.HOP_NOT_CONSECUTIVE, "expected hop " + (i + 1));
+      }
+      JsonNode prev = receipt.get("prev_receipt_hash");
+      String expectedPrev = i == 0 ? null : chain.get(i - 1).get("receipt_hash").asText();
+      String actualPrev = prev == null || prev.isNull() ? null : prev.asText();
+      if (expectedPrev == null ? actualPrev != null : !expectedPrev.equals(actualPrev)) {
+        return new Invalid(
+            i, hop, Check.PREV_HASH_MISMATCH, "prev_receipt_hash " + actualPrev + ", expected " + expectedPrev);
+      }
+      if (i > 0 && instant(receipt).isBefore(instant(chain.get(i - 1)))) {
+        return new Invalid(i, hop, Check.TS_BACKWARDS, "ts is earlier than the previous receipt's");
+      }
+    }
+    return new Valid(chain.size());
+  }
+
+  private Optional<Invalid> check(JsonNode receipt, int index) {
+    int hop = receipt.path("hop").isInt() ? receipt.get("hop").asInt() : -1;
+    if (!receipt.isObject()) {
+      return fail(index, hop, Check.MALFORMED, "not a JSON object");
+    }
+    for (String field : List.of("trace_id", "hop", "ts", "tenant", "cid", "canon", "algo", "receipt_hash")) {
+      if (!receipt.hasNonNull(field)) {
+        return fail(index, hop, Check.MALFORMED, "missing " + field);
+      }
+    }
+    if (!receipt.has("prev_receipt_hash") || !receipt.has("policy")) {
+      return fail(index, hop, Check.MALFORMED, "missing prev_receipt_hash or policy");
+    }
+    if (!receipt.get("canon").isTextual() || !receipt.get("hop").isIntegralNumber()) {
+      return fail(index, hop, Check.MALFORMED, "canon must be a string and hop an integer");
+    }
+    try {
+      instant(receipt);
+    } catch (DateTimeParseException e) {
+      return fail(index, hop, Check.MALFORMED, "ts is not an RFC 3339 timestamp");
+    }
+    if (!Receipt.ALGO.equals(receipt.get("algo").asText())) {
+      return fail(index, hop, Check.ALGO_UNSUPPORTED, "algo " + receipt.get("algo").asText());
+    }
+    String cid = Hashes.sha256(receipt.get("canon").textValue());
+    if (!cid.equals(receipt.get("cid").asText())) {
+      return fail(index, hop, Check.CID_MISMATCH, "cid does not match sha256(canon) " + cid);
+    }
+    String hash = ReceiptIssuer.receiptHash(receipt);
+    String claimed = receipt.get("receipt_hash").asText();
+    if (!hash.equals(claimed)) {
+      return fail(index, hop, Check.RECEIPT_HASH_MISMATCH, "receipt_hash " + claimed + ", computed " + hash);
+    }
+    return checkSignature(receipt, index, hop, claimed);
+  }
+
+  private Optional<Invalid> checkSignature(JsonNode receipt, int index, int hop, String receiptHash) {
+    JsonNode signature = receipt.get("signature");
+    if (signature == null || signature.isNull()) {
+      return requireSignatures
+          ? fail(index, hop, Check.SIGNATURE_MISSING, "no signature")
+          : Optional.empty();
+    }
+    if (!ReceiptSignature.EDDSA.equals(signature.path("alg").asText())) {
+      return fail(index, hop, Check.SIGNATURE_ALG_UNSUPPORTED, "alg " + signature.path("alg").asText());
+    }
+    if (!requireSignatures) {
+      return Optional.empty();
+    }
+    String kid = signature.path("kid").asText();
+    Optional<PublicKey> key = jwks.find(kid);
+    if (key.isEmpty()) {
+      return fail(index, hop, Check.KID_UNKNOWN, "no key with kid " + kid + " in the JWKS");
+    }
+    if (!key.get().verifyText(receiptHash, signature.path("sig").asText())) {
+      return fail(index, hop, Check.SIGNATURE_INVALID, "Ed25519 signature does not verify with kid " + kid);
+    }
+    return Optional.empty();
+  }
+
+  private static Instant instant(JsonNode receipt) {
+    return Instant.parse(receipt.get("ts").asText());
+  }
+
+  private static Optional<Invalid> fail(int index, int hop, Check check, String detail) {
+    return Optional.of(new Invalid(index, hop, check, detail));
+  }
+}

@@ -1,0 +1,38 @@
+package dev.signet.core.topic;
+
+import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.receipt.Receipt;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** Every Signet topic, declared once with its serdes. */
+public final class Topics {
+
+  /**
+   * Requests from ingress and async producers, keyed by trace id, raw JSON bytes: the processor
+   * parses and validates them itself, so a malformed record becomes a rejection, not a crash.
+   */
+  public static final Topic<String, byte[]> EXCHANGE_REQUESTS =
+      new Topic<>("signet.exchange.requests.v1", Serdes.String(), Serdes.ByteArray(), false);
+
+  public static final Topic<String, ExchangeResult> EXCHANGE_RESULTS =
+      new Topic<>("signet.exchange.results.v1", Serdes.String(), JsonSerde.of(ExchangeResult.class), false);
+
+  public static final Topic<String, Receipt> RECEIPTS =
+      new Topic<>("signet.receipts.v1", Serdes.String(), JsonSerde.of(Receipt.class), false);
+
+  /** Records the processor could not even read (not JSON at all), with the reason in headers. */
+  public static final Topic<String, byte[]> EXCHANGE_DLQ =
+      new Topic<>("signet.exchange.dlq.v1", Serdes.String(), Serdes.ByteArray(), false);
+
+  /** Hourly VEx/FU per tenant; keyed by {@code tenant@windowStart}, compacted to the latest total. */
+  public static final Topic<String, HourlyUsage> BILLING_USAGE_HOURLY =
+      new Topic<>("signet.billing.usage-hourly.v1", Serdes.String(), JsonSerde.of(HourlyUsage.class), true);
+
+  private Topics() {}
+
+  public static List<Topic<?, ?>> all() {
+    return List.of(EXCHANGE_REQUESTS, EXCHANGE_RESULTS, RECEIPTS, EXCHANGE_DLQ, BILLING_USAGE_HOURLY);
+  }
+}
