@@ -15,6 +15,7 @@ public enum ErrorCode {
   REPAIR_FAILED(422, "Payload could not be repaired"),
   SEMANTIC_VIOLATION(422, "Payload violates a semantic invariant"),
   FU_QUOTA_EXCEEDED(429, "Fallback unit quota exceeded"),
+  HEL_FORWARDING_DISABLED(422, "Forwarding is not enabled on this deployment"),
   TRACE_FORBIDDEN(403, "Trace belongs to another tenant"),
   CHAIN_CONFLICT(409, "Chain head moved"),
   CHAIN_TOO_LONG(409, "Chain reached its maximum length"),

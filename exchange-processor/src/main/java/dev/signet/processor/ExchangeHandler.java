@@ -1,0 +1,96 @@
+package dev.signet.processor;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.error.ErrorCode;
+import dev.signet.core.error.Problem;
+import dev.signet.core.json.Canonical;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.ExchangeRequest;
+import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.receipt.Policy;
+import dev.signet.core.receipt.Receipt;
+import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.tenant.Tenant;
+import dev.signet.processor.chain.ChainHead;
+import dev.signet.processor.chain.Chaining;
+import dev.signet.processor.transform.Outcome;
+import dev.signet.processor.transform.Transformations;
+import java.time.Instant;
+
+/**
+ * One exchange, from an authenticated request to a sealed receipt or a rejection. Pure: no
+ * Kafka, no stores, no clock, so the whole rule set is unit-testable and runs on the stream
+ * thread without I/O.
+ */
+final class ExchangeHandler {
+
+  private final Transformations transformations;
+  private final ReceiptIssuer issuer;
+
+  ExchangeHandler(Transformations transformations, ReceiptIssuer issuer) {
+    this.transformations = transformations;
+    this.issuer = issuer;
+  }
+
+  sealed interface Decision {}
+
+  record Issued(Receipt receipt, ChainHead newHead, ExchangeResult result) implements Decision {}
+
+  record Rejected(ExchangeResult result) implements Decision {}
+
+  Decision handle(Tenant tenant, String traceId, ExchangeRequest request, ChainHead head, Instant now) {
+    if (request.payloadType() == null || request.targetType() == null || request.payload() == null) {
+      return reject(traceId, ErrorCode.MALFORMED_REQUEST, "payload_type, target_type and payload are required");
+    }
+    if (request.forwardUrl() != null) {
+      return reject(traceId, ErrorCode.HEL_FORWARDING_DISABLED, "forward_url is not supported yet by this deployment");
+    }
+    Outcome outcome = transformations.apply(request.payloadType(), request.targetType(), request.payload());
+    if (outcome instanceof Outcome.Rejected rejected) {
+      return reject(traceId, rejected.code(), rejected.detail());
+    }
+    JsonNode normalized = ((Outcome.Normalized) outcome).document();
+    Chaining.Slot slot = Chaining.next(tenant.tenant(), head, request.expectedPrevReceiptHash(), now);
+    if (slot instanceof Chaining.Refused refused) {
+      return reject(traceId, refused.code(), refused.detail());
+    }
+    Chaining.Next next = (Chaining.Next) slot;
+    String canon = Canonical.canonicalize(normalized);
+    Policy policy = Policy.allowed("ok");
+    Receipt receipt =
+        issuer.seal(
+            new Receipt(
+                traceId,
+                next.hop(),
+                ReceiptIssuer.timestamp(next.ts()),
+                tenant.tenant(),
+                ReceiptIssuer.contentId(canon),
+                canon,
+                Receipt.ALGO,
+                next.prevReceiptHash(),
+                policy,
+                request.payloadType(),
+                request.targetType(),
+                null,
+                null,
+                null,
+                null,
+                null));
+    ObjectNode body = Json.MAPPER.createObjectNode();
+    body.put("trace_id", traceId);
+    body.set("normalized", normalized);
+    body.set("policy", Json.tree(policy));
+    body.set("receipt", Json.tree(receipt));
+    ChainHead newHead = new ChainHead(tenant.tenant(), receipt.hop(), receipt.receiptHash(), receipt.ts());
+    return new Issued(receipt, newHead, new ExchangeResult(200, traceId, null, false, body));
+  }
+
+  static Rejected reject(String traceId, ErrorCode code, String detail) {
+    ObjectNode problem = Problem.of(code, detail);
+    if (traceId != null) {
+      problem.put("trace_id", traceId);
+    }
+    return new Rejected(new ExchangeResult(code.status(), traceId, code.name(), false, problem));
+  }
+}

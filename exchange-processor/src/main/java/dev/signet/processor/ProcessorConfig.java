@@ -1,0 +1,63 @@
+package dev.signet.processor;
+
+import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.tenant.ApiKeys;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * Everything the exchange processor needs. {@code commitInterval} is the main latency knob of
+ * the synchronous API: a result becomes visible to read_committed readers only when the
+ * transaction that wrote it commits.
+ */
+public record ProcessorConfig(
+    String bootstrapServers,
+    String applicationId,
+    Path stateDir,
+    Duration commitInterval,
+    int streamThreads,
+    short replicationFactor,
+    ApiKeys apiKeys,
+    SigningKey signingKey,
+    Duration idempotencyRetention) {
+
+  public ProcessorConfig {
+    Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    Objects.requireNonNull(applicationId, "applicationId");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(commitInterval, "commitInterval");
+    Objects.requireNonNull(apiKeys, "apiKeys");
+    Objects.requireNonNull(signingKey, "signingKey");
+    Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
+    if (streamThreads < 1) {
+      throw new IllegalArgumentException("streamThreads must be at least 1");
+    }
+  }
+
+  public static final String DEFAULT_APPLICATION_ID = "signet-exchange-processor";
+
+  public Properties streamsProperties() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    // Streams' producer lingers 100 ms by default; the commit interval already batches.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
+    return props;
+  }
+}

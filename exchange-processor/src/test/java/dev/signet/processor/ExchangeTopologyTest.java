@@ -1,0 +1,259 @@
+package dev.signet.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.receipt.Receipt;
+import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptVerifier;
+import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ExchangeTopologyTest {
+
+  private static final String API_KEYS =
+      "{\"demo_key\":{\"tenant\":\"demo\"},\"other_key\":{\"tenant\":\"other\"}}";
+  private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+
+  private final SigningKey key = SigningKey.generate("test-kid");
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> requests;
+  private TestOutputTopic<String, ExchangeResult> results;
+  private TestOutputTopic<String, Receipt> receipts;
+  private TestOutputTopic<String, byte[]> dlq;
+
+  @BeforeEach
+  void setUp() {
+    ExchangeTopology topology =
+        new ExchangeTopology(ApiKeys.parse(API_KEYS), new ReceiptIssuer(key), Duration.ofHours(24), new SimpleMeterRegistry());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    driver = new TopologyTestDriver(topology.build(), props, START);
+    requests = driver.createInputTopic(Topics.EXCHANGE_REQUESTS.name(), Topics.EXCHANGE_REQUESTS.keySerde().serializer(), Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
+    results = driver.createOutputTopic(Topics.EXCHANGE_RESULTS.name(), Topics.EXCHANGE_RESULTS.keySerde().deserializer(), Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
+    receipts = driver.createOutputTopic(Topics.RECEIPTS.name(), Topics.RECEIPTS.keySerde().deserializer(), Topics.RECEIPTS.valueSerde().deserializer());
+    dlq = driver.createOutputTopic(Topics.EXCHANGE_DLQ.name(), Topics.EXCHANGE_DLQ.keySerde().deserializer(), Topics.EXCHANGE_DLQ.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  static String invoiceArguments(String amount, String currency) {
+    return "{\"invoice_id\":\"INV-1\",\"amount\":" + amount + ",\"currency\":\"" + currency
+        + "\",\"customer_name\":\"ACME GmbH\",\"description\":\"Consulting\"}";
+  }
+
+  static ObjectNode invoiceRequest(String traceId, String arguments) {
+    ObjectNode request = Json.MAPPER.createObjectNode();
+    request.put("payload_type", "openai.tooluse.invoice.v1");
+    request.put("target_type", "invoice.iso20022.v1");
+    if (traceId != null) {
+      request.put("trace_id", traceId);
+    }
+    request.putObject("payload").putArray("tool_calls").addObject().put("type", "function")
+        .putObject("function").put("name", "create_invoice").put("arguments", arguments);
+    return request;
+  }
+
+  private void send(String key, JsonNode body, String apiKey, String idempotencyKey) {
+    send(key, Json.toBytes(body), apiKey, idempotencyKey);
+  }
+
+  private void send(String key, byte[] body, String apiKey, String idempotencyKey) {
+    RecordHeaders headers = new RecordHeaders();
+    SignetHeaders.put(headers, SignetHeaders.API_KEY, apiKey);
+    SignetHeaders.put(headers, SignetHeaders.IDEMPOTENCY_KEY, idempotencyKey);
+    SignetHeaders.put(headers, SignetHeaders.CORRELATION_ID, "corr-" + idempotencyKey);
+    requests.pipeInput(new TestRecord<>(key, body, headers, START));
+  }
+
+  @Test
+  void shouldIssueVerifiableReceiptWithMinorUnits() {
+    send("t1", invoiceRequest("t1", invoiceArguments("123.45", "USD")), "demo_key", "k1");
+
+    TestRecord<String, ExchangeResult> result = results.readRecord();
+    assertThat(result.value().status()).isEqualTo(200);
+    assertThat(result.value().body().at("/normalized/Document/Invoice/TotalMinor").asLong()).isEqualTo(12345);
+    assertThat(result.value().body().at("/normalized/Document/Invoice/Currency").asText()).isEqualTo("USD");
+    assertThat(new String(result.headers().lastHeader(SignetHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8)).isEqualTo("corr-k1");
+    assertThat(result.headers().lastHeader(SignetHeaders.API_KEY)).isNull();
+
+    Receipt receipt = receipts.readValue();
+    assertThat(receipt.hop()).isEqualTo(1);
+    assertThat(receipt.tenant()).isEqualTo("demo");
+    assertThat(receipt.prevReceiptHash()).isNull();
+    assertThat(receipt.ts()).isEqualTo("2026-11-25T10:00:00.000Z");
+    assertThat(receipt.canon()).isEqualTo(
+        "{\"Document\":{\"Invoice\":{\"Currency\":\"USD\",\"Id\":\"INV-1\",\"Note\":\"Consulting\",\"Party\":{\"Name\":\"ACME GmbH\"},\"TotalMinor\":12345}}}");
+    Jwks jwks = Jwks.of(key.publicKey(), List.of());
+    assertThat(ReceiptVerifier.withKeys(jwks).verifyReceipt(Json.tree(receipt)).valid()).isTrue();
+    assertThat(result.value().body().get("receipt")).isEqualTo(Json.tree(receipt));
+  }
+
+  @Test
+  void shouldKeepYenAmountsWholeAndRejectExcessDecimals() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1000", "JPY")), "demo_key", "k1");
+    assertThat(results.readValue().body().at("/normalized/Document/Invoice/TotalMinor").asLong()).isEqualTo(1000);
+
+    send("t2", invoiceRequest("t2", invoiceArguments("10.5", "JPY")), "demo_key", "k2");
+    ExchangeResult rejected = results.readValue();
+    assertThat(rejected.status()).isEqualTo(422);
+    assertThat(rejected.code()).isEqualTo("SEMANTIC_VIOLATION");
+    assertThat(receipts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldChainHopsOfOneTrace() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "demo_key", "k1");
+    driver.advanceWallClockTime(Duration.ofMillis(5));
+    send("t1", invoiceRequest("t1", invoiceArguments("2", "USD")), "demo_key", "k2");
+
+    List<Receipt> chain = receipts.readValuesToList();
+    assertThat(chain).extracting(Receipt::hop).containsExactly(1, 2);
+    assertThat(chain.get(1).prevReceiptHash()).isEqualTo(chain.get(0).receiptHash());
+    Jwks jwks = Jwks.of(key.publicKey(), List.of());
+    assertThat(ReceiptVerifier.withKeys(jwks).verifyChain(chain.stream().map(Json::tree).map(JsonNode.class::cast).toList()).valid()).isTrue();
+  }
+
+  @Test
+  void shouldReplayIdempotentRequestWithoutSecondReceipt() {
+    ObjectNode body = invoiceRequest("t1", invoiceArguments("9.99", "EUR"));
+    send("t1", body, "demo_key", "same");
+    send("t1", body, "demo_key", "same");
+
+    List<ExchangeResult> replies = results.readValuesToList();
+    assertThat(replies).hasSize(2);
+    assertThat(replies.get(0).idempotencyHit()).isFalse();
+    assertThat(replies.get(1).idempotencyHit()).isTrue();
+    assertThat(replies.get(1).body()).isEqualTo(replies.get(0).body());
+    assertThat(receipts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldRejectIdempotencyKeyReusedWithDifferentBody() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "EUR")), "demo_key", "same");
+    send("t1", invoiceRequest("t1", invoiceArguments("2", "EUR")), "demo_key", "same");
+
+    List<ExchangeResult> replies = results.readValuesToList();
+    assertThat(replies.get(1).status()).isEqualTo(409);
+    assertThat(replies.get(1).code()).isEqualTo("IDEMPOTENCY_CONFLICT");
+    assertThat(receipts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldScopeIdempotencyKeysPerTenant() {
+    send("a", invoiceRequest("a", invoiceArguments("1", "EUR")), "demo_key", "same");
+    send("b", invoiceRequest("b", invoiceArguments("2", "EUR")), "other_key", "same");
+
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::status).containsExactly(200, 200);
+    assertThat(receipts.readValuesToList()).extracting(Receipt::tenant).containsExactly("demo", "other");
+  }
+
+  @Test
+  void shouldRejectUnauthenticatedRecordsWithoutReceipt() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), null, "k1");
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "forged", "k2");
+
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly("AUTH_MISSING", "AUTH_INVALID");
+    assertThat(receipts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldForbidAnotherTenantAppendingToATrace() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "demo_key", "k1");
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "other_key", "k2");
+
+    List<ExchangeResult> replies = results.readValuesToList();
+    assertThat(replies.get(1).status()).isEqualTo(403);
+    assertThat(replies.get(1).code()).isEqualTo("TRACE_FORBIDDEN");
+    assertThat(receipts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldRefuseStaleExpectedPrevReceiptHash() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "demo_key", "k1");
+    Receipt first = receipts.readValue();
+    ObjectNode stale = invoiceRequest("t1", invoiceArguments("2", "USD"));
+    stale.put("expected_prev_receipt_hash", "sha256:0000");
+    send("t1", stale, "demo_key", "k2");
+    ObjectNode current = invoiceRequest("t1", invoiceArguments("3", "USD"));
+    current.put("expected_prev_receipt_hash", first.receiptHash());
+    send("t1", current, "demo_key", "k3");
+
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::status).containsExactly(200, 409, 200);
+    assertThat(receipts.readValue().prevReceiptHash()).isEqualTo(first.receiptHash());
+  }
+
+  @Test
+  void shouldNeverLetTimestampsGoBackwards() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "demo_key", "k1");
+    // A TopologyTestDriver clock cannot go back, so simulate a skewed head via a second processor
+    // instance: the handler is given an earlier "now" than the head's ts.
+    Receipt first = receipts.readValue();
+    var slot = dev.signet.processor.chain.Chaining.next(
+        "demo", new dev.signet.processor.chain.ChainHead("demo", 1, first.receiptHash(), first.ts()), null, START.minusSeconds(60));
+    assertThat(slot).isInstanceOfSatisfying(dev.signet.processor.chain.Chaining.Next.class,
+        next -> assertThat(next.ts()).isEqualTo(Instant.parse(first.ts())));
+  }
+
+  @Test
+  void shouldTurnBadInputIntoRejectionsNotCrashes() {
+    send("t1", "not json".getBytes(StandardCharsets.UTF_8), "demo_key", "k1");
+    send("t2", invoiceRequest("t2", "{\"invoice_id\":\"INV-1\"}"), "demo_key", "k2");
+    send("t3", invoiceRequest("t3", "{broken"), "demo_key", "k3");
+    ObjectNode unsupported = invoiceRequest("t4", invoiceArguments("1", "USD"));
+    unsupported.put("target_type", "edi.x12.v1");
+    send("t4", unsupported, "demo_key", "k4");
+    send("other", invoiceRequest("t5", invoiceArguments("1", "USD")), "demo_key", "k5");
+    send(null, invoiceRequest(null, invoiceArguments("1", "USD")), "demo_key", "k6");
+
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly(
+        "MALFORMED_REQUEST", "SCHEMA_INVALID", "SCHEMA_INVALID", "UNSUPPORTED_MAPPING", "TRACE_KEY_MISMATCH", "TRACE_ID_MISSING");
+    assertThat(receipts.isEmpty()).isTrue();
+    assertThat(dlq.isEmpty()).isTrue();
+
+    send("t9", invoiceRequest("t9", invoiceArguments("5", "USD")), "demo_key", "k9");
+    assertThat(results.readValue().status()).isEqualTo(200);
+  }
+
+  @Test
+  void shouldNormaliseStringsToNfcBeforeHashing() {
+    String decomposed = "Cafe\u0301";
+    String args = "{\"invoice_id\":\"INV-1\",\"amount\":1,\"currency\":\"EUR\",\"customer_name\":\"" + decomposed + "\"}";
+    send("t1", invoiceRequest("t1", args), "demo_key", "k1");
+    assertThat(receipts.readValue().canon()).contains("Caf\u00e9").doesNotContain(decomposed);
+  }
+
+  @Test
+  void shouldNameEveryNode() {
+    String description = new ExchangeTopology(ApiKeys.parse(API_KEYS), new ReceiptIssuer(key), Duration.ofHours(1), new SimpleMeterRegistry())
+        .build().describe().toString();
+    assertThat(description)
+        .contains("requests-source", "exchange-processor", "results-sink", "receipts-sink", "dlq-sink", "chain-heads", "idempotency-keys")
+        .doesNotContain("KSTREAM-");
+  }
+}
