@@ -1,0 +1,18 @@
+package dev.signet.billing;
+
+import org.apache.kafka.streams.KafkaStreams;
+
+/** Runs the billing aggregator as its own process, configured from the environment. */
+public final class BillingApp {
+
+  private BillingApp() {}
+
+  public static void main(String[] args) throws InterruptedException {
+    BillingService service = BillingService.start(BillingConfig.fromEnvironment(System.getenv()));
+    Runtime.getRuntime().addShutdownHook(new Thread(service::close, "billing-shutdown"));
+    if (service.awaitTermination() == KafkaStreams.State.ERROR) {
+      // Non-zero so that the supervisor (compose, Kubernetes) restarts the process.
+      System.exit(1);
+    }
+  }
+}

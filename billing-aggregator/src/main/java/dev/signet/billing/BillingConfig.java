@@ -1,0 +1,141 @@
+package dev.signet.billing;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+
+/**
+ * Configuration of the billing aggregator, the only place that reads the environment.
+ *
+ * @param bootstrapServers Kafka bootstrap servers
+ * @param applicationId Streams application id: consumer group, transactional id and prefix of the
+ *     internal topics; changing it restarts billing from scratch
+ * @param stateDir root of the local state; Streams keeps this application's under {@code
+ *     stateDir/applicationId}, so services may share one root
+ * @param commitInterval how often a transaction commits, and so how often hourly totals are emitted
+ * @param grace lateness accepted after an hour ends before its total is final
+ * @param replicationFactor of the internal topics (changelog, repartition): 1 locally, 3 in
+ *     production
+ */
+public record BillingConfig(
+    String bootstrapServers,
+    String applicationId,
+    Path stateDir,
+    Duration commitInterval,
+    Duration grace,
+    int replicationFactor) {
+
+  public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
+  public static final String DEFAULT_APPLICATION_ID = "signet-billing-aggregator";
+
+  /**
+   * Billing is not on a caller's path, so it commits less often than the exchange processor: each
+   * commit costs transaction markers on every partition written and flushes one running total per
+   * open (tenant, hour), so a longer interval means less CPU and fewer output records.
+   */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+  /**
+   * Streams sets its producer's {@code linger.ms} to 100. Batches still fill under load with a few
+   * milliseconds, and repartitioned usage then reaches the aggregating task without waiting.
+   */
+  static final int PRODUCER_LINGER_MS = 5;
+
+  static final String ENV_BOOTSTRAP = "SP_KAFKA_BOOTSTRAP";
+  static final String ENV_STATE_DIR = "SP_STATE_DIR";
+  static final String ENV_REPLICATION_FACTOR = "SP_KAFKA_REPLICATION_FACTOR";
+
+  public BillingConfig {
+    requireText(bootstrapServers, "bootstrapServers");
+    requireText(applicationId, "applicationId");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(commitInterval, "commitInterval");
+    Objects.requireNonNull(grace, "grace");
+    if (commitInterval.isNegative() || commitInterval.isZero()) {
+      throw new IllegalArgumentException("commitInterval must be positive, got " + commitInterval);
+    }
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative, got " + grace);
+    }
+    if (replicationFactor < 1) {
+      throw new IllegalArgumentException("replicationFactor must be at least 1, got " + replicationFactor);
+    }
+  }
+
+  /** Local defaults against the given brokers: replication factor 1, state under the temp dir. */
+  public static BillingConfig defaults(String bootstrapServers) {
+    return new BillingConfig(
+        bootstrapServers,
+        DEFAULT_APPLICATION_ID,
+        defaultStateDir(),
+        DEFAULT_COMMIT_INTERVAL,
+        BillingTopology.DEFAULT_GRACE,
+        1);
+  }
+
+  /**
+   * Reads {@code SP_KAFKA_BOOTSTRAP} (default {@value #DEFAULT_BOOTSTRAP_SERVERS}), {@code
+   * SP_STATE_DIR} (default {@code java.io.tmpdir/signet-state}) and {@code
+   * SP_KAFKA_REPLICATION_FACTOR} (default 1).
+   */
+  public static BillingConfig fromEnvironment(Map<String, String> env) {
+    BillingConfig defaults = defaults(nonBlank(env.get(ENV_BOOTSTRAP), DEFAULT_BOOTSTRAP_SERVERS));
+    String stateDir = env.get(ENV_STATE_DIR);
+    String replication = env.get(ENV_REPLICATION_FACTOR);
+    int replicationFactor;
+    try {
+      replicationFactor = isBlank(replication) ? defaults.replicationFactor() : Integer.parseInt(replication.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(ENV_REPLICATION_FACTOR + " must be an integer, got '" + replication + "'", e);
+    }
+    return new BillingConfig(
+        defaults.bootstrapServers(),
+        defaults.applicationId(),
+        isBlank(stateDir) ? defaults.stateDir() : Path.of(stateDir.trim()),
+        defaults.commitInterval(),
+        defaults.grace(),
+        replicationFactor);
+  }
+
+  /** The Kafka Streams configuration of this service. */
+  public Properties streamsProperties() {
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+    props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+    props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
+    props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+    // With 3 replicas, an acknowledged write survives the loss of one broker.
+    props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Math.max(1, Math.min(2, replicationFactor - 1)));
+    // A record that is not a receipt is logged and skipped; it never stops its partition.
+    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    return props;
+  }
+
+  private static Path defaultStateDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "signet-state");
+  }
+
+  private static void requireText(String value, String name) {
+    if (isBlank(value)) {
+      throw new IllegalArgumentException(name + " must not be blank");
+    }
+  }
+
+  private static String nonBlank(String value, String fallback) {
+    return isBlank(value) ? fallback : value.trim();
+  }
+
+  private static boolean isBlank(String value) {
+    return value == null || value.isBlank();
+  }
+}

@@ -1,0 +1,104 @@
+package dev.signet.billing;
+
+import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.UsageEvent;
+import dev.signet.core.receipt.Receipt;
+import dev.signet.core.topic.JsonSerde;
+import dev.signet.core.topic.Topic;
+import dev.signet.core.topic.Topics;
+import java.time.Duration;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.WindowStore;
+
+/**
+ * Hourly usage per tenant, derived from the receipts themselves: one receipt is one VEx, plus its
+ * {@code fu_tokens} as FU, so a VEx is billed exactly when a receipt exists.
+ *
+ * <ul>
+ *   <li>In: {@link Topics#RECEIPTS} (key: trace id).
+ *   <li>Internal: repartition topic {@code <application.id>-usage-by-tenant-repartition} (key:
+ *       tenant, value: {@link UsageEvent}); window store {@value #USAGE_HOURLY_STORE} and its
+ *       changelog.
+ *   <li>Out: {@link Topics#BILLING_USAGE_HOURLY}, key {@code tenant@windowStart} (for example
+ *       {@code acme@2025-01-27T12:00:00Z}), value {@link HourlyUsage}.
+ * </ul>
+ *
+ * <p><b>Running totals.</b> Every update of an hour's window is emitted (at most once per key per
+ * commit, thanks to the record cache), so each record carries the hour's total so far. The output
+ * topic is compacted: its latest value per key is the hour's total, final once stream time passes
+ * the end of the hour plus the grace period. Consumers must treat a record as "replace", never
+ * "add".
+ *
+ * <p><b>Time.</b> A receipt is billed to the UTC hour of its signed {@code ts}, not of the moment it
+ * was produced (see {@link ReceiptTimestampExtractor}), so the hour on the bill is the hour printed
+ * on the receipt, and a replay of old receipts bills the hours they happened in. A receipt arriving
+ * after its hour closed (end + grace, by stream time) is dropped by Kafka Streams and counted in
+ * its {@code dropped-records} metric.
+ *
+ * <p><b>Guarantee.</b> Run under {@code exactly_once_v2} (see {@link BillingConfig}): reading a
+ * receipt, updating the window store and writing the hourly total commit atomically, so a crash or
+ * restart bills no receipt twice and loses none.
+ */
+public final class BillingTopology {
+
+  /** Lateness accepted after an hour ends before its total is final. */
+  public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+
+  static final Duration HOUR = Duration.ofHours(1);
+  static final String USAGE_BY_TENANT = "usage-by-tenant";
+  static final String USAGE_HOURLY_STORE = "usage-hourly-store";
+
+  private static final Serde<UsageEvent> USAGE_EVENT_SERDE = JsonSerde.of(UsageEvent.class);
+
+  private final Duration grace;
+
+  public BillingTopology(Duration grace) {
+    Objects.requireNonNull(grace, "grace");
+    if (grace.isNegative()) {
+      throw new IllegalArgumentException("grace must not be negative, got " + grace);
+    }
+    this.grace = grace;
+  }
+
+  public Topology build() {
+    Topic<String, Receipt> receipts = Topics.RECEIPTS;
+    Topic<String, HourlyUsage> hourly = Topics.BILLING_USAGE_HOURLY;
+    StreamsBuilder builder = new StreamsBuilder();
+
+    builder
+        .stream(
+            receipts.name(),
+            // The extractor is set on this source only: the repartition topic downstream carries
+            // the extracted time as its record timestamp and is read with the default extractor.
+            Consumed.with(receipts.keySerde(), receipts.valueSerde())
+                .withTimestampExtractor(new ReceiptTimestampExtractor())
+                .withName("read-receipts"))
+        .flatMapValues(ReceiptUsage::of, Named.as("receipt-to-usage"))
+        .selectKey((traceId, usage) -> usage.tenant(), Named.as("key-by-tenant"))
+        .groupByKey(Grouped.with(USAGE_BY_TENANT, Serdes.String(), USAGE_EVENT_SERDE))
+        .windowedBy(TimeWindows.ofSizeAndGrace(HOUR, grace))
+        .aggregate(
+            () -> UsageTotals.ZERO,
+            (tenant, usage, totals) -> totals.plus(usage),
+            Named.as("sum-usage-per-hour"),
+            Materialized.<String, UsageTotals, WindowStore<Bytes, byte[]>>as(USAGE_HOURLY_STORE)
+                .withKeySerde(Serdes.String())
+                .withValueSerde(UsageTotals.SERDE))
+        .toStream(Named.as("hourly-totals"))
+        .map(HourlyUsages::toRecord, Named.as("to-hourly-usage"))
+        .to(hourly.name(), Produced.with(hourly.keySerde(), hourly.valueSerde()).withName("write-usage-hourly"));
+
+    return builder.build();
+  }
+}

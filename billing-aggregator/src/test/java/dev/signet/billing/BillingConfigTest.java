@@ -1,0 +1,60 @@
+package dev.signet.billing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.junit.jupiter.api.Test;
+
+class BillingConfigTest {
+
+  @Test
+  void shouldDefaultToLocalBrokerWhenEnvironmentIsEmpty() {
+    BillingConfig config = BillingConfig.fromEnvironment(Map.of());
+
+    assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
+    assertThat(config.applicationId()).isEqualTo("signet-billing-aggregator");
+    assertThat(config.grace()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.replicationFactor()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldReadBootstrapStateDirAndReplicationFromEnvironment() {
+    BillingConfig config = BillingConfig.fromEnvironment(Map.of(
+        "SP_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092",
+        "SP_STATE_DIR", "/var/lib/signet",
+        "SP_KAFKA_REPLICATION_FACTOR", "3"));
+
+    assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
+    assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/signet"));
+    assertThat(config.replicationFactor()).isEqualTo(3);
+    assertThat(config.streamsProperties()).containsEntry(StreamsConfig.topicPrefix("min.insync.replicas"), 2);
+  }
+
+  @Test
+  void shouldRejectAReplicationFactorThatIsNotANumber() {
+    assertThatThrownBy(() -> BillingConfig.fromEnvironment(Map.of("SP_KAFKA_REPLICATION_FACTOR", "three")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SP_KAFKA_REPLICATION_FACTOR");
+  }
+
+  @Test
+  void shouldRunExactlyOnceWithLz4ShortLingerAndSkipPoisonRecords() {
+    Properties props = BillingConfig.defaults("127.0.0.1:9092").streamsProperties();
+
+    assertThat(props)
+        .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
+        .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1)
+        .containsEntry(StreamsConfig.producerPrefix("compression.type"), "lz4")
+        .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 5)
+        .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    // The properties must be accepted by Kafka Streams as they are.
+    assertThat(new StreamsConfig(props).getString(StreamsConfig.APPLICATION_ID_CONFIG))
+        .isEqualTo("signet-billing-aggregator");
+  }
+}

@@ -1,0 +1,209 @@
+package dev.signet.billing;
+
+import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
+import static dev.signet.core.topic.Topics.RECEIPTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.receipt.Receipt;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BillingTopologyTest {
+
+  private static final Instant H10 = Instant.parse("2025-01-27T10:00:00Z");
+  private static final Instant H11 = Instant.parse("2025-01-27T11:00:00Z");
+
+  @TempDir Path stateDir;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, Receipt> receipts;
+  private TestInputTopic<String, byte[]> rawReceipts;
+  private TestOutputTopic<String, HourlyUsage> hourly;
+  /** The hourly topic as compaction leaves it: the latest value per key. */
+  private final Map<String, HourlyUsage> compacted = new HashMap<>();
+
+  @BeforeEach
+  void startDriver() {
+    BillingConfig config = new BillingConfig(
+        "127.0.0.1:9", "billing-topology-test", stateDir, Duration.ofSeconds(1), BillingTopology.DEFAULT_GRACE, 1);
+    driver = new TopologyTestDriver(new BillingTopology(config.grace()).build(), config.streamsProperties());
+    receipts = driver.createInputTopic(RECEIPTS.name(), RECEIPTS.keySerde().serializer(), RECEIPTS.valueSerde().serializer());
+    rawReceipts = driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
+    hourly = driver.createOutputTopic(
+        BILLING_USAGE_HOURLY.name(), BILLING_USAGE_HOURLY.keySerde().deserializer(), BILLING_USAGE_HOURLY.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void shouldSumVexAndFuPerTenantPerHour() {
+    signedAndProduced("tenant-a", H10.plus(minutes(5)), null);
+    signedAndProduced("tenant-a", H10.plus(minutes(20)), 7L);
+    signedAndProduced("tenant-b", H10.plus(minutes(30)), 5L);
+    signedAndProduced("tenant-a", H11.plus(minutes(10)), 3L);
+    signedAndProduced("tenant-b", H11.plus(minutes(15)), null);
+    signedAndProduced("tenant-b", H11.plus(minutes(40)), 2L);
+
+    assertThat(totals()).containsOnly(
+        Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 7)),
+        Map.entry("tenant-b@2025-01-27T10:00:00Z", usage("tenant-b", H10, 1, 5)),
+        Map.entry("tenant-a@2025-01-27T11:00:00Z", usage("tenant-a", H11, 1, 3)),
+        Map.entry("tenant-b@2025-01-27T11:00:00Z", usage("tenant-b", H11, 2, 2)));
+  }
+
+  @Test
+  void shouldKeyByTenantAndUtcWindowStart() {
+    signedAndProduced("tenant-a", H11.minusMillis(1), 4L);
+
+    var record = hourly.readKeyValue();
+
+    assertThat(record.key).isEqualTo("tenant-a@2025-01-27T10:00:00Z");
+    assertThat(record.value).isEqualTo(
+        new HourlyUsage("tenant-a", "2025-01-27T10:00:00Z", "2025-01-27T11:00:00Z", 1, 4));
+  }
+
+  @Test
+  void shouldCountLateReceiptWithinGrace() {
+    signedAndProduced("tenant-a", H10.plus(minutes(10)), 1L);
+    signedAndProduced("tenant-a", H11.plus(minutes(3)), 1L);
+
+    signedAndProduced("tenant-a", H10.plus(minutes(58)), 2L);
+
+    assertThat(totals()).containsEntry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 3));
+  }
+
+  @Test
+  void shouldDropReceiptAfterGrace() {
+    signedAndProduced("tenant-a", H10.plus(minutes(10)), 1L);
+    signedAndProduced("tenant-a", H11.plus(minutes(6)), 1L);
+    Map<String, HourlyUsage> beforeLateReceipt = totals();
+
+    signedAndProduced("tenant-a", H10.plus(minutes(30)), 2L);
+
+    assertThat(hourly.isEmpty()).isTrue();
+    assertThat(beforeLateReceipt).containsEntry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 1));
+  }
+
+  @Test
+  void shouldBillTheHourSignedOnTheReceiptNotTheProduceTime() {
+    Receipt receipt = receipt("tenant-a", H11.minusMillis(10), 1L);
+
+    receipts.pipeInput(receipt.traceId(), receipt, H11.plusMillis(50));
+
+    assertThat(totals()).containsOnlyKeys("tenant-a@2025-01-27T10:00:00Z");
+  }
+
+  @Test
+  void shouldBillAReplayedReceiptToItsOriginalHour() {
+    Receipt replayed = receipt("tenant-a", H10.plus(minutes(15)), 1L);
+
+    receipts.pipeInput(replayed.traceId(), replayed, H10.plus(Duration.ofDays(30)));
+
+    assertThat(totals()).containsOnlyKeys("tenant-a@2025-01-27T10:00:00Z");
+  }
+
+  @Test
+  void shouldUseProduceTimeWhenTsIsFarAheadAndKeepTheHourOpen() {
+    Receipt fromTheFuture = receipt("tenant-a", "2099-01-01T00:00:00.000Z", 1L);
+    receipts.pipeInput(fromTheFuture.traceId(), fromTheFuture, H10.plus(minutes(15)));
+
+    signedAndProduced("tenant-a", H10.plus(minutes(20)), 1L);
+
+    assertThat(totals()).containsOnly(
+        Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 2)));
+  }
+
+  @Test
+  void shouldSkipRecordsThatAreNotReceiptsAndKeepCounting() {
+    rawReceipts.pipeInput("trace-1", "not json".getBytes(StandardCharsets.UTF_8), H10);
+    rawReceipts.pipeInput("trace-2", "{\"tenant\":\"tenant-a\"}".getBytes(StandardCharsets.UTF_8), H10);
+
+    signedAndProduced("tenant-a", H10.plus(minutes(1)), 2L);
+
+    assertThat(totals()).containsOnly(
+        Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+  }
+
+  @Test
+  void shouldSkipUnbillableReceiptsAndKeepCounting() {
+    Receipt negativeFu = receipt("tenant-a", H10.plus(minutes(1)), -5L);
+    Receipt unreadableTs = receipt("tenant-a", "yesterday", 1L);
+    receipts.pipeInput(negativeFu.traceId(), negativeFu, H10.plus(minutes(1)));
+    receipts.pipeInput(unreadableTs.traceId(), unreadableTs, H10.plus(minutes(2)));
+    receipts.pipeInput("trace-tombstone", null, H10.plus(minutes(3)));
+
+    signedAndProduced("tenant-a", H10.plus(minutes(4)), 2L);
+
+    assertThat(totals()).containsOnly(
+        Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+  }
+
+  @Test
+  void shouldNameEveryNode() {
+    String description = new BillingTopology(BillingTopology.DEFAULT_GRACE).build().describe().toString();
+
+    assertThat(description)
+        .contains("read-receipts", "usage-by-tenant-repartition", BillingTopology.USAGE_HOURLY_STORE, "write-usage-hourly")
+        .doesNotContain("KSTREAM-", "KTABLE-");
+  }
+
+  @Test
+  void shouldMatchTheTopologySnapshot() throws IOException {
+    String actual = normalise(new BillingTopology(BillingTopology.DEFAULT_GRACE).build().describe().toString());
+
+    String expected;
+    try (InputStream in = BillingTopologyTest.class.getResourceAsStream("billing-topology.txt")) {
+      assertThat(in).as("snapshot resource billing-topology.txt").isNotNull();
+      expected = normalise(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+    }
+
+    // A change here renames or reshapes internal topics and state stores, which breaks a running
+    // deployment: update the snapshot only on purpose, with a migration plan.
+    assertThat(actual).as("topology changed; if on purpose, update billing-topology.txt to:%n%s", actual)
+        .isEqualTo(expected);
+  }
+
+  private void signedAndProduced(String tenant, Instant signedAt, Long fuTokens) {
+    Receipt receipt = receipt(tenant, signedAt, fuTokens);
+    receipts.pipeInput(receipt.traceId(), receipt, signedAt.plusMillis(20));
+  }
+
+  private Map<String, HourlyUsage> totals() {
+    compacted.putAll(hourly.readKeyValuesToMap());
+    return Map.copyOf(compacted);
+  }
+
+  private static HourlyUsage usage(String tenant, Instant windowStart, long vex, long fuTokens) {
+    return new HourlyUsage(tenant, windowStart.toString(), windowStart.plus(Duration.ofHours(1)).toString(), vex, fuTokens);
+  }
+
+  private static Duration minutes(long minutes) {
+    return Duration.ofMinutes(minutes);
+  }
+
+  private static String normalise(String description) {
+    return description.lines().map(String::stripTrailing).filter(line -> !line.isEmpty())
+        .collect(Collectors.joining("\n"));
+  }
+}
