@@ -1,0 +1,42 @@
+package dev.signet.ingress.auth;
+
+import dev.signet.core.error.ErrorCode;
+import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.Tenant;
+import dev.signet.ingress.errors.ApiException;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.stereotype.Component;
+
+/** Resolves the tenant of a request from {@code X-SIGNET-API-Key} (or the Python original's {@code X-ODIN-API-Key}). */
+@Component
+public class Authenticator {
+
+  public static final String API_KEY_HEADER = "X-SIGNET-API-Key";
+  public static final String LEGACY_API_KEY_HEADER = "X-ODIN-API-Key";
+
+  private final ApiKeys apiKeys;
+
+  Authenticator(ApiKeys apiKeys) {
+    this.apiKeys = apiKeys;
+  }
+
+  public record Caller(Tenant tenant, String apiKey) {}
+
+  public Caller authenticate(HttpServletRequest request) {
+    String apiKey = header(request, API_KEY_HEADER, LEGACY_API_KEY_HEADER);
+    if (apiKey == null) {
+      throw new ApiException(ErrorCode.AUTH_MISSING, "send your API key in " + API_KEY_HEADER);
+    }
+    Tenant tenant =
+        apiKeys.authenticate(apiKey).orElseThrow(() -> new ApiException(ErrorCode.AUTH_INVALID, "unknown API key"));
+    return new Caller(tenant, apiKey);
+  }
+
+  public static String header(HttpServletRequest request, String name, String legacyName) {
+    String value = request.getHeader(name);
+    if (value == null || value.isBlank()) {
+      value = request.getHeader(legacyName);
+    }
+    return value == null || value.isBlank() ? null : value.strip();
+  }
+}

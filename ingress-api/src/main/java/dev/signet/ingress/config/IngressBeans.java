@@ -1,0 +1,56 @@
+package dev.signet.ingress.config;
+
+import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.KeyParser;
+import dev.signet.core.crypto.PublicKey;
+import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.tenant.ApiKeys;
+import dev.signet.ingress.exchange.ExchangeGateway;
+import dev.signet.store.Database;
+import dev.signet.store.ReceiptQueries;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import javax.sql.DataSource;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** Wires the framework-free pieces from {@link IngressProperties}. */
+@Configuration(proxyBeanMethods = false)
+class IngressBeans {
+
+  @Bean
+  ApiKeys apiKeys(IngressProperties properties) {
+    return ApiKeys.parse(properties.apiKeys());
+  }
+
+  @Bean
+  SigningKey signingKey(IngressProperties properties) {
+    return KeyParser.parse(properties.kid(), properties.privateKey());
+  }
+
+  @Bean
+  Jwks jwks(SigningKey signingKey, IngressProperties properties) {
+    List<PublicKey> retired =
+        properties.retiredJwks() == null || properties.retiredJwks().isBlank()
+            ? List.of()
+            : Jwks.parse(properties.retiredJwks()).keys();
+    return Jwks.of(signingKey.publicKey(), retired);
+  }
+
+  @Bean(destroyMethod = "close")
+  DataSource receiptDataSource(IngressProperties properties) {
+    DataSource dataSource = Database.open(properties.postgresUrl(), properties.postgresUser(), properties.postgresPassword());
+    Database.migrate(dataSource);
+    return dataSource;
+  }
+
+  @Bean
+  ReceiptQueries receiptQueries(DataSource receiptDataSource) {
+    return new ReceiptQueries(receiptDataSource);
+  }
+
+  @Bean(destroyMethod = "close")
+  ExchangeGateway exchangeGateway(IngressProperties properties, MeterRegistry meters) {
+    return new ExchangeGateway(properties.kafkaBootstrap(), properties.replyTimeout(), meters).start();
+  }
+}

@@ -1,0 +1,33 @@
+package dev.signet.ingress.config;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Ingress configuration, bound from {@code signet.*} (which {@code application.yml} maps from
+ * the {@code SP_*} environment).
+ *
+ * @param apiKeys the {@code SP_API_KEYS} JSON
+ * @param privateKey {@code SP_PRIVATE_KEY_B64}: signs export bundles
+ * @param retiredJwks {@code SP_RETIRED_JWKS}: a JWKS of retired public keys, kept for verification
+ * @param replyTimeout how long {@code POST /v1/exchange} waits for the processor (then 504)
+ * @param maxBodyBytes larger requests are 413 {@code PAYLOAD_TOO_LARGE}
+ */
+@Validated
+@ConfigurationProperties("signet")
+public record IngressProperties(
+    @NotBlank String kafkaBootstrap,
+    @NotBlank String postgresUrl,
+    String postgresUser,
+    String postgresPassword,
+    String apiKeys,
+    @NotBlank String privateKey,
+    @NotBlank String kid,
+    String retiredJwks,
+    @NotNull Duration replyTimeout,
+    @Min(1024) int maxBodyBytes,
+    @Min(0) int rateLimitPerSecond) {}

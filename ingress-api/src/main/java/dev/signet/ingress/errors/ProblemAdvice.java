@@ -1,0 +1,51 @@
+package dev.signet.ingress.errors;
+
+import dev.signet.core.error.ErrorCode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MissingRequestHeaderException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/** Every error of the HTTP API as {@code application/problem+json} with a stable {@code code}. */
+@RestControllerAdvice
+class ProblemAdvice {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ProblemAdvice.class);
+
+  @ExceptionHandler(ApiException.class)
+  ResponseEntity<byte[]> refused(ApiException e) {
+    return Problems.response(e.code(), e.getMessage());
+  }
+
+  @ExceptionHandler({HttpMessageNotReadableException.class, MissingRequestHeaderException.class})
+  ResponseEntity<byte[]> unreadable(Exception e) {
+    return Problems.response(ErrorCode.MALFORMED_REQUEST, "the request body is missing or unreadable");
+  }
+
+  @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
+  ResponseEntity<byte[]> mediaType(HttpMediaTypeNotSupportedException e) {
+    return Problems.response(ErrorCode.MALFORMED_REQUEST, "send application/json");
+  }
+
+  @ExceptionHandler(HttpRequestMethodNotSupportedException.class)
+  ResponseEntity<byte[]> method(HttpRequestMethodNotSupportedException e) {
+    return Problems.response(ErrorCode.NOT_FOUND, "no such operation: " + e.getMethod());
+  }
+
+  @ExceptionHandler(NoResourceFoundException.class)
+  ResponseEntity<byte[]> notFound(NoResourceFoundException e) {
+    return Problems.response(ErrorCode.NOT_FOUND, "no such resource");
+  }
+
+  @ExceptionHandler(Exception.class)
+  ResponseEntity<byte[]> unexpected(Exception e) {
+    LOG.error("unexpected error", e);
+    return Problems.response(ErrorCode.INTERNAL, "internal error");
+  }
+}

@@ -1,0 +1,122 @@
+package dev.signet.ingress.exchange;
+
+import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.topic.Topics;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads every partition of {@code signet.exchange.results.v1} (read_committed, no consumer
+ * group: each ingress instance sees all results and keeps those it is waiting for, so
+ * instances scale out without rebalances or reply-topic bookkeeping). Starts at the end: a
+ * restarted instance has no callers waiting for older results.
+ */
+final class ReplyListener implements AutoCloseable {
+
+  private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
+
+  private final KafkaConsumer<String, byte[]> consumer;
+  private final BiConsumer<String, ExchangeResult> onReply;
+  private final Thread thread;
+  private final CountDownLatch positioned = new CountDownLatch(1);
+  private volatile boolean running = true;
+
+  ReplyListener(String bootstrapServers, BiConsumer<String, ExchangeResult> onReply) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
+    props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.onReply = onReply;
+    this.thread = new Thread(this::run, "signet-ingress-replies");
+    this.thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+    try {
+      if (!positioned.await(60, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("could not subscribe to " + Topics.EXCHANGE_RESULTS.name() + " within 60 s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the reply listener", e);
+    }
+  }
+
+  boolean isPositioned() {
+    return positioned.getCount() == 0;
+  }
+
+  boolean isAlive() {
+    return thread.isAlive();
+  }
+
+  private void run() {
+    try {
+      List<TopicPartition> partitions =
+          consumer.partitionsFor(Topics.EXCHANGE_RESULTS.name(), Duration.ofSeconds(60)).stream()
+              .map(info -> new TopicPartition(info.topic(), info.partition()))
+              .toList();
+      consumer.assign(partitions);
+      consumer.seekToEnd(partitions);
+      partitions.forEach(consumer::position);
+      positioned.countDown();
+      while (running) {
+        ConsumerRecords<String, byte[]> records = consumer.poll(Duration.ofMillis(100));
+        for (ConsumerRecord<String, byte[]> record : records) {
+          dispatch(record);
+        }
+      }
+    } catch (WakeupException e) {
+      if (running) {
+        throw e;
+      }
+    } catch (RuntimeException e) {
+      LOG.error("reply listener stopped; synchronous exchanges will time out", e);
+    } finally {
+      consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+    }
+  }
+
+  private void dispatch(ConsumerRecord<String, byte[]> record) {
+    String correlationId = SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID);
+    if (correlationId == null) {
+      return;
+    }
+    try {
+      onReply.accept(correlationId, Topics.EXCHANGE_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+    } catch (RuntimeException e) {
+      LOG.warn("unreadable result at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
+    }
+  }
+
+  @Override
+  public void close() {
+    running = false;
+    consumer.wakeup();
+    try {
+      thread.join(TimeUnit.SECONDS.toMillis(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

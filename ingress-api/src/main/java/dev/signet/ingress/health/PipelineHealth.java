@@ -1,0 +1,47 @@
+package dev.signet.ingress.health;
+
+import dev.signet.ingress.exchange.ExchangeGateway;
+import dev.signet.store.ReceiptQueries;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/** The dependencies {@code /healthz} checks: Kafka request/reply and the receipt store. */
+final class PipelineHealth {
+
+  private PipelineHealth() {}
+
+  @Component("kafka")
+  static class KafkaHealth implements HealthIndicator {
+    private final ExchangeGateway gateway;
+
+    KafkaHealth(ExchangeGateway gateway) {
+      this.gateway = gateway;
+    }
+
+    @Override
+    public Health health() {
+      return gateway.isHealthy()
+          ? Health.up().withDetail("replies", "listening").build()
+          : Health.down().withDetail("replies", "reply listener is not running").build();
+    }
+  }
+
+  @Component("receiptStore")
+  static class ReceiptStoreHealth implements HealthIndicator {
+    private final ReceiptQueries queries;
+
+    ReceiptStoreHealth(ReceiptQueries queries) {
+      this.queries = queries;
+    }
+
+    @Override
+    public Health health() {
+      try {
+        return Health.up().withDetail("receipts", queries.count()).build();
+      } catch (RuntimeException e) {
+        return Health.down(e).build();
+      }
+    }
+  }
+}

@@ -1,0 +1,32 @@
+package dev.signet.ingress.keys;
+
+import dev.signet.core.crypto.Jwks;
+import dev.signet.core.json.Json;
+import java.time.Duration;
+import org.springframework.http.CacheControl;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The public keys that verify receipts and bundles, active first, retired after. Cached for
+ * five minutes: long enough to spare the server, short enough that a rotation is seen soon.
+ */
+@RestController
+class JwksController {
+
+  private final byte[] document;
+
+  JwksController(Jwks jwks) {
+    this.document = Json.toBytes(jwks.toJson());
+  }
+
+  @GetMapping(path = {"/.well-known/jwks.json", "/.well-known/signet-jwks.json"})
+  ResponseEntity<byte[]> jwks() {
+    return ResponseEntity.ok()
+        .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())
+        .contentType(MediaType.parseMediaType("application/jwk-set+json"))
+        .body(document);
+  }
+}

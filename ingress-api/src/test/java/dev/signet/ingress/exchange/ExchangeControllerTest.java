@@ -1,0 +1,159 @@
+package dev.signet.ingress.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import dev.signet.core.error.ErrorCode;
+import dev.signet.core.error.Problem;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.tenant.ApiKeys;
+import dev.signet.ingress.auth.Authenticator;
+import dev.signet.ingress.config.IngressProperties;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeoutException;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import org.springframework.test.web.servlet.assertj.MockMvcTester;
+import org.springframework.test.web.servlet.assertj.MvcTestResult;
+
+@WebMvcTest(ExchangeController.class)
+@Import({Authenticator.class, RateLimiter.class, ExchangeControllerTest.Config.class})
+class ExchangeControllerTest {
+
+  private static final String BODY = "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{},\"trace_id\":\"t-1\"}";
+
+  @TestConfiguration
+  static class Config {
+    @Bean
+    ApiKeys apiKeys() {
+      return ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}");
+    }
+
+    @Bean
+    IngressProperties ingressProperties() {
+      return new IngressProperties("127.0.0.1:1", "jdbc:postgresql://127.0.0.1:1/x", "u", "p", "{}", "seed", "kid", "",
+          Duration.ofSeconds(1), 1024, 0);
+    }
+
+    @Bean
+    MeterRegistry meterRegistry() {
+      return new SimpleMeterRegistry();
+    }
+  }
+
+  @Autowired MockMvcTester mvc;
+  @MockitoBean ExchangeGateway gateway;
+
+  private MvcTestResult post(String body, String apiKeyHeader, String apiKey, String idempotencyKey) {
+    var request = mvc.post().uri("/v1/exchange").contentType(MediaType.APPLICATION_JSON).content(body);
+    if (apiKey != null) {
+      request = request.header(apiKeyHeader, apiKey);
+    }
+    if (idempotencyKey != null) {
+      request = request.header("X-SIGNET-Idempotency-Key", idempotencyKey);
+    }
+    return request.exchange();
+  }
+
+  private static ExchangeResult ok(boolean replay) {
+    var body = Json.MAPPER.createObjectNode().put("trace_id", "t-1");
+    body.putObject("receipt").put("hop", 1);
+    return new ExchangeResult(200, "t-1", null, replay, body);
+  }
+
+  private static void assertProblem(MvcTestResult result, ErrorCode code) {
+    assertThat(result).hasStatus(code.status());
+    assertThat(result.getResponse().getContentType()).isEqualTo(Problem.MEDIA_TYPE);
+    assertThat(Json.parse(result.getResponse().getContentAsByteArray()).get("code").asText()).isEqualTo(code.name());
+  }
+
+  @Test
+  void shouldRejectMissingApiKeyWithProblemJson() {
+    assertProblem(post(BODY, "X-SIGNET-API-Key", null, "k1"), ErrorCode.AUTH_MISSING);
+    verify(gateway, never()).submit(anyString(), any(), anyString(), anyString());
+  }
+
+  @Test
+  void shouldRejectUnknownApiKey() {
+    assertProblem(post(BODY, "X-SIGNET-API-Key", "nope", "k1"), ErrorCode.AUTH_INVALID);
+  }
+
+  @Test
+  void shouldRequireIdempotencyKey() {
+    assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", null), ErrorCode.IDEMPOTENCY_KEY_MISSING);
+  }
+
+  @Test
+  void shouldRejectMalformedJsonWithoutPublishing() {
+    assertProblem(post("{not json", "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.MALFORMED_REQUEST);
+    verify(gateway, never()).submit(anyString(), any(), anyString(), anyString());
+  }
+
+  @Test
+  void shouldRejectOversizedBody() {
+    String big = "{\"payload\":\"" + "x".repeat(2000) + "\"}";
+    assertProblem(post(big, "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.PAYLOAD_TOO_LARGE);
+  }
+
+  @Test
+  void shouldAnswerWithTheProcessorsResult() {
+    when(gateway.submit(eq("t-1"), any(), eq("demo_key"), eq("k1"))).thenReturn(CompletableFuture.completedFuture(ok(false)));
+
+    MvcTestResult result = post(BODY, "X-SIGNET-API-Key", "demo_key", "k1");
+
+    assertThat(result).hasStatusOk().hasHeader("X-SIGNET-Trace", "t-1").doesNotContainHeader("X-SIGNET-Idempotency-Hit");
+    assertThat(Json.parse(result.getResponse().getContentAsByteArray()).at("/receipt/hop").asInt()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldAcceptThePythonOriginalsHeadersAndMarkReplays() {
+    when(gateway.submit(anyString(), any(), anyString(), anyString())).thenReturn(CompletableFuture.completedFuture(ok(true)));
+
+    MvcTestResult result = mvc.post().uri("/v1/exchange").contentType(MediaType.APPLICATION_JSON).content(BODY)
+        .header("X-ODIN-API-Key", "demo_key").header("X-ODIN-Idempotency-Key", "k1").exchange();
+
+    assertThat(result).hasStatusOk().hasHeader("X-SIGNET-Idempotency-Hit", "1");
+  }
+
+  @Test
+  void shouldDeriveTheTraceIdFromTenantAndIdempotencyKey() {
+    when(gateway.submit(anyString(), any(), anyString(), anyString())).thenReturn(CompletableFuture.completedFuture(ok(false)));
+    String withoutTrace = "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{}}";
+
+    post(withoutTrace, "X-SIGNET-API-Key", "demo_key", "retry-me");
+
+    String expected = UUID.nameUUIDFromBytes("demo\nretry-me".getBytes(StandardCharsets.UTF_8)).toString();
+    verify(gateway).submit(eq(expected), any(), eq("demo_key"), eq("retry-me"));
+  }
+
+  @Test
+  void shouldAnswer504WhenNoResultComesInTime() {
+    when(gateway.submit(anyString(), any(), anyString(), anyString())).thenReturn(CompletableFuture.failedFuture(new TimeoutException()));
+    assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.TIMEOUT);
+  }
+
+  @Test
+  void shouldPassProcessorRejectionsThroughAsProblems() {
+    var problem = Problem.of(ErrorCode.SCHEMA_INVALID, "/amount must be a number");
+    when(gateway.submit(anyString(), any(), anyString(), anyString()))
+        .thenReturn(CompletableFuture.completedFuture(new ExchangeResult(422, "t-1", "SCHEMA_INVALID", false, problem)));
+    assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.SCHEMA_INVALID);
+  }
+}
