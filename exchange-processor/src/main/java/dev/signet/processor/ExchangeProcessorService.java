@@ -35,6 +35,18 @@ public final class ExchangeProcessorService implements AutoCloseable {
     return this;
   }
 
+  /** Blocks until every task is assigned and restored, so the first request is not kept waiting. */
+  public boolean awaitRunning(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!isRunning()) {
+      if (System.nanoTime() > deadline || streams.state().hasCompletedShutdown() || streams.state() == KafkaStreams.State.ERROR) {
+        return false;
+      }
+      Thread.sleep(20);
+    }
+    return true;
+  }
+
   public KafkaStreams.State state() {
     return streams.state();
   }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.erdtman.jcs.NumberToJSON;
@@ -129,6 +130,19 @@ public final class Canonical {
         default -> {
           if (c < 0x20) {
             out.append("\\u00").append(HEX[c >> 4]).append(HEX[c & 0xF]);
+          } else if (Character.isSurrogate(c)) {
+            // RFC 8785 section 3.2.2.2: lone surrogates must fail. UTF-8 encoding would turn them
+            // into '?', so two different documents would otherwise hash (and sign) alike.
+            boolean paired = Character.isHighSurrogate(c)
+                && i + 1 < value.length()
+                && Character.isLowSurrogate(value.charAt(i + 1));
+            if (paired) {
+              out.append(c).append(value.charAt(++i));
+            } else {
+              throw new IllegalArgumentException(
+                  "lone surrogate U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+                      + " in a string: not valid Unicode, RFC 8785 rejects it");
+            }
           } else {
             out.append(c);
           }

@@ -108,7 +108,13 @@ public final class ReceiptVerifier {
     if (!cid.equals(receipt.get("cid").asText())) {
       return fail(index, hop, Check.CID_MISMATCH, "cid does not match sha256(canon) " + cid);
     }
-    String hash = ReceiptIssuer.receiptHash(receipt);
+    String hash;
+    try {
+      hash = ReceiptIssuer.receiptHash(receipt);
+    } catch (IllegalArgumentException e) {
+      // Untrusted input (a lone surrogate, a number beyond the double range) is a verdict, not a crash.
+      return fail(index, hop, Check.MALFORMED, "not canonicalisable under RFC 8785: " + e.getMessage());
+    }
     String claimed = receipt.get("receipt_hash").asText();
     if (!hash.equals(claimed)) {
       return fail(index, hop, Check.RECEIPT_HASH_MISMATCH, "receipt_hash " + claimed + ", computed " + hash);

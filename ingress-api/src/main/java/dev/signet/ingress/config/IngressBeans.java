@@ -39,9 +39,7 @@ class IngressBeans {
 
   @Bean(destroyMethod = "close")
   DataSource receiptDataSource(IngressProperties properties) {
-    DataSource dataSource = Database.open(properties.postgresUrl(), properties.postgresUser(), properties.postgresPassword());
-    Database.migrate(dataSource);
-    return dataSource;
+    return Database.open(properties.postgresUrl(), properties.postgresUser(), properties.postgresPassword());
   }
 
   @Bean

@@ -37,11 +37,9 @@ final class PipelineHealth {
 
     @Override
     public Health health() {
-      try {
-        return Health.up().withDetail("receipts", queries.count()).build();
-      } catch (RuntimeException e) {
-        return Health.down(e).build();
-      }
+      return queries.isReachable()
+          ? Health.up().build()
+          : Health.down().withDetail("postgres", "not reachable").build();
     }
   }
 }

@@ -1,0 +1,134 @@
+package dev.signet.launcher;
+
+import dev.signet.billing.BillingConfig;
+import dev.signet.billing.BillingService;
+import dev.signet.core.crypto.Base64Url;
+import dev.signet.core.tenant.ApiKeys;
+import dev.signet.ingress.IngressApplication;
+import dev.signet.processor.ExchangeProcessorService;
+import dev.signet.processor.ProcessorConfig;
+import dev.signet.store.ReceiptSink;
+import dev.signet.store.ReceiptStoreConfig;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Every Signet service in one JVM, on infrastructure it is given: ingress (HTTP), the exchange
+ * processor and billing aggregator (Kafka Streams) and the receipt store (Kafka → PostgreSQL).
+ * They talk only through Kafka and PostgreSQL, exactly as separate deployments do; sharing the
+ * JVM only shares the Prometheus registry behind {@code /metrics}.
+ */
+public final class Pipeline implements AutoCloseable {
+
+  private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+
+  private final StartedServices running;
+  private final ConfigurableApplicationContext ingress;
+  private final ExchangeProcessorService processor;
+  private final ReceiptSink receiptSink;
+  private final BillingService billing;
+  private final int httpPort;
+
+  private Pipeline(PipelineSettings settings, PrometheusMeterRegistry meters, StartedServices running) {
+    this.running = running;
+    // Consumers start first, ingress last, so the first accepted request already has a processor.
+    this.receiptSink = running.add(new ReceiptSink(
+        new ReceiptStoreConfig(settings.kafkaBootstrap(), ReceiptStoreConfig.DEFAULT_GROUP_ID, settings.jdbcUrl(),
+            settings.jdbcUser(), settings.jdbcPassword(), ReceiptStoreConfig.DEFAULT_MAX_BATCH),
+        meters));
+    receiptSink.start();
+
+    BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap());
+    this.billing = running.add(BillingService.start(new BillingConfig(settings.kafkaBootstrap(), billingDefaults.applicationId(),
+        settings.stateDir().resolve("billing"), billingDefaults.commitInterval(), billingDefaults.grace(), 1)));
+
+    this.processor = running.add(new ExchangeProcessorService(
+        new ProcessorConfig(settings.kafkaBootstrap(), ProcessorConfig.DEFAULT_APPLICATION_ID, settings.stateDir().resolve("processor"),
+            settings.commitInterval(), settings.streamThreads(), (short) 1, ApiKeys.parse(settings.apiKeysJson()),
+            settings.signingKey(), Duration.ofHours(24)),
+        meters));
+    processor.start();
+    awaitRunning(processor::awaitRunning, "exchange processor");
+
+    // Ingress's /metrics serves the one registry every service here reports to.
+    // Highest precedence: these must win over application.yml's environment-based defaults.
+    MapPropertySource localProperties = new MapPropertySource("signet-pipeline", ingressProperties(settings));
+    this.ingress = running.add(new SpringApplicationBuilder(IngressApplication.class)
+        .initializers(context -> {
+          context.getEnvironment().getPropertySources().addFirst(localProperties);
+          context.getBeanFactory().registerSingleton("prometheusMeterRegistry", meters);
+          context.getBeanFactory().registerSingleton("prometheusRegistry", meters.getPrometheusRegistry());
+        })
+        .run());
+    this.httpPort = Integer.parseInt(ingress.getEnvironment().getProperty("local.server.port", Integer.toString(settings.httpPort())));
+  }
+
+  /** Starts every service; on failure, stops what had started and rethrows. */
+  public static Pipeline start(PipelineSettings settings) {
+    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    StartedServices running = new StartedServices();
+    try {
+      return new Pipeline(settings, meters, running);
+    } catch (RuntimeException e) {
+      running.close();
+      throw e;
+    }
+  }
+
+  private static Map<String, Object> ingressProperties(PipelineSettings settings) {
+    Map<String, Object> props = new HashMap<>();
+    props.put("server.port", settings.httpPort());
+    props.put("signet.kafka-bootstrap", settings.kafkaBootstrap());
+    props.put("signet.postgres-url", settings.jdbcUrl());
+    props.put("signet.postgres-user", settings.jdbcUser());
+    props.put("signet.postgres-password", settings.jdbcPassword());
+    props.put("signet.api-keys", settings.apiKeysJson());
+    props.put("signet.private-key", Base64Url.encode(settings.signingKey().seed()));
+    props.put("signet.kid", settings.signingKey().kid());
+    props.put("signet.retired-jwks", settings.retiredJwks() == null ? "" : settings.retiredJwks());
+    return props;
+  }
+
+  private interface Readiness {
+    boolean await(Duration timeout) throws InterruptedException;
+  }
+
+  private static void awaitRunning(Readiness readiness, String service) {
+    try {
+      if (!readiness.await(STARTUP_TIMEOUT)) {
+        throw new IllegalStateException(service + " did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds() + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting the " + service, e);
+    }
+  }
+
+  public int httpPort() {
+    return httpPort;
+  }
+
+  public boolean isRunning() {
+    return processor.isRunning() && receiptSink.isRunning() && billing.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING;
+  }
+
+  public long storedReceipts() {
+    return receiptSink.storedCount();
+  }
+
+  public ConfigurableApplicationContext ingress() {
+    return ingress;
+  }
+
+  /** Stops in reverse order of start: ingress takes no new requests first, the store drains last. */
+  @Override
+  public void close() {
+    running.close();
+  }
+}

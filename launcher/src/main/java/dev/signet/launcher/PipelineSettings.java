@@ -1,0 +1,30 @@
+package dev.signet.launcher;
+
+import dev.signet.core.crypto.SigningKey;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/** Where the whole pipeline's services find their infrastructure, and how they are tuned. */
+public record PipelineSettings(
+    String kafkaBootstrap,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    SigningKey signingKey,
+    String apiKeysJson,
+    String retiredJwks,
+    Path stateDir,
+    int httpPort,
+    Duration commitInterval,
+    int streamThreads) {
+
+  public PipelineSettings {
+    Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
+    Objects.requireNonNull(jdbcUrl, "jdbcUrl");
+    Objects.requireNonNull(signingKey, "signingKey");
+    Objects.requireNonNull(apiKeysJson, "apiKeysJson");
+    Objects.requireNonNull(stateDir, "stateDir");
+    Objects.requireNonNull(commitInterval, "commitInterval");
+  }
+}

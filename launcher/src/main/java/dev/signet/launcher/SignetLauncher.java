@@ -1,0 +1,47 @@
+package dev.signet.launcher;
+
+import dev.signet.billing.BillingApp;
+import dev.signet.cli.SignetCli;
+import dev.signet.ingress.IngressApplication;
+import dev.signet.launcher.bench.Bench;
+import dev.signet.processor.ExchangeProcessorApp;
+import dev.signet.store.ReceiptStoreApp;
+import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The one Signet executable. {@code up} runs the whole pipeline locally, {@code bench} measures
+ * it, {@code ingress|processor|billing|receipt-store} run one service (how the compose file and
+ * Kubernetes run it), anything else is the offline CLI ({@code verify}, {@code keygen}, …).
+ */
+public final class SignetLauncher {
+
+  private SignetLauncher() {}
+
+  public static void main(String[] args) throws Exception {
+    String command = args.length == 0 ? "help" : args[0];
+    String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+    switch (command) {
+      case "up" -> up();
+      case "bench" -> Bench.main(rest);
+      case "ingress" -> IngressApplication.main(rest);
+      case "processor" -> ExchangeProcessorApp.main(rest);
+      case "billing" -> BillingApp.main(rest);
+      case "receipt-store" -> ReceiptStoreApp.main(rest);
+      default -> SignetCli.main(args);
+    }
+  }
+
+  private static void up() throws InterruptedException {
+    LocalMode local = LocalMode.start(System.getenv());
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      System.out.println("Stopping Signet…");
+      local.close();
+      stopped.countDown();
+    }, "signet-shutdown"));
+    String apiKeys = System.getenv("SP_API_KEYS");
+    System.out.println(local.banner(apiKeys == null || apiKeys.isBlank()));
+    stopped.await();
+  }
+}

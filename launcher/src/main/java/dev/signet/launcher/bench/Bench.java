@@ -1,0 +1,148 @@
+package dev.signet.launcher.bench;
+
+import com.sun.management.OperatingSystemMXBean;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.topic.Topics;
+import dev.signet.launcher.LocalMode;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * {@code ./signet bench}: starts a fresh local pipeline (broker, PostgreSQL, every service, one
+ * JVM, this machine) and drives it. Prints figures; judges nothing.
+ */
+public final class Bench {
+
+  private static final String API_KEY = "bench_key";
+  private static final String ARGUMENTS =
+      "{\"invoice_id\":\"INV-%d\",\"amount\":%d.%02d,\"currency\":\"EUR\",\"customer_name\":\"ACME GmbH\",\"description\":\"Consulting hours\"}";
+
+  private final LocalMode local;
+  private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final String runId = Long.toString(System.currentTimeMillis(), 36);
+
+  private Bench(LocalMode local) {
+    this.local = local;
+  }
+
+  public static void main(String[] args) throws Exception {
+    BenchOptions options;
+    try {
+      options = BenchOptions.parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println(e.getMessage());
+      System.exit(2);
+      return;
+    }
+    Path dataDir = Files.createTempDirectory("signet-bench");
+    Map<String, String> env = new HashMap<>();
+    env.put("SP_DATA_DIR", dataDir.toString());
+    env.put("SP_API_KEYS", "{\"" + API_KEY + "\":{\"tenant\":\"bench\"}}");
+    env.put("PORT", Integer.toString(freePort()));
+    env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(freePort()));
+    env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+    env.put("SP_LOCAL_POSTGRES_PORT", "0");
+    env.put("SP_COMMIT_INTERVAL_MS", Integer.toString(options.commitIntervalMs()));
+    System.out.printf("signet bench: %d cores, commit.interval.ms=%d, data in %s%n",
+        Runtime.getRuntime().availableProcessors(), options.commitIntervalMs(), dataDir);
+    try (LocalMode local = LocalMode.start(env)) {
+      Bench bench = new Bench(local);
+      if (!options.warmup().isZero()) {
+        System.out.printf("warming up for %d s (JIT)…%n", options.warmup().toSeconds());
+        bench.sync(options.concurrency(), options.warmup(), false);
+      }
+      if (!options.mode().equals("sync")) {
+        bench.async(options.asyncRequests());
+      }
+      if (!options.mode().equals("async")) {
+        bench.sync(options.concurrency(), options.syncDuration(), true);
+      }
+    }
+    System.exit(0);
+  }
+
+  private byte[] body(String traceId, int n) {
+    String arguments = String.format(ARGUMENTS, n, n % 100_000, n % 100);
+    String json = "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\",\"trace_id\":\""
+        + traceId + "\",\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":{\"name\":\"create_invoice\",\"arguments\":"
+        + Json.toText(arguments) + "}}]}}";
+    return json.getBytes(StandardCharsets.UTF_8);
+  }
+
+  private void async(int requests) throws InterruptedException {
+    long storedBefore = local.pipeline().storedReceipts();
+    Properties props = new Properties();
+    props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, local.kafkaBootstrap());
+    props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+    props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+    long cpuBefore = os.getProcessCpuTime();
+    long started = System.nanoTime();
+    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      for (int i = 0; i < requests; i++) {
+        String traceId = "async-" + runId + "-" + i;
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), traceId, body(traceId, i));
+        SignetHeaders.put(record.headers(), SignetHeaders.API_KEY, API_KEY);
+        producer.send(record);
+      }
+    }
+    long produced = System.nanoTime();
+    long deadline = produced + TimeUnit.MINUTES.toNanos(10);
+    while (local.pipeline().storedReceipts() - storedBefore < requests && System.nanoTime() < deadline) {
+      Thread.sleep(20);
+    }
+    long elapsed = System.nanoTime() - started;
+    long stored = local.pipeline().storedReceipts() - storedBefore;
+    long cpu = os.getProcessCpuTime() - cpuBefore;
+    System.out.printf("%nasync: %,d requests produced in %.2f s; %,d receipts stored in PostgreSQL after %.2f s%n",
+        requests, (produced - started) / 1e9, stored, elapsed / 1e9);
+    System.out.printf("async: %,.0f exchanges/s end to end, %.0f µs CPU per exchange (whole JVM: broker, services, PostgreSQL excluded)%n",
+        stored / (elapsed / 1e9), cpu / 1e3 / Math.max(1, stored));
+  }
+
+  private void sync(int concurrency, Duration duration, boolean report) throws InterruptedException {
+    String prefix = (report ? "sync-" : "warm-") + runId + "-";
+    HttpLoad load = new HttpLoad(local.pipeline().httpPort(), n -> {
+      String traceId = prefix + n;
+      return HttpLoad.post("/v1/exchange", API_KEY, traceId, body(traceId, n));
+    });
+    Recorder recorder = new Recorder(3);
+    long cpuBefore = os.getProcessCpuTime();
+    HttpLoad.Result result = load.run(concurrency, duration.toNanos(), recorder);
+    long cpu = os.getProcessCpuTime() - cpuBefore;
+    if (!report) {
+      return;
+    }
+    Histogram latencies = recorder.getIntervalHistogram();
+    double seconds = result.elapsedNanos() / 1e9;
+    System.out.printf("%nsync: concurrency %d for %.1f s: %,d ok, %,d failed, %,.0f requests/s%n",
+        concurrency, seconds, result.ok(), result.failed(), result.ok() / seconds);
+    System.out.printf("sync: latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; %.0f µs CPU per request%n",
+        latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3,
+        latencies.getValueAtPercentile(99.9) / 1e3, latencies.getMaxValue() / 1e3,
+        cpu / 1e3 / Math.max(1, result.ok() + result.failed()));
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

@@ -1,0 +1,24 @@
+package dev.signet.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class BackoffTest {
+
+  @Test
+  void shouldDoubleUpToTheCapAndStartOverAfterReset() {
+    Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofMillis(500));
+
+    assertThat(backoff.nextDelay()).isEqualTo(Duration.ofMillis(100));
+    assertThat(backoff.nextDelay()).isEqualTo(Duration.ofMillis(200));
+    assertThat(backoff.nextDelay()).isEqualTo(Duration.ofMillis(400));
+    assertThat(backoff.nextDelay()).isEqualTo(Duration.ofMillis(500));
+    assertThat(backoff.nextDelay()).isEqualTo(Duration.ofMillis(500));
+
+    backoff.reset();
+
+    assertThat(backoff.nextDelay()).isEqualTo(Duration.ofMillis(100));
+  }
+}
