@@ -169,6 +169,22 @@ class PipelineIT {
     JsonNode bundle = Json.parse(export.body());
     assertThat(export.headers().firstValue("X-ODIN-Response-CID")).contains(bundle.get("bundle_cid").asText());
     assertThat(ExportBundle.verify(bundle, liveJwks()).valid()).isTrue();
+
+    Path file = Files.createTempFile("bundle", ".json");
+    Files.writeString(file, export.body());
+    String jwksUrl = base() + "/.well-known/jwks.json";
+    assertThat(cli("verify", "bundle", file.toString(), "--jwks", jwksUrl)).startsWith("0:valid");
+
+    // One character of one receipt's canonical document changed: the CLI names the hop and the check.
+    Files.writeString(file, export.body().replaceFirst("INV-7", "INV-8"));
+    assertThat(cli("verify", "bundle", file.toString(), "--jwks", jwksUrl)).startsWith("1:invalid").contains("hop 1").contains("CID_MISMATCH");
+  }
+
+  private static String cli(String... args) {
+    java.io.StringWriter out = new java.io.StringWriter();
+    java.io.StringWriter err = new java.io.StringWriter();
+    int exit = dev.signet.cli.SignetCli.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true)).execute(args);
+    return exit + ":" + out + err;
   }
 
   @Test

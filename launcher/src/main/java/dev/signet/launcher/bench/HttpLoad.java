@@ -37,23 +37,26 @@ final class HttpLoad {
     long started = System.nanoTime();
     for (int t = 0; t < concurrency; t++) {
       threads[t] = new Thread(() -> {
-        try (Socket socket = new Socket()) {
-          socket.setTcpNoDelay(true);
-          socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-          socket.setSoTimeout(30_000);
-          OutputStream out = socket.getOutputStream();
-          InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-          while (System.nanoTime() < deadline) {
-            byte[] request = requestFor.apply((int) sequence.incrementAndGet());
-            long sent = System.nanoTime();
-            out.write(request);
-            out.flush();
-            int status = readResponse(in);
-            latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
-            (status == 200 ? ok : failed).incrementAndGet();
+        // Reconnects when the server closes a keep-alive connection; counts the request as failed.
+        while (System.nanoTime() < deadline) {
+          try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+            while (System.nanoTime() < deadline) {
+              byte[] request = requestFor.apply((int) sequence.incrementAndGet());
+              long sent = System.nanoTime();
+              out.write(request);
+              out.flush();
+              int status = readResponse(in);
+              latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+              (status == 200 ? ok : failed).incrementAndGet();
+            }
+          } catch (IOException e) {
+            failed.incrementAndGet();
           }
-        } catch (IOException e) {
-          failed.incrementAndGet();
         }
       }, "bench-http-" + t);
       threads[t].start();

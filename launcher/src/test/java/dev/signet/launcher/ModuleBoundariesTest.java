@@ -1,0 +1,57 @@
+package dev.signet.launcher;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Services talk through Kafka and PostgreSQL, never through each other's code. The one shared
+ * piece besides {@code core} is the receipt store's query API, which ingress reads chains with.
+ */
+class ModuleBoundariesTest {
+
+  private static final JavaClasses SIGNET = new ClassFileImporter()
+      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+      .importPackages("dev.signet");
+
+  @Test
+  void shouldKeepTheProcessorIndependentOfOtherServices() {
+    noClasses().that().resideInAPackage("dev.signet.processor..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.ingress..", "dev.signet.billing..", "dev.signet.store..", "dev.signet.launcher..")
+        .check(SIGNET);
+  }
+
+  @Test
+  void shouldKeepBillingIndependentOfOtherServices() {
+    noClasses().that().resideInAPackage("dev.signet.billing..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.ingress..", "dev.signet.processor..", "dev.signet.store..", "dev.signet.launcher..")
+        .check(SIGNET);
+  }
+
+  @Test
+  void shouldLetIngressUseOnlyTheReceiptStoresQueries() {
+    noClasses().that().resideInAPackage("dev.signet.ingress..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.launcher..")
+        .check(SIGNET);
+    noClasses().that().resideInAPackage("dev.signet.ingress..")
+        .should().dependOnClassesThat().haveSimpleNameStartingWith("ReceiptSink")
+        .check(SIGNET);
+  }
+
+  @Test
+  void shouldKeepTheStoreAndCliIndependentOfServices() {
+    noClasses().that().resideInAnyPackage("dev.signet.store..", "dev.signet.cli..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.ingress..", "dev.signet.processor..", "dev.signet.billing..", "dev.signet.launcher..")
+        .check(SIGNET);
+  }
+
+  @Test
+  void shouldKeepSpringOutOfTheStreamApps() {
+    noClasses().that().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.store..")
+        .should().dependOnClassesThat().resideInAPackage("org.springframework..")
+        .check(SIGNET);
+  }
+}
