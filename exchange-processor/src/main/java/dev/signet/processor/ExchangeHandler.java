@@ -56,7 +56,13 @@ final class ExchangeHandler {
       return reject(traceId, refused.code(), refused.detail());
     }
     Chaining.Next next = (Chaining.Next) slot;
-    String canon = Canonical.canonicalize(normalized);
+    String canon;
+    try {
+      canon = Canonical.canonicalize(normalized);
+    } catch (IllegalArgumentException e) {
+      // Lone surrogates and numbers beyond double range have no RFC 8785 form.
+      return reject(traceId, ErrorCode.SCHEMA_INVALID, "the payload has no RFC 8785 form: " + e.getMessage());
+    }
     Policy policy = Policy.allowed("ok");
     Receipt receipt =
         issuer.seal(

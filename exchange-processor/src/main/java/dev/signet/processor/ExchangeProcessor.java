@@ -119,7 +119,12 @@ final class ExchangeProcessor implements Processor<String, byte[], String, Objec
       return issue(tenant.get(), traceId, request);
     }
     String storeKey = IdempotencyEntry.storeKey(tenant.get().tenant(), idempotencyKey);
-    String requestHash = Hashes.sha256(Canonical.canonicalize(body));
+    String requestHash;
+    try {
+      requestHash = Hashes.sha256(Canonical.canonicalize(body));
+    } catch (IllegalArgumentException e) {
+      return ExchangeHandler.reject(traceId, ErrorCode.MALFORMED_REQUEST, "the request has no RFC 8785 form: " + e.getMessage()).result();
+    }
     IdempotencyEntry previous = idempotency.get(storeKey);
     if (previous != null) {
       if (previous.requestHash().equals(requestHash)) {

@@ -241,6 +241,19 @@ class ExchangeTopologyTest {
   }
 
   @Test
+  void shouldRejectTextWithoutACanonicalFormInsteadOfParkingIt() {
+    String loneSurrogate = "{\"invoice_id\":\"INV-1\",\"amount\":1,\"currency\":\"EUR\",\"customer_name\":\"\\ud800\"}";
+    send("t1", invoiceRequest("t1", loneSurrogate), "demo_key", null);
+    ObjectNode hugeNumber = invoiceRequest("t2", invoiceArguments("1", "EUR"));
+    hugeNumber.put("extra", new java.math.BigDecimal("1e400"));
+    send("t2", hugeNumber, "demo_key", "k2");
+
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly("SCHEMA_INVALID", "MALFORMED_REQUEST");
+    assertThat(receipts.isEmpty()).isTrue();
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
   void shouldNormaliseStringsToNfcBeforeHashing() {
     String decomposed = "Cafe\u0301";
     String args = "{\"invoice_id\":\"INV-1\",\"amount\":1,\"currency\":\"EUR\",\"customer_name\":\"" + decomposed + "\"}";
