@@ -114,16 +114,8 @@ public final class Pipeline implements AutoCloseable {
     return httpPort;
   }
 
-  public boolean isRunning() {
-    return processor.isRunning() && receiptSink.isRunning() && billing.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING;
-  }
-
   public long storedReceipts() {
     return receiptSink.storedCount();
-  }
-
-  public ConfigurableApplicationContext ingress() {
-    return ingress;
   }
 
   /** Stops in reverse order of start: ingress takes no new requests first, the store drains last. */

@@ -1,22 +1,39 @@
 package dev.signet.core.crypto;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Objects;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
-/** An Ed25519 public key and its kid: what a JWKS entry carries. */
-public record PublicKey(String kid, byte[] encoded) {
+/**
+ * An Ed25519 public key and its kid: what a JWKS entry carries. The curve point is decoded and
+ * validated once, here, instead of on every verification (chains verify thousands per key).
+ */
+public final class PublicKey {
 
-  public PublicKey {
+  private final String kid;
+  private final byte[] encoded;
+  private final Ed25519.PublicPoint point;
+
+  public PublicKey(String kid, byte[] encoded) {
     if (kid == null || kid.isBlank()) {
       throw new IllegalArgumentException("a public key needs a kid");
     }
     if (encoded == null || encoded.length != Ed25519.PUBLIC_KEY_SIZE) {
       throw new IllegalArgumentException("an Ed25519 public key is 32 bytes");
     }
-    encoded = encoded.clone();
+    this.kid = kid;
+    this.encoded = encoded.clone();
+    this.point = Ed25519.validatePublicKeyPartialExport(this.encoded, 0);
+    if (point == null) {
+      throw new IllegalArgumentException("key " + kid + " is not a point on Ed25519");
+    }
   }
 
-  @Override
+  public String kid() {
+    return kid;
+  }
+
   public byte[] encoded() {
     return encoded.clone();
   }
@@ -30,7 +47,7 @@ public record PublicKey(String kid, byte[] encoded) {
     if (signature.length != Ed25519.SIGNATURE_SIZE) {
       return false;
     }
-    return Ed25519.verify(signature, 0, encoded, 0, message, 0, message.length);
+    return Ed25519.verify(signature, 0, point, message, 0, message.length);
   }
 
   /** Verifies a base64url signature over the UTF-8 bytes of {@code text}; bad encodings fail. */
@@ -46,14 +63,12 @@ public record PublicKey(String kid, byte[] encoded) {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof PublicKey that
-        && kid.equals(that.kid)
-        && java.util.Arrays.equals(encoded, that.encoded);
+    return other instanceof PublicKey that && kid.equals(that.kid) && Arrays.equals(encoded, that.encoded);
   }
 
   @Override
   public int hashCode() {
-    return kid.hashCode() * 31 + java.util.Arrays.hashCode(encoded);
+    return Objects.hash(kid, Arrays.hashCode(encoded));
   }
 
   @Override
