@@ -36,7 +36,7 @@ public final class LocalMode implements AutoCloseable {
       kafka = broker.bootstrapServers();
     }
     this.kafkaBootstrap = kafka;
-    new LocalTopics(kafka).createMissing();
+    new LocalTopics(kafka, intEnv(env, "SP_LOCAL_PARTITIONS", LocalTopics.DEFAULT_PARTITIONS)).createMissing();
 
     String jdbc = env.get("SP_POSTGRES_URL");
     String user = env.getOrDefault("SP_POSTGRES_USER", "postgres");

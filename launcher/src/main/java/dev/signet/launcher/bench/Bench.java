@@ -60,8 +60,9 @@ public final class Bench {
     env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
     env.put("SP_LOCAL_POSTGRES_PORT", "0");
     env.put("SP_COMMIT_INTERVAL_MS", Integer.toString(options.commitIntervalMs()));
-    System.out.printf("signet bench: %d cores, commit.interval.ms=%d, data in %s%n",
-        Runtime.getRuntime().availableProcessors(), options.commitIntervalMs(), dataDir);
+    env.put("SP_LOCAL_PARTITIONS", Integer.toString(options.partitions()));
+    System.out.printf("signet bench: %d cores, commit.interval.ms=%d, %d partitions, data in %s%n",
+        Runtime.getRuntime().availableProcessors(), options.commitIntervalMs(), options.partitions(), dataDir);
     try (LocalMode local = LocalMode.start(env)) {
       Bench bench = new Bench(local);
       // JIT warm-up halves early figures: each mode first runs unreported for the warm-up time.
