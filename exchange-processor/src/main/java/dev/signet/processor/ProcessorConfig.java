@@ -14,7 +14,9 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 /**
  * Everything the exchange processor needs. {@code commitInterval} is the main latency knob of
  * the synchronous API: a result becomes visible to read_committed readers only when the
- * transaction that wrote it commits.
+ * transaction that wrote it commits. {@code instanceId} (optional, stable per instance, e.g. a
+ * StatefulSet pod name) makes the instance a static group member: after a crash it gets its
+ * partitions back at once instead of after the session timeout.
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -25,7 +27,8 @@ public record ProcessorConfig(
     short replicationFactor,
     ApiKeys apiKeys,
     SigningKey signingKey,
-    Duration idempotencyRetention) {
+    Duration idempotencyRetention,
+    String instanceId) {
 
   public ProcessorConfig {
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
@@ -61,6 +64,9 @@ public record ProcessorConfig(
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
+    if (instanceId != null && !instanceId.isBlank()) {
+      props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), applicationId + "-" + instanceId);
+    }
     return props;
   }
 }

@@ -21,6 +21,7 @@ public final class ProcessorEnvironment {
         Short.parseShort(env.getOrDefault("SP_REPLICATION_FACTOR", "1")),
         ApiKeys.parse(env.get("SP_API_KEYS")),
         KeyParser.parse(env.getOrDefault("SP_KID", "signet-1"), env.get("SP_PRIVATE_KEY_B64")),
-        Duration.ofHours(Long.parseLong(env.getOrDefault("SP_IDEMPOTENCY_RETENTION_HOURS", "24"))));
+        Duration.ofHours(Long.parseLong(env.getOrDefault("SP_IDEMPOTENCY_RETENTION_HOURS", "24"))),
+        env.get("SP_INSTANCE_ID"));
   }
 }

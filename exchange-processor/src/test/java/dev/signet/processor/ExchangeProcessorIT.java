@@ -54,7 +54,7 @@ class ExchangeProcessorIT {
   private static ExchangeProcessorService startProcessor(Path stateDir) {
     ProcessorConfig config = new ProcessorConfig(
         broker.getBrokersAsString(), "it-processor", stateDir, Duration.ofMillis(50), 1, (short) 1,
-        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), KEY, Duration.ofHours(24));
+        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), KEY, Duration.ofHours(24), null);
     return new ExchangeProcessorService(config, new SimpleMeterRegistry()).start();
   }
 

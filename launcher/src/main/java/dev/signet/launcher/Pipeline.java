@@ -27,6 +27,9 @@ import org.springframework.core.env.MapPropertySource;
 public final class Pipeline implements AutoCloseable {
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
+  // One instance of each service per pipeline: static membership lets a restarted pipeline take
+  // its partitions back at once instead of waiting out the crashed member's session.
+  private static final String LOCAL_INSTANCE_ID = "local";
 
   private final StartedServices running;
   private final ConfigurableApplicationContext ingress;
@@ -41,7 +44,7 @@ public final class Pipeline implements AutoCloseable {
     this.receiptSink = running.add(new ReceiptSink(
         new ReceiptStoreConfig(settings.kafkaBootstrap(), ReceiptStoreConfig.DEFAULT_GROUP_ID, settings.jdbcUrl(),
             settings.jdbcUser(), settings.jdbcPassword(), ReceiptStoreConfig.DEFAULT_MAX_BATCH),
-        meters));
+        meters, LOCAL_INSTANCE_ID));
     receiptSink.start();
 
     BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap());
@@ -51,7 +54,7 @@ public final class Pipeline implements AutoCloseable {
     this.processor = running.add(new ExchangeProcessorService(
         new ProcessorConfig(settings.kafkaBootstrap(), ProcessorConfig.DEFAULT_APPLICATION_ID, settings.stateDir().resolve("processor"),
             settings.commitInterval(), settings.streamThreads(), (short) 1, ApiKeys.parse(settings.apiKeysJson()),
-            settings.signingKey(), Duration.ofHours(24)),
+            settings.signingKey(), Duration.ofHours(24), LOCAL_INSTANCE_ID),
         meters));
     processor.start();
     awaitRunning(processor::awaitRunning, "exchange processor");

@@ -16,6 +16,14 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class SignetLauncher {
 
+  private static final String SERVICES_HELP = """
+      Pipeline commands:
+        up              run the whole pipeline locally (embedded Kafka and PostgreSQL, port 8088)
+        bench           measure it: signet bench [async|sync|all] --help for options
+        ingress | processor | billing | receipt-store
+                        run one service, configured from the SP_* environment
+      """;
+
   private SignetLauncher() {}
 
   public static void main(String[] args) throws Exception {
@@ -28,7 +36,13 @@ public final class SignetLauncher {
       case "processor" -> ExchangeProcessorApp.main(rest);
       case "billing" -> BillingApp.main(rest);
       case "receipt-store" -> ReceiptStoreApp.main(rest);
-      default -> SignetCli.main(args);
+      default -> {
+        if (args.length <= 1 && (command.equals("help") || command.equals("-h") || command.equals("--help"))) {
+          System.out.println(SERVICES_HELP);
+          args = new String[] {"--help"};
+        }
+        SignetCli.main(args);
+      }
     }
   }
 

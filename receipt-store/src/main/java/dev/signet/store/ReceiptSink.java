@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -76,12 +77,24 @@ public final class ReceiptSink implements AutoCloseable {
   private Map<TopicPartition, OffsetAndMetadata> uncommitted = Map.of();
 
   public ReceiptSink(ReceiptStoreConfig config, MeterRegistry registry) {
+    this(config, registry, null);
+  }
+
+  /**
+   * @param groupInstanceId a stable id of this instance (e.g. a pod name), or null: a static
+   *     group member gets its partitions back at once after a crash, not after the session timeout
+   */
+  public ReceiptSink(ReceiptStoreConfig config, MeterRegistry registry, String groupInstanceId) {
     this.config = config;
     this.metrics = new SinkMetrics(registry);
     this.dataSource = Database.writerPool(config);
     this.writer = new ReceiptWriter(dataSource);
     // Values stay bytes: the stored body must be the receipt exactly as signed (see ReceiptReader).
-    this.consumer = new KafkaConsumer<>(consumerProperties(config), TOPIC.keySerde().deserializer(),
+    Map<String, Object> consumerProperties = new HashMap<>(consumerProperties(config));
+    if (groupInstanceId != null && !groupInstanceId.isBlank()) {
+      consumerProperties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId() + "-" + groupInstanceId);
+    }
+    this.consumer = new KafkaConsumer<>(consumerProperties, TOPIC.keySerde().deserializer(),
         new ByteArrayDeserializer());
     this.thread = new Thread(this::run, "signet-receipt-sink");
     this.thread.setUncaughtExceptionHandler((t, e) ->

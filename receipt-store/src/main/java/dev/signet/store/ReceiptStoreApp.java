@@ -10,7 +10,7 @@ public final class ReceiptStoreApp {
   public static void main(String[] args) {
     ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment();
     // The global registry: whatever registry the deployment adds (Prometheus, OTLP) sees the meters.
-    ReceiptSink sink = new ReceiptSink(config, Metrics.globalRegistry);
+    ReceiptSink sink = new ReceiptSink(config, Metrics.globalRegistry, System.getenv("SP_INSTANCE_ID"));
     Runtime.getRuntime().addShutdownHook(new Thread(sink::close, "signet-receipt-sink-shutdown"));
     sink.start();
   }
