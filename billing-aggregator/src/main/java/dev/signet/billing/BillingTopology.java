@@ -52,8 +52,13 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class BillingTopology {
 
-  /** Lateness accepted after an hour ends before its total is final. */
-  public static final Duration DEFAULT_GRACE = Duration.ofMinutes(5);
+  /**
+   * Lateness accepted after an hour ends. Generous on purpose: when billing catches up after an
+   * outage, the repartitioned receipts of several upstream tasks arrive out of time order, and a
+   * short grace would drop (never bill) the older ones. Totals are emitted as running totals, so
+   * a long grace delays nothing; it only keeps a week of hourly windows per tenant in the store.
+   */
+  public static final Duration DEFAULT_GRACE = Duration.ofDays(7);
 
   static final Duration HOUR = Duration.ofHours(1);
   static final String USAGE_BY_TENANT = "usage-by-tenant";

@@ -19,7 +19,7 @@ class BillingConfigTest {
 
     assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(config.applicationId()).isEqualTo("signet-billing-aggregator");
-    assertThat(config.grace()).isEqualTo(Duration.ofMinutes(5));
+    assertThat(config.grace()).isEqualTo(Duration.ofDays(7));
     assertThat(config.replicationFactor()).isEqualTo(1);
   }
 

@@ -43,7 +43,7 @@ class BillingTopologyTest {
   @BeforeEach
   void startDriver() {
     BillingConfig config = new BillingConfig(
-        "127.0.0.1:9", "billing-topology-test", stateDir, Duration.ofSeconds(1), BillingTopology.DEFAULT_GRACE, 1);
+        "127.0.0.1:9", "billing-topology-test", stateDir, Duration.ofSeconds(1), TEST_GRACE, 1);
     driver = new TopologyTestDriver(new BillingTopology(config.grace()).build(), config.streamsProperties());
     receipts = driver.createInputTopic(RECEIPTS.name(), RECEIPTS.keySerde().serializer(), RECEIPTS.valueSerde().serializer());
     rawReceipts = driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
@@ -82,6 +82,9 @@ class BillingTopologyTest {
     assertThat(record.value).isEqualTo(
         new HourlyUsage("tenant-a", "2025-01-27T10:00:00Z", "2025-01-27T11:00:00Z", 1, 4));
   }
+
+  /** Short, so that the tests can cross it with a few minutes of receipts. */
+  private static final Duration TEST_GRACE = Duration.ofMinutes(5);
 
   @Test
   void shouldCountLateReceiptWithinGrace() {
