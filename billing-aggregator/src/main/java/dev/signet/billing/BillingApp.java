@@ -1,5 +1,7 @@
 package dev.signet.billing;
 
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 
 /** Runs the billing aggregator as its own process, configured from the environment. */
@@ -9,6 +11,8 @@ public final class BillingApp {
 
   public static void main(String[] args) throws InterruptedException {
     BillingService service = BillingService.start(BillingConfig.fromEnvironment(System.getenv()));
+    // Whatever registry the deployment adds to the global one (the launcher's /metrics) sees these.
+    new KafkaStreamsMetrics(service.streams()).bindTo(Metrics.globalRegistry);
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "billing-shutdown"));
     if (service.awaitTermination() == KafkaStreams.State.ERROR) {
       // Non-zero so that the supervisor (compose, Kubernetes) restarts the process.

@@ -9,6 +9,7 @@ import dev.signet.processor.ExchangeProcessorService;
 import dev.signet.processor.ProcessorConfig;
 import dev.signet.store.ReceiptSink;
 import dev.signet.store.ReceiptStoreConfig;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -50,6 +51,7 @@ public final class Pipeline implements AutoCloseable {
     BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap());
     this.billing = running.add(BillingService.start(new BillingConfig(settings.kafkaBootstrap(), billingDefaults.applicationId(),
         settings.stateDir().resolve("billing"), billingDefaults.commitInterval(), billingDefaults.grace(), 1)));
+    new KafkaStreamsMetrics(billing.streams()).bindTo(meters);
 
     this.processor = running.add(new ExchangeProcessorService(
         new ProcessorConfig(settings.kafkaBootstrap(), ProcessorConfig.DEFAULT_APPLICATION_ID, settings.stateDir().resolve("processor"),

@@ -21,7 +21,8 @@ public final class SignetLauncher {
         up              run the whole pipeline locally (embedded Kafka and PostgreSQL, port 8088)
         bench           measure it: signet bench [async|sync|all] --help for options
         ingress | processor | billing | receipt-store
-                        run one service, configured from the SP_* environment
+                        run one service, configured from the SP_* environment (the last three
+                        serve Prometheus /metrics on SP_METRICS_PORT, default 9404)
       """;
 
   private SignetLauncher() {}
@@ -33,9 +34,18 @@ public final class SignetLauncher {
       case "up" -> up();
       case "bench" -> Bench.main(rest);
       case "ingress" -> IngressApplication.main(rest);
-      case "processor" -> ExchangeProcessorApp.main(rest);
-      case "billing" -> BillingApp.main(rest);
-      case "receipt-store" -> ReceiptStoreApp.main(rest);
+      case "processor" -> {
+        serveMetrics();
+        ExchangeProcessorApp.main(rest);
+      }
+      case "billing" -> {
+        serveMetrics();
+        BillingApp.main(rest);
+      }
+      case "receipt-store" -> {
+        serveMetrics();
+        ReceiptStoreApp.main(rest);
+      }
       default -> {
         if (args.length <= 1 && (command.equals("help") || command.equals("-h") || command.equals("--help"))) {
           System.out.println(SERVICES_HELP);
@@ -44,6 +54,11 @@ public final class SignetLauncher {
         SignetCli.main(args);
       }
     }
+  }
+
+  private static void serveMetrics() {
+    String port = System.getenv("SP_METRICS_PORT");
+    MetricsEndpoint.start(port == null || port.isBlank() ? MetricsEndpoint.DEFAULT_PORT : Integer.parseInt(port.strip()));
   }
 
   private static void up() throws InterruptedException {
