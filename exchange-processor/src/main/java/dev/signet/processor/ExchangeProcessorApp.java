@@ -12,11 +12,8 @@ public final class ExchangeProcessorApp {
     ProcessorConfig config = ProcessorEnvironment.fromEnvironment(System.getenv());
     ExchangeProcessorService service = new ExchangeProcessorService(config, Metrics.globalRegistry).start();
     Runtime.getRuntime().addShutdownHook(new Thread(service::close, "signet-processor-shutdown"));
-    // A processor that stopped for good must end the process, so the orchestrator restarts it.
-    while (!service.state().hasCompletedShutdown() && service.state() != KafkaStreams.State.ERROR) {
-      Thread.sleep(1_000);
-    }
-    if (service.state() == KafkaStreams.State.ERROR) {
+    if (service.awaitTermination() == KafkaStreams.State.ERROR) {
+      // Non-zero so that the supervisor (compose, Kubernetes) restarts the process.
       System.exit(1);
     }
   }

@@ -4,6 +4,8 @@ import dev.signet.core.receipt.ReceiptIssuer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
@@ -16,6 +18,8 @@ public final class ExchangeProcessorService implements AutoCloseable {
 
   private final KafkaStreams streams;
   private final KafkaStreamsMetrics metrics;
+  private final CountDownLatch running = new CountDownLatch(1);
+  private final CountDownLatch stopped = new CountDownLatch(1);
 
   public ExchangeProcessorService(ProcessorConfig config, MeterRegistry meters) {
     ExchangeTopology topology =
@@ -26,6 +30,16 @@ public final class ExchangeProcessorService implements AutoCloseable {
           LOG.error("exchange processor stream thread died; replacing it", exception);
           return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         });
+    this.streams.setStateListener((next, previous) -> {
+      if (next == KafkaStreams.State.RUNNING) {
+        running.countDown();
+      }
+      if (next == KafkaStreams.State.ERROR || next.hasCompletedShutdown()) {
+        // Wake whoever waits for RUNNING too: it will not come.
+        running.countDown();
+        stopped.countDown();
+      }
+    });
     this.metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(meters);
   }
@@ -37,14 +51,14 @@ public final class ExchangeProcessorService implements AutoCloseable {
 
   /** Blocks until every task is assigned and restored, so the first request is not kept waiting. */
   public boolean awaitRunning(Duration timeout) throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!isRunning()) {
-      if (System.nanoTime() > deadline || streams.state().hasCompletedShutdown() || streams.state() == KafkaStreams.State.ERROR) {
-        return false;
-      }
-      Thread.sleep(20);
-    }
-    return true;
+    // Once RUNNING, a later rebalance does not make the processor less ready; only failing does.
+    return running.await(timeout.toMillis(), TimeUnit.MILLISECONDS) && stopped.getCount() > 0;
+  }
+
+  /** Blocks until the processor stopped for good (closed or failed); returns its final state. */
+  public KafkaStreams.State awaitTermination() throws InterruptedException {
+    stopped.await();
+    return streams.state();
   }
 
   public KafkaStreams.State state() {
