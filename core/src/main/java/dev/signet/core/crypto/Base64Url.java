@@ -20,4 +20,19 @@ public final class Base64Url {
     }
     return Base64.getUrlDecoder().decode(normalised);
   }
+
+  /** Decodes base64url without padding only: the one form Signet writes, so one value has one text. */
+  public static byte[] decodeStrict(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      if (!alphabet) {
+        throw new IllegalArgumentException("not base64url without padding: character " + i + " is '" + c + "'");
+      }
+    }
+    if (text.length() % 4 == 1) {
+      throw new IllegalArgumentException("not base64url: impossible length " + text.length());
+    }
+    return Base64.getUrlDecoder().decode(text);
+  }
 }

@@ -16,6 +16,9 @@ public final class SignetHeaders {
   /** Milliseconds since the epoch at which ingress accepted the request. */
   public static final String ACCEPTED_AT = "x-signet-accepted-at";
 
+  /** On {@code signet.receipts.v1}: the processor's MAC of the record value (see ReceiptMac). */
+  public static final String RECEIPT_MAC = "x-signet-receipt-mac";
+
   private SignetHeaders() {}
 
   public static String text(Headers headers, String name) {
