@@ -1,6 +1,5 @@
 package dev.signet.processor;
 
-import dev.signet.core.receipt.ReceiptIssuer;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import java.time.Duration;
@@ -22,8 +21,10 @@ public final class ExchangeProcessorService implements AutoCloseable {
   private final CountDownLatch stopped = new CountDownLatch(1);
 
   public ExchangeProcessorService(ProcessorConfig config, MeterRegistry meters) {
-    ExchangeTopology topology =
-        new ExchangeTopology(config.apiKeys(), new ReceiptIssuer(config.signingKey()), config.idempotencyRetention(), meters);
+    ExchangeTopology topology = new ExchangeTopology(
+        new ExchangeTopology.Settings(config.apiKeys(), config.signingKey(), config.serverSecret(), config.limits(),
+            config.idempotencyRetention(), RequestPartitions.count(config)),
+        meters);
     this.streams = new KafkaStreams(topology.build(), config.streamsProperties());
     this.streams.setUncaughtExceptionHandler(
         exception -> {

@@ -1,5 +1,7 @@
 package dev.signet.processor;
 
+import dev.signet.core.admission.Admission;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import java.nio.file.Path;
@@ -27,6 +29,8 @@ public record ProcessorConfig(
     short replicationFactor,
     ApiKeys apiKeys,
     SigningKey signingKey,
+    ServerSecret serverSecret,
+    Admission.Limits limits,
     Duration idempotencyRetention,
     String instanceId) {
 
@@ -37,6 +41,8 @@ public record ProcessorConfig(
     Objects.requireNonNull(commitInterval, "commitInterval");
     Objects.requireNonNull(apiKeys, "apiKeys");
     Objects.requireNonNull(signingKey, "signingKey");
+    Objects.requireNonNull(serverSecret, "serverSecret");
+    Objects.requireNonNull(limits, "limits");
     Objects.requireNonNull(idempotencyRetention, "idempotencyRetention");
     if (streamThreads < 1) {
       throw new IllegalArgumentException("streamThreads must be at least 1");
@@ -58,6 +64,7 @@ public record ProcessorConfig(
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
     props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputFailureHandler.class);
     // Streams' producer lingers 100 ms by default; the commit interval already batches.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");

@@ -3,6 +3,7 @@ package dev.signet.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
@@ -54,7 +55,8 @@ class ExchangeProcessorIT {
   private static ExchangeProcessorService startProcessor(Path stateDir) {
     ProcessorConfig config = new ProcessorConfig(
         broker.getBrokersAsString(), "it-processor", stateDir, Duration.ofMillis(50), 1, (short) 1,
-        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), KEY, Duration.ofHours(24), null);
+        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), KEY, ExchangeTopologyTest.SECRET, Admission.Limits.defaults(),
+        Duration.ofHours(24), null);
     return new ExchangeProcessorService(config, new SimpleMeterRegistry()).start();
   }
 

@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
-import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topics;
+import dev.signet.core.trace.TraceIds;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -43,10 +46,24 @@ class ExchangeTopologyTest {
   private TestOutputTopic<String, Receipt> receipts;
   private TestOutputTopic<String, byte[]> dlq;
 
+  static final ServerSecret SECRET = ServerSecret.parse("dGVzdC1zZXJ2ZXItc2VjcmV0LW9mLWF0LWxlYXN0LTMyLWJ5dGVz");
+
+  static ExchangeTopology topology(SigningKey key, Duration retention, int partitions) {
+    return new ExchangeTopology(
+        new ExchangeTopology.Settings(ApiKeys.parse(API_KEYS), key, SECRET, new Admission.Limits(262_144, 16), retention, partitions),
+        new SimpleMeterRegistry());
+  }
+
   @BeforeEach
   void setUp() {
-    ExchangeTopology topology =
-        new ExchangeTopology(ApiKeys.parse(API_KEYS), new ReceiptIssuer(key), Duration.ofHours(24), new SimpleMeterRegistry());
+    start(1);
+  }
+
+  private void start(int partitions) {
+    if (driver != null) {
+      driver.close();
+    }
+    ExchangeTopology topology = topology(key, Duration.ofHours(24), partitions);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -229,12 +246,13 @@ class ExchangeTopologyTest {
     unsupported.put("target_type", "edi.x12.v1");
     send("t4", unsupported, "demo_key", "k4");
     send("other", invoiceRequest("t5", invoiceArguments("1", "USD")), "demo_key", "k5");
-    send(null, invoiceRequest(null, invoiceArguments("1", "USD")), "demo_key", "k6");
+    send(null, invoiceRequest(null, invoiceArguments("1", "USD")), "demo_key", null);
 
     assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly(
         "MALFORMED_REQUEST", "SCHEMA_INVALID", "SCHEMA_INVALID", "UNSUPPORTED_MAPPING", "TRACE_KEY_MISMATCH", "TRACE_ID_MISSING");
     assertThat(receipts.isEmpty()).isTrue();
-    assertThat(dlq.isEmpty()).isTrue();
+    // Only the record that is not JSON at all is poison, kept with its original bytes.
+    assertThat(dlq.readValuesToList()).extracting(v -> new String(v, StandardCharsets.UTF_8)).containsExactly("not json");
 
     send("t9", invoiceRequest("t9", invoiceArguments("5", "USD")), "demo_key", "k9");
     assertThat(results.readValue().status()).isEqualTo(200);
@@ -248,7 +266,7 @@ class ExchangeTopologyTest {
     hugeNumber.put("extra", new java.math.BigDecimal("1e400"));
     send("t2", hugeNumber, "demo_key", "k2");
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly("SCHEMA_INVALID", "MALFORMED_REQUEST");
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly("SCHEMA_INVALID", "NUMBER_OUT_OF_RANGE");
     assertThat(receipts.isEmpty()).isTrue();
     assertThat(dlq.isEmpty()).isTrue();
   }
@@ -263,10 +281,152 @@ class ExchangeTopologyTest {
 
   @Test
   void shouldNameEveryNode() {
-    String description = new ExchangeTopology(ApiKeys.parse(API_KEYS), new ReceiptIssuer(key), Duration.ofHours(1), new SimpleMeterRegistry())
-        .build().describe().toString();
+    String description = topology(key, Duration.ofHours(1), 4).build().describe().toString();
     assertThat(description)
-        .contains("requests-source", "exchange-processor", "results-sink", "receipts-sink", "dlq-sink", "chain-heads", "idempotency-keys")
+        .contains("requests-source", "exchange-processor", "results-sink", "receipts-sink", "dlq-sink", "reroute-to-trace-partition",
+            "chain-heads", "idempotency-keys")
         .doesNotContain("KSTREAM-");
+  }
+
+  static ObjectNode passthroughRequest(String traceId, JsonNode extra) {
+    ObjectNode request = Json.MAPPER.createObjectNode();
+    request.put("payload_type", "invoice.iso20022.v1");
+    request.put("target_type", "invoice.iso20022.v1");
+    request.put("trace_id", traceId);
+    ObjectNode invoice = request.putObject("payload").putObject("Document").putObject("Invoice");
+    invoice.put("Id", "INV-9").put("TotalMinor", 100).put("Currency", "EUR");
+    invoice.putObject("Party").put("Name", "ACME");
+    invoice.set("Extra", extra);
+    return request;
+  }
+
+  private static JsonNode nested(int levels) {
+    JsonNode node = Json.MAPPER.createArrayNode();
+    for (int i = 1; i < levels; i++) {
+      node = Json.MAPPER.createArrayNode().add(node);
+    }
+    return node;
+  }
+
+  @Test
+  void shouldAttachTheOriginMacOverTheExactReceiptBytes() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "demo_key", "k1");
+
+    TestOutputTopic<String, byte[]> raw = driver.createOutputTopic(Topics.RECEIPTS.name(),
+        new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    TestRecord<String, byte[]> record = raw.readRecord();
+    String mac = new String(record.headers().lastHeader(SignetHeaders.RECEIPT_MAC).value(), StandardCharsets.UTF_8);
+    assertThat(new ReceiptMac(SECRET).verify(record.value(), mac)).isTrue();
+    assertThat(Json.read(record.value(), Receipt.class).hop()).isEqualTo(1);
+  }
+
+  @Test
+  void shouldDeriveTheTraceOfAKeylessRecordFromItsIdempotencyKeyAsIngressDoes() {
+    ObjectNode body = invoiceRequest(null, invoiceArguments("1", "USD"));
+    send(null, body, "demo_key", "order-7");
+    send(null, body, "demo_key", "order-7");
+
+    List<ExchangeResult> replies = results.readValuesToList();
+    String derived = new TraceIds(SECRET).derive("demo", "order-7");
+    assertThat(replies).extracting(ExchangeResult::traceId).containsExactly(derived, derived);
+    assertThat(replies).extracting(ExchangeResult::idempotencyHit).containsExactly(false, true);
+    assertThat(receipts.readValuesToList()).extracting(Receipt::traceId).containsExactly(derived);
+  }
+
+  @Test
+  void shouldRefuseInvalidTraceIdsAndIdempotencyKeysWithTheCodesIngressUses() {
+    send(null, invoiceRequest("bad\u0000trace", invoiceArguments("1", "USD")), "demo_key", "k1");
+    send("x".repeat(129), invoiceRequest(null, invoiceArguments("1", "USD")), "demo_key", "k2");
+    send("t3", invoiceRequest("t3", invoiceArguments("1", "USD")), "demo_key", "has space");
+
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::code)
+        .containsExactly("TRACE_ID_INVALID", "TRACE_ID_INVALID", "IDEMPOTENCY_KEY_INVALID");
+    assertThat(receipts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldParkARecordWithHugeHeadersWithItsBytesAndReasonButNeverItsApiKey() {
+    RecordHeaders headers = new RecordHeaders();
+    SignetHeaders.put(headers, SignetHeaders.API_KEY, "demo_key");
+    headers.add("x-junk", new byte[RequestIntake.MAX_HEADER_BYTES + 1]);
+    byte[] body = Json.toBytes(invoiceRequest("t1", invoiceArguments("1", "USD")));
+    requests.pipeInput(new TestRecord<>("t1", body, headers, START));
+
+    assertThat(results.readValue().code()).isEqualTo("MALFORMED_REQUEST");
+    TestRecord<String, byte[]> parked = dlq.readRecord();
+    assertThat(parked.value()).isEqualTo(body);
+    assertThat(parked.headers().lastHeader(SignetHeaders.API_KEY)).isNull();
+    assertThat(new String(parked.headers().lastHeader(SignetHeaders.ERROR_CODE).value(), StandardCharsets.UTF_8)).isEqualTo("MALFORMED_REQUEST");
+    assertThat(receipts.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldIssueOnceAndReplayADocumentNestedToTheDepthLimit() {
+    // The envelope, payload, Document and Invoice take 4 of the 16 levels; Extra the other 12.
+    ObjectNode deepest = passthroughRequest("t1", nested(12));
+    send("t1", deepest, "demo_key", "deep");
+    send("t1", deepest, "demo_key", "deep");
+
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::status, ExchangeResult::idempotencyHit)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(200, false), org.assertj.core.groups.Tuple.tuple(200, true));
+    assertThat(receipts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldGiveTheSameRefusalToEveryRetryOfADocumentNestedTooDeep() {
+    ObjectNode tooDeep = passthroughRequest("t1", nested(13));
+    send("t1", tooDeep, "demo_key", "deep");
+    send("t1", tooDeep, "demo_key", "deep");
+
+    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly("PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE");
+    assertThat(receipts.isEmpty()).isTrue();
+    assertThat(dlq.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldRefuseAResultTooLargeForOneRecordWithoutMovingTheChain() {
+    driver.close();
+    driver = null;
+    ExchangeTopology roomy = new ExchangeTopology(
+        new ExchangeTopology.Settings(ApiKeys.parse(API_KEYS), key, SECRET, new Admission.Limits(1_000_000, 16), Duration.ofHours(1), 1),
+        new SimpleMeterRegistry());
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    driver = new TopologyTestDriver(roomy.build(), props, START);
+    requests = driver.createInputTopic(Topics.EXCHANGE_REQUESTS.name(), Topics.EXCHANGE_REQUESTS.keySerde().serializer(), Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
+    results = driver.createOutputTopic(Topics.EXCHANGE_RESULTS.name(), Topics.EXCHANGE_RESULTS.keySerde().deserializer(), Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
+    receipts = driver.createOutputTopic(Topics.RECEIPTS.name(), Topics.RECEIPTS.keySerde().deserializer(), Topics.RECEIPTS.valueSerde().deserializer());
+    // Control characters take 6 bytes each in JSON, and the canonical text is escaped again inside the receipt.
+    send("t1", passthroughRequest("t1", Json.MAPPER.getNodeFactory().textNode("\u0001".repeat(140_000))), "demo_key", "big");
+    send("t1", passthroughRequest("t1", Json.MAPPER.getNodeFactory().textNode("small")), "demo_key", "small");
+
+    List<ExchangeResult> replies = results.readValuesToList();
+    assertThat(replies).extracting(ExchangeResult::code).containsExactly("PAYLOAD_TOO_LARGE", null);
+    assertThat(receipts.readValuesToList()).extracting(Receipt::hop).containsExactly(1);
+  }
+
+  @Test
+  void shouldSendARecordOffItsTracesPartitionHomeAndNeverProcessItWhereItLanded() {
+    start(4);
+    // The driver delivers every record on partition 0, including one re-routed elsewhere, which
+    // therefore arrives off home a second time: that must be refused, not processed nor looped.
+    String home = traceWithHome(4, 0);
+    String away = traceWithHome(4, 2);
+    send(home, invoiceRequest(home, invoiceArguments("1", "USD")), "demo_key", "k1");
+    send(away, invoiceRequest(away, invoiceArguments("1", "USD")), "demo_key", "k2");
+
+    List<TestRecord<String, ExchangeResult>> replies = results.readRecordsToList();
+    assertThat(replies).extracting(r -> r.value().traceId(), r -> r.value().status())
+        .containsExactly(org.assertj.core.groups.Tuple.tuple(home, 200), org.assertj.core.groups.Tuple.tuple(away, 503));
+    assertThat(receipts.readValuesToList()).extracting(Receipt::traceId).containsExactly(home);
+  }
+
+  private static String traceWithHome(int partitions, int partition) {
+    for (int i = 0; ; i++) {
+      if (dev.signet.core.trace.TracePartitioner.partition("trace-" + i, partitions) == partition) {
+        return "trace-" + i;
+      }
+    }
   }
 }

@@ -2,7 +2,9 @@ package dev.signet.launcher;
 
 import dev.signet.billing.BillingConfig;
 import dev.signet.billing.BillingService;
+import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Base64Url;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
@@ -56,7 +58,8 @@ public final class Pipeline implements AutoCloseable {
     this.processor = running.add(new ExchangeProcessorService(
         new ProcessorConfig(settings.kafkaBootstrap(), ProcessorConfig.DEFAULT_APPLICATION_ID, settings.stateDir().resolve("processor"),
             settings.commitInterval(), settings.streamThreads(), (short) 1, ApiKeys.parse(settings.apiKeysJson()),
-            settings.signingKey(), Duration.ofHours(24), LOCAL_INSTANCE_ID),
+            settings.signingKey(), ServerSecret.derivedFrom(settings.signingKey()), Admission.Limits.defaults(), Duration.ofHours(24),
+            LOCAL_INSTANCE_ID),
         meters));
     processor.start();
     awaitRunning(processor::awaitRunning, "exchange processor");

@@ -68,8 +68,16 @@ public final class Admission {
   /** A body that passed every rule, parsed once. */
   public record Admitted(ObjectNode body, ExchangeRequest request) implements Outcome {}
 
-  /** A body or id that breaks a rule: a stable code and a detail for the caller. */
-  public record Refused(ErrorCode code, String detail) implements Outcome {}
+  /**
+   * A body or id that breaks a rule: a stable code and a detail for the caller. {@code unreadable}
+   * marks input that is not JSON text at all (a poison record, worth keeping for inspection).
+   */
+  public record Refused(ErrorCode code, String detail, boolean unreadable) implements Outcome {
+
+    public Refused(ErrorCode code, String detail) {
+      this(code, detail, false);
+    }
+  }
 
   public Limits limits() {
     return limits;
@@ -135,12 +143,12 @@ public final class Admission {
         return new Parsed(null, new Refused(ErrorCode.PAYLOAD_TOO_LARGE,
             "the JSON is nested deeper than " + limits.maxDepth() + " levels"));
       }
-      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage()));
+      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage(), true));
     } catch (IOException e) {
-      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getMessage()));
+      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getMessage(), true));
     }
     if (json == null || json.isMissingNode()) {
-      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body holds no JSON value"));
+      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body holds no JSON value", true));
     }
     Optional<Refused> inexact = inexactNumber(json, "");
     return inexact.map(r -> new Parsed(null, r)).orElseGet(() -> new Parsed(json, null));

@@ -19,6 +19,17 @@ public final class SignetHeaders {
   /** On {@code signet.receipts.v1}: the processor's MAC of the record value (see ReceiptMac). */
   public static final String RECEIPT_MAC = "x-signet-receipt-mac";
 
+  /** On a re-routed request: the partition it first landed on (see TraceRouting). */
+  public static final String REROUTED_FROM = "x-signet-rerouted-from";
+  /** On the dead-letter topic: the stable code and the reason the record was parked. */
+  public static final String ERROR_CODE = "x-signet-error-code";
+  public static final String ERROR = "x-signet-error";
+  /** On the dead-letter topic: where the original record was read. */
+  public static final String SOURCE_PARTITION = "x-signet-source-partition";
+  public static final String SOURCE_OFFSET = "x-signet-source-offset";
+  /** On the dead-letter topic: the original size, when only the first bytes were kept. */
+  public static final String TRUNCATED_FROM = "x-signet-truncated-from";
+
   private SignetHeaders() {}
 
   public static String text(Headers headers, String name) {

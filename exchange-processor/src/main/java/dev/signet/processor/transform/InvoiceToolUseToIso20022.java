@@ -2,6 +2,7 @@ package dev.signet.processor.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.admission.Admission;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.json.Json;
 import java.math.BigDecimal;
@@ -17,6 +18,12 @@ import java.util.List;
 final class InvoiceToolUseToIso20022 implements Transformer {
 
   static final String PAYLOAD_TYPE = "openai.tooluse.invoice.v1";
+
+  private final Admission admission;
+
+  InvoiceToolUseToIso20022(Admission admission) {
+    this.admission = admission;
+  }
 
   @Override
   public String payloadType() {
@@ -35,12 +42,14 @@ final class InvoiceToolUseToIso20022 implements Transformer {
       return Outcome.rejected(
           ErrorCode.SCHEMA_INVALID, "/tool_calls/0/function/arguments must be a JSON string");
     }
-    JsonNode invoice;
-    try {
-      invoice = Json.parse(arguments.textValue());
-    } catch (Json.MalformedJsonException e) {
-      return Outcome.rejected(ErrorCode.SCHEMA_INVALID, "/tool_calls/0/function/arguments is not JSON: " + e.getMessage());
+    // The arguments are JSON inside a string: the same rules as the request (no duplicate names,
+    // no trailing content, exact numbers), or two parsers could read two different invoices.
+    Admission.Parsed parsed = admission.parseEmbedded(arguments.textValue());
+    if (parsed.refused() != null) {
+      ErrorCode code = parsed.refused().code() == ErrorCode.MALFORMED_REQUEST ? ErrorCode.SCHEMA_INVALID : parsed.refused().code();
+      return Outcome.rejected(code, "/tool_calls/0/function/arguments: " + parsed.refused().detail());
     }
+    JsonNode invoice = parsed.json();
     List<String> violations = schemaViolations(invoice);
     if (!violations.isEmpty()) {
       return Outcome.rejected(ErrorCode.SCHEMA_INVALID, String.join("; ", violations));

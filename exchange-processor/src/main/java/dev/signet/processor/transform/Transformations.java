@@ -1,6 +1,7 @@
 package dev.signet.processor.transform;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.admission.Admission;
 import dev.signet.core.error.ErrorCode;
 import java.util.List;
 import java.util.Map;
@@ -17,8 +18,9 @@ public final class Transformations {
         transformers.stream().collect(Collectors.toUnmodifiableMap(Transformations::mapping, Function.identity()));
   }
 
-  public static Transformations standard() {
-    return new Transformations(List.of(new InvoiceToolUseToIso20022(), new Iso20022Passthrough()));
+  /** The built-in mappings; JSON embedded in a payload is parsed under the request's own admission rules. */
+  public static Transformations standard(Admission admission) {
+    return new Transformations(List.of(new InvoiceToolUseToIso20022(admission), new Iso20022Passthrough()));
   }
 
   /** Sanitises (NFC) and transforms; unknown mappings are {@code UNSUPPORTED_MAPPING}. */

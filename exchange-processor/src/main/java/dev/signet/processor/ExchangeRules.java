@@ -19,16 +19,16 @@ import dev.signet.processor.transform.Transformations;
 import java.time.Instant;
 
 /**
- * One exchange, from an authenticated request to a sealed receipt or a rejection. Pure: no
- * Kafka, no stores, no clock, so the whole rule set is unit-testable and runs on the stream
- * thread without I/O.
+ * The rules of one admitted exchange, from an authenticated request and its trace's chain head to
+ * a sealed receipt or a rejection. Pure: no Kafka, no stores, no clock, so the whole rule set is
+ * unit-testable and runs on the stream thread without I/O.
  */
-final class ExchangeHandler {
+final class ExchangeRules {
 
   private final Transformations transformations;
   private final ReceiptIssuer issuer;
 
-  ExchangeHandler(Transformations transformations, ReceiptIssuer issuer) {
+  ExchangeRules(Transformations transformations, ReceiptIssuer issuer) {
     this.transformations = transformations;
     this.issuer = issuer;
   }
