@@ -4,8 +4,17 @@ import dev.signet.billing.BillingApp;
 import dev.signet.cli.SignetCli;
 import dev.signet.ingress.IngressApplication;
 import dev.signet.launcher.bench.Bench;
+import dev.signet.launcher.endpoint.HealthCheckCommand;
+import dev.signet.launcher.endpoint.ServiceEndpoint;
+import dev.signet.launcher.endpoint.SinkHealth;
+import dev.signet.launcher.endpoint.StreamsHealth;
 import dev.signet.processor.ExchangeProcessorApp;
 import dev.signet.store.ReceiptStoreApp;
+import io.micrometer.core.instrument.Metrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
@@ -22,7 +31,10 @@ public final class SignetLauncher {
         bench           measure it: signet bench [async|sync|all] --help for options
         ingress | processor | billing | receipt-store
                         run one service, configured from the SP_* environment (the last three
-                        serve Prometheus /metrics on SP_METRICS_PORT, default 9404)
+                        serve /metrics and /healthz[/live|/ready] on SP_METRICS_PORT, default 9404)
+        healthcheck [URL]
+                        exit 0 if GET URL answers 2xx, else 1 (for container health checks;
+                        default http://127.0.0.1:$SP_METRICS_PORT/healthz)
       """;
 
   private SignetLauncher() {}
@@ -35,17 +47,32 @@ public final class SignetLauncher {
       case "bench" -> Bench.main(rest);
       case "ingress" -> IngressApplication.main(rest);
       case "processor" -> {
-        serveMetrics();
-        ExchangeProcessorApp.main(rest);
+        ServiceEndpoint endpoint = serveEndpoint();
+        try (endpoint) {
+          ExchangeProcessorApp.run(service -> endpoint.register("streams", StreamsHealth.of(service::state)));
+        }
       }
       case "billing" -> {
-        serveMetrics();
-        BillingApp.main(rest);
+        ServiceEndpoint endpoint = serveEndpoint();
+        try (endpoint) {
+          BillingApp.run(service -> endpoint.register("streams", StreamsHealth.of(service::state)));
+        }
       }
       case "receipt-store" -> {
-        serveMetrics();
-        ReceiptStoreApp.main(rest);
+        ServiceEndpoint endpoint = serveEndpoint();
+        try {
+          ReceiptStoreApp.run(sink -> endpoint.register("sink", SinkHealth.of(sink::isRunning)));
+        } catch (RuntimeException e) {
+          endpoint.close();
+          throw e;
+        }
+        // The sink runs on its own thread, and the endpoint's keeps the JVM up: end the process
+        // when the sink dies, so that compose restarts it as Kubernetes' liveness probe would.
+        endpoint.awaitNotLive(Duration.ofSeconds(5));
+        System.err.println("receipt-store: the receipt sink is no longer running (stopped or failed); exiting");
+        System.exit(1);
       }
+      case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, System.getenv(), System.out));
       default -> {
         if (args.length <= 1 && (command.equals("help") || command.equals("-h") || command.equals("--help"))) {
           System.out.println(SERVICES_HELP);
@@ -56,9 +83,12 @@ public final class SignetLauncher {
     }
   }
 
-  private static void serveMetrics() {
-    String port = System.getenv("SP_METRICS_PORT");
-    MetricsEndpoint.start(port == null || port.isBlank() ? MetricsEndpoint.DEFAULT_PORT : Integer.parseInt(port.strip()));
+  /** {@code /metrics} and {@code /healthz} for a service without a web server, before it starts. */
+  private static ServiceEndpoint serveEndpoint() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    // The services report to the global registry; this one joins it.
+    Metrics.addRegistry(registry);
+    return ServiceEndpoint.start(new InetSocketAddress(ServiceEndpoint.port(System.getenv())), registry);
   }
 
   private static void up() throws InterruptedException {
