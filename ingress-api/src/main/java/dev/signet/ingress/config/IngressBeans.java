@@ -1,6 +1,9 @@
 package dev.signet.ingress.config;
 
+import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.ServerSecret;
+import dev.signet.core.trace.TraceIds;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.PublicKey;
 import dev.signet.core.crypto.SigningKey;
@@ -26,6 +29,16 @@ class IngressBeans {
   @Bean
   SigningKey signingKey(IngressProperties properties) {
     return KeyParser.parse(properties.kid(), properties.privateKey());
+  }
+
+  @Bean
+  Admission admission(IngressProperties properties) {
+    return new Admission(new Admission.Limits(properties.maxBodyBytes(), properties.maxJsonDepth()));
+  }
+
+  @Bean
+  TraceIds traceIds(IngressProperties properties, SigningKey signingKey) {
+    return new TraceIds(ServerSecret.configured(properties.serverSecret(), signingKey));
   }
 
   @Bean

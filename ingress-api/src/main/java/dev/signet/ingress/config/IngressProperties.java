@@ -16,6 +16,8 @@ import org.springframework.validation.annotation.Validated;
  * @param retiredJwks {@code SP_RETIRED_JWKS}: a JWKS of retired public keys, kept for verification
  * @param replyTimeout how long {@code POST /v1/exchange} waits for the processor (then 504)
  * @param maxBodyBytes larger requests are 413 {@code PAYLOAD_TOO_LARGE}
+ * @param maxJsonDepth deeper JSON is 413 {@code PAYLOAD_TOO_LARGE} ({@code SP_MAX_JSON_DEPTH})
+ * @param serverSecret {@code SP_SERVER_SECRET}: keys derived trace ids; derived from the signing key if empty
  */
 @Validated
 @ConfigurationProperties("signet")
@@ -30,4 +32,6 @@ public record IngressProperties(
     String retiredJwks,
     @NotNull Duration replyTimeout,
     @Min(1024) int maxBodyBytes,
+    @Min(8) int maxJsonDepth,
+    String serverSecret,
     @Min(0) int rateLimitPerSecond) {}

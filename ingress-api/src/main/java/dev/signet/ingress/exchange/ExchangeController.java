@@ -1,9 +1,10 @@
 package dev.signet.ingress.exchange;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.admission.Admission;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.config.IngressProperties;
 import dev.signet.ingress.errors.ApiException;
@@ -11,8 +12,6 @@ import dev.signet.ingress.errors.Problems;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
@@ -34,16 +33,25 @@ class ExchangeController {
   static final String LEGACY_IDEMPOTENCY_HEADER = "X-ODIN-Idempotency-Key";
   static final String TRACE_HEADER = "X-SIGNET-Trace";
   static final String IDEMPOTENCY_HIT_HEADER = "X-SIGNET-Idempotency-Hit";
-  private static final int MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
   private final ExchangeGateway gateway;
   private final IngressProperties properties;
+  private final Admission admission;
+  private final TraceIds traceIds;
   private final Timer latency;
 
   ExchangeController(
-      Authenticator authenticator, RateLimiter rateLimiter, ExchangeGateway gateway, IngressProperties properties, MeterRegistry meters) {
+      Authenticator authenticator,
+      RateLimiter rateLimiter,
+      ExchangeGateway gateway,
+      IngressProperties properties,
+      Admission admission,
+      TraceIds traceIds,
+      MeterRegistry meters) {
+    this.admission = admission;
+    this.traceIds = traceIds;
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     this.gateway = gateway;
@@ -62,16 +70,8 @@ class ExchangeController {
     if (idempotencyKey == null) {
       throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_MISSING, "send a unique " + IDEMPOTENCY_HEADER + " with every exchange");
     }
-    if (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      throw new ApiException(ErrorCode.MALFORMED_REQUEST, IDEMPOTENCY_HEADER + " is longer than " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
-    }
-    if (body == null || body.length == 0) {
-      throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the request body is empty");
-    }
-    if (body.length > properties.maxBodyBytes()) {
-      throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is " + body.length + " bytes, at most " + properties.maxBodyBytes());
-    }
-    String traceId = traceId(body, caller.tenant().tenant(), idempotencyKey);
+    Admission.checkIdempotencyKey(idempotencyKey).ifPresent(ExchangeController::refuse);
+    String traceId = traceId(admission.admit(body), caller.tenant().tenant(), idempotencyKey);
     return gateway
         .submit(traceId, body, caller.apiKey(), idempotencyKey)
         .handle((result, error) -> {
@@ -82,26 +82,20 @@ class ExchangeController {
 
   /**
    * The trace id the request is keyed by: the body's, or one derived from (tenant, idempotency
-   * key), so that a retry lands on the same partition as the original and finds its result.
+   * key) with the server secret, so that a retry lands on the same partition as the original and
+   * finds its result, and nobody else can compute it in advance. The admission rules are the
+   * processor's own, so an HTTP caller and an async producer get the same answers.
    */
-  static String traceId(byte[] body, String tenant, String idempotencyKey) {
-    JsonNode json;
-    try {
-      json = Json.parse(body);
-    } catch (Json.MalformedJsonException e) {
-      throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the body is not JSON: " + e.getMessage());
+  private String traceId(Admission.Outcome admitted, String tenant, String idempotencyKey) {
+    if (admitted instanceof Admission.Refused refused) {
+      refuse(refused);
     }
-    if (!json.isObject()) {
-      throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the body must be a JSON object");
-    }
-    JsonNode traceId = json.get("trace_id");
-    if (traceId != null && !traceId.isNull()) {
-      if (!traceId.isTextual() || traceId.textValue().isBlank() || traceId.textValue().length() > 200) {
-        throw new ApiException(ErrorCode.MALFORMED_REQUEST, "trace_id must be a non-empty string of at most 200 characters");
-      }
-      return traceId.textValue();
-    }
-    return UUID.nameUUIDFromBytes((tenant + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8)).toString();
+    String traceId = ((Admission.Admitted) admitted).request().traceId();
+    return traceId != null ? traceId : traceIds.derive(tenant, idempotencyKey);
+  }
+
+  private static void refuse(Admission.Refused refused) {
+    throw new ApiException(refused.code(), refused.detail());
   }
 
   private static ResponseEntity<byte[]> respond(ExchangeResult result) {

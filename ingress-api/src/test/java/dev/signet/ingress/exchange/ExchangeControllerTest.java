@@ -8,18 +8,19 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.signet.core.admission.Admission;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.error.Problem;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.config.IngressProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -37,6 +38,7 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
 @Import({Authenticator.class, RateLimiter.class, ExchangeControllerTest.Config.class})
 class ExchangeControllerTest {
 
+  static final ServerSecret SECRET = ServerSecret.parse("aW5ncmVzcy10ZXN0LXNlcnZlci1zZWNyZXQtMzItYnl0ZXMhIQ");
   private static final String BODY = "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{},\"trace_id\":\"t-1\"}";
 
   @TestConfiguration
@@ -49,7 +51,17 @@ class ExchangeControllerTest {
     @Bean
     IngressProperties ingressProperties() {
       return new IngressProperties("127.0.0.1:1", "jdbc:postgresql://127.0.0.1:1/x", "u", "p", "{}", "seed", "kid", "",
-          Duration.ofSeconds(1), 1024, 0);
+          Duration.ofSeconds(1), 1024, 16, "", 0);
+    }
+
+    @Bean
+    Admission admission() {
+      return new Admission(new Admission.Limits(1024, 16));
+    }
+
+    @Bean
+    TraceIds traceIds() {
+      return new TraceIds(SECRET);
     }
 
     @Bean
@@ -139,8 +151,26 @@ class ExchangeControllerTest {
 
     post(withoutTrace, "X-SIGNET-API-Key", "demo_key", "retry-me");
 
-    String expected = UUID.nameUUIDFromBytes("demo\nretry-me".getBytes(StandardCharsets.UTF_8)).toString();
+    String expected = new TraceIds(SECRET).derive("demo", "retry-me");
     verify(gateway).submit(eq(expected), any(), eq("demo_key"), eq("retry-me"));
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+      "trace id with NUL | {\"trace_id\":\"a\\u0000b\",\"payload\":{}} | TRACE_ID_INVALID",
+      "trace id too long | {\"trace_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"payload\":{}} | TRACE_ID_INVALID",
+      "duplicate member names | {\"payload\":{},\"payload\":{}} | MALFORMED_REQUEST",
+      "trailing content | {\"payload\":{}}{} | MALFORMED_REQUEST",
+      "integer beyond 2^53 | {\"payload\":{\"TotalMinor\":-18446744073709551615}} | NUMBER_OUT_OF_RANGE",
+      "nested too deep | {\"payload\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]} | PAYLOAD_TOO_LARGE"})
+  void shouldRefuseWhatTheProcessorRefusesWithTheSameCodeWithoutPublishing(String name, String body, ErrorCode code) {
+    assertProblem(post(body, "X-SIGNET-API-Key", "demo_key", "k1"), code);
+    verify(gateway, never()).submit(anyString(), any(), anyString(), anyString());
+  }
+
+  @Test
+  void shouldRefuseAnIdempotencyKeyWithControlCharacters() {
+    assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", "tab\there"), ErrorCode.IDEMPOTENCY_KEY_INVALID);
   }
 
   @Test
