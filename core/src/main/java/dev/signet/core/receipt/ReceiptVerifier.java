@@ -112,7 +112,7 @@ public final class ReceiptVerifier {
     }
     if (hop < 0) {
       return fail(index, hop, Check.HOP_MALFORMED,
-          "hop must be a JSON integer within 1.." + Receipt.MAX_HOPS + ", got " + shown(receipt.get("hop")));
+          "hop must be within 1.." + Receipt.MAX_HOPS + " as a JSON integer, got " + shown(receipt.get("hop")));
     }
     if (!wellFormedTs(receipt.get("ts"))) {
       return fail(index, hop, Check.TS_MALFORMED,
