@@ -2,32 +2,39 @@ package dev.signet.core;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
+import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Where the shared conformance vectors live: the {@code signet.conformance.dir} system property
- * that the root surefire configuration sets. A missing directory fails the test run: the
- * vectors are the point of these tests, so skipping them would hide a broken setup.
+ * Where the conformance vectors live: {@code conformance/} on the test classpath, copied from the
+ * team's shared vectors into {@code core/src/test/resources/conformance} (its README says from
+ * where), so the tests need nothing beside the repository. A missing directory fails the test run:
+ * the vectors are the point of these tests, so skipping them would hide a broken setup.
  */
 public final class Conformance {
 
-  public static final String PROPERTY = "signet.conformance.dir";
+  private static final String ROOT = "conformance";
 
   private Conformance() {}
 
   public static Path dir() {
-    String configured = System.getProperty(PROPERTY);
-    if (configured == null || configured.isBlank()) {
-      throw new AssertionError("system property " + PROPERTY + " is not set (run through Maven surefire)");
+    URL url = Conformance.class.getClassLoader().getResource(ROOT + "/README.md");
+    if (url == null) {
+      throw new AssertionError(ROOT + "/README.md is not on the test classpath (core/src/test/resources/conformance)");
     }
-    Path dir = Path.of(configured).toAbsolutePath().normalize();
-    if (!Files.isDirectory(dir)) {
-      throw new AssertionError(PROPERTY + " points at " + dir + ", which is not a directory");
+    if (!"file".equals(url.getProtocol())) {
+      // The tests list directories, which a jar on the classpath cannot offer through Path.of.
+      throw new AssertionError("conformance vectors must be plain files on the test classpath, found " + url);
     }
-    return dir;
+    try {
+      return Path.of(url.toURI()).getParent();
+    } catch (URISyntaxException e) {
+      throw new AssertionError("cannot locate the conformance vectors from " + url, e);
+    }
   }
 
   public static Path file(String relative) {

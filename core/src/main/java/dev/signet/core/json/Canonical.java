@@ -2,6 +2,7 @@ package dev.signet.core.json;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,6 +20,9 @@ import org.erdtman.jcs.NumberToJSON;
  * sanitiser's job, before anything is hashed.
  */
 public final class Canonical {
+
+  /** 2^53: every integer of at most this magnitude is an exact double. */
+  private static final long MAX_EXACT = 1L << 53;
 
   private Canonical() {}
 
@@ -91,16 +95,32 @@ public final class Canonical {
   }
 
   private static void writeNumber(JsonNode node, StringBuilder out) {
-    if (node.isIntegralNumber() && node.canConvertToLong()) {
-      long value = node.longValue();
-      // Integers up to 2^53 are exact doubles and ES6 prints them plainly.
-      if (Math.abs(value) <= (1L << 53)) {
-        out.append(value);
-        return;
-      }
+    if (node.isIntegralNumber()) {
+      writeInteger(node, out);
+      return;
     }
     double value = node.isBigDecimal() ? node.decimalValue().doubleValue() : node.doubleValue();
     out.append(es6Number(value));
+  }
+
+  /**
+   * Integers of magnitude up to 2^53 are exact doubles, which ES6 prints as plain integers, so they
+   * are written as they are. Beyond that RFC 8785 wants the ES6 text of the nearest double: both
+   * {@code (double) long} and {@link BigInteger#doubleValue()} round to nearest, ties to even, as
+   * ES6 does when it reads the number.
+   */
+  private static void writeInteger(JsonNode node, StringBuilder out) {
+    if (node.canConvertToLong()) {
+      long value = node.longValue();
+      // A range test, not Math.abs: Math.abs(Long.MIN_VALUE) is negative.
+      if (value >= -MAX_EXACT && value <= MAX_EXACT) {
+        out.append(value);
+      } else {
+        out.append(es6Number((double) value));
+      }
+      return;
+    }
+    out.append(es6Number(node.bigIntegerValue().doubleValue()));
   }
 
   /** The ECMAScript serialisation of a double, as RFC 8785 requires. */

@@ -10,6 +10,7 @@ import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.receipt.Verification.Check;
 import dev.signet.core.receipt.Verification.Invalid;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -91,12 +92,16 @@ public final class ExportBundle {
     if (jwks == null) {
       return chainResult;
     }
+    Optional<byte[]> signature = ReceiptVerifier.strictBase64Url(bundle.get("signature"));
+    if (signature.isEmpty()) {
+      return new Invalid(-1, -1, Check.SIGNATURE_MALFORMED, "bundle signature must be unpadded base64url");
+    }
     String kid = bundle.get("kid").asText();
     Optional<PublicKey> key = jwks.find(kid);
     if (key.isEmpty()) {
       return new Invalid(-1, -1, Check.KID_UNKNOWN, "no key with kid " + kid + " in the JWKS");
     }
-    if (!key.get().verifyText(cid, bundle.get("signature").asText())) {
+    if (!key.get().verify(cid.getBytes(StandardCharsets.UTF_8), signature.get())) {
       return new Invalid(-1, -1, Check.BUNDLE_SIGNATURE_INVALID, "bundle signature does not verify");
     }
     return chainResult;

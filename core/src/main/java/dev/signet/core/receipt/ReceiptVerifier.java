@@ -1,16 +1,21 @@
 package dev.signet.core.receipt;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.crypto.Base64Url;
 import dev.signet.core.crypto.Hashes;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.PublicKey;
 import dev.signet.core.receipt.Verification.Check;
 import dev.signet.core.receipt.Verification.Invalid;
 import dev.signet.core.receipt.Verification.Valid;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * Verifies receipts and chains under SR-1, working on the JSON as received so that every field
@@ -18,6 +23,15 @@ import java.util.Optional;
  * processor's tests, the CLI and the export endpoint all call it.
  */
 public final class ReceiptVerifier {
+
+  /**
+   * {@link ReceiptIssuer#timestamp} writes milliseconds; the seed vectors of the Python original
+   * have none. Both forms are accepted, nothing else: no offsets, no lower case, no other precision.
+   */
+  private static final Pattern TS_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z");
+
+  private static final DateTimeFormatter TS_WITHOUT_MILLIS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
   private final Jwks jwks;
   private final boolean requireSignatures;
@@ -56,7 +70,7 @@ public final class ReceiptVerifier {
       if (failure.isPresent()) {
         return failure.get();
       }
-      int hop = receipt.get("hop").asInt();
+      int hop = hop(receipt);
       if (!receipt.get("trace_id").asText().equals(first.get("trace_id").asText())) {
         return new Invalid(i, hop, Check.TRACE_MISMATCH, "trace_id differs from the first receipt's");
       }
@@ -81,7 +95,7 @@ public final class ReceiptVerifier {
   }
 
   private Optional<Invalid> check(JsonNode receipt, int index) {
-    int hop = receipt.path("hop").isInt() ? receipt.get("hop").asInt() : -1;
+    int hop = hop(receipt);
     if (!receipt.isObject()) {
       return fail(index, hop, Check.MALFORMED, "not a JSON object");
     }
@@ -93,13 +107,16 @@ public final class ReceiptVerifier {
     if (!receipt.has("prev_receipt_hash") || !receipt.has("policy")) {
       return fail(index, hop, Check.MALFORMED, "missing prev_receipt_hash or policy");
     }
-    if (!receipt.get("canon").isTextual() || !receipt.get("hop").isIntegralNumber()) {
-      return fail(index, hop, Check.MALFORMED, "canon must be a string and hop an integer");
+    if (!receipt.get("canon").isTextual()) {
+      return fail(index, hop, Check.MALFORMED, "canon must be a string");
     }
-    try {
-      instant(receipt);
-    } catch (DateTimeParseException e) {
-      return fail(index, hop, Check.MALFORMED, "ts is not an RFC 3339 timestamp");
+    if (hop < 0) {
+      return fail(index, hop, Check.HOP_MALFORMED,
+          "hop must be within 1.." + Receipt.MAX_HOPS + " as a JSON integer, got " + shown(receipt.get("hop")));
+    }
+    if (!wellFormedTs(receipt.get("ts"))) {
+      return fail(index, hop, Check.TS_MALFORMED,
+          "ts must be a UTC instant as YYYY-MM-DDTHH:MM:SS.sssZ (milliseconds optional), got " + shown(receipt.get("ts")));
     }
     if (!Receipt.ALGO.equals(receipt.get("algo").asText())) {
       return fail(index, hop, Check.ALGO_UNSUPPORTED, "algo " + receipt.get("algo").asText());
@@ -132,18 +149,81 @@ public final class ReceiptVerifier {
     if (!ReceiptSignature.EDDSA.equals(signature.path("alg").asText())) {
       return fail(index, hop, Check.SIGNATURE_ALG_UNSUPPORTED, "alg " + signature.path("alg").asText());
     }
+    // The form is checked without keys too: it costs nothing and a stored receipt has one text.
+    if (!signature.path("kid").isTextual()) {
+      return fail(index, hop, Check.SIGNATURE_MALFORMED, "kid must be a string");
+    }
+    Optional<byte[]> sig = strictBase64Url(signature.get("sig"));
+    if (sig.isEmpty()) {
+      return fail(index, hop, Check.SIGNATURE_MALFORMED,
+          "sig must be unpadded base64url (A-Z a-z 0-9 - _), got " + shown(signature.get("sig")));
+    }
     if (!requireSignatures) {
       return Optional.empty();
     }
-    String kid = signature.path("kid").asText();
+    String kid = signature.get("kid").textValue();
     Optional<PublicKey> key = jwks.find(kid);
     if (key.isEmpty()) {
       return fail(index, hop, Check.KID_UNKNOWN, "no key with kid " + kid + " in the JWKS");
     }
-    if (!key.get().verifyText(receiptHash, signature.path("sig").asText())) {
+    if (!key.get().verify(receiptHash.getBytes(StandardCharsets.UTF_8), sig.get())) {
       return fail(index, hop, Check.SIGNATURE_INVALID, "Ed25519 signature does not verify with kid " + kid);
     }
     return Optional.empty();
+  }
+
+  /**
+   * The bytes of a base64url value in the one text {@link Base64Url#encode} writes: the alphabet
+   * A-Z a-z 0-9 - _, no padding, no whitespace, and zero unused bits in the last character (else
+   * up to 16 texts would decode to the same signature). Empty for anything else, a non-string too.
+   */
+  static Optional<byte[]> strictBase64Url(JsonNode value) {
+    if (value == null || !value.isTextual()) {
+      return Optional.empty();
+    }
+    String text = value.textValue();
+    byte[] bytes;
+    try {
+      bytes = Base64Url.decodeStrict(text);
+    } catch (IllegalArgumentException e) {
+      return Optional.empty();
+    }
+    return Base64Url.encode(bytes).equals(text) ? Optional.of(bytes) : Optional.empty();
+  }
+
+  /** The hop a receipt claims, or -1 unless it is a JSON integer within 1..MAX_HOPS. */
+  private static int hop(JsonNode receipt) {
+    JsonNode hop = receipt.path("hop");
+    // Not asInt(): it reads 1.5 and "1" as 1, and 4294967297 (2^32 + 1) as 1 too.
+    if (!hop.isIntegralNumber() || !hop.canConvertToInt()) {
+      return -1;
+    }
+    int value = hop.intValue();
+    return value >= 1 && value <= Receipt.MAX_HOPS ? value : -1;
+  }
+
+  /** One instant, one text: the pattern, then a round trip, which rejects 24:00:00 and 23:59:60. */
+  private static boolean wellFormedTs(JsonNode ts) {
+    if (!ts.isTextual() || !TS_FORM.matcher(ts.textValue()).matches()) {
+      return false;
+    }
+    String text = ts.textValue();
+    Instant instant;
+    try {
+      instant = Instant.parse(text);
+    } catch (DateTimeParseException e) {
+      return false;
+    }
+    String again = text.length() == "YYYY-MM-DDTHH:MM:SSZ".length()
+        ? TS_WITHOUT_MILLIS.format(instant)
+        : ReceiptIssuer.timestamp(instant);
+    return again.equals(text);
+  }
+
+  /** An untrusted value for a detail message: as JSON, and short. */
+  private static String shown(JsonNode value) {
+    String text = value == null ? "nothing" : value.toString();
+    return text.length() <= 40 ? text : text.substring(0, 40) + "...";
   }
 
   private static Instant instant(JsonNode receipt) {

@@ -32,11 +32,17 @@ public sealed interface Verification {
   /** The checks, in the order they run. */
   enum Check {
     MALFORMED,
+    /** {@code hop} is not a JSON integer within 1..{@value Receipt#MAX_HOPS}. */
+    HOP_MALFORMED,
+    /** {@code ts} is not {@code YYYY-MM-DDTHH:MM:SS[.sss]Z}, or not a real UTC instant in that form. */
+    TS_MALFORMED,
     ALGO_UNSUPPORTED,
     CID_MISMATCH,
     RECEIPT_HASH_MISMATCH,
     SIGNATURE_MISSING,
     SIGNATURE_ALG_UNSUPPORTED,
+    /** A signature that is not a string of unpadded, canonical base64url (or a kid not a string). */
+    SIGNATURE_MALFORMED,
     KID_UNKNOWN,
     SIGNATURE_INVALID,
     CHAIN_EMPTY,

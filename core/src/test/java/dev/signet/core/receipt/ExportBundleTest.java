@@ -14,9 +14,12 @@ import dev.signet.core.receipt.Verification.Invalid;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ExportBundleTest {
 
+  private static final String BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   private static final Instant EXPORTED_AT = Instant.parse("2025-01-27T13:00:00.500Z");
 
   private final SigningKey key = new SigningKey("signet-1", ChainPropertiesTest.seed(0x44));
@@ -108,6 +111,25 @@ class ExportBundleTest {
 
     assertThat(ExportBundle.verify(bundle, jwks))
         .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.BUNDLE_SIGNATURE_INVALID));
+  }
+
+  @ParameterizedTest(name = "signature {0}")
+  @ValueSource(strings = {"padded with ==", "with a leading space", "with non-zero unused bits"})
+  void shouldRefuseABundleSignatureNotInUnpaddedBase64Url(String form) {
+    ObjectNode bundle = ExportBundle.create("trace-4", chain, EXPORTED_AT, key);
+    String signature = bundle.get("signature").asText();
+    String changed = switch (form) {
+      case "padded with ==" -> signature + "==";
+      case "with a leading space" -> " " + signature;
+      // 64 bytes take 86 characters; the last carries 2 bits and 4 unused ones, zero when canonical.
+      default -> signature.substring(0, 85) + BASE64URL.charAt(BASE64URL.indexOf(signature.charAt(85)) | 1);
+    };
+    bundle.put("signature", changed);
+
+    assertThat(ExportBundle.verify(bundle, jwks)).isInstanceOfSatisfying(Invalid.class, i -> {
+      assertThat(i.check()).isEqualTo(Check.SIGNATURE_MALFORMED);
+      assertThat(i.index()).isEqualTo(-1);
+    });
   }
 
   @Test

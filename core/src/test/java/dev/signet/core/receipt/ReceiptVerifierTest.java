@@ -81,7 +81,7 @@ class ReceiptVerifierTest {
     ObjectNode receipt = (ObjectNode) TestChains.chain(1, key).get(0);
     receipt.put("ts", "yesterday");
 
-    assertCheck(verifier.verifyReceipt(receipt), Check.MALFORMED, 0);
+    assertCheck(verifier.verifyReceipt(receipt), Check.TS_MALFORMED, 0);
   }
 
   @Test
