@@ -33,6 +33,11 @@ public final class Base64Url {
     if (text.length() % 4 == 1) {
       throw new IllegalArgumentException("not base64url: impossible length " + text.length());
     }
-    return Base64.getUrlDecoder().decode(text);
+    byte[] bytes = Base64.getUrlDecoder().decode(text);
+    // Spare bits in the last character would let several texts stand for one value.
+    if (!encode(bytes).equals(text)) {
+      throw new IllegalArgumentException("not canonical base64url: the last character carries spare bits");
+    }
+    return bytes;
   }
 }
