@@ -79,6 +79,15 @@ public final class LocalMode implements AutoCloseable {
     return kafkaBootstrap;
   }
 
+  /** The PostgreSQL the pipeline stores receipts in (embedded unless SP_POSTGRES_URL says otherwise). */
+  public String jdbcUrl() {
+    return jdbcUrl;
+  }
+
+  public SigningKey signingKey() {
+    return signingKey;
+  }
+
   String banner(boolean demoTenant) {
     String base = "http://127.0.0.1:" + pipeline.httpPort();
     return String.join("\n",

@@ -65,6 +65,11 @@ class PipelineIT {
     }
   }
 
+  /** Points this class's HTTP helpers at another running pipeline (other ITs reuse them). */
+  static void useLocal(LocalMode other) {
+    local = other;
+  }
+
   static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
