@@ -158,7 +158,8 @@ final class ExchangeProcessor implements Processor<String, byte[], String, Objec
     }
     byte[] resultBytes = Json.toBytes(result);
     IdempotencyEntry entry = entryKey == null ? null : new IdempotencyEntry(requestHash, now, result);
-    int largest = Math.max(resultBytes.length, Math.max(receipt == null ? 0 : receipt.length, entry == null ? 0 : Json.toBytes(entry).length));
+    // The entry is the result plus its hash and time: its size follows without serialising it twice.
+    int largest = Math.max(resultBytes.length + (entry == null ? 0 : OutputLimits.ENTRY_OVERHEAD_BYTES), receipt == null ? 0 : receipt.length);
     if (largest > OutputLimits.MAX_RECORD_BYTES) {
       // Refused before anything is written: a record the broker would refuse must not leave a
       // chain head pointing at a receipt that never existed.

@@ -10,5 +10,8 @@ final class OutputLimits {
    */
   static final int MAX_RECORD_BYTES = 1_000_000;
 
+  /** An idempotency entry is its result plus a request hash and a timestamp: well under this. */
+  static final int ENTRY_OVERHEAD_BYTES = 256;
+
   private OutputLimits() {}
 }
