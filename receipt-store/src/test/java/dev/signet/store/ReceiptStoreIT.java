@@ -130,7 +130,7 @@ class ReceiptStoreIT {
     byte[] prettyBytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(single);
 
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(chain.stream().map(ReceiptStoreIT::record).toList());
-    records.add(new ProducerRecord<>(TOPIC, single.traceId(), prettyBytes));
+    records.add(withMac(new ProducerRecord<>(TOPIC, single.traceId(), prettyBytes)));
     sendCommitted(records);
 
     await().until(() -> rowCount(jdbcUrl, traceId) == 3 && rowCount(jdbcUrl, single.traceId()) == 1);
