@@ -3,6 +3,8 @@ package dev.signet.launcher;
 import dev.signet.billing.BillingConfig;
 import dev.signet.billing.BillingService;
 import dev.signet.core.crypto.Base64Url;
+import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
@@ -14,7 +16,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -26,6 +31,8 @@ import org.springframework.core.env.MapPropertySource;
  * JVM only shares the Prometheus registry behind {@code /metrics}.
  */
 public final class Pipeline implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
   // One instance of each service per pipeline: static membership lets a restarted pipeline take
@@ -41,16 +48,26 @@ public final class Pipeline implements AutoCloseable {
 
   private Pipeline(PipelineSettings settings, PrometheusMeterRegistry meters, StartedServices running) {
     this.running = running;
+    // The store and billing accept only receipts MAC'd with the processor's secret and signed with
+    // the pipeline's key (or a retired one).
+    ServerSecret serverSecret = serverSecret(settings);
+    Jwks publicKeys = Jwks.of(settings.signingKey().publicKey(),
+        settings.retiredJwks() == null || settings.retiredJwks().isBlank()
+            ? List.of() : Jwks.parse(settings.retiredJwks()).keys());
     // Consumers start first, ingress last, so the first accepted request already has a processor.
     this.receiptSink = running.add(new ReceiptSink(
         new ReceiptStoreConfig(settings.kafkaBootstrap(), ReceiptStoreConfig.DEFAULT_GROUP_ID, settings.jdbcUrl(),
-            settings.jdbcUser(), settings.jdbcPassword(), ReceiptStoreConfig.DEFAULT_MAX_BATCH),
-        meters, LOCAL_INSTANCE_ID));
+            settings.jdbcUser(), settings.jdbcPassword(), ReceiptStoreConfig.DEFAULT_MAX_BATCH, serverSecret,
+            publicKeys, true),
+        meters, LOCAL_INSTANCE_ID,
+        cause -> log.error("\n\n*** THE RECEIPT STORE STOPPED: receipts are no longer written to PostgreSQL. "
+            + "Restart Signet. ***\n", cause)));
     receiptSink.start();
 
-    BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap());
+    BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap(), serverSecret);
     this.billing = running.add(BillingService.start(new BillingConfig(settings.kafkaBootstrap(), billingDefaults.applicationId(),
-        settings.stateDir().resolve("billing"), billingDefaults.commitInterval(), billingDefaults.grace(), 1)));
+        settings.stateDir().resolve("billing"), billingDefaults.commitInterval(), billingDefaults.grace(), 1, serverSecret),
+        meters));
     new KafkaStreamsMetrics(billing.streams()).bindTo(meters);
 
     this.processor = running.add(new ExchangeProcessorService(
@@ -84,6 +101,15 @@ public final class Pipeline implements AutoCloseable {
       running.close();
       throw e;
     }
+  }
+
+  /**
+   * {@code SP_SERVER_SECRET} if set, else derived from the signing key: the rule every service
+   * applies, so the processor's MACs verify here.
+   */
+  // TODO: move into PipelineSettings with the processor's wiring, so that only LocalMode reads the environment.
+  private static ServerSecret serverSecret(PipelineSettings settings) {
+    return ServerSecret.configured(System.getenv(ServerSecret.ENV), settings.signingKey());
   }
 
   private static Map<String, Object> ingressProperties(PipelineSettings settings) {
@@ -121,6 +147,11 @@ public final class Pipeline implements AutoCloseable {
 
   public long storedReceipts() {
     return receiptSink.storedCount();
+  }
+
+  /** The receipt store's sink, for health checks ({@link ReceiptSink#isRunning()}, {@link ReceiptSink#lag()}). */
+  public ReceiptSink receiptSink() {
+    return receiptSink;
   }
 
   /** Stops in reverse order of start: ingress takes no new requests first, the store drains last. */
