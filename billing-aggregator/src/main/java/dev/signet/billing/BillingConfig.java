@@ -1,5 +1,7 @@
 package dev.signet.billing;
 
+import dev.signet.core.crypto.KeyParser;
+import dev.signet.core.crypto.ServerSecret;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -22,6 +24,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * @param grace lateness accepted after an hour ends before its total is final
  * @param replicationFactor of the internal topics (changelog, repartition): 1 locally, 3 in
  *     production
+ * @param serverSecret checks the processor's {@code x-signet-receipt-mac}: only receipts carrying
+ *     it are billed
  */
 public record BillingConfig(
     String bootstrapServers,
@@ -29,7 +33,8 @@ public record BillingConfig(
     Path stateDir,
     Duration commitInterval,
     Duration grace,
-    int replicationFactor) {
+    int replicationFactor,
+    ServerSecret serverSecret) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final String DEFAULT_APPLICATION_ID = "signet-billing-aggregator";
@@ -50,6 +55,7 @@ public record BillingConfig(
   static final String ENV_BOOTSTRAP = "SP_KAFKA_BOOTSTRAP";
   static final String ENV_STATE_DIR = "SP_STATE_DIR";
   static final String ENV_REPLICATION_FACTOR = "SP_KAFKA_REPLICATION_FACTOR";
+  static final String ENV_PRIVATE_KEY = "SP_PRIVATE_KEY_B64";
 
   public BillingConfig {
     requireText(bootstrapServers, "bootstrapServers");
@@ -66,26 +72,38 @@ public record BillingConfig(
     if (replicationFactor < 1) {
       throw new IllegalArgumentException("replicationFactor must be at least 1, got " + replicationFactor);
     }
+    Objects.requireNonNull(serverSecret, "serverSecret");
   }
 
   /** Local defaults against the given brokers: replication factor 1, state under the temp dir. */
-  public static BillingConfig defaults(String bootstrapServers) {
+  public static BillingConfig defaults(String bootstrapServers, ServerSecret serverSecret) {
     return new BillingConfig(
         bootstrapServers,
         DEFAULT_APPLICATION_ID,
         defaultStateDir(),
         DEFAULT_COMMIT_INTERVAL,
         BillingTopology.DEFAULT_GRACE,
-        1);
+        1,
+        serverSecret);
+  }
+
+  // Records print every component; keep the secret's type visible and its bytes out.
+  @Override
+  public String toString() {
+    return "BillingConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId + ", stateDir="
+        + stateDir + ", commitInterval=" + commitInterval + ", grace=" + grace + ", replicationFactor="
+        + replicationFactor + ", serverSecret=" + serverSecret + "]";
   }
 
   /**
    * Reads {@code SP_KAFKA_BOOTSTRAP} (default {@value #DEFAULT_BOOTSTRAP_SERVERS}), {@code
    * SP_STATE_DIR} (default {@code java.io.tmpdir/signet-state}) and {@code
-   * SP_KAFKA_REPLICATION_FACTOR} (default 1).
+   * SP_KAFKA_REPLICATION_FACTOR} (default 1), and the server secret: {@code SP_SERVER_SECRET}, or
+   * derived from {@code SP_PRIVATE_KEY_B64} as the processor derives it; with neither, billing
+   * refuses to start.
    */
   public static BillingConfig fromEnvironment(Map<String, String> env) {
-    BillingConfig defaults = defaults(nonBlank(env.get(ENV_BOOTSTRAP), DEFAULT_BOOTSTRAP_SERVERS));
+    BillingConfig defaults = defaults(nonBlank(env.get(ENV_BOOTSTRAP), DEFAULT_BOOTSTRAP_SERVERS), serverSecret(env));
     String stateDir = env.get(ENV_STATE_DIR);
     String replication = env.get(ENV_REPLICATION_FACTOR);
     int replicationFactor;
@@ -100,7 +118,23 @@ public record BillingConfig(
         isBlank(stateDir) ? defaults.stateDir() : Path.of(stateDir.trim()),
         defaults.commitInterval(),
         defaults.grace(),
-        replicationFactor);
+        replicationFactor,
+        defaults.serverSecret());
+  }
+
+  private static ServerSecret serverSecret(Map<String, String> env) {
+    String secret = env.get(ServerSecret.ENV);
+    if (!isBlank(secret)) {
+      return ServerSecret.parse(secret.strip());
+    }
+    String seed = env.get(ENV_PRIVATE_KEY);
+    if (isBlank(seed)) {
+      throw new IllegalArgumentException(ServerSecret.ENV + " is not set, and there is no " + ENV_PRIVATE_KEY
+          + " to derive it from: billing needs the processor's server secret to tell genuine receipts from forged"
+          + " ones");
+    }
+    // The kid does not enter the derivation; only the seed does.
+    return ServerSecret.derivedFrom(KeyParser.parse("billing", seed));
   }
 
   /** The Kafka Streams configuration of this service. */

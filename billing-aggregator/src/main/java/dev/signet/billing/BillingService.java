@@ -1,5 +1,8 @@
 package dev.signet.billing;
 
+import dev.signet.core.crypto.ReceiptMac;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Metrics;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
@@ -31,10 +34,16 @@ public final class BillingService implements AutoCloseable {
     this.streams = streams;
   }
 
-  /** Starts the aggregator; returns at once, while Streams joins its group in the background. */
+  /** As {@link #start(BillingConfig, MeterRegistry)}, counting into the global registry. */
   public static BillingService start(BillingConfig config) {
+    return start(config, Metrics.globalRegistry);
+  }
+
+  /** Starts the aggregator; returns at once, while Streams joins its group in the background. */
+  public static BillingService start(BillingConfig config, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
-    KafkaStreams streams = new KafkaStreams(new BillingTopology(config.grace()).build(), config.streamsProperties());
+    BillingTopology topology = new BillingTopology(config.grace(), new ReceiptMac(config.serverSecret()), registry);
+    KafkaStreams streams = new KafkaStreams(topology.build(), config.streamsProperties());
     BillingService service = new BillingService(streams);
     streams.setStateListener(service::onStateChange);
     streams.setUncaughtExceptionHandler(error -> {

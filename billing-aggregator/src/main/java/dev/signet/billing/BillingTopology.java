@@ -1,11 +1,13 @@
 package dev.signet.billing;
 
+import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.UsageEvent;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.topic.JsonSerde;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
@@ -26,7 +28,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * {@code fu_tokens} as FU, so a VEx is billed exactly when a receipt exists.
  *
  * <ul>
- *   <li>In: {@link Topics#RECEIPTS} (key: trace id).
+ *   <li>In: {@link Topics#RECEIPTS} (key: trace id), read as bytes: a record is billed only if its
+ *       {@code x-signet-receipt-mac} header is the processor's MAC of exactly those bytes (see
+ *       {@link ReceiptOrigin}); any other record is dropped before the repartition, logged and
+ *       counted in {@code signet_billing_receipts_rejected_total{reason}}.
  *   <li>Internal: repartition topic {@code <application.id>-usage-by-tenant-repartition} (key:
  *       tenant, value: {@link UsageEvent}); window store {@value #USAGE_HOURLY_STORE} and its
  *       changelog.
@@ -67,9 +72,17 @@ public final class BillingTopology {
   private static final Serde<UsageEvent> USAGE_EVENT_SERDE = JsonSerde.of(UsageEvent.class);
 
   private final Duration grace;
+  private final ReceiptOrigin origin;
+  private final MeterRegistry registry;
 
-  public BillingTopology(Duration grace) {
+  /**
+   * @param mac the processor's receipt MAC, from the deployment's server secret
+   * @param registry where refused records are counted
+   */
+  public BillingTopology(Duration grace, ReceiptMac mac, MeterRegistry registry) {
     Objects.requireNonNull(grace, "grace");
+    this.origin = new ReceiptOrigin(mac);
+    this.registry = Objects.requireNonNull(registry, "registry");
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace must not be negative, got " + grace);
     }
@@ -86,9 +99,11 @@ public final class BillingTopology {
             receipts.name(),
             // The extractor is set on this source only: the repartition topic downstream carries
             // the extracted time as its record timestamp and is read with the default extractor.
-            Consumed.with(receipts.keySerde(), receipts.valueSerde())
+            // Bytes, not the topic's receipt serde: the MAC is over the value exactly as written.
+            Consumed.with(receipts.keySerde(), Serdes.ByteArray())
                 .withTimestampExtractor(new ReceiptTimestampExtractor())
                 .withName("read-receipts"))
+        .processValues(() -> new AuthenticateReceipts(origin, registry), Named.as("authenticate-receipts"))
         .flatMapValues(ReceiptUsage::of, Named.as("receipt-to-usage"))
         .selectKey((traceId, usage) -> usage.tenant(), Named.as("key-by-tenant"))
         .groupByKey(Grouped.with(USAGE_BY_TENANT, Serdes.String(), USAGE_EVENT_SERDE))

@@ -1,6 +1,7 @@
 package dev.signet.billing;
 
-import dev.signet.core.receipt.Receipt;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.json.Json;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,10 @@ import org.slf4j.LoggerFactory;
  * receipt is signed before it is produced, and one far-future {@code ts} would advance stream time
  * and close every open hour of its partition, dropping the usage still on its way. Never throws,
  * since an exception here would stop the partition.
+ *
+ * <p>Runs on the raw value, before the record is authenticated: a forged record's {@code ts} only
+ * moves the source task's stream time, which closes no window, since forged records are dropped
+ * before the repartition and the hourly windows live after it.
  */
 final class ReceiptTimestampExtractor implements TimestampExtractor {
 
@@ -30,22 +35,30 @@ final class ReceiptTimestampExtractor implements TimestampExtractor {
   @Override
   public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
     long produced = record.timestamp() >= 0 ? record.timestamp() : partitionTime;
-    if (!(record.value() instanceof Receipt receipt)) {
-      // Not billable anyway (a tombstone); the mapping step drops it with a reason.
+    if (!(record.value() instanceof byte[] value)) {
+      // Not billable anyway (a tombstone); the authentication step drops it with a reason.
       return produced;
     }
+    JsonNode receipt;
+    try {
+      receipt = Json.parse(value);
+    } catch (RuntimeException e) {
+      return produced;
+    }
+    String ts = receipt.path("ts").asText();
     long signed;
     try {
-      signed = Instant.parse(receipt.ts()).toEpochMilli();
+      signed = Instant.parse(ts).toEpochMilli();
     } catch (DateTimeException e) {
       log.warn("receipt {}/{} at {}-{}@{} has an unreadable ts '{}'; using its produce time",
-          receipt.traceId(), receipt.hop(), record.topic(), record.partition(), record.offset(), receipt.ts());
+          receipt.path("trace_id").asText(), receipt.path("hop").asText(), record.topic(), record.partition(),
+          record.offset(), ts);
       return produced;
     }
     if (produced >= 0 && signed > produced + MAX_AHEAD_OF_PRODUCE_TIME.toMillis()) {
       log.warn("receipt {}/{} at {}-{}@{} has ts {} ahead of its produce time {}; using the produce time",
-          receipt.traceId(), receipt.hop(), record.topic(), record.partition(), record.offset(),
-          receipt.ts(), Instant.ofEpochMilli(produced));
+          receipt.path("trace_id").asText(), receipt.path("hop").asText(), record.topic(), record.partition(),
+          record.offset(), ts, Instant.ofEpochMilli(produced));
       return produced;
     }
     return signed;

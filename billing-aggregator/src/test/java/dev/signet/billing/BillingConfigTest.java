@@ -3,8 +3,14 @@ package dev.signet.billing;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.signet.core.crypto.Base64Url;
+import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.ServerSecret;
+import dev.signet.core.crypto.SigningKey;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -13,9 +19,12 @@ import org.junit.jupiter.api.Test;
 
 class BillingConfigTest {
 
+  private static final SigningKey KEY = SigningKey.generate("signet-1");
+  private static final Map<String, String> KEYED = Map.of("SP_PRIVATE_KEY_B64", Base64Url.encode(KEY.seed()));
+
   @Test
   void shouldDefaultToLocalBrokerWhenEnvironmentIsEmpty() {
-    BillingConfig config = BillingConfig.fromEnvironment(Map.of());
+    BillingConfig config = BillingConfig.fromEnvironment(KEYED);
 
     assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(config.applicationId()).isEqualTo("signet-billing-aggregator");
@@ -25,7 +34,7 @@ class BillingConfigTest {
 
   @Test
   void shouldReadBootstrapStateDirAndReplicationFromEnvironment() {
-    BillingConfig config = BillingConfig.fromEnvironment(Map.of(
+    BillingConfig config = BillingConfig.fromEnvironment(with(KEYED,
         "SP_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092",
         "SP_STATE_DIR", "/var/lib/signet",
         "SP_KAFKA_REPLICATION_FACTOR", "3"));
@@ -38,14 +47,14 @@ class BillingConfigTest {
 
   @Test
   void shouldRejectAReplicationFactorThatIsNotANumber() {
-    assertThatThrownBy(() -> BillingConfig.fromEnvironment(Map.of("SP_KAFKA_REPLICATION_FACTOR", "three")))
+    assertThatThrownBy(() -> BillingConfig.fromEnvironment(with(KEYED, "SP_KAFKA_REPLICATION_FACTOR", "three")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SP_KAFKA_REPLICATION_FACTOR");
   }
 
   @Test
   void shouldRunExactlyOnceWithLz4ShortLingerAndSkipPoisonRecords() {
-    Properties props = BillingConfig.defaults("127.0.0.1:9092").streamsProperties();
+    Properties props = BillingConfig.defaults("127.0.0.1:9092", ServerSecret.derivedFrom(KEY)).streamsProperties();
 
     assertThat(props)
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
@@ -56,5 +65,42 @@ class BillingConfigTest {
     // The properties must be accepted by Kafka Streams as they are.
     assertThat(new StreamsConfig(props).getString(StreamsConfig.APPLICATION_ID_CONFIG))
         .isEqualTo("signet-billing-aggregator");
+  }
+
+  @Test
+  void shouldDeriveTheServerSecretFromTheSigningKeyAsTheProcessorDoes() {
+    byte[] value = "{}".getBytes(StandardCharsets.UTF_8);
+    String processorMac = new ReceiptMac(ServerSecret.derivedFrom(KEY)).sign(value);
+
+    BillingConfig config = BillingConfig.fromEnvironment(KEYED);
+
+    assertThat(new ReceiptMac(config.serverSecret()).verify(value, processorMac)).isTrue();
+  }
+
+  @Test
+  void shouldPreferAnExplicitServerSecret() {
+    String secret = Base64Url.encode(new byte[32]);
+    byte[] value = "{}".getBytes(StandardCharsets.UTF_8);
+
+    BillingConfig config = BillingConfig.fromEnvironment(with(KEYED, "SP_SERVER_SECRET", secret));
+
+    assertThat(new ReceiptMac(config.serverSecret()).verify(value, new ReceiptMac(ServerSecret.parse(secret)).sign(value)))
+        .isTrue();
+    assertThat(config.toString()).doesNotContain(secret);
+  }
+
+  @Test
+  void shouldRefuseToStartWithoutAServerSecretOrAKeyToDeriveItFrom() {
+    assertThatThrownBy(() -> BillingConfig.fromEnvironment(Map.of()))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SP_SERVER_SECRET");
+  }
+
+  private static Map<String, String> with(Map<String, String> base, String... pairs) {
+    Map<String, String> env = new HashMap<>(base);
+    for (int i = 0; i < pairs.length; i += 2) {
+      env.put(pairs[i], pairs[i + 1]);
+    }
+    return env;
   }
 }

@@ -6,10 +6,15 @@ import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
-import dev.signet.core.receipt.ReceiptIssuer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,6 +30,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,49 +73,112 @@ class BillingIT {
     // open whatever order the two receipt partitions are read in.
     Instant earlier = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
     Instant later = earlier.plus(Duration.ofHours(1));
-    BillingConfig config = new BillingConfig(
-        broker.getBrokersAsString(), "billing-it-" + UUID.randomUUID(), stateDir,
-        Duration.ofMillis(100), Duration.ofHours(6), 1);
-    ReceiptIssuer issuer = new ReceiptIssuer(SigningKey.generate("k"));
+    // Tenants of this test only: every test's billing reads the whole shared receipt topic.
+    String a = "a-" + UUID.randomUUID();
+    String b = "b-" + UUID.randomUUID();
 
-    try (BillingService service = BillingService.start(config);
-        KafkaProducer<String, Receipt> producer = producer();
+    try (BillingService service = BillingService.start(config());
+        KafkaProducer<String, byte[]> producer = producer();
         KafkaConsumer<String, HourlyUsage> consumer = readCommittedConsumer()) {
-      for (Receipt unsealed : List.of(
-          receipt("tenant-a", earlier.plusSeconds(60), null),
-          receipt("tenant-a", earlier.plusSeconds(120), 7L),
-          receipt("tenant-b", earlier.plusSeconds(180), 5L),
-          receipt("tenant-a", later.plusSeconds(60), 3L),
-          receipt("tenant-b", later.plusSeconds(120), null),
-          receipt("tenant-b", later.plusSeconds(180), 2L))) {
-        Receipt sealed = issuer.seal(unsealed);
-        producer.send(new ProducerRecord<>(RECEIPTS.name(), sealed.traceId(), sealed));
+      for (Receipt receipt : List.of(
+          receipt(a, earlier.plusSeconds(60), null),
+          receipt(a, earlier.plusSeconds(120), 7L),
+          receipt(b, earlier.plusSeconds(180), 5L),
+          receipt(a, later.plusSeconds(60), 3L),
+          receipt(b, later.plusSeconds(120), null),
+          receipt(b, later.plusSeconds(180), 2L))) {
+        producer.send(genuine(receipt.traceId(), receipt));
       }
       producer.flush();
 
       consumer.subscribe(List.of(BILLING_USAGE_HOURLY.name()));
       Map<String, HourlyUsage> latest = new HashMap<>();
       await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> latest.put(record.key(), record.value()));
+        pollInto(consumer, latest, a, b);
         assertThat(latest).containsOnly(
-            Map.entry(HourlyUsages.key("tenant-a", earlier), usage("tenant-a", earlier, 2, 7)),
-            Map.entry(HourlyUsages.key("tenant-b", earlier), usage("tenant-b", earlier, 1, 5)),
-            Map.entry(HourlyUsages.key("tenant-a", later), usage("tenant-a", later, 1, 3)),
-            Map.entry(HourlyUsages.key("tenant-b", later), usage("tenant-b", later, 2, 2)));
+            Map.entry(HourlyUsages.key(a, earlier), usage(a, earlier, 2, 7)),
+            Map.entry(HourlyUsages.key(b, earlier), usage(b, earlier, 1, 5)),
+            Map.entry(HourlyUsages.key(a, later), usage(a, later, 1, 3)),
+            Map.entry(HourlyUsages.key(b, later), usage(b, later, 2, 2)));
       });
       assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
     }
+  }
+
+  @Test
+  void shouldBillOnlyTheGenuineReceiptWhenForgedOnesShareItsPartition() throws Exception {
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+    String victim = "victim-" + UUID.randomUUID();
+    String key = "trace-" + UUID.randomUUID();
+    MeterRegistry registry = new SimpleMeterRegistry();
+    Receipt unauthenticated = receipt(victim, hour.plusSeconds(60), 1_000L);
+    Receipt wrongSecret = receipt(victim, hour.plusSeconds(90), 2_000L);
+    Receipt genuine = receipt(victim, hour.plusSeconds(120), 4L);
+
+    try (BillingService service = BillingService.start(config(), registry);
+        KafkaProducer<String, byte[]> producer = producer();
+        KafkaConsumer<String, HourlyUsage> consumer = readCommittedConsumer()) {
+      // One key, so one partition, in this order: once the genuine receipt is billed, the forged
+      // ones before it have been seen.
+      producer.send(new ProducerRecord<>(RECEIPTS.name(), key, TestReceipts.bytes(unauthenticated)));
+      byte[] value = TestReceipts.bytes(wrongSecret);
+      ProducerRecord<String, byte[]> forged = new ProducerRecord<>(RECEIPTS.name(), key, value);
+      SignetHeaders.put(forged.headers(), SignetHeaders.RECEIPT_MAC,
+          new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("mallory"))).sign(value));
+      producer.send(forged);
+      producer.send(genuine(key, genuine));
+      producer.flush();
+
+      consumer.subscribe(List.of(BILLING_USAGE_HOURLY.name()));
+      Map<String, HourlyUsage> latest = new HashMap<>();
+      await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+        pollInto(consumer, latest, victim);
+        assertThat(latest).containsOnly(Map.entry(HourlyUsages.key(victim, hour), usage(victim, hour, 1, 4)));
+      });
+      assertThat(rejected(registry, ReceiptOrigin.MAC_MISSING)).isGreaterThanOrEqualTo(1);
+      assertThat(rejected(registry, ReceiptOrigin.MAC_INVALID)).isGreaterThanOrEqualTo(1);
+      assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+    }
+  }
+
+  private BillingConfig config() {
+    return new BillingConfig(
+        broker.getBrokersAsString(), "billing-it-" + UUID.randomUUID(), stateDir,
+        Duration.ofMillis(100), Duration.ofHours(6), 1, TestReceipts.SECRET);
+  }
+
+  /** As the processor writes a receipt: its bytes, with their MAC. */
+  private static ProducerRecord<String, byte[]> genuine(String key, Receipt receipt) {
+    byte[] value = TestReceipts.bytes(receipt);
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(RECEIPTS.name(), key, value);
+    SignetHeaders.put(record.headers(), SignetHeaders.RECEIPT_MAC, TestReceipts.MAC.sign(value));
+    return record;
+  }
+
+  private static void pollInto(KafkaConsumer<String, HourlyUsage> consumer, Map<String, HourlyUsage> latest,
+      String... tenants) {
+    List<String> ours = List.of(tenants);
+    consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+      if (ours.contains(record.value().tenant())) {
+        latest.put(record.key(), record.value());
+      }
+    });
+  }
+
+  private static double rejected(MeterRegistry registry, String reason) {
+    Counter counter = registry.find(AuthenticateReceipts.REJECTED).tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
   }
 
   private static HourlyUsage usage(String tenant, Instant windowStart, long vex, long fuTokens) {
     return new HourlyUsage(tenant, windowStart.toString(), windowStart.plus(Duration.ofHours(1)).toString(), vex, fuTokens);
   }
 
-  private static KafkaProducer<String, Receipt> producer() {
+  private static KafkaProducer<String, byte[]> producer() {
     return new KafkaProducer<>(
         Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(), ProducerConfig.ACKS_CONFIG, "all"),
         RECEIPTS.keySerde().serializer(),
-        RECEIPTS.valueSerde().serializer());
+        new ByteArraySerializer());
   }
 
   private static KafkaConsumer<String, HourlyUsage> readCommittedConsumer() {

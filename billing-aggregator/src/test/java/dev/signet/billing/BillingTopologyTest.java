@@ -5,8 +5,14 @@ import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
 import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.ServerSecret;
+import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.receipt.Receipt;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -16,11 +22,14 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -34,7 +43,7 @@ class BillingTopologyTest {
   @TempDir Path stateDir;
 
   private TopologyTestDriver driver;
-  private TestInputTopic<String, Receipt> receipts;
+  private final MeterRegistry registry = new SimpleMeterRegistry();
   private TestInputTopic<String, byte[]> rawReceipts;
   private TestOutputTopic<String, HourlyUsage> hourly;
   /** The hourly topic as compaction leaves it: the latest value per key. */
@@ -43,9 +52,8 @@ class BillingTopologyTest {
   @BeforeEach
   void startDriver() {
     BillingConfig config = new BillingConfig(
-        "127.0.0.1:9", "billing-topology-test", stateDir, Duration.ofSeconds(1), TEST_GRACE, 1);
-    driver = new TopologyTestDriver(new BillingTopology(config.grace()).build(), config.streamsProperties());
-    receipts = driver.createInputTopic(RECEIPTS.name(), RECEIPTS.keySerde().serializer(), RECEIPTS.valueSerde().serializer());
+        "127.0.0.1:9", "billing-topology-test", stateDir, Duration.ofSeconds(1), TEST_GRACE, 1, TestReceipts.SECRET);
+    driver = new TopologyTestDriver(topology(config.grace(), registry).build(), config.streamsProperties());
     rawReceipts = driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
     hourly = driver.createOutputTopic(
         BILLING_USAGE_HOURLY.name(), BILLING_USAGE_HOURLY.keySerde().deserializer(), BILLING_USAGE_HOURLY.valueSerde().deserializer());
@@ -112,7 +120,7 @@ class BillingTopologyTest {
   void shouldBillTheHourSignedOnTheReceiptNotTheProduceTime() {
     Receipt receipt = receipt("tenant-a", H11.minusMillis(10), 1L);
 
-    receipts.pipeInput(receipt.traceId(), receipt, H11.plusMillis(50));
+    produce(receipt, H11.plusMillis(50));
 
     assertThat(totals()).containsOnlyKeys("tenant-a@2025-01-27T10:00:00Z");
   }
@@ -121,7 +129,7 @@ class BillingTopologyTest {
   void shouldBillAReplayedReceiptToItsOriginalHour() {
     Receipt replayed = receipt("tenant-a", H10.plus(minutes(15)), 1L);
 
-    receipts.pipeInput(replayed.traceId(), replayed, H10.plus(Duration.ofDays(30)));
+    produce(replayed, H10.plus(Duration.ofDays(30)));
 
     assertThat(totals()).containsOnlyKeys("tenant-a@2025-01-27T10:00:00Z");
   }
@@ -129,7 +137,7 @@ class BillingTopologyTest {
   @Test
   void shouldUseProduceTimeWhenTsIsFarAheadAndKeepTheHourOpen() {
     Receipt fromTheFuture = receipt("tenant-a", "2099-01-01T00:00:00.000Z", 1L);
-    receipts.pipeInput(fromTheFuture.traceId(), fromTheFuture, H10.plus(minutes(15)));
+    produce(fromTheFuture, H10.plus(minutes(15)));
 
     signedAndProduced("tenant-a", H10.plus(minutes(20)), 1L);
 
@@ -139,22 +147,63 @@ class BillingTopologyTest {
 
   @Test
   void shouldSkipRecordsThatAreNotReceiptsAndKeepCounting() {
-    rawReceipts.pipeInput("trace-1", "not json".getBytes(StandardCharsets.UTF_8), H10);
-    rawReceipts.pipeInput("trace-2", "{\"tenant\":\"tenant-a\"}".getBytes(StandardCharsets.UTF_8), H10);
+    // Authentic (valid MAC) but not receipts: a processor bug, not a forgery.
+    produceWithMac("trace-1", "not json".getBytes(StandardCharsets.UTF_8), H10);
+    produceWithMac("trace-2", "{\"tenant\":\"tenant-a\"}".getBytes(StandardCharsets.UTF_8), H10);
 
     signedAndProduced("tenant-a", H10.plus(minutes(1)), 2L);
 
     assertThat(totals()).containsOnly(
         Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+    assertThat(rejected(ReceiptOrigin.NOT_A_RECEIPT)).isEqualTo(2);
+  }
+
+  @Test
+  void shouldNotBillAReceiptWithoutMac() {
+    Receipt unauthenticated = receipt("tenant-a", H10.plus(minutes(1)), 50L);
+    rawReceipts.pipeInput(new TestRecord<>(unauthenticated.traceId(), TestReceipts.bytes(unauthenticated),
+        new RecordHeaders(), H10.plus(minutes(1))));
+
+    signedAndProduced("tenant-a", H10.plus(minutes(2)), 2L);
+
+    assertThat(totals()).containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+    assertThat(rejected(ReceiptOrigin.MAC_MISSING)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldNotBillAReceiptWhoseMacWasMadeWithAnotherSecret() {
+    Receipt forged = receipt("tenant-a", H10.plus(minutes(1)), 50L);
+    byte[] value = TestReceipts.bytes(forged);
+    String wrongMac = new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("mallory"))).sign(value);
+    rawReceipts.pipeInput(new TestRecord<>(forged.traceId(), value, TestReceipts.macHeader(wrongMac), H10.plus(minutes(1))));
+
+    signedAndProduced("tenant-a", H10.plus(minutes(2)), 2L);
+
+    assertThat(totals()).containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+    assertThat(rejected(ReceiptOrigin.MAC_INVALID)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldNotBillAnAlteredReceiptCarryingTheOriginalMac() {
+    Receipt genuine = receipt("tenant-a", H10.plus(minutes(1)), 1L);
+    Headers originalMac = TestReceipts.genuineHeaders(TestReceipts.bytes(genuine));
+    byte[] inflated = new String(TestReceipts.bytes(genuine), StandardCharsets.UTF_8)
+        .replace("\"fu_tokens\":1", "\"fu_tokens\":1000").getBytes(StandardCharsets.UTF_8);
+    assertThat(inflated).isNotEqualTo(TestReceipts.bytes(genuine));
+
+    rawReceipts.pipeInput(new TestRecord<>(genuine.traceId(), inflated, originalMac, H10.plus(minutes(1))));
+
+    assertThat(totals()).isEmpty();
+    assertThat(rejected(ReceiptOrigin.MAC_INVALID)).isEqualTo(1);
   }
 
   @Test
   void shouldSkipUnbillableReceiptsAndKeepCounting() {
     Receipt negativeFu = receipt("tenant-a", H10.plus(minutes(1)), -5L);
     Receipt unreadableTs = receipt("tenant-a", "yesterday", 1L);
-    receipts.pipeInput(negativeFu.traceId(), negativeFu, H10.plus(minutes(1)));
-    receipts.pipeInput(unreadableTs.traceId(), unreadableTs, H10.plus(minutes(2)));
-    receipts.pipeInput("trace-tombstone", null, H10.plus(minutes(3)));
+    produce(negativeFu, H10.plus(minutes(1)));
+    produce(unreadableTs, H10.plus(minutes(2)));
+    rawReceipts.pipeInput("trace-tombstone", null, H10.plus(minutes(3)));
 
     signedAndProduced("tenant-a", H10.plus(minutes(4)), 2L);
 
@@ -164,16 +213,16 @@ class BillingTopologyTest {
 
   @Test
   void shouldNameEveryNode() {
-    String description = new BillingTopology(BillingTopology.DEFAULT_GRACE).build().describe().toString();
+    String description = topology(BillingTopology.DEFAULT_GRACE, registry).build().describe().toString();
 
     assertThat(description)
-        .contains("read-receipts", "usage-by-tenant-repartition", BillingTopology.USAGE_HOURLY_STORE, "write-usage-hourly")
+        .contains("read-receipts", "authenticate-receipts", "usage-by-tenant-repartition", BillingTopology.USAGE_HOURLY_STORE, "write-usage-hourly")
         .doesNotContain("KSTREAM-", "KTABLE-");
   }
 
   @Test
   void shouldMatchTheTopologySnapshot() throws IOException {
-    String actual = normalise(new BillingTopology(BillingTopology.DEFAULT_GRACE).build().describe().toString());
+    String actual = normalise(topology(BillingTopology.DEFAULT_GRACE, registry).build().describe().toString());
 
     String expected;
     try (InputStream in = BillingTopologyTest.class.getResourceAsStream("billing-topology.txt")) {
@@ -189,7 +238,25 @@ class BillingTopologyTest {
 
   private void signedAndProduced(String tenant, Instant signedAt, Long fuTokens) {
     Receipt receipt = receipt(tenant, signedAt, fuTokens);
-    receipts.pipeInput(receipt.traceId(), receipt, signedAt.plusMillis(20));
+    produce(receipt, signedAt.plusMillis(20));
+  }
+
+  /** As the processor writes a receipt: its serde's bytes, with their MAC. */
+  private void produce(Receipt receipt, Instant producedAt) {
+    produceWithMac(receipt.traceId(), TestReceipts.bytes(receipt), producedAt);
+  }
+
+  private void produceWithMac(String key, byte[] value, Instant producedAt) {
+    rawReceipts.pipeInput(new TestRecord<>(key, value, TestReceipts.genuineHeaders(value), producedAt));
+  }
+
+  private double rejected(String reason) {
+    Counter counter = registry.find(AuthenticateReceipts.REJECTED).tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static BillingTopology topology(Duration grace, MeterRegistry registry) {
+    return new BillingTopology(grace, TestReceipts.MAC, registry);
   }
 
   private Map<String, HourlyUsage> totals() {

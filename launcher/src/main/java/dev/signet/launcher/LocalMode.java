@@ -1,6 +1,7 @@
 package dev.signet.launcher;
 
 import dev.signet.core.crypto.KeyParser;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.launcher.local.LocalKafka;
 import dev.signet.launcher.local.LocalPostgres;
@@ -55,7 +56,7 @@ public final class LocalMode implements AutoCloseable {
         : KeyParser.parse(env.getOrDefault("SP_KID", "signet-1"), configuredKey);
     String apiKeys = env.getOrDefault("SP_API_KEYS", "");
     this.pipeline = running.add(Pipeline.start(new PipelineSettings(
-        kafka, jdbc, user, password, signingKey, apiKeys.isBlank() ? DEMO_API_KEYS : apiKeys,
+        kafka, jdbc, user, password, signingKey, env.get(ServerSecret.ENV), apiKeys.isBlank() ? DEMO_API_KEYS : apiKeys,
         env.get("SP_RETIRED_JWKS"), dataDir.resolve("streams"), intEnv(env, "PORT", 8088),
         Duration.ofMillis(intEnv(env, "SP_COMMIT_INTERVAL_MS", 20)), intEnv(env, "SP_STREAM_THREADS", 2))));
   }

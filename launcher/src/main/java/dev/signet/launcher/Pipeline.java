@@ -4,6 +4,7 @@ import dev.signet.billing.BillingConfig;
 import dev.signet.billing.BillingService;
 import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Base64Url;
+import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.ingress.IngressApplication;
@@ -16,7 +17,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
@@ -28,6 +32,8 @@ import org.springframework.core.env.MapPropertySource;
  * JVM only shares the Prometheus registry behind {@code /metrics}.
  */
 public final class Pipeline implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
 
   private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(120);
   // One instance of each service per pipeline: static membership lets a restarted pipeline take
@@ -43,22 +49,32 @@ public final class Pipeline implements AutoCloseable {
 
   private Pipeline(PipelineSettings settings, PrometheusMeterRegistry meters, StartedServices running) {
     this.running = running;
+    // The store and billing accept only receipts MAC'd with the processor's secret and signed with
+    // the pipeline's key (or a retired one).
+    ServerSecret serverSecret = serverSecret(settings);
+    Jwks publicKeys = Jwks.of(settings.signingKey().publicKey(),
+        settings.retiredJwks() == null || settings.retiredJwks().isBlank()
+            ? List.of() : Jwks.parse(settings.retiredJwks()).keys());
     // Consumers start first, ingress last, so the first accepted request already has a processor.
     this.receiptSink = running.add(new ReceiptSink(
         new ReceiptStoreConfig(settings.kafkaBootstrap(), ReceiptStoreConfig.DEFAULT_GROUP_ID, settings.jdbcUrl(),
-            settings.jdbcUser(), settings.jdbcPassword(), ReceiptStoreConfig.DEFAULT_MAX_BATCH),
-        meters, LOCAL_INSTANCE_ID));
+            settings.jdbcUser(), settings.jdbcPassword(), ReceiptStoreConfig.DEFAULT_MAX_BATCH, serverSecret,
+            publicKeys, true),
+        meters, LOCAL_INSTANCE_ID,
+        cause -> log.error("\n\n*** THE RECEIPT STORE STOPPED: receipts are no longer written to PostgreSQL. "
+            + "Restart Signet. ***\n", cause)));
     receiptSink.start();
 
-    BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap());
+    BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap(), serverSecret);
     this.billing = running.add(BillingService.start(new BillingConfig(settings.kafkaBootstrap(), billingDefaults.applicationId(),
-        settings.stateDir().resolve("billing"), billingDefaults.commitInterval(), billingDefaults.grace(), 1)));
+        settings.stateDir().resolve("billing"), billingDefaults.commitInterval(), billingDefaults.grace(), 1, serverSecret),
+        meters));
     new KafkaStreamsMetrics(billing.streams()).bindTo(meters);
 
     this.processor = running.add(new ExchangeProcessorService(
         new ProcessorConfig(settings.kafkaBootstrap(), ProcessorConfig.DEFAULT_APPLICATION_ID, settings.stateDir().resolve("processor"),
             settings.commitInterval(), settings.streamThreads(), (short) 1, ApiKeys.parse(settings.apiKeysJson()),
-            settings.signingKey(), ServerSecret.derivedFrom(settings.signingKey()), Admission.Limits.defaults(), Duration.ofHours(24),
+            settings.signingKey(), serverSecret, Admission.Limits.defaults(), Duration.ofHours(24),
             LOCAL_INSTANCE_ID),
         meters));
     processor.start();
@@ -89,6 +105,15 @@ public final class Pipeline implements AutoCloseable {
     }
   }
 
+  /**
+   * {@code SP_SERVER_SECRET} if set, else derived from the signing key: the rule every service
+   * applies (ingress too, from the same text), so the processor's MACs verify in the store and
+   * billing, and ingress derives the trace ids the processor derives.
+   */
+  private static ServerSecret serverSecret(PipelineSettings settings) {
+    return ServerSecret.configured(settings.serverSecret(), settings.signingKey());
+  }
+
   private static Map<String, Object> ingressProperties(PipelineSettings settings) {
     Map<String, Object> props = new HashMap<>();
     props.put("server.port", settings.httpPort());
@@ -99,6 +124,7 @@ public final class Pipeline implements AutoCloseable {
     props.put("signet.api-keys", settings.apiKeysJson());
     props.put("signet.private-key", Base64Url.encode(settings.signingKey().seed()));
     props.put("signet.kid", settings.signingKey().kid());
+    props.put("signet.server-secret", settings.serverSecret() == null ? "" : settings.serverSecret());
     props.put("signet.retired-jwks", settings.retiredJwks() == null ? "" : settings.retiredJwks());
     return props;
   }
@@ -124,6 +150,11 @@ public final class Pipeline implements AutoCloseable {
 
   public long storedReceipts() {
     return receiptSink.storedCount();
+  }
+
+  /** The receipt store's sink, for health checks ({@link ReceiptSink#isRunning()}, {@link ReceiptSink#lag()}). */
+  public ReceiptSink receiptSink() {
+    return receiptSink;
   }
 
   /** Stops in reverse order of start: ingress takes no new requests first, the store drains last. */

@@ -5,13 +5,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
-/** Where the whole pipeline's services find their infrastructure, and how they are tuned. */
+/**
+ * Where the whole pipeline's services find their infrastructure, and how they are tuned.
+ * {@code serverSecret} is the {@code SP_SERVER_SECRET} text, or null to derive it from the key.
+ */
 public record PipelineSettings(
     String kafkaBootstrap,
     String jdbcUrl,
     String jdbcUser,
     String jdbcPassword,
     SigningKey signingKey,
+    String serverSecret,
     String apiKeysJson,
     String retiredJwks,
     Path stateDir,

@@ -61,7 +61,7 @@ public final class SignetLauncher {
       case "receipt-store" -> {
         ServiceEndpoint endpoint = serveEndpoint();
         try {
-          ReceiptStoreApp.run(sink -> endpoint.register("sink", SinkHealth.of(sink::isRunning)));
+          ReceiptStoreApp.run(sink -> endpoint.register("sink", SinkHealth.of(sink::isRunning).withDetail("lag", sink::lag)));
         } catch (RuntimeException e) {
           endpoint.close();
           throw e;

@@ -1,6 +1,7 @@
 package dev.signet.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.json.Json;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
@@ -11,13 +12,19 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.DateTimeException;
 import java.time.Instant;
-import java.util.Locale;
+import java.util.Objects;
 
 /**
  * Turns a record value from {@code signet.receipts.v1} into a receipt worth storing, or says why
  * not. Works on the bytes as consumed rather than on a {@link Receipt} read through the topic's
  * serde: re-serialising a record would drop fields it does not know and change the text, and
  * the stored body must be the receipt exactly as signed.
+ *
+ * <p>Checks, cheapest first: the processor's origin MAC over the exact value bytes (anyone who
+ * can write to the topic but lacks the server secret is refused here, for about a microsecond),
+ * then that the value is a receipt, then its hashes and, when configured, its Ed25519 signature
+ * against the active and retired keys. Thread-safe; the sink calls it before its database
+ * transaction.
  */
 final class ReceiptReader {
 
@@ -26,22 +33,42 @@ final class ReceiptReader {
 
   record Accepted(IncomingReceipt receipt) implements Outcome {}
 
-  /** {@code reason} is a short stable code used as a metric tag; {@code detail} is for the log. */
-  record Rejected(String reason, String detail) implements Outcome {}
+  /** {@code reason} is a stable code (metric tag, quarantine column); {@code detail} is for people. */
+  record Rejected(QuarantineReason reason, String detail) implements Outcome {
+    Rejected {
+      Objects.requireNonNull(reason, "reason");
+      Objects.requireNonNull(detail, "detail");
+    }
+  }
 
-  static final String MALFORMED = "malformed";
+  private static final QuarantineReason MALFORMED = QuarantineReason.NOT_A_RECEIPT;
 
   // PostgreSQL's timestamptz covers far more, but RFC 3339 has four-digit years: anything
   // outside them is a broken receipt, and refusing it here keeps it from failing a whole batch.
   private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
   private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999Z");
 
-  // Hashes and links only: the receipt topic is written by the processor alone, so this guards
-  // the system of record against corrupt or forged bodies (whose receipt_hash the conflict check
-  // relies on) without needing the signing keys here. Signatures are checked at export/verify.
-  private final ReceiptVerifier verifier = ReceiptVerifier.hashesOnly();
+  private final ReceiptMac mac;
+  private final ReceiptVerifier verifier;
 
-  Outcome read(byte[] value) {
+  /**
+   * @param verifier {@link ReceiptVerifier#withKeys} to check signatures too, {@link
+   *     ReceiptVerifier#hashesOnly()} to check hashes only
+   */
+  ReceiptReader(ReceiptMac mac, ReceiptVerifier verifier) {
+    this.mac = Objects.requireNonNull(mac, "mac");
+    this.verifier = Objects.requireNonNull(verifier, "verifier");
+  }
+
+  /** @param origin the record's {@code x-signet-receipt-mac} header, or null if it has none */
+  Outcome read(byte[] value, String origin) {
+    if (origin == null) {
+      return new Rejected(QuarantineReason.MAC_MISSING, "no x-signet-receipt-mac header: not written by the processor");
+    }
+    if (!mac.verify(value, origin)) {
+      return new Rejected(QuarantineReason.MAC_INVALID,
+          "x-signet-receipt-mac does not match the value: forged, altered, or another server secret");
+    }
     if (value == null) {
       return new Rejected(MALFORMED, "no value (tombstone)");
     }
@@ -70,7 +97,7 @@ final class ReceiptReader {
       return new Rejected(MALFORMED, "cannot verify: " + e);
     }
     if (verification instanceof Verification.Invalid invalid) {
-      return new Rejected(invalid.check().name().toLowerCase(Locale.ROOT), invalid.describe());
+      return new Rejected(QuarantineReason.of(invalid.check()), invalid.describe());
     }
     return columns(tree, body);
   }

@@ -1,7 +1,15 @@
 package dev.signet.store;
 
+import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.KeyParser;
+import dev.signet.core.crypto.PublicKey;
+import dev.signet.core.crypto.ServerSecret;
+import dev.signet.core.crypto.SigningKey;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,15 +22,34 @@ import java.util.Objects;
  * @param jdbcUser database user, or null when the URL carries it
  * @param jdbcPassword database password, or null
  * @param maxBatch the most receipts read by one poll and written by one statement
+ * @param serverSecret checks the processor's {@code x-signet-receipt-mac} on every record
+ * @param jwks the public keys (active and retired) receipt signatures must verify against
+ * @param verifySignatures whether each receipt's Ed25519 signature is checked (about 80 µs each);
+ *     the MAC is checked whatever this says
  */
 public record ReceiptStoreConfig(
-    String bootstrapServers, String groupId, String jdbcUrl, String jdbcUser, String jdbcPassword, int maxBatch) {
+    String bootstrapServers,
+    String groupId,
+    String jdbcUrl,
+    String jdbcUser,
+    String jdbcPassword,
+    int maxBatch,
+    ServerSecret serverSecret,
+    Jwks jwks,
+    boolean verifySignatures) {
 
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
   public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/signet";
   public static final String DEFAULT_GROUP_ID = "signet-receipt-store";
   /** Large enough to amortise a round trip, small enough to keep one statement's arrays ~1 MB. */
   public static final int DEFAULT_MAX_BATCH = 1000;
+
+  static final String ENV_PUBLIC_JWKS = "SP_PUBLIC_JWKS";
+  static final String ENV_RETIRED_JWKS = "SP_RETIRED_JWKS";
+  static final String ENV_PRIVATE_KEY = "SP_PRIVATE_KEY_B64";
+  static final String ENV_KID = "SP_KID";
+  static final String ENV_VERIFY_SIGNATURES = "SP_STORE_VERIFY_SIGNATURES";
+  static final String DEFAULT_KID = "signet-1";
 
   private static final int MAX_BATCH_LIMIT = 10_000;
   private static final String JDBC_PREFIX = "jdbc:postgresql:";
@@ -37,9 +64,25 @@ public record ReceiptStoreConfig(
     if (maxBatch < 1 || maxBatch > MAX_BATCH_LIMIT) {
       throw new IllegalArgumentException("maxBatch must be within 1.." + MAX_BATCH_LIMIT + ", got " + maxBatch);
     }
+    Objects.requireNonNull(serverSecret, "serverSecret");
+    Objects.requireNonNull(jwks, "jwks");
+    if (verifySignatures && jwks.keys().isEmpty()) {
+      throw new IllegalArgumentException("verifying signatures needs at least one public key: set " + ENV_PUBLIC_JWKS
+          + " or " + ENV_PRIVATE_KEY + ", or set " + ENV_VERIFY_SIGNATURES + "=false");
+    }
   }
 
-  /** Reads {@code SP_KAFKA_BOOTSTRAP}, {@code SP_POSTGRES_URL}, {@code SP_POSTGRES_USER}, {@code SP_POSTGRES_PASSWORD}. */
+  /** The same store with other keys, e.g. in tests. */
+  public ReceiptStoreConfig withKeys(ServerSecret secret, Jwks keys, boolean verify) {
+    return new ReceiptStoreConfig(bootstrapServers, groupId, jdbcUrl, jdbcUser, jdbcPassword, maxBatch, secret, keys, verify);
+  }
+
+  /**
+   * Reads {@code SP_KAFKA_BOOTSTRAP}, {@code SP_POSTGRES_URL}, {@code SP_POSTGRES_USER}, {@code
+   * SP_POSTGRES_PASSWORD}, the keys ({@code SP_PUBLIC_JWKS} or {@code SP_PRIVATE_KEY_B64}/{@code
+   * SP_KID}, plus {@code SP_RETIRED_JWKS}), {@code SP_SERVER_SECRET} and {@code
+   * SP_STORE_VERIFY_SIGNATURES}.
+   */
   public static ReceiptStoreConfig fromEnvironment() {
     return fromEnvironment(System.getenv());
   }
@@ -62,9 +105,71 @@ public record ReceiptStoreConfig(
           + Objects.requireNonNullElse(uri.getRawPath(), "")
           + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
+    SigningKey signingKey = signingKey(env);
     return new ReceiptStoreConfig(
         orDefault(env.get("SP_KAFKA_BOOTSTRAP"), DEFAULT_BOOTSTRAP), DEFAULT_GROUP_ID, url, user, password,
-        DEFAULT_MAX_BATCH);
+        DEFAULT_MAX_BATCH, serverSecret(env, signingKey), jwks(env, signingKey), verifySignatures(env));
+  }
+
+  /**
+   * {@code SP_SERVER_SECRET}, else the secret derived from {@code SP_PRIVATE_KEY_B64} exactly as
+   * the processor derives it, so that both agree on the receipt MAC key.
+   */
+  private static ServerSecret serverSecret(Map<String, String> env, SigningKey signingKey) {
+    String configured = env.get(ServerSecret.ENV);
+    if (configured == null || configured.isBlank()) {
+      if (signingKey == null) {
+        throw new IllegalArgumentException(ServerSecret.ENV + " is not set, and there is no " + ENV_PRIVATE_KEY
+            + " to derive it from: the receipt store needs the processor's server secret to check each record's "
+            + "x-signet-receipt-mac");
+      }
+      return ServerSecret.derivedFrom(signingKey);
+    }
+    return ServerSecret.parse(configured.strip());
+  }
+
+  /** The active key ({@code SP_PUBLIC_JWKS}, else the public half of the signing key) and the retired ones. */
+  private static Jwks jwks(Map<String, String> env, SigningKey signingKey) {
+    List<PublicKey> keys = new ArrayList<>();
+    String publicJwks = env.get(ENV_PUBLIC_JWKS);
+    if (publicJwks != null && !publicJwks.isBlank()) {
+      keys.addAll(parseJwks(publicJwks, ENV_PUBLIC_JWKS).keys());
+    } else if (signingKey != null) {
+      keys.add(signingKey.publicKey());
+    }
+    String retired = env.get(ENV_RETIRED_JWKS);
+    if (retired != null && !retired.isBlank()) {
+      keys.addAll(parseJwks(retired, ENV_RETIRED_JWKS).keys());
+    }
+    return keys.isEmpty() ? new Jwks(List.of()) : Jwks.of(keys.get(0), keys.subList(1, keys.size()));
+  }
+
+  private static Jwks parseJwks(String json, String variable) {
+    try {
+      return Jwks.parse(json);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(variable + " is not a JWKS document of Ed25519 keys: " + e.getMessage(), e);
+    }
+  }
+
+  private static SigningKey signingKey(Map<String, String> env) {
+    String seed = env.get(ENV_PRIVATE_KEY);
+    if (seed == null || seed.isBlank()) {
+      return null;
+    }
+    return KeyParser.parse(orDefault(env.get(ENV_KID), DEFAULT_KID), seed);
+  }
+
+  private static boolean verifySignatures(Map<String, String> env) {
+    String value = env.get(ENV_VERIFY_SIGNATURES);
+    if (value == null || value.isBlank()) {
+      return true;
+    }
+    return switch (value.strip().toLowerCase(Locale.ROOT)) {
+      case "true" -> true;
+      case "false" -> false;
+      default -> throw new IllegalArgumentException(ENV_VERIFY_SIGNATURES + " must be true or false, got '" + value + "'");
+    };
   }
 
   // Records print every component; the password must never reach a log line.
@@ -72,7 +177,8 @@ public record ReceiptStoreConfig(
   public String toString() {
     return "ReceiptStoreConfig[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", jdbcUrl="
         + redact(jdbcUrl) + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? null : "***")
-        + ", maxBatch=" + maxBatch + "]";
+        + ", maxBatch=" + maxBatch + ", serverSecret=" + serverSecret + ", keys="
+        + jwks.keys().stream().map(PublicKey::kid).toList() + ", verifySignatures=" + verifySignatures + "]";
   }
 
   private static URI parse(String url) {

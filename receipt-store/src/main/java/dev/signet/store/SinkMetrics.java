@@ -1,12 +1,20 @@
 package dev.signet.store;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sink's meters. Dotted Micrometer names; Prometheus shows them as
  * {@code signet_receipts_stored_total}, {@code signet_receipt_conflicts_total}, and so on.
+ *
+ * <p>Alert on {@code signet_receipts_quarantined_total} (any increase: someone wrote records to
+ * the receipt topic without the server secret, or the processor and the store disagree on keys),
+ * on {@code signet_receipt_sink_up == 0} for more than a few minutes, and on a growing {@code
+ * signet_receipt_sink_lag}.
  */
 final class SinkMetrics {
 
@@ -16,6 +24,10 @@ final class SinkMetrics {
   static final String REJECTED = "signet.receipts.rejected";
   static final String WRITE_FAILURES = "signet.receipt.write.failures";
   static final String BATCH_WRITE = "signet.receipt.batch.write";
+  static final String QUARANTINED = "signet.receipts.quarantined";
+  static final String RETRIES = "signet.receipt.sink.retries";
+  static final String UP = "signet.receipt.sink.up";
+  static final String LAG = "signet.receipt.sink.lag";
 
   private final MeterRegistry registry;
   final Counter stored;
@@ -24,8 +36,14 @@ final class SinkMetrics {
   final Counter writeFailures;
   final Timer batchWrite;
 
-  SinkMetrics(MeterRegistry registry) {
+  SinkMetrics(MeterRegistry registry, AtomicInteger up, AtomicLong lag) {
     this.registry = registry;
+    Gauge.builder(UP, up, AtomicInteger::get)
+        .description("1 while the sink consumes and stores normally; 0 while it retries, and once it stopped")
+        .register(registry);
+    Gauge.builder(LAG, lag, AtomicLong::get)
+        .description("Receipts on the topic not yet read by this sink, as of its last poll (-1: not known yet)")
+        .register(registry);
     stored = Counter.builder(STORED).description("Receipts newly stored").register(registry);
     duplicates = Counter.builder(DUPLICATES)
         .description("Receipts received again and not stored a second time")
@@ -44,6 +62,24 @@ final class SinkMetrics {
     Counter.builder(REJECTED)
         .description("Receipt records skipped because they cannot be stored")
         .tag("reason", reason)
+        .register(registry)
+        .increment();
+  }
+
+  /** A refused record, newly written to receipt_quarantine. */
+  void quarantined(QuarantineReason reason) {
+    Counter.builder(QUARANTINED)
+        .description("Records on the receipt topic quarantined instead of stored (forged, unsigned, not receipts)")
+        .tag("reason", reason.name())
+        .register(registry)
+        .increment();
+  }
+
+  /** A recoverable failure the sink waits out and retries, by cause. */
+  void retried(String cause) {
+    Counter.builder(RETRIES)
+        .description("Recoverable failures (database, Kafka commit or poll) the sink backed off from and retried")
+        .tag("cause", cause)
         .register(registry)
         .increment();
   }

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
+import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.topic.Topics;
@@ -28,13 +30,16 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -45,6 +50,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
@@ -124,7 +130,7 @@ class ReceiptStoreIT {
     byte[] prettyBytes = Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(single);
 
     List<ProducerRecord<String, byte[]>> records = new ArrayList<>(chain.stream().map(ReceiptStoreIT::record).toList());
-    records.add(new ProducerRecord<>(TOPIC, single.traceId(), prettyBytes));
+    records.add(withMac(new ProducerRecord<>(TOPIC, single.traceId(), prettyBytes)));
     sendCommitted(records);
 
     await().until(() -> rowCount(jdbcUrl, traceId) == 3 && rowCount(jdbcUrl, single.traceId()) == 1);
@@ -269,27 +275,144 @@ class ReceiptStoreIT {
   }
 
   @Test
-  void shouldSkipRecordsThatAreNotReceiptsAndKeepConsuming() throws Exception {
+  void shouldQuarantineRecordsThatAreNotReceiptsAndKeepConsuming() throws Exception {
     MeterRegistry registry = new SimpleMeterRegistry();
     ReceiptSink sink = startSinkAtLogEnd(jdbcUrl, registry);
     Receipt genuine = TestReceipts.chain(TestReceipts.newTraceId(), "acme", 1).get(0);
-    ObjectNode forged = (ObjectNode) Json.tree(genuine);
-    forged.put("tenant", "mallory");
+    ObjectNode altered = (ObjectNode) Json.tree(genuine);
+    altered.put("tenant", "mallory");
     Receipt after = marker();
 
-    sendCommitted(List.of(
-        new ProducerRecord<>(TOPIC, "k1", "not json".getBytes(StandardCharsets.UTF_8)),
-        new ProducerRecord<>(TOPIC, "k2", null),
-        new ProducerRecord<>(TOPIC, genuine.traceId(), Json.toBytes(forged)),
+    // Each with a valid MAC: what the processor itself might write by mistake, not a forgery.
+    List<RecordMetadata> sent = sendCommitted(List.of(
+        withMac(new ProducerRecord<>(TOPIC, "k1", "not json".getBytes(StandardCharsets.UTF_8))),
+        withMac(new ProducerRecord<>(TOPIC, genuine.traceId(), Json.toBytes(altered))),
         record(after)));
 
     await().until(() -> rowCount(jdbcUrl, after.traceId()) == 1);
     assertThat(rowCount(jdbcUrl, genuine.traceId())).isZero();
+    assertThat(quarantined(sent.get(0).offset())).contains(new QuarantineRow("k1", null, null, "NOT_A_RECEIPT",
+        "not json".getBytes(StandardCharsets.UTF_8)));
+    assertThat(quarantined(sent.get(1).offset())).get()
+        .satisfies(row -> assertThat(row.reason()).isEqualTo("HASH_INVALID"))
+        .satisfies(row -> assertThat(row.traceId()).isEqualTo(genuine.traceId()));
     await().untilAsserted(() -> {
-      assertThat(registry.counter(SinkMetrics.REJECTED, "reason", ReceiptReader.MALFORMED).count()).isEqualTo(2);
-      assertThat(registry.counter(SinkMetrics.REJECTED, "reason", "receipt_hash_mismatch").count()).isEqualTo(1);
+      assertThat(quarantinedCount(registry, QuarantineReason.NOT_A_RECEIPT)).isEqualTo(1);
+      assertThat(quarantinedCount(registry, QuarantineReason.HASH_INVALID)).isEqualTo(1);
     });
     assertThat(sink.isRunning()).isTrue();
+  }
+
+  @Test
+  void shouldQuarantineRecordsWithoutAValidMacAndStoreTheGenuineOne() throws Exception {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    startSinkAtLogEnd(jdbcUrl, registry);
+    Receipt noMac = TestReceipts.chain(TestReceipts.newTraceId(), "acme", 1).get(0);
+    Receipt forgedMac = TestReceipts.chain(TestReceipts.newTraceId(), "acme", 1).get(0);
+    Receipt genuine = marker();
+    ProducerRecord<String, byte[]> forged = new ProducerRecord<>(TOPIC, forgedMac.traceId(), TestReceipts.bytes(forgedMac));
+    // A MAC of other bytes: what a replay of a real header onto a forged value gives.
+    SignetHeaders.put(forged.headers(), SignetHeaders.RECEIPT_MAC, TestReceipts.mac(TestReceipts.bytes(noMac)));
+
+    List<RecordMetadata> sent = sendCommitted(List.of(
+        new ProducerRecord<>(TOPIC, noMac.traceId(), TestReceipts.bytes(noMac)), forged, record(genuine)));
+
+    await().until(() -> rowCount(jdbcUrl, genuine.traceId()) == 1);
+    assertThat(rowCount(jdbcUrl, noMac.traceId())).isZero();
+    assertThat(rowCount(jdbcUrl, forgedMac.traceId())).isZero();
+    assertThat(quarantined(sent.get(0).offset())).contains(new QuarantineRow(
+        noMac.traceId(), noMac.traceId(), 1, "MAC_MISSING", TestReceipts.bytes(noMac)));
+    assertThat(quarantined(sent.get(1).offset())).get().extracting(QuarantineRow::reason).isEqualTo("MAC_INVALID");
+    await().untilAsserted(() -> {
+      assertThat(quarantinedCount(registry, QuarantineReason.MAC_MISSING)).isEqualTo(1);
+      assertThat(quarantinedCount(registry, QuarantineReason.MAC_INVALID)).isEqualTo(1);
+      assertThat(count(registry, SinkMetrics.STORED)).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void shouldQuarantineUnsignedAndWronglySignedReceiptsEvenWithAValidMac() throws Exception {
+    MeterRegistry registry = new SimpleMeterRegistry();
+    ReceiptSink sink = startSinkAtLogEnd(jdbcUrl, registry);
+    Receipt unsigned = TestReceipts.unsigned(TestReceipts.newTraceId(), "acme");
+    Receipt impostor = TestReceipts.receiptSignedBy(
+        SigningKey.generate(TestReceipts.KEY.kid()), TestReceipts.newTraceId(), "acme");
+    Receipt stranger = TestReceipts.receiptSignedBy(SigningKey.generate("stranger"), TestReceipts.newTraceId(), "acme");
+    Receipt genuine = marker();
+
+    List<RecordMetadata> sent = sendCommitted(List.of(record(unsigned), record(impostor), record(stranger), record(genuine)));
+
+    await().until(() -> rowCount(jdbcUrl, genuine.traceId()) == 1);
+    for (Receipt refused : List.of(unsigned, impostor, stranger)) {
+      assertThat(rowCount(jdbcUrl, refused.traceId())).isZero();
+    }
+    assertThat(quarantined(sent.get(0).offset())).get().extracting(QuarantineRow::reason).isEqualTo("SIGNATURE_MISSING");
+    assertThat(quarantined(sent.get(1).offset())).get().extracting(QuarantineRow::reason).isEqualTo("SIGNATURE_INVALID");
+    assertThat(quarantined(sent.get(2).offset())).get().extracting(QuarantineRow::reason).isEqualTo("UNKNOWN_KID");
+    await().untilAsserted(() -> {
+      assertThat(quarantinedCount(registry, QuarantineReason.SIGNATURE_MISSING)).isEqualTo(1);
+      assertThat(quarantinedCount(registry, QuarantineReason.SIGNATURE_INVALID)).isEqualTo(1);
+      assertThat(quarantinedCount(registry, QuarantineReason.UNKNOWN_KID)).isEqualTo(1);
+      assertThat(sink.storedCount()).isEqualTo(1);
+    });
+  }
+
+  @Test
+  void shouldQuarantineARedeliveredRecordOnlyOnce() throws Exception {
+    String group = "it-requarantine-" + UUID.randomUUID();
+    positionAtLogEnd(group);
+    long start = committedOffset(group);
+    ReceiptSink first = startSink(group, jdbcUrl, new SimpleMeterRegistry());
+    Receipt forged = TestReceipts.chain(TestReceipts.newTraceId(), "acme", 1).get(0);
+    List<RecordMetadata> sent = sendCommitted(List.of(
+        new ProducerRecord<>(TOPIC, forged.traceId(), TestReceipts.bytes(forged)), record(marker())));
+    await().until(() -> quarantined(sent.get(0).offset()).isPresent() && committedOffset(group) > sent.get(1).offset());
+    first.close();
+
+    // As after a crash before the offset commit: the same records are read again.
+    admin.alterConsumerGroupOffsets(group, Map.of(PARTITION, new OffsetAndMetadata(start))).all().get();
+    MeterRegistry registry = new SimpleMeterRegistry();
+    startSink(group, jdbcUrl, registry);
+
+    await().until(() -> committedOffset(group) > sent.get(1).offset());
+    assertThat(quarantinedRows(sent.get(0).offset())).isEqualTo(1);
+    assertThat(quarantinedCount(registry, QuarantineReason.MAC_MISSING)).isZero();
+  }
+
+  @Test
+  void shouldStoreUnsignedReceiptsWhenSignatureChecksAreOff() throws Exception {
+    String group = "it-nosig-" + UUID.randomUUID();
+    positionAtLogEnd(group);
+    ReceiptSink sink = new ReceiptSink(config(group, jdbcUrl).withKeys(TestReceipts.SECRET, TestReceipts.JWKS, false),
+        new SimpleMeterRegistry());
+    sinks.add(sink);
+    sink.start();
+    Receipt unsigned = TestReceipts.unsigned(TestReceipts.newTraceId(), "acme");
+
+    sendCommitted(List.of(record(unsigned)));
+
+    await().until(() -> rowCount(jdbcUrl, unsigned.traceId()) == 1);
+  }
+
+  @Test
+  void shouldReportFailureWhenAnotherInstanceTakesItsStaticMembership() throws Exception {
+    String group = "it-fenced-" + UUID.randomUUID();
+    positionAtLogEnd(group);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    ReceiptSink first = new ReceiptSink(config(group, jdbcUrl), new SimpleMeterRegistry(), "pod-0", failure::set);
+    sinks.add(first);
+    first.start();
+    Receipt stored = marker();
+    sendCommitted(List.of(record(stored)));
+    await().until(() -> rowCount(jdbcUrl, stored.traceId()) == 1);
+
+    // A second instance with the same SP_INSTANCE_ID: the first is fenced and cannot carry on.
+    ReceiptSink second = new ReceiptSink(config(group, jdbcUrl), new SimpleMeterRegistry(), "pod-0");
+    sinks.add(second);
+    second.start();
+
+    await().untilAsserted(() -> assertThat(failure.get()).isInstanceOf(FencedInstanceIdException.class));
+    assertThat(first.isRunning()).isFalse();
   }
 
   @Test
@@ -335,11 +458,15 @@ class ReceiptStoreIT {
   }
 
   private ReceiptSink startSink(String group, String url, MeterRegistry registry) {
-    ReceiptSink sink = new ReceiptSink(
-        new ReceiptStoreConfig(bootstrap, group, url, PG_USER, null, ReceiptStoreConfig.DEFAULT_MAX_BATCH), registry);
+    ReceiptSink sink = new ReceiptSink(config(group, url), registry);
     sinks.add(sink);
     sink.start();
     return sink;
+  }
+
+  private static ReceiptStoreConfig config(String group, String url) {
+    return new ReceiptStoreConfig(bootstrap, group, url, PG_USER, null, ReceiptStoreConfig.DEFAULT_MAX_BATCH,
+        TestReceipts.SECRET, TestReceipts.JWKS, true);
   }
 
   /** Commits the log end for a new group, so its sink sees only what the test sends next. */
@@ -373,8 +500,14 @@ class ReceiptStoreIT {
     }
   }
 
+  /** The receipt as the processor writes it: with its MAC header. */
   private static ProducerRecord<String, byte[]> record(Receipt receipt) {
-    return new ProducerRecord<>(TOPIC, receipt.traceId(), TestReceipts.bytes(receipt));
+    return withMac(new ProducerRecord<>(TOPIC, receipt.traceId(), TestReceipts.bytes(receipt)));
+  }
+
+  private static ProducerRecord<String, byte[]> withMac(ProducerRecord<String, byte[]> record) {
+    SignetHeaders.put(record.headers(), SignetHeaders.RECEIPT_MAC, TestReceipts.mac(record.value()));
+    return record;
   }
 
   /** A fresh receipt sent last: once it is stored, everything before it on the partition was handled. */
@@ -385,6 +518,59 @@ class ReceiptStoreIT {
   private static double count(MeterRegistry registry, String name) {
     Counter counter = registry.find(name).counter();
     return counter == null ? 0 : counter.count();
+  }
+
+  private static double quarantinedCount(MeterRegistry registry, QuarantineReason reason) {
+    Counter counter = registry.find(SinkMetrics.QUARANTINED).tag("reason", reason.name()).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private record QuarantineRow(String key, String traceId, Integer hop, String reason, byte[] rawValue) {
+    @Override
+    public boolean equals(Object other) {
+      return other instanceof QuarantineRow that && Objects.equals(key, that.key) && Objects.equals(traceId, that.traceId)
+          && Objects.equals(hop, that.hop) && reason.equals(that.reason) && Arrays.equals(rawValue, that.rawValue);
+    }
+
+    @Override
+    public int hashCode() {
+      return Objects.hash(key, traceId, hop, reason, Arrays.hashCode(rawValue));
+    }
+
+    @Override
+    public String toString() {
+      return "QuarantineRow[" + key + ", " + traceId + ", " + hop + ", " + reason + ", "
+          + (rawValue == null ? null : new String(rawValue, StandardCharsets.UTF_8)) + "]";
+    }
+  }
+
+  private static Optional<QuarantineRow> quarantined(long offset) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT record_key, trace_id, hop, reason, raw_value FROM receipt_quarantine"
+                + " WHERE topic = ? AND partition = 0 AND \"offset\" = ?")) {
+      statement.setString(1, TOPIC);
+      statement.setLong(2, offset);
+      try (ResultSet rows = statement.executeQuery()) {
+        return rows.next()
+            ? Optional.of(new QuarantineRow(rows.getString(1), rows.getString(2), rows.getObject(3, Integer.class),
+                rows.getString(4), rows.getBytes(5)))
+            : Optional.empty();
+      }
+    }
+  }
+
+  private static int quarantinedRows(long offset) throws SQLException {
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT count(*) FROM receipt_quarantine WHERE topic = ? AND partition = 0 AND \"offset\" = ?")) {
+      statement.setString(1, TOPIC);
+      statement.setLong(2, offset);
+      try (ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        return rows.getInt(1);
+      }
+    }
   }
 
   private record StoredRow(String tenant, String receiptHash, String prevReceiptHash, Instant ts, String body) {}

@@ -1,5 +1,6 @@
 package dev.signet.store;
 
+import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.Timer;
@@ -22,7 +23,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * into PostgreSQL (parse, verify, one upsert per poll, offset commit). Not a test; run by hand:
  * {@code java -cp target/classes:target/test-classes:<test classpath> dev.signet.store.SinkThroughputBench
  * [warmup] [measured] [durable|fast] [writers]}. With {@code durable} PostgreSQL runs with fsync and synchronous
- * commit on, as production does; zonky's default is off.
+ * commit on, as production does; zonky's default is off. {@code -Dbench.skipSignatures=true} measures
+ * without the Ed25519 check ({@code SP_STORE_VERIFY_SIGNATURES=false}).
  */
 final class SinkThroughputBench {
 
@@ -51,7 +53,8 @@ final class SinkThroughputBench {
 
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       ReceiptStoreConfig config =
-          new ReceiptStoreConfig(bootstrap, "bench", url, "postgres", null, ReceiptStoreConfig.DEFAULT_MAX_BATCH);
+          new ReceiptStoreConfig(bootstrap, "bench", url, "postgres", null, ReceiptStoreConfig.DEFAULT_MAX_BATCH,
+              TestReceipts.SECRET, TestReceipts.JWKS, !Boolean.getBoolean("bench.skipSignatures"));
       // Several sinks in one group split the partitions: one writer (connection) each.
       List<ReceiptSink> sinks = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
@@ -99,7 +102,9 @@ final class SinkThroughputBench {
             ProducerConfig.BATCH_SIZE_CONFIG, 262_144, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
         Topics.RECEIPTS.keySerde().serializer(), new ByteArraySerializer())) {
       for (byte[] value : values) {
-        producer.send(new ProducerRecord<>(Topics.RECEIPTS.name(), null, value));
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.RECEIPTS.name(), null, value);
+        SignetHeaders.put(record.headers(), SignetHeaders.RECEIPT_MAC, TestReceipts.mac(value));
+        producer.send(record);
       }
       producer.flush();
     }

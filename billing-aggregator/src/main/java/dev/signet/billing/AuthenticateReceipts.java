@@ -1,0 +1,57 @@
+package dev.signet.billing;
+
+import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.receipt.Receipt;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.Objects;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The topology's adapter over {@link ReceiptOrigin}: forwards authentic receipts, drops every other
+ * record with an ERROR log and {@code signet_billing_receipts_rejected_total{reason}}. A processor
+ * rather than a filter because the MAC is in the record's headers.
+ */
+final class AuthenticateReceipts implements FixedKeyProcessor<String, byte[], Receipt> {
+
+  static final String REJECTED = "signet.billing.receipts.rejected";
+
+  private static final Logger log = LoggerFactory.getLogger(AuthenticateReceipts.class);
+
+  private final ReceiptOrigin origin;
+  private final MeterRegistry registry;
+  private FixedKeyProcessorContext<String, Receipt> context;
+
+  AuthenticateReceipts(ReceiptOrigin origin, MeterRegistry registry) {
+    this.origin = Objects.requireNonNull(origin, "origin");
+    this.registry = Objects.requireNonNull(registry, "registry");
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, Receipt> context) {
+    this.context = context;
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, byte[]> record) {
+    ReceiptOrigin.Outcome outcome =
+        origin.check(record.value(), SignetHeaders.text(record.headers(), SignetHeaders.RECEIPT_MAC));
+    if (outcome instanceof ReceiptOrigin.Authentic authentic) {
+      context.forward(record.withValue(authentic.receipt()));
+    } else if (outcome instanceof ReceiptOrigin.Refused refused) {
+      Counter.builder(REJECTED)
+          .description("Records of the receipt topic not billed because they are not authentic receipts")
+          .tag("reason", refused.reason())
+          .register(registry)
+          .increment();
+      String where = context.recordMetadata()
+          .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+          .orElse("?");
+      log.error("Not billing record {} (key {}): {}: {}", where, record.key(), refused.reason(), refused.detail());
+    }
+  }
+}
