@@ -61,16 +61,13 @@ public final class SignetLauncher {
       case "receipt-store" -> {
         ServiceEndpoint endpoint = serveEndpoint();
         try {
+          // Blocks while the sink runs and exits the process with status 1 if it fails, so that
+          // compose restarts it as Kubernetes' liveness probe would.
           ReceiptStoreApp.run(sink -> endpoint.register("sink", SinkHealth.of(sink::isRunning).withDetail("lag", sink::lag)));
         } catch (RuntimeException e) {
           endpoint.close();
           throw e;
         }
-        // The sink runs on its own thread, and the endpoint's keeps the JVM up: end the process
-        // when the sink dies, so that compose restarts it as Kubernetes' liveness probe would.
-        endpoint.awaitNotLive(Duration.ofSeconds(5));
-        System.err.println("receipt-store: the receipt sink is no longer running (stopped or failed); exiting");
-        System.exit(1);
       }
       case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, System.getenv(), System.out));
       default -> {

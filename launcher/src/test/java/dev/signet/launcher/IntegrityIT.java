@@ -9,6 +9,10 @@ import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.receipt.Policy;
+import dev.signet.core.receipt.Receipt;
+import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
@@ -140,6 +144,35 @@ class IntegrityIT {
     Map<String, ExchangeResult> results = awaitResults(List.of(correlation + "-nul", correlation + "-long"));
     assertThat(results.values()).extracting(ExchangeResult::status, ExchangeResult::code)
         .containsOnly(org.assertj.core.groups.Tuple.tuple(400, "TRACE_ID_INVALID"));
+  }
+
+  @Test
+  void shouldNeitherStoreNorBillReceiptsForgedStraightOntoTheReceiptsTopic() throws Exception {
+    String trace = "forged-" + UUID.randomUUID();
+    HttpResponse<String> genuine = PipelineIT.post("/v1/exchange", PipelineIT.invoice(trace, "1"), "genuine-" + trace);
+    assertThat(genuine.statusCode()).isEqualTo(200);
+    awaitStoredHops(trace, 1);
+    JsonNode first = Json.parse(genuine.body()).get("receipt");
+    // Hop 2 as the processor would write it, but unsigned; and hop 2 signed by a key that is not
+    // Signet's, under Signet's kid. Neither carries the processor's origin MAC.
+    Receipt template = new Receipt(trace, 2, first.get("ts").asText(), "demo", first.get("cid").asText(), first.get("canon").asText(),
+        Receipt.ALGO, first.get("receipt_hash").asText(), Policy.allowed("ok"), "invoice.iso20022.v1", "invoice.iso20022.v1",
+        null, null, null, null, null);
+    Receipt unsigned = template;
+    Receipt wronglySigned = new ReceiptIssuer(new SigningKey(local.signingKey().kid(), new byte[32])).seal(template);
+    long quarantinedBefore = count("SELECT count(*) FROM receipt_quarantine");
+    try (KafkaProducer<String, byte[]> producer = producer()) {
+      producer.send(new ProducerRecord<>(Topics.RECEIPTS.name(), trace, Json.toBytes(unsigned)));
+      producer.send(new ProducerRecord<>(Topics.RECEIPTS.name(), trace, Json.toBytes(wronglySigned)));
+    }
+    await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM receipt_quarantine") == quarantinedBefore + 2);
+    assertThat(awaitStoredHops(trace, 1)).hasSize(1);
+    assertThat(count("SELECT count(*) FROM receipt_conflicts")).isZero();
+    long stored = count("SELECT count(*) FROM receipts WHERE tenant = 'demo'");
+    await().atMost(Duration.ofSeconds(60)).until(() -> billedVex("demo") == stored);
+    // A fresh hop still links to the genuine hop 1.
+    HttpResponse<String> next = PipelineIT.post("/v1/exchange", PipelineIT.invoice(trace, "2"), "next-" + trace);
+    assertThat(Json.parse(next.body()).at("/receipt/prev_receipt_hash").asText()).isEqualTo(first.get("receipt_hash").asText());
   }
 
   static ProducerRecord<String, byte[]> asyncRequest(Partitioner kind, String trace, String body, String idempotencyKey) {
