@@ -5,6 +5,7 @@ import dev.signet.core.error.ErrorCode;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.ingress.auth.Authenticator;
+import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
 import dev.signet.ingress.errors.ApiException;
 import dev.signet.ingress.errors.Problems;
@@ -19,7 +20,6 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -39,20 +39,27 @@ class ExchangeController {
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
   private final ExchangeGateway gateway;
+  private final BoundedBody bodies;
   private final IngressProperties properties;
   private final Timer latency;
 
   ExchangeController(
-      Authenticator authenticator, RateLimiter rateLimiter, ExchangeGateway gateway, IngressProperties properties, MeterRegistry meters) {
+      Authenticator authenticator,
+      RateLimiter rateLimiter,
+      ExchangeGateway gateway,
+      BoundedBody bodies,
+      IngressProperties properties,
+      MeterRegistry meters) {
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     this.gateway = gateway;
+    this.bodies = bodies;
     this.properties = properties;
     this.latency = Timer.builder("signet_ingress_exchange_seconds").description("POST /v1/exchange latency").publishPercentileHistogram().register(meters);
   }
 
   @PostMapping(path = "/v1/exchange", consumes = MediaType.ALL_VALUE)
-  CompletableFuture<ResponseEntity<byte[]>> exchange(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
+  CompletableFuture<ResponseEntity<byte[]>> exchange(HttpServletRequest request) {
     long started = System.nanoTime();
     Authenticator.Caller caller = authenticator.authenticate(request);
     if (!rateLimiter.tryAcquire(caller.tenant().tenant())) {
@@ -65,11 +72,10 @@ class ExchangeController {
     if (idempotencyKey.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, IDEMPOTENCY_HEADER + " is longer than " + MAX_IDEMPOTENCY_KEY_LENGTH + " characters");
     }
-    if (body == null || body.length == 0) {
+    // Only now, with the caller known and its headers checked, is the body read: bounded.
+    byte[] body = bodies.read(request);
+    if (body.length == 0) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "the request body is empty");
-    }
-    if (body.length > properties.maxBodyBytes()) {
-      throw new ApiException(ErrorCode.PAYLOAD_TOO_LARGE, "the body is " + body.length + " bytes, at most " + properties.maxBodyBytes());
     }
     String traceId = traceId(body, caller.tenant().tenant(), idempotencyKey);
     return gateway
