@@ -26,7 +26,9 @@ class ProblemAdvice {
 
   @ExceptionHandler(MethodArgumentTypeMismatchException.class)
   ResponseEntity<byte[]> badParameter(MethodArgumentTypeMismatchException e) {
-    return Problems.response(ErrorCode.MALFORMED_REQUEST, e.getName() + " must be an integer");
+    Class<?> type = e.getRequiredType();
+    String expected = type == int.class || type == Integer.class ? "an integer" : "a valid value";
+    return Problems.response(ErrorCode.MALFORMED_REQUEST, e.getName() + " must be " + expected);
   }
 
   @ExceptionHandler({HttpMessageNotReadableException.class, MissingRequestHeaderException.class})
