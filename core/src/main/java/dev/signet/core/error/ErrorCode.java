@@ -22,6 +22,7 @@ public enum ErrorCode {
   TRACE_FORBIDDEN(403, "Trace belongs to another tenant"),
   CHAIN_CONFLICT(409, "Chain head moved"),
   CHAIN_TOO_LONG(409, "Chain reached its maximum length"),
+  CHAIN_UNVERIFIABLE(409, "Stored chain does not verify"),
   PAYLOAD_TOO_LARGE(413, "Request body too large"),
   RATE_LIMITED(429, "Too many requests"),
   NOT_FOUND(404, "Not found"),

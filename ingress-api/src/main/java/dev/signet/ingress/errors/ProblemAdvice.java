@@ -10,6 +10,7 @@ import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MissingRequestHeaderException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
 
 /** Every error of the HTTP API as {@code application/problem+json} with a stable {@code code}. */
@@ -20,7 +21,14 @@ class ProblemAdvice {
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<byte[]> refused(ApiException e) {
-    return Problems.response(e.code(), e.getMessage());
+    return Problems.response(e.code(), e.getMessage(), e.members());
+  }
+
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ResponseEntity<byte[]> badParameter(MethodArgumentTypeMismatchException e) {
+    Class<?> type = e.getRequiredType();
+    String expected = type == int.class || type == Integer.class ? "an integer" : "a valid value";
+    return Problems.response(ErrorCode.MALFORMED_REQUEST, e.getName() + " must be " + expected);
   }
 
   @ExceptionHandler({HttpMessageNotReadableException.class, MissingRequestHeaderException.class})

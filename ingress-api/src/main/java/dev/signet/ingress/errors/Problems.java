@@ -1,8 +1,10 @@
 package dev.signet.ingress.errors;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.error.Problem;
 import dev.signet.core.json.Json;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -14,6 +16,22 @@ public final class Problems {
   private Problems() {}
 
   public static ResponseEntity<byte[]> response(ErrorCode code, String detail) {
-    return ResponseEntity.status(code.status()).contentType(PROBLEM_JSON).body(Json.toBytes(Problem.of(code, detail)));
+    return response(code, detail, Map.of());
+  }
+
+  /** The problem with extension members; they never replace the standard ones. */
+  public static ResponseEntity<byte[]> response(ErrorCode code, String detail, Map<String, Object> members) {
+    ObjectNode problem = Problem.of(code, detail);
+    members.forEach((name, value) -> {
+      if (!problem.has(name)) {
+        problem.set(name, Json.tree(value));
+      }
+    });
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(code.status()).contentType(PROBLEM_JSON);
+    if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
+      // The rest of an oversize upload is unread: the connection cannot carry another request.
+      response.header("Connection", "close");
+    }
+    return response.body(Json.toBytes(problem));
   }
 }

@@ -6,6 +6,7 @@ import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.auth.Authenticator;
+import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
 import dev.signet.ingress.errors.ApiException;
 import dev.signet.ingress.errors.Problems;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeoutException;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
@@ -37,6 +37,7 @@ class ExchangeController {
   private final Authenticator authenticator;
   private final RateLimiter rateLimiter;
   private final ExchangeGateway gateway;
+  private final BoundedBody bodies;
   private final IngressProperties properties;
   private final Admission admission;
   private final TraceIds traceIds;
@@ -46,6 +47,7 @@ class ExchangeController {
       Authenticator authenticator,
       RateLimiter rateLimiter,
       ExchangeGateway gateway,
+      BoundedBody bodies,
       IngressProperties properties,
       Admission admission,
       TraceIds traceIds,
@@ -55,12 +57,13 @@ class ExchangeController {
     this.authenticator = authenticator;
     this.rateLimiter = rateLimiter;
     this.gateway = gateway;
+    this.bodies = bodies;
     this.properties = properties;
     this.latency = Timer.builder("signet_ingress_exchange_seconds").description("POST /v1/exchange latency").publishPercentileHistogram().register(meters);
   }
 
   @PostMapping(path = "/v1/exchange", consumes = MediaType.ALL_VALUE)
-  CompletableFuture<ResponseEntity<byte[]>> exchange(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
+  CompletableFuture<ResponseEntity<byte[]>> exchange(HttpServletRequest request) {
     long started = System.nanoTime();
     Authenticator.Caller caller = authenticator.authenticate(request);
     if (!rateLimiter.tryAcquire(caller.tenant().tenant())) {
@@ -71,6 +74,8 @@ class ExchangeController {
       throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_MISSING, "send a unique " + IDEMPOTENCY_HEADER + " with every exchange");
     }
     Admission.checkIdempotencyKey(idempotencyKey).ifPresent(ExchangeController::refuse);
+    // Only now, with the caller known and its headers checked, is the body read: bounded.
+    byte[] body = bodies.read(request);
     String traceId = traceId(admission.admit(body), caller.tenant().tenant(), idempotencyKey);
     return gateway
         .submit(traceId, body, caller.apiKey(), idempotencyKey)

@@ -2,83 +2,113 @@ package dev.signet.ingress.receipts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.json.Json;
 import dev.signet.core.receipt.ExportBundle;
+import dev.signet.core.receipt.Receipt;
+import dev.signet.core.receipt.ReceiptVerifier;
+import dev.signet.core.receipt.Verification;
 import dev.signet.ingress.auth.Authenticator;
+import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.errors.ApiException;
+import dev.signet.store.ChainPage;
 import dev.signet.store.ReceiptQueries;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
-import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * Chain reads and signed export bundles, from the receipt store. Tenant-scoped: another
- * tenant's trace is indistinguishable from an unknown one (404).
+ * tenant's trace is indistinguishable from an unknown one (404). Every read is bounded: chains
+ * are read a page at a time, an export reads at most one receipt more than a chain may hold.
+ * An export signs only a chain that verifies with this deployment's own keys and has no
+ * recorded conflicts: the bundle's signature vouches for its content, so a gap or a tampered row
+ * in the store must be refused, not signed.
  */
 @RestController
 class ReceiptController {
 
+  static final int DEFAULT_PAGE_SIZE = 100;
+  /** The {@code check} of a refused export whose trace has rows in {@code receipt_conflicts}. */
+  static final String CONFLICT_RECORDED = "CONFLICT_RECORDED";
+
   private final Authenticator authenticator;
   private final ReceiptQueries queries;
+  private final BoundedBody bodies;
   private final SigningKey signingKey;
+  private final ReceiptVerifier verifier;
   private final Clock clock;
 
-  ReceiptController(Authenticator authenticator, ReceiptQueries queries, SigningKey signingKey) {
+  ReceiptController(Authenticator authenticator, ReceiptQueries queries, BoundedBody bodies, SigningKey signingKey, Jwks jwks) {
     this.authenticator = authenticator;
     this.queries = queries;
+    this.bodies = bodies;
     this.signingKey = signingKey;
+    // The JWKS this ingress publishes: its active key and the retired ones, exactly what a
+    // client verifying the bundle offline will use.
+    this.verifier = ReceiptVerifier.withKeys(jwks);
     this.clock = Clock.systemUTC();
   }
 
   @GetMapping(path = "/v1/receipts/chain/{traceId}", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<byte[]> chain(HttpServletRequest request, @PathVariable String traceId) {
-    List<JsonNode> chain = chainOf(request, traceId);
+  ResponseEntity<byte[]> chain(
+      HttpServletRequest request,
+      @PathVariable String traceId,
+      @RequestParam(name = "after_hop", defaultValue = "0") int afterHop,
+      @RequestParam(name = "limit", defaultValue = "" + DEFAULT_PAGE_SIZE) int limit) {
+    Authenticator.Caller caller = authenticator.authenticate(request);
+    if (afterHop < 0) {
+      throw new ApiException(ErrorCode.MALFORMED_REQUEST, "after_hop must be 0 or more");
+    }
+    if (limit < 1 || limit > ReceiptQueries.MAX_PAGE_SIZE) {
+      throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be within 1.." + ReceiptQueries.MAX_PAGE_SIZE);
+    }
+    ChainPage page = queries
+        .chainPage(caller.tenant().tenant(), traceId, afterHop, limit)
+        .orElseThrow(() -> unknown(traceId));
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("trace_id", traceId);
-    body.put("hops", chain.size());
-    body.putArray("chain").addAll(chain);
+    body.put("hops", page.receipts().size());
+    body.putArray("chain").addAll(page.receipts());
+    page.nextAfterHop().ifPresent(next -> body.put("next_after_hop", next));
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Json.toBytes(body));
   }
 
   @GetMapping(path = "/v1/receipts/export/{traceId}", produces = MediaType.APPLICATION_JSON_VALUE)
   ResponseEntity<byte[]> export(HttpServletRequest request, @PathVariable String traceId) {
-    return bundle(traceId, chainOf(request, traceId));
+    return bundle(authenticator.authenticate(request), traceId);
   }
 
   record ExportRequest(String traceId) {}
 
   @PostMapping(path = "/v1/export/bundle", produces = MediaType.APPLICATION_JSON_VALUE)
-  ResponseEntity<byte[]> exportBundle(HttpServletRequest request, @RequestBody(required = false) byte[] body) {
-    authenticator.authenticate(request);
+  ResponseEntity<byte[]> exportBundle(HttpServletRequest request) {
+    Authenticator.Caller caller = authenticator.authenticate(request);
+    byte[] body = bodies.read(request);
     String traceId;
     try {
-      traceId = body == null ? null : Json.read(body, ExportRequest.class).traceId();
+      traceId = body.length == 0 ? null : Json.read(body, ExportRequest.class).traceId();
     } catch (Json.MalformedJsonException e) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "send {\"trace_id\": \"...\"}");
     }
     if (traceId == null || traceId.isBlank()) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "send {\"trace_id\": \"...\"}");
     }
-    return bundle(traceId, chainOf(request, traceId));
+    return bundle(caller, traceId);
   }
 
-  private List<JsonNode> chainOf(HttpServletRequest request, String traceId) {
-    Authenticator.Caller caller = authenticator.authenticate(request);
-    return queries
-        .chain(caller.tenant().tenant(), traceId)
-        .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no trace " + traceId));
-  }
-
-  private ResponseEntity<byte[]> bundle(String traceId, List<JsonNode> chain) {
+  private ResponseEntity<byte[]> bundle(Authenticator.Caller caller, String traceId) {
+    List<JsonNode> chain = exportableChain(caller, traceId);
     ObjectNode bundle = ExportBundle.create(traceId, chain, clock.instant(), signingKey);
     // Headers of the Python original, so its clients keep working.
     return ResponseEntity.ok()
@@ -87,5 +117,31 @@ class ReceiptController {
         .header("X-ODIN-Signature", bundle.get("signature").asText())
         .header("X-ODIN-KID", bundle.get("kid").asText())
         .body(Json.toBytes(bundle));
+  }
+
+  /** The whole stored chain, if it is one this deployment may sign; else a refusal naming why. */
+  private List<JsonNode> exportableChain(Authenticator.Caller caller, String traceId) {
+    List<JsonNode> chain = queries.chain(caller.tenant().tenant(), traceId).orElseThrow(() -> unknown(traceId));
+    if (chain.size() > Receipt.MAX_HOPS) {
+      throw new ApiException(ErrorCode.CHAIN_TOO_LONG, "the store holds more than " + Receipt.MAX_HOPS + " receipts for this trace");
+    }
+    List<Integer> conflicts = queries.conflictingHops(traceId);
+    if (!conflicts.isEmpty()) {
+      throw new ApiException(
+          ErrorCode.CHAIN_UNVERIFIABLE,
+          "different receipts were recorded for hop(s) " + conflicts + " of this trace; it is not exported",
+          Map.of("check", CONFLICT_RECORDED, "conflicting_hops", conflicts));
+    }
+    if (verifier.verifyChain(chain) instanceof Verification.Invalid invalid) {
+      throw new ApiException(
+          ErrorCode.CHAIN_UNVERIFIABLE,
+          invalid.describe(),
+          Map.of("check", invalid.check().name(), "index", invalid.index(), "hop", invalid.hop()));
+    }
+    return chain;
+  }
+
+  private static ApiException unknown(String traceId) {
+    return new ApiException(ErrorCode.NOT_FOUND, "no trace " + traceId);
   }
 }

@@ -17,6 +17,7 @@ import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.auth.Authenticator;
+import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -35,7 +36,7 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 @WebMvcTest(ExchangeController.class)
-@Import({Authenticator.class, RateLimiter.class, ExchangeControllerTest.Config.class})
+@Import({Authenticator.class, RateLimiter.class, BoundedBody.class, ExchangeControllerTest.Config.class})
 class ExchangeControllerTest {
 
   static final ServerSecret SECRET = ServerSecret.parse("aW5ncmVzcy10ZXN0LXNlcnZlci1zZWNyZXQtMzItYnl0ZXMhIQ");
@@ -119,9 +120,18 @@ class ExchangeControllerTest {
   }
 
   @Test
-  void shouldRejectOversizedBody() {
+  void shouldRejectOversizedBodyAndCloseTheConnection() {
     String big = "{\"payload\":\"" + "x".repeat(2000) + "\"}";
-    assertProblem(post(big, "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.PAYLOAD_TOO_LARGE);
+    MvcTestResult result = post(big, "X-SIGNET-API-Key", "demo_key", "k1");
+    assertProblem(result, ErrorCode.PAYLOAD_TOO_LARGE);
+    assertThat(result).hasHeader("Connection", "close");
+    verify(gateway, never()).submit(anyString(), any(), anyString(), anyString());
+  }
+
+  @Test
+  void shouldAuthenticateBeforeLookingAtTheBodySize() {
+    String big = "{\"payload\":\"" + "x".repeat(2000) + "\"}";
+    assertProblem(post(big, "X-SIGNET-API-Key", "nope", "k1"), ErrorCode.AUTH_INVALID);
   }
 
   @Test
