@@ -29,6 +29,7 @@ public final class ExchangeTopology {
   static final String DLQ_SINK = "dlq-sink";
   public static final String CHAIN_HEADS_STORE = "chain-heads";
   public static final String IDEMPOTENCY_STORE = "idempotency-keys";
+  public static final String IDEMPOTENCY_EXPIRY_INDEX_STORE = "idempotency-expiry-index";
 
   private final ApiKeys apiKeys;
   private final ReceiptIssuer issuer;
@@ -58,6 +59,10 @@ public final class ExchangeTopology {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(IDEMPOTENCY_STORE), Serdes.String(), JsonSerde.of(IdempotencyEntry.class)),
+        PROCESSOR);
+    // Byte keys so that RocksDB's byte-wise order is time order; see IdempotencyStore.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_EXPIRY_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()),
         PROCESSOR);
     topology.addSink(
         RESULTS_SINK,
