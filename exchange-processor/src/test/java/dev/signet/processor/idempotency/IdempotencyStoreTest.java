@@ -117,19 +117,6 @@ class IdempotencyStoreTest {
   }
 
   @Test
-  void shouldLeaveAnEntryWhoseIndexRowIsStale() {
-    store.put("k", entry(NOW));
-    // A row under an older time that no longer matches the entry (written outside this class).
-    stores.index.put(IdempotencyStore.indexKey(cutoff() - 5, "k"), new byte[0]);
-
-    IdempotencyStore.Sweep sweep = store.expire(NOW, RETENTION, 100);
-
-    assertThat(sweep).isEqualTo(new IdempotencyStore.Sweep(0, 1, false));
-    assertThat(store.get("k")).isNotNull();
-    assertThat(stores.indexRows()).containsExactly(NOW + "/k");
-  }
-
-  @Test
   void shouldSweepEntriesWrittenBeforeTheIndexInBoundedRunsThatSurviveARestart() {
     IdempotencyStores upgraded = new IdempotencyStores(stateDir.resolve("legacy"));
     IdempotencyStore sweeper = new IdempotencyStore(upgraded.entries, upgraded.index, meters);
