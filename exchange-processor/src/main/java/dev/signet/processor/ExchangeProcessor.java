@@ -9,6 +9,7 @@ import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.idempotency.IdempotencyEntry;
+import dev.signet.processor.idempotency.IdempotencyStore;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -19,13 +20,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,7 +55,7 @@ final class ExchangeProcessor implements Processor<String, byte[], String, Objec
 
   private ProcessorContext<String, Object> context;
   private KeyValueStore<String, ChainHead> chainHeads;
-  private KeyValueStore<String, IdempotencyEntry> idempotency;
+  private IdempotencyStore idempotency;
 
   ExchangeProcessor(
       RequestIntake intake,
@@ -77,9 +76,10 @@ final class ExchangeProcessor implements Processor<String, byte[], String, Objec
   public void init(ProcessorContext<String, Object> context) {
     this.context = context;
     this.chainHeads = context.getStateStore(ExchangeTopology.CHAIN_HEADS_STORE);
-    this.idempotency = context.getStateStore(ExchangeTopology.IDEMPOTENCY_STORE);
-    Duration sweep = idempotencyRetention.compareTo(Duration.ofMinutes(10)) < 0 ? idempotencyRetention : Duration.ofMinutes(10);
-    context.schedule(sweep, PunctuationType.WALL_CLOCK_TIME, this::expireIdempotencyEntries);
+    this.idempotency = new IdempotencyStore(
+        context.getStateStore(ExchangeTopology.IDEMPOTENCY_STORE), context.getStateStore(ExchangeTopology.IDEMPOTENCY_EXPIRY_INDEX_STORE), meters);
+    context.schedule(IdempotencyStore.sweepInterval(idempotencyRetention), PunctuationType.WALL_CLOCK_TIME,
+        now -> idempotency.expire(now, idempotencyRetention, IdempotencyStore.MAX_EXPIRED_PER_RUN));
   }
 
   @Override
@@ -185,7 +185,8 @@ final class ExchangeProcessor implements Processor<String, byte[], String, Objec
       chainHeads.put(prepared.traceId(), prepared.newHead());
     }
     if (prepared.entry() != null) {
-      idempotency.put(prepared.entryKey(), prepared.entry());
+      // prepare() read this key and found it absent, and nothing wrote it since.
+      idempotency.putNew(prepared.entryKey(), prepared.entry());
     }
     count(prepared.result());
     context.forward(new Record<String, Object>(prepared.traceId(), prepared.resultBytes(), now, replyHeaders(request)), ExchangeTopology.RESULTS_SINK);
@@ -248,18 +249,6 @@ final class ExchangeProcessor implements Processor<String, byte[], String, Objec
     SignetHeaders.put(headers, SignetHeaders.CORRELATION_ID, SignetHeaders.text(request.headers(), SignetHeaders.CORRELATION_ID));
     SignetHeaders.put(headers, SignetHeaders.ACCEPTED_AT, SignetHeaders.text(request.headers(), SignetHeaders.ACCEPTED_AT));
     return headers;
-  }
-
-  private void expireIdempotencyEntries(long now) {
-    long cutoff = now - idempotencyRetention.toMillis();
-    try (KeyValueIterator<String, IdempotencyEntry> entries = idempotency.all()) {
-      while (entries.hasNext()) {
-        KeyValue<String, IdempotencyEntry> entry = entries.next();
-        if (entry.value.storedAtMs() < cutoff) {
-          idempotency.delete(entry.key);
-        }
-      }
-    }
   }
 
   private void count(ExchangeResult result) {

@@ -44,6 +44,7 @@ public final class ExchangeTopology {
   static final String REROUTE_SINK = "reroute-to-trace-partition";
   public static final String CHAIN_HEADS_STORE = "chain-heads";
   public static final String IDEMPOTENCY_STORE = "idempotency-keys";
+  public static final String IDEMPOTENCY_EXPIRY_INDEX_STORE = "idempotency-expiry-index";
 
   /** What the topology is built from; {@code requestPartitions} is the requests topic's partition count. */
   public record Settings(
@@ -93,6 +94,10 @@ public final class ExchangeTopology {
     topology.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(IDEMPOTENCY_STORE), Serdes.String(), JsonSerde.of(IdempotencyEntry.class)),
+        PROCESSOR);
+    // Byte keys so that RocksDB's byte-wise order is time order; see IdempotencyStore.
+    topology.addStateStore(
+        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_EXPIRY_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()),
         PROCESSOR);
     // Results and receipts are serialised (and size-checked) by the processor before anything is
     // written, so the sinks take bytes; readers still see the topics' declared JSON.

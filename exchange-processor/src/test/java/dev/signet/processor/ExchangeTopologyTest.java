@@ -284,7 +284,7 @@ class ExchangeTopologyTest {
     String description = topology(key, Duration.ofHours(1), 4).build().describe().toString();
     assertThat(description)
         .contains("requests-source", "exchange-processor", "results-sink", "receipts-sink", "dlq-sink", "reroute-to-trace-partition",
-            "chain-heads", "idempotency-keys")
+            "chain-heads", "idempotency-keys", "idempotency-expiry-index")
         .doesNotContain("KSTREAM-");
   }
 

@@ -147,7 +147,10 @@ class ReceiptReaderTest {
     // The verifier refuses it first: five-digit years are not in the issuer's ts form.
     assertThat(read(Json.toBytes(receipt)))
         .isInstanceOfSatisfying(ReceiptReader.Rejected.class,
-            rejected -> assertThat(rejected.reason()).isEqualTo("ts_malformed"));
+            rejected -> {
+              assertThat(rejected.reason()).isEqualTo(QuarantineReason.NOT_A_RECEIPT);
+              assertThat(rejected.detail()).contains("TS_MALFORMED");
+            });
   }
 
   @Test

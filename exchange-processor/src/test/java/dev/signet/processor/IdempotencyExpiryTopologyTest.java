@@ -1,0 +1,98 @@
+package dev.signet.processor;
+
+import static dev.signet.processor.ExchangeTopologyTest.invoiceArguments;
+import static dev.signet.processor.ExchangeTopologyTest.invoiceRequest;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Idempotency entries expire through the real topology's punctuation and time index. */
+class IdempotencyExpiryTopologyTest {
+
+  private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+  private static final Duration RETENTION = Duration.ofHours(1);
+
+  private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> requests;
+  private TestOutputTopic<String, ExchangeResult> results;
+
+  @BeforeEach
+  void setUp() {
+    ExchangeTopology topology = new ExchangeTopology(
+        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), new ReceiptIssuer(SigningKey.generate("test-kid")), RETENTION, meters);
+    Properties props = new Properties();
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
+    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
+    driver = new TopologyTestDriver(topology.build(), props, START);
+    requests = driver.createInputTopic(Topics.EXCHANGE_REQUESTS.name(), Topics.EXCHANGE_REQUESTS.keySerde().serializer(), Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
+    results = driver.createOutputTopic(Topics.EXCHANGE_RESULTS.name(), Topics.EXCHANGE_RESULTS.keySerde().deserializer(), Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void tearDown() {
+    driver.close();
+  }
+
+  private boolean sendAndReadReplayFlag() {
+    RecordHeaders headers = new RecordHeaders();
+    SignetHeaders.put(headers, SignetHeaders.API_KEY, "demo_key");
+    SignetHeaders.put(headers, SignetHeaders.IDEMPOTENCY_KEY, "k1");
+    requests.pipeInput(new TestRecord<>("t1", Json.toBytes(invoiceRequest("t1", invoiceArguments("1", "EUR"))), headers, START));
+    ExchangeResult result = results.readValue();
+    assertThat(result.status()).isEqualTo(200);
+    return result.idempotencyHit();
+  }
+
+  private List<Bytes> timeIndexRows() {
+    KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(ExchangeTopology.IDEMPOTENCY_EXPIRY_INDEX_STORE);
+    List<Bytes> rows = new ArrayList<>();
+    try (KeyValueIterator<Bytes, byte[]> all = index.all()) {
+      // Bookkeeping markers sit under an all-0xFF prefix, after every time.
+      all.forEachRemaining(row -> {
+        if (row.key.get()[0] != -1) {
+          rows.add(row.key);
+        }
+      });
+    }
+    return rows;
+  }
+
+  @Test
+  void shouldReplayWithinRetentionAndIssueAgainOnceTheEntryExpired() {
+    assertThat(sendAndReadReplayFlag()).isFalse();
+    assertThat(timeIndexRows()).hasSize(1);
+
+    driver.advanceWallClockTime(RETENTION.minusMinutes(1));
+    assertThat(sendAndReadReplayFlag()).isTrue();
+
+    driver.advanceWallClockTime(Duration.ofMinutes(2));
+    assertThat(timeIndexRows()).isEmpty();
+    assertThat(meters.get("signet_idempotency_expired").counter().count()).isEqualTo(1);
+    assertThat(sendAndReadReplayFlag()).isFalse();
+  }
+}
