@@ -8,7 +8,7 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
-import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.admission.Admission;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -44,7 +44,9 @@ class IdempotencyExpiryTopologyTest {
   @BeforeEach
   void setUp() {
     ExchangeTopology topology = new ExchangeTopology(
-        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), new ReceiptIssuer(SigningKey.generate("test-kid")), RETENTION, meters);
+        new ExchangeTopology.Settings(ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), SigningKey.generate("test-kid"),
+            ExchangeTopologyTest.SECRET, Admission.Limits.defaults(), RETENTION, 1),
+        meters);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
