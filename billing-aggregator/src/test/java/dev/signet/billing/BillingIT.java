@@ -101,7 +101,8 @@ class BillingIT {
             Map.entry(HourlyUsages.key(a, later), usage(a, later, 1, 3)),
             Map.entry(HourlyUsages.key(b, later), usage(b, later, 2, 2)));
       });
-      assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      // A probing rebalance may still be under way; what matters is that billing did not fail.
+      assertThat(service.state().isRunningOrRebalancing()).as("billing state %s", service.state()).isTrue();
     }
   }
 
@@ -137,7 +138,8 @@ class BillingIT {
       });
       assertThat(rejected(registry, ReceiptOrigin.MAC_MISSING)).isGreaterThanOrEqualTo(1);
       assertThat(rejected(registry, ReceiptOrigin.MAC_INVALID)).isGreaterThanOrEqualTo(1);
-      assertThat(service.state()).isEqualTo(KafkaStreams.State.RUNNING);
+      // A probing rebalance may still be under way; what matters is that billing did not fail.
+      assertThat(service.state().isRunningOrRebalancing()).as("billing state %s", service.state()).isTrue();
     }
   }
 

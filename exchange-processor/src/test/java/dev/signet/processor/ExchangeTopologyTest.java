@@ -60,10 +60,13 @@ class ExchangeTopologyTest {
   }
 
   private void start(int partitions) {
+    start(topology(key, Duration.ofHours(24), partitions));
+  }
+
+  private void start(ExchangeTopology topology) {
     if (driver != null) {
       driver.close();
     }
-    ExchangeTopology topology = topology(key, Duration.ofHours(24), partitions);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
@@ -385,18 +388,9 @@ class ExchangeTopologyTest {
 
   @Test
   void shouldRefuseAResultTooLargeForOneRecordWithoutMovingTheChain() {
-    driver.close();
-    driver = null;
-    ExchangeTopology roomy = new ExchangeTopology(
+    start(new ExchangeTopology(
         new ExchangeTopology.Settings(ApiKeys.parse(API_KEYS), key, SECRET, new Admission.Limits(1_000_000, 16), Duration.ofHours(1), 1),
-        new SimpleMeterRegistry());
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-    driver = new TopologyTestDriver(roomy.build(), props, START);
-    requests = driver.createInputTopic(Topics.EXCHANGE_REQUESTS.name(), Topics.EXCHANGE_REQUESTS.keySerde().serializer(), Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
-    results = driver.createOutputTopic(Topics.EXCHANGE_RESULTS.name(), Topics.EXCHANGE_RESULTS.keySerde().deserializer(), Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
-    receipts = driver.createOutputTopic(Topics.RECEIPTS.name(), Topics.RECEIPTS.keySerde().deserializer(), Topics.RECEIPTS.valueSerde().deserializer());
+        new SimpleMeterRegistry()));
     // Control characters take 6 bytes each in JSON, and the canonical text is escaped again inside the receipt.
     send("t1", passthroughRequest("t1", Json.MAPPER.getNodeFactory().textNode("\u0001".repeat(140_000))), "demo_key", "big");
     send("t1", passthroughRequest("t1", Json.MAPPER.getNodeFactory().textNode("small")), "demo_key", "small");

@@ -1,10 +1,6 @@
 package dev.signet.core.crypto;
 
-import java.security.InvalidKeyException;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Proof that a record on {@code signet.receipts.v1} was written by Signet's processor: an
@@ -16,18 +12,15 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class ReceiptMac {
 
-  private static final String ALGORITHM = "HmacSHA256";
-  private final SecretKeySpec key;
-  private final ThreadLocal<Mac> macs;
+  private final HmacSha256 hmac;
 
   public ReceiptMac(ServerSecret secret) {
-    this.key = new SecretKeySpec(secret.subKey("receipt-mac/v1"), ALGORITHM);
-    this.macs = ThreadLocal.withInitial(this::newMac);
+    this.hmac = new HmacSha256(secret.subKey("receipt-mac/v1"));
   }
 
   /** base64url MAC of the record value. */
   public String sign(byte[] value) {
-    return Base64Url.encode(macs.get().doFinal(value));
+    return Base64Url.encode(hmac.mac(value));
   }
 
   /** True only for the MAC this key makes of exactly these bytes; compared in constant time. */
@@ -41,16 +34,7 @@ public final class ReceiptMac {
     } catch (IllegalArgumentException e) {
       return false;
     }
-    return MessageDigest.isEqual(macs.get().doFinal(value), given);
+    return MessageDigest.isEqual(hmac.mac(value), given);
   }
 
-  private Mac newMac() {
-    try {
-      Mac mac = Mac.getInstance(ALGORITHM);
-      mac.init(key);
-      return mac;
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("every JVM ships " + ALGORITHM, e);
-    }
-  }
 }

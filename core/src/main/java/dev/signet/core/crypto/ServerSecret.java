@@ -1,10 +1,6 @@
 package dev.signet.core.crypto;
 
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The deployment's server secret ({@code SP_SERVER_SECRET}), from which every keyed value Signet
@@ -44,7 +40,7 @@ public final class ServerSecret {
 
   /** The secret a service derives from the signing key when none is configured. */
   public static ServerSecret derivedFrom(SigningKey signingKey) {
-    return new ServerSecret(hmac(signingKey.seed(), "signet/server-secret/v1".getBytes(StandardCharsets.UTF_8)));
+    return new ServerSecret(HmacSha256.mac(signingKey.seed(), "signet/server-secret/v1".getBytes(StandardCharsets.UTF_8)));
   }
 
   /** {@code SP_SERVER_SECRET} if set, else derived from the signing key. */
@@ -54,18 +50,9 @@ public final class ServerSecret {
 
   /** A 32-byte key for one purpose; different purposes never share a key. */
   public byte[] subKey(String purpose) {
-    return hmac(secret, ("signet/" + purpose).getBytes(StandardCharsets.UTF_8));
+    return HmacSha256.mac(secret, ("signet/" + purpose).getBytes(StandardCharsets.UTF_8));
   }
 
-  static byte[] hmac(byte[] key, byte[] message) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(message);
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("every JVM ships HmacSHA256", e);
-    }
-  }
 
   @Override
   public String toString() {

@@ -1,12 +1,9 @@
 package dev.signet.core.trace;
 
+import dev.signet.core.crypto.HmacSha256;
 import dev.signet.core.crypto.ServerSecret;
 import java.nio.charset.StandardCharsets;
-import java.security.InvalidKeyException;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Trace ids Signet derives for requests that name none: a keyed hash of (tenant, idempotency
@@ -19,28 +16,17 @@ public final class TraceIds {
   /** Derived ids start with this, which a client-chosen id may use too; only the hash is secret. */
   static final String PREFIX = "t-";
 
-  private final SecretKeySpec key;
-  private final ThreadLocal<Mac> macs;
+  private final HmacSha256 hmac;
 
   public TraceIds(ServerSecret secret) {
-    this.key = new SecretKeySpec(secret.subKey("trace-id/v1"), "HmacSHA256");
-    this.macs = ThreadLocal.withInitial(this::newMac);
+    this.hmac = new HmacSha256(secret.subKey("trace-id/v1"));
   }
 
   /** {@code t-} and 32 hex digits (128 bits of HMAC-SHA256), a valid trace id. */
   public String derive(String tenant, String idempotencyKey) {
     byte[] input = (tenant + "\n" + idempotencyKey).getBytes(StandardCharsets.UTF_8);
-    byte[] mac = macs.get().doFinal(input);
+    byte[] mac = hmac.mac(input);
     return PREFIX + HexFormat.of().formatHex(mac, 0, 16);
   }
 
-  private Mac newMac() {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(key);
-      return mac;
-    } catch (NoSuchAlgorithmException | InvalidKeyException e) {
-      throw new IllegalStateException("every JVM ships HmacSHA256", e);
-    }
-  }
 }

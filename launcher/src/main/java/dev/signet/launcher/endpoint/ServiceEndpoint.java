@@ -9,7 +9,6 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -93,17 +92,6 @@ public final class ServiceEndpoint implements AutoCloseable {
 
   public boolean isLive() {
     return HealthReport.of(Probe.LIVE, checks).up();
-  }
-
-  /**
-   * Blocks until a check has failed for good. The server's thread keeps the JVM running, so a
-   * service whose work runs on its own threads (the receipt sink) waits here to end the process
-   * once that work has died, rather than idling on as a live-looking husk.
-   */
-  public void awaitNotLive(Duration pollInterval) throws InterruptedException {
-    while (isLive()) {
-      Thread.sleep(pollInterval.toMillis());
-    }
   }
 
   @Override

@@ -2,7 +2,6 @@ package dev.signet.launcher.endpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import dev.signet.core.json.Json;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -101,13 +100,6 @@ class ServiceEndpointTest {
 
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
-  }
-
-  @Test
-  void shouldReturnFromAwaitNotLiveOnceACheckHasFailed() {
-    endpoint.register("sink", SinkHealth.of(() -> false));
-
-    assertTimeoutPreemptively(Duration.ofSeconds(5), () -> endpoint.awaitNotLive(Duration.ofMillis(10)));
   }
 
   @Test

@@ -1,0 +1,35 @@
+package dev.signet.processor;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.signet.core.topic.Topic;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/** Reads a topic from the start as a read_committed consumer would, for the processor's ITs. */
+final class CommittedRecords {
+
+  private CommittedRecords() {}
+
+  /** Waits until at least {@code expected} committed values are there; returns all it read. */
+  static <V> List<V> readAll(String bootstrapServers, Topic<String, V> topic, int expected) {
+    Properties props = new Properties();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    props.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + System.nanoTime());
+    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    List<V> values = new ArrayList<>();
+    try (KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+      consumer.subscribe(List.of(topic.name()));
+      await().atMost(Duration.ofSeconds(60)).until(() -> {
+        consumer.poll(Duration.ofMillis(200)).forEach(record -> values.add(record.value()));
+        return values.size() >= expected;
+      });
+    }
+    return values;
+  }
+}
