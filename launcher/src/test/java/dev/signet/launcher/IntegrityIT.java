@@ -21,10 +21,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -263,11 +259,6 @@ class IntegrityIT {
   }
 
   static long count(String sql) throws Exception {
-    try (Connection connection = DriverManager.getConnection(local.jdbcUrl(), "postgres", "postgres");
-        Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(sql)) {
-      rows.next();
-      return rows.getLong(1);
-    }
+    return PipelineIT.count(sql);
   }
 }

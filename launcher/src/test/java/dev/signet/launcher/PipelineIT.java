@@ -234,5 +234,16 @@ class PipelineIT {
 
     List<JsonNode> chain = storedChain(3);
     assertThat(ReceiptVerifier.withKeys(liveJwks()).verifyChain(chain).valid()).isTrue();
+    assertThat(count("SELECT count(*) FROM receipt_conflicts")).isZero();
+  }
+
+  /** A count from the pipeline's PostgreSQL. */
+  static long count(String sql) throws Exception {
+    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(local.jdbcUrl(), "postgres", "postgres");
+        java.sql.Statement statement = connection.createStatement();
+        java.sql.ResultSet rows = statement.executeQuery(sql)) {
+      rows.next();
+      return rows.getLong(1);
+    }
   }
 }
