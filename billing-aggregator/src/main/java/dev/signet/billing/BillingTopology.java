@@ -2,7 +2,6 @@ package dev.signet.billing;
 
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.message.HourlyUsage;
-import dev.signet.core.message.UsageEvent;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.topic.JsonSerde;
 import dev.signet.core.topic.Topic;

@@ -1,6 +1,5 @@
 package dev.signet.billing;
 
-import dev.signet.core.message.UsageEvent;
 import dev.signet.core.receipt.Receipt;
 import java.time.DateTimeException;
 import java.util.List;

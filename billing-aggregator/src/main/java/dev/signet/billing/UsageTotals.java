@@ -1,6 +1,5 @@
 package dev.signet.billing;
 
-import dev.signet.core.message.UsageEvent;
 import dev.signet.core.topic.JsonSerde;
 import org.apache.kafka.common.serialization.Serde;
 

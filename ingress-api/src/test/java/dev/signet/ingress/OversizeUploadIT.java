@@ -9,7 +9,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 import dev.signet.ingress.exchange.ExchangeGateway;
-import dev.signet.store.ReceiptQueries;
+import dev.signet.store.query.ReceiptQueries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;

@@ -8,7 +8,7 @@ import org.slf4j.LoggerFactory;
 /** What has been started so far, stopped in reverse order, also when a later start fails. */
 final class StartedServices implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(StartedServices.class);
+  private static final Logger log = LoggerFactory.getLogger(StartedServices.class);
 
   private final Deque<AutoCloseable> started = new ArrayDeque<>();
 
@@ -24,7 +24,7 @@ final class StartedServices implements AutoCloseable {
       try {
         service.close();
       } catch (Exception e) {
-        LOG.warn("error while stopping {}", service, e);
+        log.warn("error while stopping {}", service, e);
       }
     }
   }

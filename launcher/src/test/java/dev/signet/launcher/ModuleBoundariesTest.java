@@ -1,5 +1,7 @@
 package dev.signet.launcher;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -9,9 +11,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Services talk through Kafka and PostgreSQL, never through each other's code. The one shared
- * piece besides {@code core} is the receipt store's query API, which ingress reads chains with.
+ * piece besides {@code core} is the receipt store's query API ({@code dev.signet.store.query}),
+ * which ingress reads chains with; it never migrates, only the receipt store runs Flyway.
  */
 class ModuleBoundariesTest {
+
+  private static final String STORE_QUERIES = "dev.signet.store.query";
 
   private static final JavaClasses SIGNET = new ClassFileImporter()
       .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
@@ -36,8 +41,19 @@ class ModuleBoundariesTest {
     noClasses().that().resideInAPackage("dev.signet.ingress..")
         .should().dependOnClassesThat().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.launcher..")
         .check(SIGNET);
+    // Exactly the query package: not the sink, and not Database, whose Flyway migrations only
+    // the receipt store runs.
     noClasses().that().resideInAPackage("dev.signet.ingress..")
-        .should().dependOnClassesThat().haveSimpleNameStartingWith("ReceiptSink")
+        .should().dependOnClassesThat(
+            resideInAPackage("dev.signet.store..").and(not(resideInAPackage(STORE_QUERIES))))
+        .check(SIGNET);
+  }
+
+  @Test
+  void shouldKeepTheStoreQueryApiFreeOfMigrationsAndTheSink() {
+    noClasses().that().resideInAPackage(STORE_QUERIES)
+        .should().dependOnClassesThat().resideInAPackage("org.flywaydb..")
+        .orShould().dependOnClassesThat().resideInAPackage("dev.signet.store")
         .check(SIGNET);
   }
 

@@ -2,11 +2,10 @@ package dev.signet.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 
-/** Connection pools and the schema of the receipt store (Flyway, {@code db/migration}). */
-public final class Database {
+/** The schema of the receipt store (Flyway, {@code db/migration}) and the sink's connection pool. */
+final class Database {
 
   /**
    * Flyway's history table for this module. Not the default {@code flyway_schema_history}, so
@@ -14,33 +13,19 @@ public final class Database {
    */
   static final String HISTORY_TABLE = "receipt_store_schema_history";
 
-  // Reads are short single-statement lookups; a few connections serve a whole ingress instance.
-  private static final int QUERY_POOL_SIZE = 4;
-
   private Database() {}
 
-  /** A pool for {@link ReceiptQueries}, after migrating the schema; fails fast if the database is down. */
-  public static HikariDataSource open(String jdbcUrl, String user, String password) {
-    HikariConfig config = baseConfig(jdbcUrl, user, password, "signet-receipt-queries");
-    config.setMaximumPoolSize(QUERY_POOL_SIZE);
-    HikariDataSource dataSource = new HikariDataSource(config);
-    try {
-      migrate(dataSource);
-      return dataSource;
-    } catch (RuntimeException e) {
-      dataSource.close();
-      throw e;
-    }
-  }
-
-  /** Brings the schema up to date; safe to run from every instance at start-up (Flyway locks). */
-  public static void migrate(DataSource dataSource) {
-    flyway().dataSource(dataSource).load().migrate();
-  }
-
-  /** The same, over a connection of its own: the sink's single-connection pool cannot lend Flyway two. */
+  /**
+   * Brings the schema up to date over a connection of its own (the sink's single-connection pool
+   * cannot lend Flyway two); safe to run from every instance at start-up (Flyway locks). Only the
+   * receipt store migrates: readers open {@link dev.signet.store.query.QueryPool}, which never does.
+   */
   static void migrate(ReceiptStoreConfig store) {
-    flyway().dataSource(store.jdbcUrl(), store.jdbcUser(), store.jdbcPassword()).load().migrate();
+    migrate(store.jdbcUrl(), store.jdbcUser(), store.jdbcPassword());
+  }
+
+  static void migrate(String jdbcUrl, String user, String password) {
+    flyway().dataSource(jdbcUrl, user, password).load().migrate();
   }
 
   private static org.flywaydb.core.api.configuration.FluentConfiguration flyway() {

@@ -2,41 +2,97 @@ package dev.signet.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import dev.signet.core.json.Json;
 import dev.signet.core.receipt.Receipt;
+import dev.signet.store.query.ChainPage;
+import dev.signet.store.query.QueryPool;
+import dev.signet.store.query.ReceiptQueries;
+import dev.signet.store.query.ReceiptStoreException;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalInt;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The bounded reads ingress serves chains and exports with, against a real PostgreSQL. */
+/**
+ * The bounded reads ingress serves chains and exports with, through the read-only, never
+ * migrating query pool, against a real PostgreSQL.
+ */
 class ReceiptQueriesIT {
 
   private static EmbeddedPostgres postgres;
-  private static HikariDataSource dataSource;
+  // Rows are written as the sink would, past the read-only pool the queries use.
+  private static DataSource dataSource;
+  private static HikariDataSource queryPool;
   private static ReceiptQueries queries;
 
   @BeforeAll
   static void startPostgres() throws IOException {
     postgres = EmbeddedPostgres.start();
-    dataSource = Database.open("jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres", "postgres", null);
-    queries = new ReceiptQueries(dataSource);
+    Database.migrate(jdbcUrl("postgres"), "postgres", null);
+    dataSource = postgres.getPostgresDatabase();
+    queryPool = QueryPool.open(jdbcUrl("postgres"), "postgres", null);
+    queries = new ReceiptQueries(queryPool);
   }
 
   @AfterAll
   static void stopPostgres() throws IOException {
-    dataSource.close();
+    queryPool.close();
     postgres.close();
+  }
+
+  private static String jdbcUrl(String database) {
+    return "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/" + database;
+  }
+
+  @Test
+  void shouldNeitherMigrateNorAnswerBeforeTheStoreCreatedItsSchema() throws SQLException {
+    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE before_the_store");
+    }
+    try (HikariDataSource pool = QueryPool.open(jdbcUrl("before_the_store"), "postgres", null)) {
+      ReceiptQueries early = new ReceiptQueries(pool);
+
+      assertThat(early.isReady()).isFalse();
+      assertThatThrownBy(() -> early.chain("acme", "t-1")).isInstanceOf(ReceiptStoreException.class);
+      assertThat(tables(pool)).isZero();
+
+      Database.migrate(jdbcUrl("before_the_store"), "postgres", null);
+
+      assertThat(early.isReady()).isTrue();
+      assertThat(early.chain("acme", "t-1")).isEmpty();
+    }
+  }
+
+  @Test
+  void shouldRefuseWritesThroughTheQueryPool() {
+    assertThatThrownBy(() -> {
+      try (Connection connection = queryPool.getConnection(); Statement statement = connection.createStatement()) {
+        statement.executeUpdate("DELETE FROM receipts");
+      }
+    }).isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+  }
+
+  private static int tables(DataSource pool) throws SQLException {
+    try (Connection connection = pool.getConnection();
+        Statement statement = connection.createStatement();
+        ResultSet rows = statement.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+      rows.next();
+      return rows.getInt(1);
+    }
   }
 
   @Test

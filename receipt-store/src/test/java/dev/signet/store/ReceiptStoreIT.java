@@ -11,6 +11,8 @@ import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.topic.Topics;
+import dev.signet.store.query.QueryPool;
+import dev.signet.store.query.ReceiptQueries;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -87,7 +89,8 @@ class ReceiptStoreIT {
     Awaitility.setDefaultPollInterval(Duration.ofMillis(50));
     postgres = EmbeddedPostgres.start();
     jdbcUrl = jdbcUrl(postgres.getPort());
-    dataSource = Database.open(jdbcUrl, PG_USER, null);
+    Database.migrate(jdbcUrl, PG_USER, null);
+    dataSource = QueryPool.open(jdbcUrl, PG_USER, null);
     queries = new ReceiptQueries(dataSource);
 
     kafka = new EmbeddedKafkaKraftBroker(1, 1, TOPIC);
@@ -422,7 +425,7 @@ class ReceiptStoreIT {
     String url = jdbcUrl(port);
     EmbeddedPostgres ownPostgres = startPostgres(dataDirectory, port);
     try {
-      Database.open(url, PG_USER, null).close();
+      Database.migrate(url, PG_USER, null);
       MeterRegistry registry = new SimpleMeterRegistry();
       String group = "it-outage-" + UUID.randomUUID();
       positionAtLogEnd(group);

@@ -45,7 +45,7 @@ final class SinkThroughputBench {
       kafka.afterPropertiesSet();
       String bootstrap = kafka.getBrokersAsString().replace("localhost", "127.0.0.1");
       String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-      Database.open(url, "postgres", null).close();
+      Database.migrate(url, "postgres", null);
 
       List<byte[]> values = receipts(warmup + measured);
       System.out.printf("receipt size ~%d bytes%n", values.get(0).length);

@@ -55,7 +55,10 @@ public record Receipt(
         forwarded, fallbackUsed, fuTokens, hash, sig);
   }
 
-  /** VEx units this receipt bills: one per receipt. FU are in {@link #fuTokens()}. */
+  /**
+   * The FU tokens this receipt bills: {@link #fuTokens()}, or 0 when the receipt carries none.
+   * (VEx are not counted here: every receipt bills exactly one.)
+   */
   public long fuTokensOrZero() {
     return fuTokens == null ? 0 : fuTokens;
   }

@@ -22,7 +22,15 @@ public final class Topics {
   public static final Topic<String, Receipt> RECEIPTS =
       new Topic<>("signet.receipts.v1", Serdes.String(), JsonSerde.of(Receipt.class), false);
 
-  /** Records the processor could not even read (not JSON at all), with the reason in headers. */
+  /**
+   * Requests the processor parks for inspection, as their original bytes (cut to fit a record,
+   * then marked {@code x-signet-truncated-from}) and headers without the API key: poison records
+   * (not JSON, not UTF-8, headers over 16 KiB) and records a bug kept it from processing. Each
+   * carries the reason in {@code x-signet-error-code} and {@code x-signet-error} and where it was
+   * read in {@code x-signet-source-partition} and {@code x-signet-source-offset} (see
+   * {@link dev.signet.core.message.SignetHeaders}); the caller also gets a rejection on
+   * {@link #EXCHANGE_RESULTS}.
+   */
   public static final Topic<String, byte[]> EXCHANGE_DLQ =
       new Topic<>("signet.exchange.dlq.v1", Serdes.String(), Serdes.ByteArray(), false);
 

@@ -9,8 +9,8 @@ import dev.signet.core.crypto.PublicKey;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.ingress.exchange.ExchangeGateway;
-import dev.signet.store.Database;
-import dev.signet.store.ReceiptQueries;
+import dev.signet.store.query.QueryPool;
+import dev.signet.store.query.ReceiptQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.List;
 import javax.sql.DataSource;
@@ -50,9 +50,10 @@ class IngressBeans {
     return Jwks.of(signingKey.publicKey(), retired);
   }
 
+  /** Read-only and never migrating: only the receipt store creates and changes its schema. */
   @Bean(destroyMethod = "close")
   DataSource receiptDataSource(IngressProperties properties) {
-    return Database.open(properties.postgresUrl(), properties.postgresUser(), properties.postgresPassword());
+    return QueryPool.open(properties.postgresUrl(), properties.postgresUser(), properties.postgresPassword());
   }
 
   @Bean

@@ -1,6 +1,7 @@
 package dev.signet.ingress.errors;
 
 import dev.signet.core.error.ErrorCode;
+import dev.signet.store.query.ReceiptStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.ResponseEntity;
@@ -17,7 +18,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestControllerAdvice
 class ProblemAdvice {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ProblemAdvice.class);
+  private static final Logger log = LoggerFactory.getLogger(ProblemAdvice.class);
 
   @ExceptionHandler(ApiException.class)
   ResponseEntity<byte[]> refused(ApiException e) {
@@ -51,9 +52,16 @@ class ProblemAdvice {
     return Problems.response(ErrorCode.NOT_FOUND, "no such resource");
   }
 
+  /** The store is down or has not created its schema yet: a dependency, so 503 and a retry, not a bug. */
+  @ExceptionHandler(ReceiptStoreException.class)
+  ResponseEntity<byte[]> storeUnavailable(ReceiptStoreException e) {
+    log.warn("receipt store unavailable: {} ({})", e.getMessage(), String.valueOf(e.getCause()));
+    return Problems.response(ErrorCode.UNAVAILABLE, "the receipt store is unavailable; retry later");
+  }
+
   @ExceptionHandler(Exception.class)
   ResponseEntity<byte[]> unexpected(Exception e) {
-    LOG.error("unexpected error", e);
+    log.error("unexpected error", e);
     return Problems.response(ErrorCode.INTERNAL, "internal error");
   }
 }

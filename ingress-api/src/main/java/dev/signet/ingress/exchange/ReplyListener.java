@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplyListener implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(ReplyListener.class);
+  private static final Logger log = LoggerFactory.getLogger(ReplyListener.class);
 
   private final KafkaConsumer<String, byte[]> consumer;
   private final BiConsumer<String, ExchangeResult> onReply;
@@ -91,7 +91,7 @@ final class ReplyListener implements AutoCloseable {
         throw e;
       }
     } catch (RuntimeException e) {
-      LOG.error("reply listener stopped; synchronous exchanges will time out", e);
+      log.error("reply listener stopped; synchronous exchanges will time out", e);
     } finally {
       consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
     }
@@ -105,7 +105,7 @@ final class ReplyListener implements AutoCloseable {
     try {
       onReply.accept(correlationId, Topics.EXCHANGE_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
     } catch (RuntimeException e) {
-      LOG.warn("unreadable result at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
+      log.warn("unreadable result at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
     }
   }
 

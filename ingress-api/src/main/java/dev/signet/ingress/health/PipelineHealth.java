@@ -1,7 +1,7 @@
 package dev.signet.ingress.health;
 
 import dev.signet.ingress.exchange.ExchangeGateway;
-import dev.signet.store.ReceiptQueries;
+import dev.signet.store.query.ReceiptQueries;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
@@ -37,9 +37,10 @@ final class PipelineHealth {
 
     @Override
     public Health health() {
-      return queries.isReachable()
+      // Not ready also while the receipt store has not created its schema: ingress never migrates.
+      return queries.isReady()
           ? Health.up().build()
-          : Health.down().withDetail("postgres", "not reachable").build();
+          : Health.down().withDetail("postgres", "not reachable, or the receipt store's schema is not created yet").build();
     }
   }
 }

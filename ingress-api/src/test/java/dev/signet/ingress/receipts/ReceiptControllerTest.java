@@ -22,8 +22,10 @@ import dev.signet.core.tenant.ApiKeys;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
-import dev.signet.store.ChainPage;
-import dev.signet.store.ReceiptQueries;
+import dev.signet.store.query.ChainPage;
+import dev.signet.store.query.ReceiptQueries;
+import dev.signet.store.query.ReceiptStoreException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -112,6 +114,18 @@ class ReceiptControllerTest {
   private void stored(List<JsonNode> chain) {
     when(queries.chain("demo", TRACE)).thenReturn(Optional.of(chain));
     when(queries.conflictingHops(TRACE)).thenReturn(List.of());
+  }
+
+  @Test
+  void shouldAnswerUnavailableWhileTheStoreCannotBeRead() {
+    // As when ingress starts before the receipt store created its schema: ingress never migrates.
+    when(queries.chainPage("demo", TRACE, 0, 100))
+        .thenThrow(new ReceiptStoreException("cannot read", new SQLException("relation \"receipts\" does not exist")));
+    when(queries.chain("demo", TRACE))
+        .thenThrow(new ReceiptStoreException("cannot read", new SQLException("connection refused")));
+
+    assertProblem(get("/v1/receipts/chain/" + TRACE), ErrorCode.UNAVAILABLE);
+    assertProblem(get("/v1/receipts/export/" + TRACE), ErrorCode.UNAVAILABLE);
   }
 
   @Test

@@ -1,4 +1,4 @@
-package dev.signet.store;
+package dev.signet.store.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.signet.core.message;
+package dev.signet.billing;
 
 import dev.signet.core.receipt.Receipt;
 import java.time.Instant;
@@ -6,9 +6,10 @@ import java.util.Objects;
 
 /**
  * Billable usage of one verified exchange: one VEx and its FU tokens. Derived from the stored
- * receipt itself, so that a VEx exists exactly when a receipt does.
+ * receipt itself, so that a VEx exists exactly when a receipt does. Billing's own value: it only
+ * travels on billing's internal repartition topic, so it lives here, not in {@code core}.
  */
-public record UsageEvent(String tenant, String traceId, int hop, long vex, long fuTokens, long timestampMs) {
+record UsageEvent(String tenant, String traceId, int hop, long vex, long fuTokens, long timestampMs) {
 
   public UsageEvent {
     Objects.requireNonNull(tenant, "tenant");
@@ -17,7 +18,7 @@ public record UsageEvent(String tenant, String traceId, int hop, long vex, long 
     }
   }
 
-  public static UsageEvent of(Receipt receipt) {
+  static UsageEvent of(Receipt receipt) {
     return new UsageEvent(
         receipt.tenant(),
         receipt.traceId(),

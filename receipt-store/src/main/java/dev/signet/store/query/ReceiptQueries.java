@@ -1,4 +1,4 @@
-package dev.signet.store;
+package dev.signet.store.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.json.Json;
@@ -14,8 +14,10 @@ import java.util.OptionalInt;
 import javax.sql.DataSource;
 
 /**
- * Reads for the receipt APIs. Every lookup by trace is served by the primary key
- * {@code (trace_id, hop)}; database failures surface as {@link ReceiptStoreException}.
+ * Reads for the receipt APIs, the one part of the receipt store other services may use (through
+ * a {@link QueryPool}; this package never migrates). Every lookup by trace is served by the
+ * primary key {@code (trace_id, hop)}; database failures, a schema the store has not created yet
+ * among them, surface as {@link ReceiptStoreException}.
  */
 public final class ReceiptQueries {
 
@@ -30,6 +32,8 @@ public final class ReceiptQueries {
       "SELECT DISTINCT hop FROM receipt_conflicts WHERE trace_id = ? ORDER BY hop LIMIT " + Receipt.MAX_HOPS;
   private static final String TENANT_OF = "SELECT tenant FROM receipts WHERE trace_id = ? ORDER BY hop LIMIT 1";
   private static final String COUNT = "SELECT count(*) FROM receipts";
+  private static final String SCHEMA_PRESENT =
+      "SELECT to_regclass('receipts') IS NOT NULL AND to_regclass('receipt_conflicts') IS NOT NULL";
 
   private final DataSource dataSource;
 
@@ -158,10 +162,20 @@ public final class ReceiptQueries {
     }
   }
 
-  /** Whether the database answers within two seconds: the health check's probe, cheap at any size. */
-  public boolean isReachable() {
+  /**
+   * Whether the database answers within two seconds and holds the tables these reads use: the
+   * health check's probe, cheap at any size. False while the receipt store has not yet created
+   * its schema (this API never migrates), so a reader started first reports not ready.
+   */
+  public boolean isReady() {
     try (Connection connection = dataSource.getConnection()) {
-      return connection.isValid(2);
+      if (!connection.isValid(2)) {
+        return false;
+      }
+      try (PreparedStatement statement = connection.prepareStatement(SCHEMA_PRESENT);
+          ResultSet rows = statement.executeQuery()) {
+        return rows.next() && rows.getBoolean(1);
+      }
     } catch (SQLException e) {
       return false;
     }
