@@ -1,5 +1,6 @@
 package dev.signet.billing;
 
+import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import java.nio.file.Path;
@@ -13,7 +14,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
- * Configuration of the billing aggregator, the only place that reads the environment.
+ * Configuration of the billing aggregator, read from the environment through {@link Env}.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param applicationId Streams application id: consumer group, transactional id and prefix of the
@@ -54,7 +55,7 @@ public record BillingConfig(
 
   static final String ENV_BOOTSTRAP = "SP_KAFKA_BOOTSTRAP";
   static final String ENV_STATE_DIR = "SP_STATE_DIR";
-  static final String ENV_REPLICATION_FACTOR = "SP_KAFKA_REPLICATION_FACTOR";
+  static final String ENV_REPLICATION_FACTOR = "SP_REPLICATION_FACTOR";
   static final String ENV_PRIVATE_KEY = "SP_PRIVATE_KEY_B64";
 
   public BillingConfig {
@@ -97,38 +98,35 @@ public record BillingConfig(
 
   /**
    * Reads {@code SP_KAFKA_BOOTSTRAP} (default {@value #DEFAULT_BOOTSTRAP_SERVERS}), {@code
-   * SP_STATE_DIR} (default {@code java.io.tmpdir/signet-state}) and {@code
-   * SP_KAFKA_REPLICATION_FACTOR} (default 1), and the server secret: {@code SP_SERVER_SECRET}, or
-   * derived from {@code SP_PRIVATE_KEY_B64} as the processor derives it; with neither, billing
-   * refuses to start.
+   * SP_STATE_DIR} (default {@code java.io.tmpdir/signet-state}) and {@code SP_REPLICATION_FACTOR}
+   * (default 1; the deprecated {@code SP_KAFKA_REPLICATION_FACTOR} is still read), and the server
+   * secret: {@code SP_SERVER_SECRET}, or derived from {@code SP_PRIVATE_KEY_B64} as the processor
+   * derives it; with neither, billing refuses to start.
    */
   public static BillingConfig fromEnvironment(Map<String, String> env) {
-    BillingConfig defaults = defaults(nonBlank(env.get(ENV_BOOTSTRAP), DEFAULT_BOOTSTRAP_SERVERS), serverSecret(env));
-    String stateDir = env.get(ENV_STATE_DIR);
-    String replication = env.get(ENV_REPLICATION_FACTOR);
-    int replicationFactor;
-    try {
-      replicationFactor = isBlank(replication) ? defaults.replicationFactor() : Integer.parseInt(replication.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(ENV_REPLICATION_FACTOR + " must be an integer, got '" + replication + "'", e);
-    }
+    return fromEnvironment(Env.of(env));
+  }
+
+  /** As {@link #fromEnvironment(Map)}, through the one environment reader. */
+  public static BillingConfig fromEnvironment(Env env) {
+    BillingConfig defaults = defaults(env.string(ENV_BOOTSTRAP, DEFAULT_BOOTSTRAP_SERVERS), serverSecret(env));
     return new BillingConfig(
         defaults.bootstrapServers(),
         defaults.applicationId(),
-        isBlank(stateDir) ? defaults.stateDir() : Path.of(stateDir.trim()),
+        env.path(ENV_STATE_DIR, defaults.stateDir()),
         defaults.commitInterval(),
         defaults.grace(),
-        replicationFactor,
+        env.integer(ENV_REPLICATION_FACTOR, defaults.replicationFactor()),
         defaults.serverSecret());
   }
 
-  private static ServerSecret serverSecret(Map<String, String> env) {
-    String secret = env.get(ServerSecret.ENV);
-    if (!isBlank(secret)) {
-      return ServerSecret.parse(secret.strip());
+  private static ServerSecret serverSecret(Env env) {
+    String secret = env.optional(ServerSecret.ENV);
+    if (secret != null) {
+      return ServerSecret.parse(secret);
     }
-    String seed = env.get(ENV_PRIVATE_KEY);
-    if (isBlank(seed)) {
+    String seed = env.optional(ENV_PRIVATE_KEY);
+    if (seed == null) {
       throw new IllegalArgumentException(ServerSecret.ENV + " is not set, and there is no " + ENV_PRIVATE_KEY
           + " to derive it from: billing needs the processor's server secret to tell genuine receipts from forged"
           + " ones");
@@ -163,10 +161,6 @@ public record BillingConfig(
     if (isBlank(value)) {
       throw new IllegalArgumentException(name + " must not be blank");
     }
-  }
-
-  private static String nonBlank(String value, String fallback) {
-    return isBlank(value) ? fallback : value.trim();
   }
 
   private static boolean isBlank(String value) {

@@ -46,6 +46,15 @@ class BillingConfigTest {
   }
 
   @Test
+  void shouldReadTheReplicationFactorUnderTheProcessorsName() {
+    BillingConfig config = BillingConfig.fromEnvironment(with(KEYED,
+        "SP_REPLICATION_FACTOR", "3",
+        "SP_KAFKA_REPLICATION_FACTOR", "2"));
+
+    assertThat(config.replicationFactor()).isEqualTo(3);
+  }
+
+  @Test
   void shouldRejectAReplicationFactorThatIsNotANumber() {
     assertThatThrownBy(() -> BillingConfig.fromEnvironment(with(KEYED, "SP_KAFKA_REPLICATION_FACTOR", "three")))
         .isInstanceOf(IllegalArgumentException.class)

@@ -12,6 +12,7 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
+import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -77,7 +78,7 @@ class BillingIT {
     String a = "a-" + UUID.randomUUID();
     String b = "b-" + UUID.randomUUID();
 
-    try (BillingService service = BillingService.start(config());
+    try (StreamsService service = BillingService.start(config());
         KafkaProducer<String, byte[]> producer = producer();
         KafkaConsumer<String, HourlyUsage> consumer = readCommittedConsumer()) {
       for (Receipt receipt : List.of(
@@ -116,7 +117,7 @@ class BillingIT {
     Receipt wrongSecret = receipt(victim, hour.plusSeconds(90), 2_000L);
     Receipt genuine = receipt(victim, hour.plusSeconds(120), 4L);
 
-    try (BillingService service = BillingService.start(config(), registry);
+    try (StreamsService service = BillingService.start(config(), registry);
         KafkaProducer<String, byte[]> producer = producer();
         KafkaConsumer<String, HourlyUsage> consumer = readCommittedConsumer()) {
       // One key, so one partition, in this order: once the genuine receipt is billed, the forged

@@ -29,6 +29,14 @@ class ArchitectureTest {
   }
 
   @Test
+  void shouldKeepCoreBelowEveryOtherModule() {
+    noClasses().that().resideInAPackage("dev.signet.core..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.shell..", "dev.signet.processor..",
+            "dev.signet.billing..", "dev.signet.store..", "dev.signet.ingress..", "dev.signet.cli..", "dev.signet.launcher..")
+        .check(CORE);
+  }
+
+  @Test
   void shouldImportCoreClasses() {
     org.assertj.core.api.Assertions.assertThat(CORE.containPackage("dev.signet.core.receipt")).isTrue();
   }

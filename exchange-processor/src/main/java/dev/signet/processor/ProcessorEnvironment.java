@@ -1,47 +1,41 @@
 package dev.signet.processor;
 
 import dev.signet.core.admission.Admission;
+import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 
-/** The one place that reads the processor's {@code SP_*} environment. */
+/** Builds the processor's config from its {@code SP_*} environment, through {@link Env}. */
 public final class ProcessorEnvironment {
 
   private ProcessorEnvironment() {}
 
   public static ProcessorConfig fromEnvironment(Map<String, String> env) {
-    SigningKey signingKey = KeyParser.parse(env.getOrDefault("SP_KID", "signet-1"), env.get("SP_PRIVATE_KEY_B64"));
-    return new ProcessorConfig(
-        env.getOrDefault("SP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
-        env.getOrDefault("SP_PROCESSOR_APPLICATION_ID", ProcessorConfig.DEFAULT_APPLICATION_ID),
-        Path.of(env.getOrDefault("SP_STATE_DIR", "/tmp/signet/streams")),
-        Duration.ofMillis(Long.parseLong(env.getOrDefault("SP_COMMIT_INTERVAL_MS", "20"))),
-        Integer.parseInt(env.getOrDefault("SP_STREAM_THREADS", "2")),
-        Short.parseShort(env.getOrDefault("SP_REPLICATION_FACTOR", "1")),
-        ApiKeys.parse(env.get("SP_API_KEYS")),
-        signingKey,
-        ServerSecret.configured(env.get(ServerSecret.ENV), signingKey),
-        new Admission.Limits(
-            integer(env, "SP_MAX_BODY_BYTES", Admission.Limits.DEFAULT_MAX_BODY_BYTES),
-            integer(env, "SP_MAX_JSON_DEPTH", Admission.Limits.DEFAULT_MAX_DEPTH)),
-        Duration.ofHours(Long.parseLong(env.getOrDefault("SP_IDEMPOTENCY_RETENTION_HOURS", "24"))),
-        env.get("SP_INSTANCE_ID"));
+    return fromEnvironment(Env.of(env));
   }
 
-  private static int integer(Map<String, String> env, String name, int fallback) {
-    String value = env.get(name);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.strip());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'", e);
-    }
+  public static ProcessorConfig fromEnvironment(Env env) {
+    SigningKey signingKey = KeyParser.parse(env.string("SP_KID", "signet-1"), env.optional("SP_PRIVATE_KEY_B64"));
+    return new ProcessorConfig(
+        env.string("SP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
+        env.string("SP_PROCESSOR_APPLICATION_ID", ProcessorConfig.DEFAULT_APPLICATION_ID),
+        env.path("SP_STATE_DIR", Path.of("/tmp/signet/streams")),
+        env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)),
+        env.integer("SP_STREAM_THREADS", 2),
+        (short) env.integer("SP_REPLICATION_FACTOR", 1, Short.MIN_VALUE, Short.MAX_VALUE),
+        ApiKeys.parse(env.optional("SP_API_KEYS")),
+        signingKey,
+        ServerSecret.configured(env.optional(ServerSecret.ENV), signingKey),
+        new Admission.Limits(
+            env.integer("SP_MAX_BODY_BYTES", Admission.Limits.DEFAULT_MAX_BODY_BYTES),
+            env.integer("SP_MAX_JSON_DEPTH", Admission.Limits.DEFAULT_MAX_DEPTH)),
+        env.duration("SP_IDEMPOTENCY_RETENTION_HOURS", ChronoUnit.HOURS, Duration.ofHours(24)),
+        env.optional("SP_INSTANCE_ID"));
   }
 }

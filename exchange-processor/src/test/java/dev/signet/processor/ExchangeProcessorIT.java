@@ -14,6 +14,7 @@ import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
+import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -49,12 +50,12 @@ class ExchangeProcessorIT {
     broker.destroy();
   }
 
-  private static ExchangeProcessorService startProcessor(Path stateDir) {
+  private static StreamsService startProcessor(Path stateDir) {
     ProcessorConfig config = new ProcessorConfig(
         broker.getBrokersAsString(), "it-processor", stateDir, Duration.ofMillis(50), 1, (short) 1,
         ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), KEY, ExchangeTopologyTest.SECRET, Admission.Limits.defaults(),
         Duration.ofHours(24), null);
-    return new ExchangeProcessorService(config, new SimpleMeterRegistry()).start();
+    return ExchangeProcessorService.create(config, new SimpleMeterRegistry()).start();
   }
 
   private static void produce(String traceId, int amount, String idempotencyKey) {
@@ -76,14 +77,14 @@ class ExchangeProcessorIT {
   @Test
   void shouldChainAcrossProcessorRestartWithoutForkOrDuplicate() throws Exception {
     Path stateDir = Files.createTempDirectory("signet-processor-it");
-    try (ExchangeProcessorService processor = startProcessor(stateDir)) {
+    try (StreamsService processor = startProcessor(stateDir)) {
       await().atMost(Duration.ofSeconds(60)).until(processor::isRunning);
       produce("trace-restart", 10, "k1");
       assertThat(readAll(Topics.RECEIPTS, 1)).extracting(Receipt::hop).containsExactly(1);
     }
     // A new instance with an empty state dir must restore the chain head and idempotency store from Kafka.
     Path freshStateDir = Files.createTempDirectory("signet-processor-it-fresh");
-    try (ExchangeProcessorService processor = startProcessor(freshStateDir)) {
+    try (StreamsService processor = startProcessor(freshStateDir)) {
       await().atMost(Duration.ofSeconds(60)).until(processor::isRunning);
       produce("trace-restart", 10, "k1");
       produce("trace-restart", 20, "k2");

@@ -15,6 +15,7 @@ import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.core.trace.TracePartitioner;
+import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -67,7 +68,7 @@ class TraceRoutingIT {
         Admission.Limits.defaults(), Duration.ofHours(24), null);
     int traces = 8;
     int hopsPerTrace = 8;
-    try (ExchangeProcessorService processor = new ExchangeProcessorService(config, new SimpleMeterRegistry()).start();
+    try (StreamsService processor = ExchangeProcessorService.create(config, new SimpleMeterRegistry()).start();
         KafkaProducer<String, byte[]> producer = producer()) {
       await().atMost(Duration.ofSeconds(60)).until(processor::isRunning);
       Producer[] kinds = Producer.values();

@@ -1,5 +1,6 @@
 package dev.signet.launcher;
 
+import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
@@ -8,7 +9,9 @@ import dev.signet.launcher.local.LocalPostgres;
 import dev.signet.launcher.local.LocalTopics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * {@code ./signet up}: the whole pipeline in one JVM. An in-process KRaft broker and an embedded,
@@ -27,42 +30,47 @@ public final class LocalMode implements AutoCloseable {
   private final String kafkaBootstrap;
   private final String jdbcUrl;
 
-  private LocalMode(Map<String, String> env, StartedServices running) {
+  private LocalMode(Env env, StartedServices running) {
     this.running = running;
-    Path dataDir = Path.of(env.getOrDefault("SP_DATA_DIR", ".signet")).toAbsolutePath();
-    String kafka = env.get("SP_KAFKA_BOOTSTRAP");
-    if (kafka == null || kafka.isBlank()) {
+    Path dataDir = env.path("SP_DATA_DIR", Path.of(".signet")).toAbsolutePath();
+    String kafka = env.optional("SP_KAFKA_BOOTSTRAP");
+    if (kafka == null) {
       LocalKafka broker = running.add(new LocalKafka(dataDir.resolve("kafka"),
-          intEnv(env, "SP_LOCAL_KAFKA_PORT", 19092), intEnv(env, "SP_LOCAL_KAFKA_CONTROLLER_PORT", 19093)));
+          env.integer("SP_LOCAL_KAFKA_PORT", 19092), env.integer("SP_LOCAL_KAFKA_CONTROLLER_PORT", 19093)));
       kafka = broker.bootstrapServers();
     }
     this.kafkaBootstrap = kafka;
-    new LocalTopics(kafka, intEnv(env, "SP_LOCAL_PARTITIONS", LocalTopics.DEFAULT_PARTITIONS)).createMissing();
+    new LocalTopics(kafka, env.integer("SP_LOCAL_PARTITIONS", LocalTopics.DEFAULT_PARTITIONS)).createMissing();
 
-    String jdbc = env.get("SP_POSTGRES_URL");
-    String user = env.getOrDefault("SP_POSTGRES_USER", "postgres");
-    String password = env.getOrDefault("SP_POSTGRES_PASSWORD", "postgres");
-    if (jdbc == null || jdbc.isBlank()) {
-      LocalPostgres postgres = running.add(new LocalPostgres(dataDir.resolve("postgres"), intEnv(env, "SP_LOCAL_POSTGRES_PORT", 15432)));
+    String jdbc = env.optional("SP_POSTGRES_URL");
+    String user = env.string("SP_POSTGRES_USER", "postgres");
+    String password = Objects.requireNonNullElse(env.verbatim("SP_POSTGRES_PASSWORD"), "postgres");
+    if (jdbc == null) {
+      LocalPostgres postgres = running.add(new LocalPostgres(dataDir.resolve("postgres"), env.integer("SP_LOCAL_POSTGRES_PORT", 15432)));
       jdbc = postgres.jdbcUrl();
       user = postgres.user();
       password = postgres.password();
     }
     this.jdbcUrl = jdbc;
 
-    String configuredKey = env.get("SP_PRIVATE_KEY_B64");
-    this.signingKey = configuredKey == null || configuredKey.isBlank()
+    String configuredKey = env.optional("SP_PRIVATE_KEY_B64");
+    this.signingKey = configuredKey == null
         ? DevKey.loadOrCreate(dataDir.resolve("dev-signing-key"))
-        : KeyParser.parse(env.getOrDefault("SP_KID", "signet-1"), configuredKey);
-    String apiKeys = env.getOrDefault("SP_API_KEYS", "");
+        : KeyParser.parse(env.string("SP_KID", "signet-1"), configuredKey);
+    // The services get everything through PipelineSettings: none of them reads the environment here.
     this.pipeline = running.add(Pipeline.start(new PipelineSettings(
-        kafka, jdbc, user, password, signingKey, env.get(ServerSecret.ENV), apiKeys.isBlank() ? DEMO_API_KEYS : apiKeys,
-        env.get("SP_RETIRED_JWKS"), dataDir.resolve("streams"), intEnv(env, "PORT", 8088),
-        Duration.ofMillis(intEnv(env, "SP_COMMIT_INTERVAL_MS", 20)), intEnv(env, "SP_STREAM_THREADS", 2))));
+        kafka, jdbc, user, password, signingKey, env.optional(ServerSecret.ENV), env.string("SP_API_KEYS", DEMO_API_KEYS),
+        env.optional("SP_RETIRED_JWKS"), dataDir.resolve("streams"), env.integer("PORT", 8088),
+        env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)), env.integer("SP_STREAM_THREADS", 2))));
   }
 
   /** Starts everything; on failure, stops what had started and rethrows. */
   public static LocalMode start(Map<String, String> env) {
+    return start(Env.of(env));
+  }
+
+  /** As {@link #start(Map)}, through the one environment reader. */
+  public static LocalMode start(Env env) {
     StartedServices running = new StartedServices();
     try {
       return new LocalMode(env, running);
@@ -106,10 +114,5 @@ public final class LocalMode implements AutoCloseable {
   @Override
   public void close() {
     running.close();
-  }
-
-  private static int intEnv(Map<String, String> env, String name, int fallback) {
-    String value = env.get(name);
-    return value == null || value.isBlank() ? fallback : Integer.parseInt(value.strip());
   }
 }

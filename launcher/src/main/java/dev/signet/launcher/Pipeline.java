@@ -11,8 +11,9 @@ import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
 import dev.signet.processor.ProcessorConfig;
 import dev.signet.store.ReceiptSink;
+import dev.signet.shell.Service;
+import dev.signet.shell.StreamsService;
 import dev.signet.store.ReceiptStoreConfig;
-import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -42,9 +43,9 @@ public final class Pipeline implements AutoCloseable {
 
   private final StartedServices running;
   private final ConfigurableApplicationContext ingress;
-  private final ExchangeProcessorService processor;
+  private final StreamsService processor;
   private final ReceiptSink receiptSink;
-  private final BillingService billing;
+  private final StreamsService billing;
   private final int httpPort;
 
   private Pipeline(PipelineSettings settings, PrometheusMeterRegistry meters, StartedServices running) {
@@ -69,16 +70,15 @@ public final class Pipeline implements AutoCloseable {
     this.billing = running.add(BillingService.start(new BillingConfig(settings.kafkaBootstrap(), billingDefaults.applicationId(),
         settings.stateDir().resolve("billing"), billingDefaults.commitInterval(), billingDefaults.grace(), 1, serverSecret),
         meters));
-    new KafkaStreamsMetrics(billing.streams()).bindTo(meters);
 
-    this.processor = running.add(new ExchangeProcessorService(
+    this.processor = running.add(ExchangeProcessorService.create(
         new ProcessorConfig(settings.kafkaBootstrap(), ProcessorConfig.DEFAULT_APPLICATION_ID, settings.stateDir().resolve("processor"),
             settings.commitInterval(), settings.streamThreads(), (short) 1, ApiKeys.parse(settings.apiKeysJson()),
             settings.signingKey(), serverSecret, Admission.Limits.defaults(), Duration.ofHours(24),
             LOCAL_INSTANCE_ID),
         meters));
     processor.start();
-    awaitRunning(processor::awaitRunning, "exchange processor");
+    awaitRunning(processor, "exchange processor");
 
     // Ingress's /metrics serves the one registry every service here reports to.
     // Highest precedence: these must win over application.yml's environment-based defaults.
@@ -129,13 +129,9 @@ public final class Pipeline implements AutoCloseable {
     return props;
   }
 
-  private interface Readiness {
-    boolean await(Duration timeout) throws InterruptedException;
-  }
-
-  private static void awaitRunning(Readiness readiness, String service) {
+  private static void awaitRunning(Service readiness, String service) {
     try {
-      if (!readiness.await(STARTUP_TIMEOUT)) {
+      if (!readiness.awaitRunning(STARTUP_TIMEOUT)) {
         throw new IllegalStateException(service + " did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds() + " s");
       }
     } catch (InterruptedException e) {

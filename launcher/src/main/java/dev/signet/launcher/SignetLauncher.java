@@ -2,18 +2,12 @@ package dev.signet.launcher;
 
 import dev.signet.billing.BillingApp;
 import dev.signet.cli.SignetCli;
+import dev.signet.core.config.Env;
 import dev.signet.ingress.IngressApplication;
 import dev.signet.launcher.bench.Bench;
 import dev.signet.launcher.endpoint.HealthCheckCommand;
-import dev.signet.launcher.endpoint.ServiceEndpoint;
-import dev.signet.launcher.endpoint.SinkHealth;
-import dev.signet.launcher.endpoint.StreamsHealth;
 import dev.signet.processor.ExchangeProcessorApp;
 import dev.signet.store.ReceiptStoreApp;
-import io.micrometer.core.instrument.Metrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
-import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import java.net.InetSocketAddress;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
@@ -45,30 +39,12 @@ public final class SignetLauncher {
       case "up" -> up();
       case "bench" -> Bench.main(rest);
       case "ingress" -> IngressApplication.main(rest);
-      case "processor" -> {
-        ServiceEndpoint endpoint = serveEndpoint();
-        try (endpoint) {
-          ExchangeProcessorApp.run(service -> endpoint.register("streams", StreamsHealth.of(service::state)));
-        }
-      }
-      case "billing" -> {
-        ServiceEndpoint endpoint = serveEndpoint();
-        try (endpoint) {
-          BillingApp.run(service -> endpoint.register("streams", StreamsHealth.of(service::state)));
-        }
-      }
-      case "receipt-store" -> {
-        ServiceEndpoint endpoint = serveEndpoint();
-        try {
-          // Blocks while the sink runs and exits the process with status 1 if it fails, so that
-          // compose restarts it as Kubernetes' liveness probe would.
-          ReceiptStoreApp.run(sink -> endpoint.register("sink", SinkHealth.of(sink::isRunning).withDetail("lag", sink::lag)));
-        } catch (RuntimeException e) {
-          endpoint.close();
-          throw e;
-        }
-      }
-      case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, System.getenv(), System.out));
+      // Each serves /metrics and /healthz on SP_METRICS_PORT itself (the service shell), blocks
+      // while it runs and exits 1 if it fails, so that compose or Kubernetes restarts it.
+      case "processor" -> ExchangeProcessorApp.main(rest);
+      case "billing" -> BillingApp.main(rest);
+      case "receipt-store" -> ReceiptStoreApp.main(rest);
+      case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, Env.system(), System.out));
       default -> {
         if (args.length <= 1 && (command.equals("help") || command.equals("-h") || command.equals("--help"))) {
           System.out.println(SERVICES_HELP);
@@ -79,24 +55,16 @@ public final class SignetLauncher {
     }
   }
 
-  /** {@code /metrics} and {@code /healthz} for a service without a web server, before it starts. */
-  private static ServiceEndpoint serveEndpoint() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    // The services report to the global registry; this one joins it.
-    Metrics.addRegistry(registry);
-    return ServiceEndpoint.start(new InetSocketAddress(ServiceEndpoint.port(System.getenv())), registry);
-  }
-
   private static void up() throws InterruptedException {
-    LocalMode local = LocalMode.start(System.getenv());
+    Env env = Env.system();
+    LocalMode local = LocalMode.start(env);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       System.out.println("Stopping Signet…");
       local.close();
       stopped.countDown();
     }, "signet-shutdown"));
-    String apiKeys = System.getenv("SP_API_KEYS");
-    System.out.println(local.banner(apiKeys == null || apiKeys.isBlank()));
+    System.out.println(local.banner(env.optional("SP_API_KEYS") == null));
     stopped.await();
   }
 }

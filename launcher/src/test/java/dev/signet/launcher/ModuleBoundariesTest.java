@@ -65,8 +65,30 @@ class ModuleBoundariesTest {
   }
 
   @Test
+  void shouldKeepTheServiceShellBelowEveryService() {
+    noClasses().that().resideInAPackage("dev.signet.shell..")
+        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.ingress..", "dev.signet.processor..", "dev.signet.billing..", "dev.signet.store..", "dev.signet.cli..", "dev.signet.launcher..")
+        .check(SIGNET);
+  }
+
+  @Test
+  void shouldLeaveIngressOnSpringsOwnHealthAndMetrics() {
+    noClasses().that().resideInAPackage("dev.signet.ingress..")
+        .should().dependOnClassesThat().resideInAPackage("dev.signet.shell..")
+        .check(SIGNET);
+  }
+
+  @Test
+  void shouldReadTheEnvironmentOnlyThroughEnv() {
+    noClasses().that().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.store..", "dev.signet.shell..", "dev.signet.launcher..")
+        .should().callMethod(System.class, "getenv")
+        .orShould().callMethod(System.class, "getenv", String.class)
+        .check(SIGNET);
+  }
+
+  @Test
   void shouldKeepSpringOutOfTheStreamApps() {
-    noClasses().that().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.store..")
+    noClasses().that().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.store..", "dev.signet.shell..")
         .should().dependOnClassesThat().resideInAPackage("org.springframework..")
         .check(SIGNET);
   }

@@ -7,6 +7,9 @@ import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
+import dev.signet.shell.HealthCheck;
+import dev.signet.shell.Service;
+import dev.signet.shell.SinkHealth;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.sql.SQLException;
@@ -75,7 +78,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>One thread owns the consumer; {@link #close()} wakes it and waits for it.
  */
-public final class ReceiptSink implements AutoCloseable {
+public final class ReceiptSink implements Service {
 
   /** Told once, from the sink's thread after it stopped, that the sink died on an unrecoverable error. */
   @FunctionalInterface
@@ -126,6 +129,8 @@ public final class ReceiptSink implements AutoCloseable {
   private final Backoff databaseBackoff;
   private final Backoff errorBackoff;
   private final CountDownLatch stopping = new CountDownLatch(1);
+  // Counted down once the loop thread has ended (or by close() if it never started).
+  private final CountDownLatch terminated = new CountDownLatch(1);
   private final AtomicBoolean started = new AtomicBoolean();
   private final AtomicBoolean closed = new AtomicBoolean();
   private final AtomicBoolean failed = new AtomicBoolean();
@@ -180,7 +185,13 @@ public final class ReceiptSink implements AutoCloseable {
     }
     this.consumer = new KafkaConsumer<>(consumerProperties, TOPIC.keySerde().deserializer(),
         new ByteArrayDeserializer());
-    this.thread = new Thread(this::run, "signet-receipt-sink");
+    this.thread = new Thread(() -> {
+      try {
+        run();
+      } finally {
+        terminated.countDown();
+      }
+    }, "signet-receipt-sink");
     this.thread.setUncaughtExceptionHandler((t, e) ->
         log.error("Receipt sink stopped on an unexpected error: receipts are no longer being stored", e));
   }
@@ -197,7 +208,8 @@ public final class ReceiptSink implements AutoCloseable {
   }
 
   /** Brings the schema up to date, then starts consuming on the sink's own thread. */
-  public void start() {
+  @Override
+  public ReceiptSink start() {
     if (closed.get()) {
       throw new IllegalStateException("the receipt sink is closed");
     }
@@ -206,6 +218,26 @@ public final class ReceiptSink implements AutoCloseable {
     }
     Database.migrate(config);
     thread.start();
+    return this;
+  }
+
+  /** The loop starts within {@link #start()}, so this only says whether it still runs. */
+  @Override
+  public boolean awaitRunning(Duration timeout) {
+    return isRunning();
+  }
+
+  /** {@code FAILED} when the sink stopped on an unrecoverable error (see the class doc). */
+  @Override
+  public Termination awaitTermination() throws InterruptedException {
+    terminated.await();
+    return failed.get() ? Termination.FAILED : Termination.STOPPED;
+  }
+
+  /** Ready and live while {@link #isRunning()}, with the consumer {@link #lag()} as a detail. */
+  @Override
+  public HealthCheck health() {
+    return SinkHealth.of(this::isRunning).withDetail("lag", this::lag);
   }
 
   /** Receipts this instance newly stored (duplicates excluded); for progress checks. */
@@ -251,6 +283,7 @@ public final class ReceiptSink implements AutoCloseable {
       }
     } else {
       consumer.close();
+      terminated.countDown();
     }
     dataSource.close();
   }

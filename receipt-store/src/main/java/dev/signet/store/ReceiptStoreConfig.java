@@ -1,5 +1,6 @@
 package dev.signet.store;
 
+import dev.signet.core.config.Env;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.PublicKey;
@@ -9,12 +10,11 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 
 /**
- * Where the receipt store reads from and writes to. The only class that reads the environment.
+ * Where the receipt store reads from and writes to, read from the environment through {@link Env}.
  *
  * @param bootstrapServers Kafka bootstrap servers
  * @param groupId the consumer group; instances sharing it split the partitions between them
@@ -84,7 +84,7 @@ public record ReceiptStoreConfig(
    * SP_STORE_VERIFY_SIGNATURES}.
    */
   public static ReceiptStoreConfig fromEnvironment() {
-    return fromEnvironment(System.getenv());
+    return fromEnvironment(Env.system());
   }
 
   /**
@@ -93,13 +93,18 @@ public record ReceiptStoreConfig(
    * used; explicit {@code SP_POSTGRES_USER}/{@code SP_POSTGRES_PASSWORD} win over its user info.
    */
   public static ReceiptStoreConfig fromEnvironment(Map<String, String> env) {
-    String url = orDefault(env.get("SP_POSTGRES_URL"), DEFAULT_JDBC_URL);
-    String user = blankToNull(env.get("SP_POSTGRES_USER"));
-    String password = blankToNull(env.get("SP_POSTGRES_PASSWORD"));
+    return fromEnvironment(Env.of(env));
+  }
+
+  /** As {@link #fromEnvironment(Map)}, through the one environment reader. */
+  public static ReceiptStoreConfig fromEnvironment(Env env) {
+    String url = env.string("SP_POSTGRES_URL", DEFAULT_JDBC_URL);
+    String user = env.optional("SP_POSTGRES_USER");
+    String password = env.verbatim("SP_POSTGRES_PASSWORD");
     if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
       URI uri = parse(url);
       String[] userInfo = uri.getUserInfo() == null ? new String[0] : uri.getUserInfo().split(":", 2);
-      user = user != null ? user : (userInfo.length > 0 ? blankToNull(userInfo[0]) : null);
+      user = user != null ? user : (userInfo.length > 0 && !userInfo[0].isBlank() ? userInfo[0] : null);
       password = password != null ? password : (userInfo.length > 1 ? userInfo[1] : null);
       url = JDBC_PREFIX + "//" + uri.getRawAuthority().substring(uri.getRawAuthority().indexOf('@') + 1)
           + Objects.requireNonNullElse(uri.getRawPath(), "")
@@ -107,17 +112,18 @@ public record ReceiptStoreConfig(
     }
     SigningKey signingKey = signingKey(env);
     return new ReceiptStoreConfig(
-        orDefault(env.get("SP_KAFKA_BOOTSTRAP"), DEFAULT_BOOTSTRAP), DEFAULT_GROUP_ID, url, user, password,
-        DEFAULT_MAX_BATCH, serverSecret(env, signingKey), jwks(env, signingKey), verifySignatures(env));
+        env.string("SP_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP), DEFAULT_GROUP_ID, url, user, password,
+        DEFAULT_MAX_BATCH, serverSecret(env, signingKey), jwks(env, signingKey),
+        env.bool(ENV_VERIFY_SIGNATURES, true));
   }
 
   /**
    * {@code SP_SERVER_SECRET}, else the secret derived from {@code SP_PRIVATE_KEY_B64} exactly as
    * the processor derives it, so that both agree on the receipt MAC key.
    */
-  private static ServerSecret serverSecret(Map<String, String> env, SigningKey signingKey) {
-    String configured = env.get(ServerSecret.ENV);
-    if (configured == null || configured.isBlank()) {
+  private static ServerSecret serverSecret(Env env, SigningKey signingKey) {
+    String configured = env.optional(ServerSecret.ENV);
+    if (configured == null) {
       if (signingKey == null) {
         throw new IllegalArgumentException(ServerSecret.ENV + " is not set, and there is no " + ENV_PRIVATE_KEY
             + " to derive it from: the receipt store needs the processor's server secret to check each record's "
@@ -125,20 +131,20 @@ public record ReceiptStoreConfig(
       }
       return ServerSecret.derivedFrom(signingKey);
     }
-    return ServerSecret.parse(configured.strip());
+    return ServerSecret.parse(configured);
   }
 
   /** The active key ({@code SP_PUBLIC_JWKS}, else the public half of the signing key) and the retired ones. */
-  private static Jwks jwks(Map<String, String> env, SigningKey signingKey) {
+  private static Jwks jwks(Env env, SigningKey signingKey) {
     List<PublicKey> keys = new ArrayList<>();
-    String publicJwks = env.get(ENV_PUBLIC_JWKS);
-    if (publicJwks != null && !publicJwks.isBlank()) {
+    String publicJwks = env.optional(ENV_PUBLIC_JWKS);
+    if (publicJwks != null) {
       keys.addAll(parseJwks(publicJwks, ENV_PUBLIC_JWKS).keys());
     } else if (signingKey != null) {
       keys.add(signingKey.publicKey());
     }
-    String retired = env.get(ENV_RETIRED_JWKS);
-    if (retired != null && !retired.isBlank()) {
+    String retired = env.optional(ENV_RETIRED_JWKS);
+    if (retired != null) {
       keys.addAll(parseJwks(retired, ENV_RETIRED_JWKS).keys());
     }
     return keys.isEmpty() ? new Jwks(List.of()) : Jwks.of(keys.get(0), keys.subList(1, keys.size()));
@@ -152,24 +158,12 @@ public record ReceiptStoreConfig(
     }
   }
 
-  private static SigningKey signingKey(Map<String, String> env) {
-    String seed = env.get(ENV_PRIVATE_KEY);
-    if (seed == null || seed.isBlank()) {
+  private static SigningKey signingKey(Env env) {
+    String seed = env.optional(ENV_PRIVATE_KEY);
+    if (seed == null) {
       return null;
     }
-    return KeyParser.parse(orDefault(env.get(ENV_KID), DEFAULT_KID), seed);
-  }
-
-  private static boolean verifySignatures(Map<String, String> env) {
-    String value = env.get(ENV_VERIFY_SIGNATURES);
-    if (value == null || value.isBlank()) {
-      return true;
-    }
-    return switch (value.strip().toLowerCase(Locale.ROOT)) {
-      case "true" -> true;
-      case "false" -> false;
-      default -> throw new IllegalArgumentException(ENV_VERIFY_SIGNATURES + " must be true or false, got '" + value + "'");
-    };
+    return KeyParser.parse(env.string(ENV_KID, DEFAULT_KID), seed);
   }
 
   // Records print every component; the password must never reach a log line.
@@ -202,13 +196,5 @@ public record ReceiptStoreConfig(
     if (value == null || value.isBlank()) {
       throw new IllegalArgumentException(name + " must not be blank");
     }
-  }
-
-  private static String orDefault(String value, String fallback) {
-    return value == null || value.isBlank() ? fallback : value.strip();
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value;
   }
 }

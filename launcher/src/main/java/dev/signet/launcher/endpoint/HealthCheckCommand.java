@@ -1,5 +1,7 @@
 package dev.signet.launcher.endpoint;
 
+import dev.signet.core.config.Env;
+import dev.signet.shell.ServiceEndpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -21,6 +23,10 @@ public final class HealthCheckCommand {
   private HealthCheckCommand() {}
 
   public static int run(String[] args, Map<String, String> environment, PrintStream out) {
+    return run(args, Env.of(environment), out);
+  }
+
+  public static int run(String[] args, Env environment, PrintStream out) {
     if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
       out.println("usage: signet healthcheck [URL]   (default http://127.0.0.1:$SP_METRICS_PORT/healthz)");
       return 2;

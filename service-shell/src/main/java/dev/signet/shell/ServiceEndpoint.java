@@ -1,7 +1,8 @@
-package dev.signet.launcher.endpoint;
+package dev.signet.shell;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.signet.core.config.Env;
 import dev.signet.core.json.Json;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -60,19 +61,12 @@ public final class ServiceEndpoint implements AutoCloseable {
 
   /** The port from {@code SP_METRICS_PORT}, {@value #DEFAULT_PORT} when unset. */
   public static int port(Map<String, String> environment) {
-    String value = environment.get(PORT_VARIABLE);
-    if (value == null || value.isBlank()) {
-      return DEFAULT_PORT;
-    }
-    try {
-      int port = Integer.parseInt(value.strip());
-      if (port >= 1 && port <= 65_535) {
-        return port;
-      }
-    } catch (NumberFormatException e) {
-      // reported below, with the variable's name
-    }
-    throw new IllegalArgumentException(PORT_VARIABLE + " must be a TCP port (1-65535), got '" + value + "'");
+    return port(Env.of(environment));
+  }
+
+  /** As {@link #port(Map)}, through the one environment reader. */
+  public static int port(Env environment) {
+    return environment.integer(PORT_VARIABLE, DEFAULT_PORT, 1, 65_535);
   }
 
   /** Adds (or replaces) the check shown as {@code name}; register each part once it has started. */

@@ -1,4 +1,4 @@
-package dev.signet.launcher.endpoint;
+package dev.signet.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.signet.launcher.endpoint;
+package dev.signet.shell;
 
 /** The two questions an orchestrator asks: restart me? ({@link #LIVE}) send me work? ({@link #READY}) */
 enum Probe {

@@ -1,4 +1,4 @@
-package dev.signet.launcher.endpoint;
+package dev.signet.shell;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
