@@ -345,6 +345,20 @@ class ExchangeTopologyTest {
   }
 
   @Test
+  void shouldEmbedInTheResultTheVeryBytesWrittenToTheReceiptsTopic() {
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "demo_key", "k1");
+
+    byte[] receipt = driver.createOutputTopic(Topics.RECEIPTS.name(),
+        new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+        .readValue();
+    byte[] result = driver.createOutputTopic(Topics.EXCHANGE_RESULTS.name(),
+        new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+        .readValue();
+    assertThat(new String(result, StandardCharsets.UTF_8)).contains("\"receipt\":" + new String(receipt, StandardCharsets.UTF_8) + "}");
+    assertThat(receipt).isEqualTo(Json.toBytes(Json.read(receipt, Receipt.class)));
+  }
+
+  @Test
   void shouldDeriveTheTraceOfAKeylessRecordFromItsIdempotencyKeyAsIngressDoes() {
     ObjectNode body = invoiceRequest(null, invoiceArguments("1", "USD"));
     send(null, body, "demo_key", "order-7");
