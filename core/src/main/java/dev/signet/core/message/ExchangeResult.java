@@ -42,7 +42,10 @@ public sealed interface ExchangeResult permits ExchangeResult.Accepted, Exchange
   /** The same answer, marked as given again for a retried idempotency key. */
   ExchangeResult asReplay();
 
-  /** Reads a results-topic value without building a tree of its body: see {@link ExchangeResultJson#read}. */
+  /**
+   * Reads a results-topic value with a streaming parser: the top-level members are read, the body
+   * is sliced out of {@code value} as it is, never turned into a tree (for readers that pass it on).
+   */
   static ExchangeResult fromWire(byte[] value) {
     return ExchangeResultJson.read(value);
   }
