@@ -3,14 +3,15 @@ package dev.signet.processor;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.core.error.ErrorCode;
-import dev.signet.core.error.Problem;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeRequest;
+import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.SealedReceipt;
 import dev.signet.core.tenant.Tenant;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.chain.Chaining;
@@ -35,9 +36,11 @@ final class ExchangeRules {
 
   sealed interface Decision {}
 
-  record Issued(Receipt receipt, ChainHead newHead, ExchangeResult result) implements Decision {}
+  /** A receipt, sealed and written once, the trace's new head, and the result that embeds it. */
+  record Issued(SealedReceipt receipt, ChainHead newHead, ExchangeResult.Accepted result) implements Decision {}
 
-  record Rejected(ExchangeResult result) implements Decision {}
+  /** No receipt; the rejection says why. */
+  record Refused(ExchangeResult.Rejected result) implements Decision {}
 
   Decision handle(Tenant tenant, String traceId, ExchangeRequest request, ChainHead head, Instant now) {
     if (request.payloadType() == null || request.targetType() == null || request.payload() == null) {
@@ -64,8 +67,8 @@ final class ExchangeRules {
       return reject(traceId, ErrorCode.SCHEMA_INVALID, "the payload has no RFC 8785 form: " + e.getMessage());
     }
     Policy policy = Policy.allowed("ok");
-    Receipt receipt =
-        issuer.seal(
+    SealedReceipt sealed =
+        issuer.issue(
             new Receipt(
                 traceId,
                 next.hop(),
@@ -87,16 +90,14 @@ final class ExchangeRules {
     body.put("trace_id", traceId);
     body.set("normalized", normalized);
     body.set("policy", Json.tree(policy));
-    body.set("receipt", Json.tree(receipt));
+    // The receipt's bytes, not a second tree of it: the body is written once, around them.
+    body.putRawValue("receipt", sealed.json().rawValue());
+    Receipt receipt = sealed.receipt();
     ChainHead newHead = new ChainHead(tenant.tenant(), receipt.hop(), receipt.receiptHash(), receipt.ts());
-    return new Issued(receipt, newHead, new ExchangeResult(200, traceId, null, false, body));
+    return new Issued(sealed, newHead, new ExchangeResult.Accepted(traceId, false, RawJson.of(body)));
   }
 
-  static Rejected reject(String traceId, ErrorCode code, String detail) {
-    ObjectNode problem = Problem.of(code, detail);
-    if (traceId != null) {
-      problem.put("trace_id", traceId);
-    }
-    return new Rejected(new ExchangeResult(code.status(), traceId, code.name(), false, problem));
+  static Refused reject(String traceId, ErrorCode code, String detail) {
+    return new Refused(ExchangeResult.Rejected.of(traceId, code, detail));
   }
 }

@@ -7,6 +7,7 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.JsonSerde;
+import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.core.trace.TracePartitioner;
@@ -15,28 +16,51 @@ import dev.signet.processor.idempotency.IdempotencyEntry;
 import dev.signet.processor.transform.Transformations;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The exchange pipeline: {@code signet.exchange.requests.v1} (keyed by trace id) → intake
- * (authenticate, admit), route, idempotency, validate/transform, chain, sign →
- * {@code signet.exchange.results.v1}, {@code signet.receipts.v1} (with the origin MAC header),
- * {@code signet.exchange.dlq.v1} for poison records and bugs, and back to
- * {@code signet.exchange.requests.v1} for a record that landed off its trace's partition.
- * Runs under {@code exactly_once_v2}: a receipt, its result, the chain head and the idempotency
- * entry commit together or not at all, and one trace is always handled by one task.
+ * The exchange pipeline, read top to bottom in {@link #build()}:
+ *
+ * <ul>
+ *   <li>In: {@link Topics#EXCHANGE_REQUESTS} (key: trace id or null, value: request JSON bytes,
+ *       API key in a header).
+ *   <li>{@code intake} ({@link IntakeNode}: {@link RequestIntake}, {@link TraceRouting}) keys each
+ *       record by its trace and splits it three ways: refused (→ {@code refuse}: a result, and for
+ *       a poison record a dead letter), off its trace's partition (→ {@code mark-rerouted} →
+ *       back to {@link Topics#EXCHANGE_REQUESTS} on the trace's partition, by Signet's
+ *       partitioner; a second miss is refused, never looped), ready (→ the stateful
+ *       {@value #PROCESSOR} node, {@link ExchangeNode} over {@link ExchangeRules}, with the stores
+ *       {@value #CHAIN_HEADS_STORE}, {@value #IDEMPOTENCY_STORE},
+ *       {@value #IDEMPOTENCY_EXPIRY_INDEX_STORE}).
+ *   <li>Out: both merge into {@code outputs}, split by kind: {@link Topics#RECEIPTS} (with the origin
+ *       MAC header), {@link Topics#EXCHANGE_RESULTS} (correlation headers only, never the API key),
+ *       {@link Topics#EXCHANGE_DLQ} (original bytes and headers without the API key, reason in
+ *       headers). Outputs are serialised and size-checked by the node that makes them, so the sinks
+ *       write bytes.
+ * </ul>
+ *
+ * <p>No repartition topic: routing needs the source partition, so it runs first, and nothing after
+ * it groups or joins. Runs under {@code exactly_once_v2}: a receipt, its result, the chain head and
+ * the idempotency entry commit together or not at all, and one trace is always handled by one task.
+ * Store names are state: renaming one loses its contents.
  */
 public final class ExchangeTopology {
 
   static final String SOURCE = "requests-source";
+  static final String INTAKE = "intake";
   static final String PROCESSOR = "exchange-processor";
   static final String RESULTS_SINK = "results-sink";
   static final String RECEIPTS_SINK = "receipts-sink";
@@ -78,45 +102,48 @@ public final class ExchangeTopology {
     TraceRouting routing = new TraceRouting(settings.requestPartitions());
     ExchangeRules rules = new ExchangeRules(Transformations.standard(admission), new ReceiptIssuer(settings.signingKey()));
     ReceiptMac receiptMac = new ReceiptMac(settings.serverSecret());
+    ExchangeCounters counters = new ExchangeCounters(meters);
+    Topic<String, byte[]> requests = Topics.EXCHANGE_REQUESTS;
 
-    Topology topology = new Topology();
-    topology.addSource(
-        SOURCE,
-        Topics.EXCHANGE_REQUESTS.keySerde().deserializer(),
-        Topics.EXCHANGE_REQUESTS.valueSerde().deserializer(),
-        Topics.EXCHANGE_REQUESTS.name());
-    topology.addProcessor(
-        PROCESSOR, () -> new ExchangeProcessor(intake, routing, rules, receiptMac, settings.idempotencyRetention(), meters), SOURCE);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.String(), JsonSerde.of(ChainHead.class)),
-        PROCESSOR);
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(IDEMPOTENCY_STORE), Serdes.String(), JsonSerde.of(IdempotencyEntry.class)),
-        PROCESSOR);
+    StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.String(), JsonSerde.of(ChainHead.class)));
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(IDEMPOTENCY_STORE), Serdes.String(), JsonSerde.of(IdempotencyEntry.class)));
     // Byte keys so that RocksDB's byte-wise order is time order; see IdempotencyStore.
-    topology.addStateStore(
-        Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(IDEMPOTENCY_EXPIRY_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()),
-        PROCESSOR);
-    // Results and receipts are serialised (and size-checked) by the processor before anything is
-    // written, so the sinks take bytes; readers still see the topics' declared JSON.
-    topology.addSink(RESULTS_SINK, Topics.EXCHANGE_RESULTS.name(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
-    topology.addSink(RECEIPTS_SINK, Topics.RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer(), PROCESSOR);
-    topology.addSink(
-        DLQ_SINK,
-        Topics.EXCHANGE_DLQ.name(),
-        Topics.EXCHANGE_DLQ.keySerde().serializer(),
-        Topics.EXCHANGE_DLQ.valueSerde().serializer(),
-        PROCESSOR);
-    topology.addSink(
-        REROUTE_SINK,
-        Topics.EXCHANGE_REQUESTS.name(),
-        new StringSerializer(),
-        new ByteArraySerializer(),
-        tracePartitioner(),
-        PROCESSOR);
-    return topology;
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+        Stores.persistentKeyValueStore(IDEMPOTENCY_EXPIRY_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+
+    Map<String, KStream<String, Inbound>> taken = builder
+        .stream(requests.name(), Consumed.with(requests.keySerde(), requests.valueSerde()).withName(SOURCE))
+        .process(() -> new IntakeNode(intake, routing), Named.as(INTAKE))
+        .split(Named.as("taken-"))
+        .branch((trace, in) -> in instanceof Inbound.Refused, Branched.as("refused"))
+        .branch((trace, in) -> in instanceof Inbound.OffHome, Branched.as("off-home"))
+        .defaultBranch(Branched.as("ready"));
+
+    taken.get("taken-off-home")
+        .processValues(() -> new RerouteNode(counters), Named.as("mark-rerouted"))
+        .to(requests.name(), Produced.with(requests.keySerde(), requests.valueSerde())
+            .withStreamPartitioner(tracePartitioner()).withName(REROUTE_SINK));
+
+    KStream<String, Output> refusals = taken.get("taken-refused")
+        .processValues(() -> new RefusalNode(counters), Named.as("refuse"));
+    KStream<String, Output> exchanged = taken.get("taken-ready")
+        .processValues(() -> new ExchangeNode(rules, receiptMac, settings.idempotencyRetention(), meters, counters), Named.as(PROCESSOR),
+            CHAIN_HEADS_STORE, IDEMPOTENCY_STORE, IDEMPOTENCY_EXPIRY_INDEX_STORE);
+
+    Map<String, KStream<String, Output>> outputs = refusals
+        .merge(exchanged, Named.as("outputs"))
+        .split(Named.as("write-"))
+        .branch((trace, out) -> out instanceof Output.Receipt, Branched.as("receipt"))
+        .branch((trace, out) -> out instanceof Output.DeadLetter, Branched.as("dead-letter"))
+        .defaultBranch(Branched.as("result"));
+    outputs.get("write-receipt").to(Topics.RECEIPTS.name(), Produced.with(Serdes.String(), Output.SERDE).withName(RECEIPTS_SINK));
+    outputs.get("write-result").to(Topics.EXCHANGE_RESULTS.name(), Produced.with(Serdes.String(), Output.SERDE).withName(RESULTS_SINK));
+    outputs.get("write-dead-letter").to(Topics.EXCHANGE_DLQ.name(), Produced.with(Serdes.String(), Output.SERDE).withName(DLQ_SINK));
+
+    return builder.build();
   }
 
   private static StreamPartitioner<String, byte[]> tracePartitioner() {

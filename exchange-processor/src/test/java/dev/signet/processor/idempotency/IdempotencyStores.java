@@ -1,6 +1,7 @@
 package dev.signet.processor.idempotency;
 
 import dev.signet.core.json.Json;
+import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.topic.JsonSerde;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ final class IdempotencyStores implements AutoCloseable {
   }
 
   static IdempotencyEntry entry(long storedAtMs) {
-    return new IdempotencyEntry("sha256:00", storedAtMs, new ExchangeResult(200, "t", null, false, Json.MAPPER.createObjectNode()));
+    return new IdempotencyEntry("sha256:00", storedAtMs, new ExchangeResult.Accepted("t", false, RawJson.of(Json.MAPPER.createObjectNode())));
   }
 
   List<String> entryKeys() {

@@ -2,7 +2,6 @@ package dev.signet.ingress.exchange;
 
 import dev.signet.core.admission.Admission;
 import dev.signet.core.error.ErrorCode;
-import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.auth.Authenticator;
@@ -103,16 +102,17 @@ class ExchangeController {
     throw new ApiException(refused.code(), refused.detail());
   }
 
+  /** The processor's answer as it is: its status, its body's bytes, JSON or a problem. */
   private static ResponseEntity<byte[]> respond(ExchangeResult result) {
-    ResponseEntity.BodyBuilder response = ResponseEntity.status(result.status())
-        .contentType(result.accepted() ? MediaType.APPLICATION_JSON : Problems.PROBLEM_JSON);
+    MediaType type = result instanceof ExchangeResult.Accepted ? MediaType.APPLICATION_JSON : Problems.PROBLEM_JSON;
+    ResponseEntity.BodyBuilder response = ResponseEntity.status(result.status()).contentType(type);
     if (result.traceId() != null) {
       response.header(TRACE_HEADER, result.traceId());
     }
     if (result.idempotencyHit()) {
       response.header(IDEMPOTENCY_HIT_HEADER, "1");
     }
-    return response.body(Json.toBytes(result.body()));
+    return response.body(result.body().bytes());
   }
 
   private static ResponseEntity<byte[]> failure(Throwable error) {

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  * Reads every partition of {@code signet.exchange.results.v1} (read_committed, no consumer
  * group: each ingress instance sees all results and keeps those it is waiting for, so
  * instances scale out without rebalances or reply-topic bookkeeping). Starts at the end: a
- * restarted instance has no callers waiting for older results.
+ * restarted instance has no callers waiting for older results. A result's body is sliced out of the
+ * record value without being parsed into a tree (see {@link ExchangeResult#fromWire}).
  */
 final class ReplyListener implements AutoCloseable {
 
@@ -103,7 +104,8 @@ final class ReplyListener implements AutoCloseable {
       return;
     }
     try {
-      onReply.accept(correlationId, Topics.EXCHANGE_RESULTS.valueSerde().deserializer().deserialize(record.topic(), record.value()));
+      // Top-level members only; the body stays the bytes the processor wrote, passed on as they are.
+      onReply.accept(correlationId, ExchangeResult.fromWire(record.value()));
     } catch (RuntimeException e) {
       log.warn("unreadable result at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
     }

@@ -13,6 +13,7 @@ import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.error.Problem;
 import dev.signet.core.json.Json;
+import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.trace.TraceIds;
@@ -88,7 +89,7 @@ class ExchangeControllerTest {
   private static ExchangeResult ok(boolean replay) {
     var body = Json.MAPPER.createObjectNode().put("trace_id", "t-1");
     body.putObject("receipt").put("hop", 1);
-    return new ExchangeResult(200, "t-1", null, replay, body);
+    return new ExchangeResult.Accepted("t-1", replay, RawJson.of(body));
   }
 
   private static void assertProblem(MvcTestResult result, ErrorCode code) {
@@ -193,7 +194,21 @@ class ExchangeControllerTest {
   void shouldPassProcessorRejectionsThroughAsProblems() {
     var problem = Problem.of(ErrorCode.SCHEMA_INVALID, "/amount must be a number");
     when(gateway.submit(anyString(), any(), anyString(), anyString()))
-        .thenReturn(CompletableFuture.completedFuture(new ExchangeResult(422, "t-1", "SCHEMA_INVALID", false, problem)));
+        .thenReturn(CompletableFuture.completedFuture(new ExchangeResult.Rejected(422, "t-1", "SCHEMA_INVALID", false, RawJson.of(problem))));
     assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.SCHEMA_INVALID);
+  }
+
+  @Test
+  void shouldAnswerWithTheResultBodyByteForByte() {
+    // Spacing and escapes as the processor wrote them: the body is passed on, not parsed and re-written.
+    String body = "{ \"trace_id\" : \"t-1\", \"receipt\" : {\"hop\":1, \"note\":\"\\u00e9\"} }";
+    when(gateway.submit(anyString(), any(), anyString(), anyString())).thenReturn(CompletableFuture.completedFuture(
+        ExchangeResult.fromWire(("{\"status\":200,\"trace_id\":\"t-1\",\"idempotency_hit\":false,\"body\":" + body + "}")
+            .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+
+    MvcTestResult result = post(BODY, "X-SIGNET-API-Key", "demo_key", "k1");
+
+    assertThat(result).hasStatusOk().hasContentType(MediaType.APPLICATION_JSON);
+    assertThat(result.getResponse().getContentAsByteArray()).isEqualTo(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

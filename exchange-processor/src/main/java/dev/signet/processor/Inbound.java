@@ -1,0 +1,24 @@
+package dev.signet.processor;
+
+import dev.signet.core.message.ExchangeResult;
+
+/**
+ * A request record after the intake node: what the split behind it routes on. Each carries the
+ * record's original bytes, which a re-routed record and a dead letter keep exactly as they came.
+ */
+sealed interface Inbound {
+
+  byte[] original();
+
+  /** Authenticated, admitted and on its trace's partition: on to the exchange. */
+  record Ready(RequestIntake.Ready request, byte[] original) implements Inbound {}
+
+  /**
+   * Answered with {@code result} before any state was read; when {@code parkReason} is set the
+   * original record also goes to the dead-letter topic (poison, or a bug while reading it).
+   */
+  record Refused(ExchangeResult.Rejected result, String parkReason, byte[] original) implements Inbound {}
+
+  /** Admitted, but it landed on {@code landedOn}, not its trace's partition: sent home once. */
+  record OffHome(String traceId, int landedOn, byte[] original) implements Inbound {}
+}

@@ -1,0 +1,91 @@
+package dev.signet.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.admission.Admission;
+import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.error.ErrorCode;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.ExchangeRequest;
+import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptVerifier;
+import dev.signet.core.tenant.Tenant;
+import dev.signet.processor.chain.ChainHead;
+import dev.signet.processor.transform.Transformations;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ExchangeRulesTest {
+
+  private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
+
+  private final SigningKey key = SigningKey.generate("test-kid");
+  private final ExchangeRules rules = new ExchangeRules(
+      Transformations.standard(new Admission(Admission.Limits.defaults())), new ReceiptIssuer(key));
+
+  private static ExchangeRequest request(String forwardUrl) {
+    ObjectNode payload = (ObjectNode) Json.parse("{\"Document\":{\"Invoice\":{\"Id\":\"INV-9\",\"TotalMinor\":100,\"Currency\":\"EUR\","
+        + "\"Party\":{\"Name\":\"ACME\"}}}}");
+    return new ExchangeRequest("invoice.iso20022.v1", "invoice.iso20022.v1", payload, "t-1", forwardUrl, null);
+  }
+
+  private ExchangeRules.Decision handle(ExchangeRequest request, ChainHead head) {
+    return rules.handle(Tenant.named("demo"), "t-1", request, head, NOW);
+  }
+
+  private static void assertRefused(ExchangeRules.Decision decision, ErrorCode code) {
+    assertThat(decision).isInstanceOfSatisfying(ExchangeRules.Refused.class, refused -> {
+      assertThat(refused.result().code()).isEqualTo(code.name());
+      assertThat(refused.result().status()).isEqualTo(code.status());
+      assertThat(refused.result().body().tree().get("trace_id").asText()).isEqualTo("t-1");
+    });
+  }
+
+  @Test
+  void shouldIssueAVerifiableFirstReceiptAndTheHeadAfterIt() {
+    ExchangeRules.Issued issued = (ExchangeRules.Issued) handle(request(null), null);
+
+    assertThat(issued.receipt().receipt().hop()).isEqualTo(1);
+    assertThat(issued.newHead()).isEqualTo(
+        new ChainHead("demo", 1, issued.receipt().receipt().receiptHash(), issued.receipt().receipt().ts()));
+    Jwks jwks = Jwks.of(key.publicKey(), List.of());
+    assertThat(ReceiptVerifier.withKeys(jwks).verifyReceipt(issued.receipt().json().tree()).valid()).isTrue();
+  }
+
+  @Test
+  void shouldEmbedTheReceiptsOwnBytesInTheResult() {
+    ExchangeRules.Issued issued = (ExchangeRules.Issued) handle(request(null), null);
+
+    String body = new String(issued.result().body().bytes(), StandardCharsets.UTF_8);
+    String receipt = new String(issued.receipt().json().bytes(), StandardCharsets.UTF_8);
+    assertThat(body).startsWith("{\"trace_id\":\"t-1\",\"normalized\":{").endsWith(",\"receipt\":" + receipt + "}");
+    assertThat(issued.result().traceId()).isEqualTo("t-1");
+    assertThat(issued.result().idempotencyHit()).isFalse();
+  }
+
+  @Test
+  void shouldRefuseARequestWithoutItsTypesOrPayload() {
+    assertRefused(handle(new ExchangeRequest(null, "invoice.iso20022.v1", null, "t-1", null, null), null), ErrorCode.MALFORMED_REQUEST);
+  }
+
+  @Test
+  void shouldRefuseForwardingWhileItIsDisabled() {
+    assertRefused(handle(request("https://example.com/hook"), null), ErrorCode.HEL_FORWARDING_DISABLED);
+  }
+
+  @Test
+  void shouldRefuseWhatTheChainRulesRefuse() {
+    assertRefused(handle(request(null), new ChainHead("other", 1, "sha256:aa", "2026-11-25T09:00:00.000Z")), ErrorCode.TRACE_FORBIDDEN);
+  }
+
+  @Test
+  void shouldRefuseWhatTheTransformationRefuses() {
+    ExchangeRequest unsupported = new ExchangeRequest("invoice.iso20022.v1", "edi.x12.v1", request(null).payload(), "t-1", null, null);
+
+    assertRefused(handle(unsupported, null), ErrorCode.UNSUPPORTED_MAPPING);
+  }
+}
