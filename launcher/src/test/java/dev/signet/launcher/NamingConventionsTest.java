@@ -18,10 +18,6 @@ class NamingConventionsTest {
   @Test
   void shouldNameEveryLoggerLog() {
     fields().that().haveRawType(Logger.class)
-        // Still LOG in the processor, which is being reshaped separately (issue 7, items 1 and 3);
-        // drop these two exceptions when it is renamed there.
-        .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("dev.signet.processor.ExchangeProcessorService")
-        .and().areDeclaredInClassesThat().doNotHaveFullyQualifiedName("dev.signet.processor.idempotency.IdempotencyStore")
         .should().haveName("log")
         .andShould().bePrivate()
         .andShould().beStatic()

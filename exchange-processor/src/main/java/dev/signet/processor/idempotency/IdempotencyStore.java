@@ -39,7 +39,7 @@ public final class IdempotencyStore {
   /** The most entries (index rows or legacy entries) one expiry run visits, to keep the transaction short. */
   public static final int MAX_EXPIRED_PER_RUN = 10_000;
 
-  private static final Logger LOG = LoggerFactory.getLogger(IdempotencyStore.class);
+  private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
   private static final byte[] EMPTY = new byte[0];
   // Timestamps are non-negative, so their first byte is at most 0x7F: keys under an all-0xFF
   // prefix can never fall in an expiry range.
@@ -192,7 +192,7 @@ public final class IdempotencyStore {
       index.put(LEGACY_DONE, EMPTY);
       index.put(LEGACY_CURSOR, null);
       legacySweepDone = true;
-      LOG.info("idempotency entries without an expiry index row are all indexed or expired; the legacy sweep is done");
+      log.info("idempotency entries without an expiry index row are all indexed or expired; the legacy sweep is done");
     }
     return new Sweep(expired, visited.size(), more);
   }
