@@ -39,19 +39,28 @@ final class AuthenticateReceipts implements FixedKeyProcessor<String, byte[], Re
   @Override
   public void process(FixedKeyRecord<String, byte[]> record) {
     ReceiptOrigin.Outcome outcome =
-        origin.check(record.value(), SignetHeaders.text(record.headers(), SignetHeaders.RECEIPT_MAC));
+        origin.check(
+            record.value(), SignetHeaders.text(record.headers(), SignetHeaders.RECEIPT_MAC));
     if (outcome instanceof ReceiptOrigin.Authentic authentic) {
       context.forward(record.withValue(authentic.receipt()));
     } else if (outcome instanceof ReceiptOrigin.Refused refused) {
       Counter.builder(REJECTED)
-          .description("Records of the receipt topic not billed because they are not authentic receipts")
+          .description(
+              "Records of the receipt topic not billed because they are not authentic receipts")
           .tag("reason", refused.reason())
           .register(registry)
           .increment();
-      String where = context.recordMetadata()
-          .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-          .orElse("?");
-      log.error("Not billing record {} (key {}): {}: {}", where, record.key(), refused.reason(), refused.detail());
+      String where =
+          context
+              .recordMetadata()
+              .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+              .orElse("?");
+      log.error(
+          "Not billing record {} (key {}): {}: {}",
+          where,
+          record.key(),
+          refused.reason(),
+          refused.detail());
     }
   }
 }

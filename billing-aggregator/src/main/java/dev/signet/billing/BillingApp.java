@@ -5,7 +5,8 @@ import dev.signet.shell.ServiceShell;
 
 /**
  * Runs the billing aggregator as its own process: configuration from the environment, then the
- * service shell ({@code /metrics} and {@code /healthz} on {@code SP_METRICS_PORT}; exit 1 on failure).
+ * service shell ({@code /metrics} and {@code /healthz} on {@code SP_METRICS_PORT}; exit 1 on
+ * failure).
  */
 public final class BillingApp {
 

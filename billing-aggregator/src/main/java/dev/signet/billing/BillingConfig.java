@@ -71,7 +71,8 @@ public record BillingConfig(
       throw new IllegalArgumentException("grace must not be negative, got " + grace);
     }
     if (replicationFactor < 1) {
-      throw new IllegalArgumentException("replicationFactor must be at least 1, got " + replicationFactor);
+      throw new IllegalArgumentException(
+          "replicationFactor must be at least 1, got " + replicationFactor);
     }
     Objects.requireNonNull(serverSecret, "serverSecret");
   }
@@ -91,9 +92,21 @@ public record BillingConfig(
   // Records print every component; keep the secret's type visible and its bytes out.
   @Override
   public String toString() {
-    return "BillingConfig[bootstrapServers=" + bootstrapServers + ", applicationId=" + applicationId + ", stateDir="
-        + stateDir + ", commitInterval=" + commitInterval + ", grace=" + grace + ", replicationFactor="
-        + replicationFactor + ", serverSecret=" + serverSecret + "]";
+    return "BillingConfig[bootstrapServers="
+        + bootstrapServers
+        + ", applicationId="
+        + applicationId
+        + ", stateDir="
+        + stateDir
+        + ", commitInterval="
+        + commitInterval
+        + ", grace="
+        + grace
+        + ", replicationFactor="
+        + replicationFactor
+        + ", serverSecret="
+        + serverSecret
+        + "]";
   }
 
   /**
@@ -109,7 +122,8 @@ public record BillingConfig(
 
   /** As {@link #fromEnvironment(Map)}, through the one environment reader. */
   public static BillingConfig fromEnvironment(Env env) {
-    BillingConfig defaults = defaults(env.string(ENV_BOOTSTRAP, DEFAULT_BOOTSTRAP_SERVERS), serverSecret(env));
+    BillingConfig defaults =
+        defaults(env.string(ENV_BOOTSTRAP, DEFAULT_BOOTSTRAP_SERVERS), serverSecret(env));
     return new BillingConfig(
         defaults.bootstrapServers(),
         defaults.applicationId(),
@@ -127,9 +141,12 @@ public record BillingConfig(
     }
     String seed = env.optional(ENV_PRIVATE_KEY);
     if (seed == null) {
-      throw new IllegalArgumentException(ServerSecret.ENV + " is not set, and there is no " + ENV_PRIVATE_KEY
-          + " to derive it from: billing needs the processor's server secret to tell genuine receipts from forged"
-          + " ones");
+      throw new IllegalArgumentException(
+          ServerSecret.ENV
+              + " is not set, and there is no "
+              + ENV_PRIVATE_KEY
+              + " to derive it from: billing needs the processor's server secret to tell genuine receipts from forged"
+              + " ones");
     }
     // The kid does not enter the derivation; only the seed does.
     return ServerSecret.derivedFrom(KeyParser.parse("billing", seed));
@@ -145,9 +162,13 @@ public record BillingConfig(
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
     // With 3 replicas, an acknowledged write survives the loss of one broker.
-    props.put(StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), Math.max(1, Math.min(2, replicationFactor - 1)));
+    props.put(
+        StreamsConfig.topicPrefix(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+        Math.max(1, Math.min(2, replicationFactor - 1)));
     // A record that is not a receipt is logged and skipped; it never stops its partition.
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
     return props;

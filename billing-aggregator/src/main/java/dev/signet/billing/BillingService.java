@@ -7,9 +7,9 @@ import io.micrometer.core.instrument.Metrics;
 import java.util.Objects;
 
 /**
- * Builds and starts the billing aggregator as a {@link StreamsService} (await, health, metrics
- * and its failure policy live there). Used by {@link BillingApp} and by a launcher that runs the
- * whole pipeline in one JVM.
+ * Builds and starts the billing aggregator as a {@link StreamsService} (await, health, metrics and
+ * its failure policy live there). Used by {@link BillingApp} and by a launcher that runs the whole
+ * pipeline in one JVM.
  */
 public final class BillingService {
 
@@ -25,10 +25,15 @@ public final class BillingService {
     return create(config, registry).start();
   }
 
-  /** The aggregator over {@code config}, not yet started; its meters and the client's go to {@code registry}. */
+  /**
+   * The aggregator over {@code config}, not yet started; its meters and the client's go to {@code
+   * registry}.
+   */
   public static StreamsService create(BillingConfig config, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
-    BillingTopology topology = new BillingTopology(config.grace(), new ReceiptMac(config.serverSecret()), registry);
-    return new StreamsService("billing aggregator", topology.build(), config.streamsProperties(), registry);
+    BillingTopology topology =
+        new BillingTopology(config.grace(), new ReceiptMac(config.serverSecret()), registry);
+    return new StreamsService(
+        "billing aggregator", topology.build(), config.streamsProperties(), registry);
   }
 }

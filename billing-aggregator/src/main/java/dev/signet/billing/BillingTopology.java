@@ -44,11 +44,11 @@ import org.apache.kafka.streams.state.WindowStore;
  * the end of the hour plus the grace period. Consumers must treat a record as "replace", never
  * "add".
  *
- * <p><b>Time.</b> A receipt is billed to the UTC hour of its signed {@code ts}, not of the moment it
- * was produced (see {@link ReceiptTimestampExtractor}), so the hour on the bill is the hour printed
- * on the receipt, and a replay of old receipts bills the hours they happened in. A receipt arriving
- * after its hour closed (end + grace, by stream time) is dropped by Kafka Streams and counted in
- * its {@code dropped-records} metric.
+ * <p><b>Time.</b> A receipt is billed to the UTC hour of its signed {@code ts}, not of the moment
+ * it was produced (see {@link ReceiptTimestampExtractor}), so the hour on the bill is the hour
+ * printed on the receipt, and a replay of old receipts bills the hours they happened in. A receipt
+ * arriving after its hour closed (end + grace, by stream time) is dropped by Kafka Streams and
+ * counted in its {@code dropped-records} metric.
  *
  * <p><b>Guarantee.</b> Run under {@code exactly_once_v2} (see {@link BillingConfig}): reading a
  * receipt, updating the window store and writing the hourly total commit atomically, so a crash or
@@ -59,8 +59,8 @@ public final class BillingTopology {
   /**
    * Lateness accepted after an hour ends. Generous on purpose: when billing catches up after an
    * outage, the repartitioned receipts of several upstream tasks arrive out of time order, and a
-   * short grace would drop (never bill) the older ones. Totals are emitted as running totals, so
-   * a long grace delays nothing; it only keeps a week of hourly windows per tenant in the store.
+   * short grace would drop (never bill) the older ones. Totals are emitted as running totals, so a
+   * long grace delays nothing; it only keeps a week of hourly windows per tenant in the store.
    */
   public static final Duration DEFAULT_GRACE = Duration.ofDays(7);
 
@@ -93,8 +93,7 @@ public final class BillingTopology {
     Topic<String, HourlyUsage> hourly = Topics.BILLING_USAGE_HOURLY;
     StreamsBuilder builder = new StreamsBuilder();
 
-    builder
-        .stream(
+    builder.stream(
             receipts.name(),
             // The extractor is set on this source only: the repartition topic downstream carries
             // the extracted time as its record timestamp and is read with the default extractor.
@@ -102,7 +101,8 @@ public final class BillingTopology {
             Consumed.with(receipts.keySerde(), Serdes.ByteArray())
                 .withTimestampExtractor(new ReceiptTimestampExtractor())
                 .withName("read-receipts"))
-        .processValues(() -> new AuthenticateReceipts(origin, registry), Named.as("authenticate-receipts"))
+        .processValues(
+            () -> new AuthenticateReceipts(origin, registry), Named.as("authenticate-receipts"))
         .flatMapValues(ReceiptUsage::of, Named.as("receipt-to-usage"))
         .selectKey((traceId, usage) -> usage.tenant(), Named.as("key-by-tenant"))
         .groupByKey(Grouped.with(USAGE_BY_TENANT, Serdes.String(), USAGE_EVENT_SERDE))
@@ -116,7 +116,9 @@ public final class BillingTopology {
                 .withValueSerde(UsageTotals.SERDE))
         .toStream(Named.as("hourly-totals"))
         .map(HourlyUsages::toRecord, Named.as("to-hourly-usage"))
-        .to(hourly.name(), Produced.with(hourly.keySerde(), hourly.valueSerde()).withName("write-usage-hourly"));
+        .to(
+            hourly.name(),
+            Produced.with(hourly.keySerde(), hourly.valueSerde()).withName("write-usage-hourly"));
 
     return builder.build();
   }

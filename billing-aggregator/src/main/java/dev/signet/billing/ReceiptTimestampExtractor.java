@@ -50,15 +50,26 @@ final class ReceiptTimestampExtractor implements TimestampExtractor {
     try {
       signed = Instant.parse(ts).toEpochMilli();
     } catch (DateTimeException e) {
-      log.warn("receipt {}/{} at {}-{}@{} has an unreadable ts '{}'; using its produce time",
-          receipt.path("trace_id").asText(), receipt.path("hop").asText(), record.topic(), record.partition(),
-          record.offset(), ts);
+      log.warn(
+          "receipt {}/{} at {}-{}@{} has an unreadable ts '{}'; using its produce time",
+          receipt.path("trace_id").asText(),
+          receipt.path("hop").asText(),
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          ts);
       return produced;
     }
     if (produced >= 0 && signed > produced + MAX_AHEAD_OF_PRODUCE_TIME.toMillis()) {
-      log.warn("receipt {}/{} at {}-{}@{} has ts {} ahead of its produce time {}; using the produce time",
-          receipt.path("trace_id").asText(), receipt.path("hop").asText(), record.topic(), record.partition(),
-          record.offset(), ts, Instant.ofEpochMilli(produced));
+      log.warn(
+          "receipt {}/{} at {}-{}@{} has ts {} ahead of its produce time {}; using the produce time",
+          receipt.path("trace_id").asText(),
+          receipt.path("hop").asText(),
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          ts,
+          Instant.ofEpochMilli(produced));
       return produced;
     }
     return signed;

@@ -25,8 +25,12 @@ final class ReceiptUsage {
     try {
       return List.of(UsageEvent.of(receipt));
     } catch (DateTimeException | IllegalArgumentException e) {
-      log.warn("skipping unbillable receipt {}/{} of tenant {}: {}",
-          receipt.traceId(), receipt.hop(), receipt.tenant(), e.getMessage());
+      log.warn(
+          "skipping unbillable receipt {}/{} of tenant {}: {}",
+          receipt.traceId(),
+          receipt.hop(),
+          receipt.tenant(),
+          e.getMessage());
       return List.of();
     }
   }

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
 class BillingConfigTest {
 
   private static final SigningKey KEY = SigningKey.generate("signet-1");
-  private static final Map<String, String> KEYED = Map.of("SP_PRIVATE_KEY_B64", Base64Url.encode(KEY.seed()));
+  private static final Map<String, String> KEYED =
+      Map.of("SP_PRIVATE_KEY_B64", Base64Url.encode(KEY.seed()));
 
   @Test
   void shouldDefaultToLocalBrokerWhenEnvironmentIsEmpty() {
@@ -34,43 +35,55 @@ class BillingConfigTest {
 
   @Test
   void shouldReadBootstrapStateDirAndReplicationFromEnvironment() {
-    BillingConfig config = BillingConfig.fromEnvironment(with(KEYED,
-        "SP_KAFKA_BOOTSTRAP", "kafka-1:9092,kafka-2:9092",
-        "SP_STATE_DIR", "/var/lib/signet",
-        "SP_KAFKA_REPLICATION_FACTOR", "3"));
+    BillingConfig config =
+        BillingConfig.fromEnvironment(
+            with(
+                KEYED,
+                "SP_KAFKA_BOOTSTRAP",
+                "kafka-1:9092,kafka-2:9092",
+                "SP_STATE_DIR",
+                "/var/lib/signet",
+                "SP_KAFKA_REPLICATION_FACTOR",
+                "3"));
 
     assertThat(config.bootstrapServers()).isEqualTo("kafka-1:9092,kafka-2:9092");
     assertThat(config.stateDir()).isEqualTo(Path.of("/var/lib/signet"));
     assertThat(config.replicationFactor()).isEqualTo(3);
-    assertThat(config.streamsProperties()).containsEntry(StreamsConfig.topicPrefix("min.insync.replicas"), 2);
+    assertThat(config.streamsProperties())
+        .containsEntry(StreamsConfig.topicPrefix("min.insync.replicas"), 2);
   }
 
   @Test
   void shouldReadTheReplicationFactorUnderTheProcessorsName() {
-    BillingConfig config = BillingConfig.fromEnvironment(with(KEYED,
-        "SP_REPLICATION_FACTOR", "3",
-        "SP_KAFKA_REPLICATION_FACTOR", "2"));
+    BillingConfig config =
+        BillingConfig.fromEnvironment(
+            with(KEYED, "SP_REPLICATION_FACTOR", "3", "SP_KAFKA_REPLICATION_FACTOR", "2"));
 
     assertThat(config.replicationFactor()).isEqualTo(3);
   }
 
   @Test
   void shouldRejectAReplicationFactorThatIsNotANumber() {
-    assertThatThrownBy(() -> BillingConfig.fromEnvironment(with(KEYED, "SP_KAFKA_REPLICATION_FACTOR", "three")))
+    assertThatThrownBy(
+            () ->
+                BillingConfig.fromEnvironment(with(KEYED, "SP_KAFKA_REPLICATION_FACTOR", "three")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SP_KAFKA_REPLICATION_FACTOR");
   }
 
   @Test
   void shouldRunExactlyOnceWithLz4ShortLingerAndSkipPoisonRecords() {
-    Properties props = BillingConfig.defaults("127.0.0.1:9092", ServerSecret.derivedFrom(KEY)).streamsProperties();
+    Properties props =
+        BillingConfig.defaults("127.0.0.1:9092", ServerSecret.derivedFrom(KEY)).streamsProperties();
 
     assertThat(props)
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1)
         .containsEntry(StreamsConfig.producerPrefix("compression.type"), "lz4")
         .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 5)
-        .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        .containsEntry(
+            StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+            LogAndContinueExceptionHandler.class);
     // The properties must be accepted by Kafka Streams as they are.
     assertThat(new StreamsConfig(props).getString(StreamsConfig.APPLICATION_ID_CONFIG))
         .isEqualTo("signet-billing-aggregator");
@@ -93,7 +106,9 @@ class BillingConfigTest {
 
     BillingConfig config = BillingConfig.fromEnvironment(with(KEYED, "SP_SERVER_SECRET", secret));
 
-    assertThat(new ReceiptMac(config.serverSecret()).verify(value, new ReceiptMac(ServerSecret.parse(secret)).sign(value)))
+    assertThat(
+            new ReceiptMac(config.serverSecret())
+                .verify(value, new ReceiptMac(ServerSecret.parse(secret)).sign(value)))
         .isTrue();
     assertThat(config.toString()).doesNotContain(secret);
   }

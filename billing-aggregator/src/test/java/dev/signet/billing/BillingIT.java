@@ -32,7 +32,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -52,15 +51,17 @@ class BillingIT {
   static void startBroker() {
     broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS);
     // One broker: the transaction state log that exactly_once_v2 needs must fit on it.
-    broker.brokerProperties(Map.of(
-        "transaction.state.log.replication.factor", "1",
-        "transaction.state.log.min.isr", "1",
-        "group.initial.rebalance.delay.ms", "0"));
+    broker.brokerProperties(
+        Map.of(
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0"));
     broker.afterPropertiesSet();
     broker.addTopics(
         new NewTopic(RECEIPTS.name(), PARTITIONS, (short) 1),
         new NewTopic(BILLING_USAGE_HOURLY.name(), PARTITIONS, (short) 1)
-            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            .configs(
+                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
   }
 
   @AfterAll
@@ -81,29 +82,37 @@ class BillingIT {
     try (StreamsService service = BillingService.start(config());
         KafkaProducer<String, byte[]> producer = producer();
         KafkaConsumer<String, HourlyUsage> consumer = readCommittedConsumer()) {
-      for (Receipt receipt : List.of(
-          receipt(a, earlier.plusSeconds(60), null),
-          receipt(a, earlier.plusSeconds(120), 7L),
-          receipt(b, earlier.plusSeconds(180), 5L),
-          receipt(a, later.plusSeconds(60), 3L),
-          receipt(b, later.plusSeconds(120), null),
-          receipt(b, later.plusSeconds(180), 2L))) {
+      for (Receipt receipt :
+          List.of(
+              receipt(a, earlier.plusSeconds(60), null),
+              receipt(a, earlier.plusSeconds(120), 7L),
+              receipt(b, earlier.plusSeconds(180), 5L),
+              receipt(a, later.plusSeconds(60), 3L),
+              receipt(b, later.plusSeconds(120), null),
+              receipt(b, later.plusSeconds(180), 2L))) {
         producer.send(genuine(receipt.traceId(), receipt));
       }
       producer.flush();
 
       consumer.subscribe(List.of(BILLING_USAGE_HOURLY.name()));
       Map<String, HourlyUsage> latest = new HashMap<>();
-      await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-        pollInto(consumer, latest, a, b);
-        assertThat(latest).containsOnly(
-            Map.entry(HourlyUsages.key(a, earlier), usage(a, earlier, 2, 7)),
-            Map.entry(HourlyUsages.key(b, earlier), usage(b, earlier, 1, 5)),
-            Map.entry(HourlyUsages.key(a, later), usage(a, later, 1, 3)),
-            Map.entry(HourlyUsages.key(b, later), usage(b, later, 2, 2)));
-      });
+      await()
+          .atMost(Duration.ofSeconds(45))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                pollInto(consumer, latest, a, b);
+                assertThat(latest)
+                    .containsOnly(
+                        Map.entry(HourlyUsages.key(a, earlier), usage(a, earlier, 2, 7)),
+                        Map.entry(HourlyUsages.key(b, earlier), usage(b, earlier, 1, 5)),
+                        Map.entry(HourlyUsages.key(a, later), usage(a, later, 1, 3)),
+                        Map.entry(HourlyUsages.key(b, later), usage(b, later, 2, 2)));
+              });
       // A probing rebalance may still be under way; what matters is that billing did not fail.
-      assertThat(service.state().isRunningOrRebalancing()).as("billing state %s", service.state()).isTrue();
+      assertThat(service.state().isRunningOrRebalancing())
+          .as("billing state %s", service.state())
+          .isTrue();
     }
   }
 
@@ -122,10 +131,13 @@ class BillingIT {
         KafkaConsumer<String, HourlyUsage> consumer = readCommittedConsumer()) {
       // One key, so one partition, in this order: once the genuine receipt is billed, the forged
       // ones before it have been seen.
-      producer.send(new ProducerRecord<>(RECEIPTS.name(), key, TestReceipts.bytes(unauthenticated)));
+      producer.send(
+          new ProducerRecord<>(RECEIPTS.name(), key, TestReceipts.bytes(unauthenticated)));
       byte[] value = TestReceipts.bytes(wrongSecret);
       ProducerRecord<String, byte[]> forged = new ProducerRecord<>(RECEIPTS.name(), key, value);
-      SignetHeaders.put(forged.headers(), SignetHeaders.RECEIPT_MAC,
+      SignetHeaders.put(
+          forged.headers(),
+          SignetHeaders.RECEIPT_MAC,
           new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("mallory"))).sign(value));
       producer.send(forged);
       producer.send(genuine(key, genuine));
@@ -133,21 +145,34 @@ class BillingIT {
 
       consumer.subscribe(List.of(BILLING_USAGE_HOURLY.name()));
       Map<String, HourlyUsage> latest = new HashMap<>();
-      await().atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-        pollInto(consumer, latest, victim);
-        assertThat(latest).containsOnly(Map.entry(HourlyUsages.key(victim, hour), usage(victim, hour, 1, 4)));
-      });
+      await()
+          .atMost(Duration.ofSeconds(45))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                pollInto(consumer, latest, victim);
+                assertThat(latest)
+                    .containsOnly(
+                        Map.entry(HourlyUsages.key(victim, hour), usage(victim, hour, 1, 4)));
+              });
       assertThat(rejected(registry, ReceiptOrigin.MAC_MISSING)).isGreaterThanOrEqualTo(1);
       assertThat(rejected(registry, ReceiptOrigin.MAC_INVALID)).isGreaterThanOrEqualTo(1);
       // A probing rebalance may still be under way; what matters is that billing did not fail.
-      assertThat(service.state().isRunningOrRebalancing()).as("billing state %s", service.state()).isTrue();
+      assertThat(service.state().isRunningOrRebalancing())
+          .as("billing state %s", service.state())
+          .isTrue();
     }
   }
 
   private BillingConfig config() {
     return new BillingConfig(
-        broker.getBrokersAsString(), "billing-it-" + UUID.randomUUID(), stateDir,
-        Duration.ofMillis(100), Duration.ofHours(6), 1, TestReceipts.SECRET);
+        broker.getBrokersAsString(),
+        "billing-it-" + UUID.randomUUID(),
+        stateDir,
+        Duration.ofMillis(100),
+        Duration.ofHours(6),
+        1,
+        TestReceipts.SECRET);
   }
 
   /** As the processor writes a receipt: its bytes, with their MAC. */
@@ -158,14 +183,19 @@ class BillingIT {
     return record;
   }
 
-  private static void pollInto(KafkaConsumer<String, HourlyUsage> consumer, Map<String, HourlyUsage> latest,
+  private static void pollInto(
+      KafkaConsumer<String, HourlyUsage> consumer,
+      Map<String, HourlyUsage> latest,
       String... tenants) {
     List<String> ours = List.of(tenants);
-    consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-      if (ours.contains(record.value().tenant())) {
-        latest.put(record.key(), record.value());
-      }
-    });
+    consumer
+        .poll(Duration.ofMillis(200))
+        .forEach(
+            record -> {
+              if (ours.contains(record.value().tenant())) {
+                latest.put(record.key(), record.value());
+              }
+            });
   }
 
   private static double rejected(MeterRegistry registry, String reason) {
@@ -174,12 +204,21 @@ class BillingIT {
   }
 
   private static HourlyUsage usage(String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(tenant, windowStart.toString(), windowStart.plus(Duration.ofHours(1)).toString(), vex, fuTokens);
+    return new HourlyUsage(
+        tenant,
+        windowStart.toString(),
+        windowStart.plus(Duration.ofHours(1)).toString(),
+        vex,
+        fuTokens);
   }
 
   private static KafkaProducer<String, byte[]> producer() {
     return new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(), ProducerConfig.ACKS_CONFIG, "all"),
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.getBrokersAsString(),
+            ProducerConfig.ACKS_CONFIG,
+            "all"),
         RECEIPTS.keySerde().serializer(),
         new ByteArraySerializer());
   }
@@ -187,10 +226,14 @@ class BillingIT {
   private static KafkaConsumer<String, HourlyUsage> readCommittedConsumer() {
     return new KafkaConsumer<>(
         Map.of(
-            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString(),
-            ConsumerConfig.GROUP_ID_CONFIG, "billing-it-reader-" + UUID.randomUUID(),
-            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-            ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+            ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.getBrokersAsString(),
+            ConsumerConfig.GROUP_ID_CONFIG,
+            "billing-it-reader-" + UUID.randomUUID(),
+            ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+            "earliest",
+            ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+            "read_committed"),
         BILLING_USAGE_HOURLY.keySerde().deserializer(),
         BILLING_USAGE_HOURLY.valueSerde().deserializer());
   }

@@ -46,17 +46,31 @@ class BillingTopologyTest {
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private TestInputTopic<String, byte[]> rawReceipts;
   private TestOutputTopic<String, HourlyUsage> hourly;
+
   /** The hourly topic as compaction leaves it: the latest value per key. */
   private final Map<String, HourlyUsage> compacted = new HashMap<>();
 
   @BeforeEach
   void startDriver() {
-    BillingConfig config = new BillingConfig(
-        "127.0.0.1:9", "billing-topology-test", stateDir, Duration.ofSeconds(1), TEST_GRACE, 1, TestReceipts.SECRET);
-    driver = new TopologyTestDriver(topology(config.grace(), registry).build(), config.streamsProperties());
-    rawReceipts = driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
-    hourly = driver.createOutputTopic(
-        BILLING_USAGE_HOURLY.name(), BILLING_USAGE_HOURLY.keySerde().deserializer(), BILLING_USAGE_HOURLY.valueSerde().deserializer());
+    BillingConfig config =
+        new BillingConfig(
+            "127.0.0.1:9",
+            "billing-topology-test",
+            stateDir,
+            Duration.ofSeconds(1),
+            TEST_GRACE,
+            1,
+            TestReceipts.SECRET);
+    driver =
+        new TopologyTestDriver(
+            topology(config.grace(), registry).build(), config.streamsProperties());
+    rawReceipts =
+        driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
+    hourly =
+        driver.createOutputTopic(
+            BILLING_USAGE_HOURLY.name(),
+            BILLING_USAGE_HOURLY.keySerde().deserializer(),
+            BILLING_USAGE_HOURLY.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -73,11 +87,12 @@ class BillingTopologyTest {
     signedAndProduced("tenant-b", H11.plus(minutes(15)), null);
     signedAndProduced("tenant-b", H11.plus(minutes(40)), 2L);
 
-    assertThat(totals()).containsOnly(
-        Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 7)),
-        Map.entry("tenant-b@2025-01-27T10:00:00Z", usage("tenant-b", H10, 1, 5)),
-        Map.entry("tenant-a@2025-01-27T11:00:00Z", usage("tenant-a", H11, 1, 3)),
-        Map.entry("tenant-b@2025-01-27T11:00:00Z", usage("tenant-b", H11, 2, 2)));
+    assertThat(totals())
+        .containsOnly(
+            Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 7)),
+            Map.entry("tenant-b@2025-01-27T10:00:00Z", usage("tenant-b", H10, 1, 5)),
+            Map.entry("tenant-a@2025-01-27T11:00:00Z", usage("tenant-a", H11, 1, 3)),
+            Map.entry("tenant-b@2025-01-27T11:00:00Z", usage("tenant-b", H11, 2, 2)));
   }
 
   @Test
@@ -87,8 +102,9 @@ class BillingTopologyTest {
     var record = hourly.readKeyValue();
 
     assertThat(record.key).isEqualTo("tenant-a@2025-01-27T10:00:00Z");
-    assertThat(record.value).isEqualTo(
-        new HourlyUsage("tenant-a", "2025-01-27T10:00:00Z", "2025-01-27T11:00:00Z", 1, 4));
+    assertThat(record.value)
+        .isEqualTo(
+            new HourlyUsage("tenant-a", "2025-01-27T10:00:00Z", "2025-01-27T11:00:00Z", 1, 4));
   }
 
   /** Short, so that the tests can cross it with a few minutes of receipts. */
@@ -101,7 +117,8 @@ class BillingTopologyTest {
 
     signedAndProduced("tenant-a", H10.plus(minutes(58)), 2L);
 
-    assertThat(totals()).containsEntry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 3));
+    assertThat(totals())
+        .containsEntry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 3));
   }
 
   @Test
@@ -113,7 +130,8 @@ class BillingTopologyTest {
     signedAndProduced("tenant-a", H10.plus(minutes(30)), 2L);
 
     assertThat(hourly.isEmpty()).isTrue();
-    assertThat(beforeLateReceipt).containsEntry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 1));
+    assertThat(beforeLateReceipt)
+        .containsEntry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 1));
   }
 
   @Test
@@ -141,8 +159,8 @@ class BillingTopologyTest {
 
     signedAndProduced("tenant-a", H10.plus(minutes(20)), 1L);
 
-    assertThat(totals()).containsOnly(
-        Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 2)));
+    assertThat(totals())
+        .containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 2)));
   }
 
   @Test
@@ -153,20 +171,25 @@ class BillingTopologyTest {
 
     signedAndProduced("tenant-a", H10.plus(minutes(1)), 2L);
 
-    assertThat(totals()).containsOnly(
-        Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+    assertThat(totals())
+        .containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
     assertThat(rejected(ReceiptOrigin.NOT_A_RECEIPT)).isEqualTo(2);
   }
 
   @Test
   void shouldNotBillAReceiptWithoutMac() {
     Receipt unauthenticated = receipt("tenant-a", H10.plus(minutes(1)), 50L);
-    rawReceipts.pipeInput(new TestRecord<>(unauthenticated.traceId(), TestReceipts.bytes(unauthenticated),
-        new RecordHeaders(), H10.plus(minutes(1))));
+    rawReceipts.pipeInput(
+        new TestRecord<>(
+            unauthenticated.traceId(),
+            TestReceipts.bytes(unauthenticated),
+            new RecordHeaders(),
+            H10.plus(minutes(1))));
 
     signedAndProduced("tenant-a", H10.plus(minutes(2)), 2L);
 
-    assertThat(totals()).containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+    assertThat(totals())
+        .containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
     assertThat(rejected(ReceiptOrigin.MAC_MISSING)).isEqualTo(1);
   }
 
@@ -174,12 +197,16 @@ class BillingTopologyTest {
   void shouldNotBillAReceiptWhoseMacWasMadeWithAnotherSecret() {
     Receipt forged = receipt("tenant-a", H10.plus(minutes(1)), 50L);
     byte[] value = TestReceipts.bytes(forged);
-    String wrongMac = new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("mallory"))).sign(value);
-    rawReceipts.pipeInput(new TestRecord<>(forged.traceId(), value, TestReceipts.macHeader(wrongMac), H10.plus(minutes(1))));
+    String wrongMac =
+        new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("mallory"))).sign(value);
+    rawReceipts.pipeInput(
+        new TestRecord<>(
+            forged.traceId(), value, TestReceipts.macHeader(wrongMac), H10.plus(minutes(1))));
 
     signedAndProduced("tenant-a", H10.plus(minutes(2)), 2L);
 
-    assertThat(totals()).containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+    assertThat(totals())
+        .containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
     assertThat(rejected(ReceiptOrigin.MAC_INVALID)).isEqualTo(1);
   }
 
@@ -187,11 +214,14 @@ class BillingTopologyTest {
   void shouldNotBillAnAlteredReceiptCarryingTheOriginalMac() {
     Receipt genuine = receipt("tenant-a", H10.plus(minutes(1)), 1L);
     Headers originalMac = TestReceipts.genuineHeaders(TestReceipts.bytes(genuine));
-    byte[] inflated = new String(TestReceipts.bytes(genuine), StandardCharsets.UTF_8)
-        .replace("\"fu_tokens\":1", "\"fu_tokens\":1000").getBytes(StandardCharsets.UTF_8);
+    byte[] inflated =
+        new String(TestReceipts.bytes(genuine), StandardCharsets.UTF_8)
+            .replace("\"fu_tokens\":1", "\"fu_tokens\":1000")
+            .getBytes(StandardCharsets.UTF_8);
     assertThat(inflated).isNotEqualTo(TestReceipts.bytes(genuine));
 
-    rawReceipts.pipeInput(new TestRecord<>(genuine.traceId(), inflated, originalMac, H10.plus(minutes(1))));
+    rawReceipts.pipeInput(
+        new TestRecord<>(genuine.traceId(), inflated, originalMac, H10.plus(minutes(1))));
 
     assertThat(totals()).isEmpty();
     assertThat(rejected(ReceiptOrigin.MAC_INVALID)).isEqualTo(1);
@@ -207,22 +237,29 @@ class BillingTopologyTest {
 
     signedAndProduced("tenant-a", H10.plus(minutes(4)), 2L);
 
-    assertThat(totals()).containsOnly(
-        Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
+    assertThat(totals())
+        .containsOnly(Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 2)));
   }
 
   @Test
   void shouldNameEveryNode() {
-    String description = topology(BillingTopology.DEFAULT_GRACE, registry).build().describe().toString();
+    String description =
+        topology(BillingTopology.DEFAULT_GRACE, registry).build().describe().toString();
 
     assertThat(description)
-        .contains("read-receipts", "authenticate-receipts", "usage-by-tenant-repartition", BillingTopology.USAGE_HOURLY_STORE, "write-usage-hourly")
+        .contains(
+            "read-receipts",
+            "authenticate-receipts",
+            "usage-by-tenant-repartition",
+            BillingTopology.USAGE_HOURLY_STORE,
+            "write-usage-hourly")
         .doesNotContain("KSTREAM-", "KTABLE-");
   }
 
   @Test
   void shouldMatchTheTopologySnapshot() throws IOException {
-    String actual = normalise(topology(BillingTopology.DEFAULT_GRACE, registry).build().describe().toString());
+    String actual =
+        normalise(topology(BillingTopology.DEFAULT_GRACE, registry).build().describe().toString());
 
     String expected;
     try (InputStream in = BillingTopologyTest.class.getResourceAsStream("billing-topology.txt")) {
@@ -232,7 +269,8 @@ class BillingTopologyTest {
 
     // A change here renames or reshapes internal topics and state stores, which breaks a running
     // deployment: update the snapshot only on purpose, with a migration plan.
-    assertThat(actual).as("topology changed; if on purpose, update billing-topology.txt to:%n%s", actual)
+    assertThat(actual)
+        .as("topology changed; if on purpose, update billing-topology.txt to:%n%s", actual)
         .isEqualTo(expected);
   }
 
@@ -247,7 +285,8 @@ class BillingTopologyTest {
   }
 
   private void produceWithMac(String key, byte[] value, Instant producedAt) {
-    rawReceipts.pipeInput(new TestRecord<>(key, value, TestReceipts.genuineHeaders(value), producedAt));
+    rawReceipts.pipeInput(
+        new TestRecord<>(key, value, TestReceipts.genuineHeaders(value), producedAt));
   }
 
   private double rejected(String reason) {
@@ -265,7 +304,12 @@ class BillingTopologyTest {
   }
 
   private static HourlyUsage usage(String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(tenant, windowStart.toString(), windowStart.plus(Duration.ofHours(1)).toString(), vex, fuTokens);
+    return new HourlyUsage(
+        tenant,
+        windowStart.toString(),
+        windowStart.plus(Duration.ofHours(1)).toString(),
+        vex,
+        fuTokens);
   }
 
   private static Duration minutes(long minutes) {
@@ -273,7 +317,10 @@ class BillingTopologyTest {
   }
 
   private static String normalise(String description) {
-    return description.lines().map(String::stripTrailing).filter(line -> !line.isEmpty())
+    return description
+        .lines()
+        .map(String::stripTrailing)
+        .filter(line -> !line.isEmpty())
         .collect(Collectors.joining("\n"));
   }
 }

@@ -14,9 +14,9 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Hop-1 receipts for billing tests, sealed with a real key; billing reads tenant, ts and
- * fu_tokens only, and bills a record only with the processor's MAC, made here from the secret
- * derived from that key, as local mode does.
+ * Hop-1 receipts for billing tests, sealed with a real key; billing reads tenant, ts and fu_tokens
+ * only, and bills a record only with the processor's MAC, made here from the secret derived from
+ * that key, as local mode does.
  */
 final class TestReceipts {
 
@@ -34,10 +34,24 @@ final class TestReceipts {
 
   static Receipt receipt(String tenant, String ts, Long fuTokens) {
     String canon = "{\"n\":1}";
-    return ISSUER.seal(new Receipt(
-        UUID.randomUUID().toString(), 1, ts, tenant, ReceiptIssuer.contentId(canon), canon, Receipt.ALGO,
-        null, Policy.allowed("ok"), "invoice", "invoice", null, fuTokens == null ? null : Boolean.TRUE,
-        fuTokens, null, null));
+    return ISSUER.seal(
+        new Receipt(
+            UUID.randomUUID().toString(),
+            1,
+            ts,
+            tenant,
+            ReceiptIssuer.contentId(canon),
+            canon,
+            Receipt.ALGO,
+            null,
+            Policy.allowed("ok"),
+            "invoice",
+            "invoice",
+            null,
+            fuTokens == null ? null : Boolean.TRUE,
+            fuTokens,
+            null,
+            null));
   }
 
   /** The record value the processor writes. */

@@ -32,15 +32,25 @@ final class ExportCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "TRACE", description = "The trace_id to export.")
   String trace;
 
-  @Option(names = "--url", paramLabel = "URL", defaultValue = "http://127.0.0.1:8088",
+  @Option(
+      names = "--url",
+      paramLabel = "URL",
+      defaultValue = "http://127.0.0.1:8088",
       description = "Base URL of the Signet API (default: ${DEFAULT-VALUE}).")
   String url;
 
-  @Option(names = "--api-key", paramLabel = "KEY", defaultValue = "${env:SIGNET_API_KEY}",
-      description = "API key of the trace's tenant (default: the SIGNET_API_KEY environment variable).")
+  @Option(
+      names = "--api-key",
+      paramLabel = "KEY",
+      defaultValue = "${env:SIGNET_API_KEY}",
+      description =
+          "API key of the trace's tenant (default: the SIGNET_API_KEY environment variable).")
   String apiKey;
 
-  @Option(names = {"-o", "--output"}, paramLabel = "FILE", description = "Where to save the bundle (default: standard output).")
+  @Option(
+      names = {"-o", "--output"},
+      paramLabel = "FILE",
+      description = "Where to save the bundle (default: standard output).")
   Path output;
 
   @Spec CommandSpec spec;
@@ -48,7 +58,8 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (apiKey == null || apiKey.isBlank()) {
-      throw new ParameterException(spec.commandLine(), "an API key is required: --api-key KEY or SIGNET_API_KEY");
+      throw new ParameterException(
+          spec.commandLine(), "an API key is required: --api-key KEY or SIGNET_API_KEY");
     }
     String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
     String location = base + "/v1/receipts/export/" + pathSegment(trace);
@@ -66,8 +77,13 @@ final class ExportCommand implements Callable<Integer> {
       }
     }
     PrintWriter err = spec.commandLine().getErr();
-    err.println("exported trace " + trace + ": " + bundle.path("chain").size() + " receipts"
-        + (output == null ? "" : " saved to " + output));
+    err.println(
+        "exported trace "
+            + trace
+            + ": "
+            + bundle.path("chain").size()
+            + " receipts"
+            + (output == null ? "" : " saved to " + output));
     err.flush();
     return SignetCli.OK;
   }
@@ -77,10 +93,14 @@ final class ExportCommand implements Callable<Integer> {
     StringBuilder out = new StringBuilder();
     for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
       char c = (char) (b & 0xff);
-      if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || "-._~".indexOf(c) >= 0) {
+      if ((c >= 'A' && c <= 'Z')
+          || (c >= 'a' && c <= 'z')
+          || (c >= '0' && c <= '9')
+          || "-._~".indexOf(c) >= 0) {
         out.append(c);
       } else {
-        out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+        out.append('%')
+            .append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
             .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
       }
     }

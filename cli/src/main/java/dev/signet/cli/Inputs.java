@@ -28,9 +28,11 @@ final class Inputs {
 
   // A verifier should not guess: duplicate keys are read differently by different parsers, and
   // text after the document is not part of what was signed.
-  private static final ObjectReader STRICT = Json.MAPPER.readerFor(JsonNode.class)
-      .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-      .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+  private static final ObjectReader STRICT =
+      Json.MAPPER
+          .readerFor(JsonNode.class)
+          .with(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+          .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
   private Inputs() {}
 
@@ -59,8 +61,10 @@ final class Inputs {
       return node;
     } catch (JsonProcessingException e) {
       JsonLocation at = e.getLocation();
-      String where = at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
-      throw new CliException(source + " is not valid JSON: " + firstLine(e.getOriginalMessage()) + where, e);
+      String where =
+          at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")";
+      throw new CliException(
+          source + " is not valid JSON: " + firstLine(e.getOriginalMessage()) + where, e);
     } catch (IOException e) {
       throw new CliException("cannot read " + source + ": " + e.getMessage(), e);
     }
@@ -75,7 +79,8 @@ final class Inputs {
     boolean remote = fileOrUrl.startsWith("http://") || fileOrUrl.startsWith("https://");
     JsonNode document = remote ? json(get(fileOrUrl, null, null), fileOrUrl) : json(fileOrUrl);
     if (document.isObject() && document.has("kty") && !document.has("keys")) {
-      document = Json.MAPPER.createObjectNode().set("keys", Json.MAPPER.createArrayNode().add(document));
+      document =
+          Json.MAPPER.createObjectNode().set("keys", Json.MAPPER.createArrayNode().add(document));
     }
     Jwks jwks;
     try {
@@ -113,7 +118,8 @@ final class Inputs {
       throw new CliException("GET " + url + " was interrupted", e);
     }
     if (response.statusCode() != 200) {
-      throw new CliException("GET " + url + " answered HTTP " + response.statusCode() + problem(response.body()));
+      throw new CliException(
+          "GET " + url + " answered HTTP " + response.statusCode() + problem(response.body()));
     }
     return response.body();
   }

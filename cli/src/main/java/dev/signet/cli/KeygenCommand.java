@@ -32,10 +32,15 @@ final class KeygenCommand implements Callable<Integer> {
 
   @Mixin HelpOption helpOption;
 
-  @Option(names = "--kid", paramLabel = "KID", description = "Key id (default: signet-YYYYMMDD-<random hex>).")
+  @Option(
+      names = "--kid",
+      paramLabel = "KID",
+      description = "Key id (default: signet-YYYYMMDD-<random hex>).")
   String kid;
 
-  @Option(names = "--pem", description = "Also print the key as PKCS#8 PEM (SP_PRIVATE_KEY_B64 accepts it too).")
+  @Option(
+      names = "--pem",
+      description = "Also print the key as PKCS#8 PEM (SP_PRIVATE_KEY_B64 accepts it too).")
   boolean pem;
 
   @Option(names = "--json", description = "Print one JSON object {kid, seed, jwk[, pem]} instead.")
@@ -62,7 +67,8 @@ final class KeygenCommand implements Callable<Integer> {
       out.println("# Ed25519 signing key " + key.kid() + ": keep SP_PRIVATE_KEY_B64 secret");
       out.println("SP_PRIVATE_KEY_B64=" + seed);
       out.println("SP_KID=" + key.kid());
-      out.println("# public JWK, listed at /.well-known/jwks.json; after a rotation keep it in SP_RETIRED_JWKS:");
+      out.println(
+          "# public JWK, listed at /.well-known/jwks.json; after a rotation keep it in SP_RETIRED_JWKS:");
       out.println("# " + jwk);
       if (pem) {
         out.println("# the same key as PKCS#8 PEM:");

@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code signet}: offline verification of SR-1 receipts, chains and export bundles, RFC 8785
- * canonicalisation, key generation and bundle export. Every rule it applies comes from
- * {@code core}; this module only reads input, calls core and reports.
+ * canonicalisation, key generation and bundle export. Every rule it applies comes from {@code
+ * core}; this module only reads input, calls core and reports.
  *
  * <p>Exit codes: {@value #OK} valid (or done), {@value #INVALID} invalid, {@value #ERROR} usage or
  * I/O error.
@@ -46,12 +46,15 @@ public final class SignetCli implements Runnable {
 
   @Override
   public void run() {
-    throw new ParameterException(spec.commandLine(), "a command is required: verify, canonicalize, keygen or export");
+    throw new ParameterException(
+        spec.commandLine(), "a command is required: verify, canonicalize, keygen or export");
   }
 
   public static void main(String[] args) {
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    PrintWriter out =
+        new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int exitCode = commandLine(out, err).execute(args);
     out.flush();
     err.flush();
@@ -63,11 +66,12 @@ public final class SignetCli implements Runnable {
     CommandLine commandLine = new CommandLine(new SignetCli());
     commandLine.setOut(out);
     commandLine.setErr(err);
-    commandLine.setExecutionExceptionHandler((e, failed, parseResult) -> {
-      failed.getErr().println("signet: " + describe(e));
-      failed.getErr().flush();
-      return ERROR;
-    });
+    commandLine.setExecutionExceptionHandler(
+        (e, failed, parseResult) -> {
+          failed.getErr().println("signet: " + describe(e));
+          failed.getErr().flush();
+          return ERROR;
+        });
     return commandLine;
   }
 

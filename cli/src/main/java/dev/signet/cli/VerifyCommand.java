@@ -20,7 +20,11 @@ import picocli.CommandLine.Spec;
 /** {@code signet verify receipt|chain|bundle FILE [--jwks FILE|URL]}. */
 @Command(
     name = "verify",
-    subcommands = {VerifyCommand.ReceiptCommand.class, VerifyCommand.ChainCommand.class, VerifyCommand.BundleCommand.class},
+    subcommands = {
+      VerifyCommand.ReceiptCommand.class,
+      VerifyCommand.ChainCommand.class,
+      VerifyCommand.BundleCommand.class
+    },
     description = {
       "Verify a receipt, a chain or an export bundle under SR-1.",
       "Prints 'valid', or 'invalid:' with the receipt, its hop and the check that failed.",
@@ -42,13 +46,17 @@ final class VerifyCommand implements Runnable {
 
   /** The FILE and --jwks every verify command takes. */
   static final class Target {
-    @Parameters(index = "0", paramLabel = "FILE", description = "JSON file to verify, or - for standard input.")
+    @Parameters(
+        index = "0",
+        paramLabel = "FILE",
+        description = "JSON file to verify, or - for standard input.")
     String file;
 
     @Option(
         names = "--jwks",
         paramLabel = "FILE|URL",
-        description = "Keys to verify signatures with: a JWKS file or URL, e.g. http://127.0.0.1:8088/.well-known/jwks.json")
+        description =
+            "Keys to verify signatures with: a JWKS file or URL, e.g. http://127.0.0.1:8088/.well-known/jwks.json")
     String jwks;
   }
 
@@ -63,13 +71,19 @@ final class VerifyCommand implements Runnable {
       JsonNode receipt = Inputs.json(target.file);
       Jwks jwks = target.jwks == null ? null : Inputs.jwks(target.jwks);
       Verification result = verifier(jwks).verifyReceipt(receipt);
-      return report(spec, result, "receipt " + label(receipt), 1, checks(jwks, target.jwks, "cid and receipt_hash"));
+      return report(
+          spec,
+          result,
+          "receipt " + label(receipt),
+          1,
+          checks(jwks, target.jwks, "cid and receipt_hash"));
     }
   }
 
   @Command(
       name = "chain",
-      description = "Verify a chain: a JSON array of receipts, or an object with a \"chain\" array.")
+      description =
+          "Verify a chain: a JSON array of receipts, or an object with a \"chain\" array.")
   static final class ChainCommand implements Callable<Integer> {
     @Mixin HelpOption helpOption;
     @Mixin Target target;
@@ -80,7 +94,9 @@ final class VerifyCommand implements Runnable {
       JsonNode document = Inputs.json(target.file);
       JsonNode array = document.isArray() ? document : document.path("chain");
       if (!array.isArray()) {
-        throw new CliException(target.file + " holds neither a JSON array of receipts nor an object with a \"chain\" array");
+        throw new CliException(
+            target.file
+                + " holds neither a JSON array of receipts nor an object with a \"chain\" array");
       }
       List<JsonNode> chain = new ArrayList<>(array.size());
       array.forEach(chain::add);
@@ -89,13 +105,19 @@ final class VerifyCommand implements Runnable {
       Verification result = verifier(jwks).verifyChain(chain);
       progress.done();
       String what = chain.isEmpty() ? "chain" : "chain " + label(chain.get(0));
-      return report(spec, result, what, chain.size(), checks(jwks, target.jwks, "cid, receipt_hash and hop links"));
+      return report(
+          spec,
+          result,
+          what,
+          chain.size(),
+          checks(jwks, target.jwks, "cid, receipt_hash and hop links"));
     }
   }
 
   @Command(
       name = "bundle",
-      description = "Verify an export bundle: its chain, trace, bundle_cid and (with --jwks) its signature.")
+      description =
+          "Verify an export bundle: its chain, trace, bundle_cid and (with --jwks) its signature.")
   static final class BundleCommand implements Callable<Integer> {
     @Mixin HelpOption helpOption;
     @Mixin Target target;
@@ -107,9 +129,11 @@ final class VerifyCommand implements Runnable {
       Jwks jwks = target.jwks == null ? null : Inputs.jwks(target.jwks);
       int receipts = bundle.path("chain").size();
       Progress progress = Progress.start(spec, receipts);
-      Verification result = jwks == null ? ExportBundle.verifyHashesOnly(bundle) : ExportBundle.verify(bundle, jwks);
+      Verification result =
+          jwks == null ? ExportBundle.verifyHashesOnly(bundle) : ExportBundle.verify(bundle, jwks);
       progress.done();
-      String what = "bundle " + label(bundle) + " exported_at=" + bundle.path("exported_at").asText("?");
+      String what =
+          "bundle " + label(bundle) + " exported_at=" + bundle.path("exported_at").asText("?");
       String hashes = "cid, receipt_hash, hop links and bundle_cid";
       return report(spec, result, what, receipts, checks(jwks, target.jwks, hashes));
     }
@@ -128,13 +152,28 @@ final class VerifyCommand implements Runnable {
       return hashes + " only; signatures NOT verified (no --jwks given)";
     }
     int keys = jwks.keys().size();
-    return hashes + ", and Ed25519 signatures against " + keys + (keys == 1 ? " key" : " keys") + " from " + source;
+    return hashes
+        + ", and Ed25519 signatures against "
+        + keys
+        + (keys == 1 ? " key" : " keys")
+        + " from "
+        + source;
   }
 
-  private static int report(CommandSpec spec, Verification result, String what, int receipts, String checks) {
+  private static int report(
+      CommandSpec spec, Verification result, String what, int receipts, String checks) {
     PrintWriter out = spec.commandLine().getOut();
-    out.println(result instanceof Verification.Invalid invalid ? "invalid: " + invalid.describe() : "valid");
-    out.println(what + ": " + receipts + (receipts == 1 ? " receipt" : " receipts") + "; checks: " + checks);
+    out.println(
+        result instanceof Verification.Invalid invalid
+            ? "invalid: " + invalid.describe()
+            : "valid");
+    out.println(
+        what
+            + ": "
+            + receipts
+            + (receipts == 1 ? " receipt" : " receipts")
+            + "; checks: "
+            + checks);
     out.flush();
     return result.valid() ? SignetCli.OK : SignetCli.INVALID;
   }
@@ -152,7 +191,12 @@ final class VerifyCommand implements Runnable {
 
     void done() {
       if (err != null) {
-        err.println("verified " + receipts + " receipts in " + (System.nanoTime() - startNanos) / 1_000_000 + " ms");
+        err.println(
+            "verified "
+                + receipts
+                + " receipts in "
+                + (System.nanoTime() - startNanos) / 1_000_000
+                + " ms");
         err.flush();
       }
     }

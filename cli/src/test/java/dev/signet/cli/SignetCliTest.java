@@ -90,7 +90,8 @@ class SignetCliTest {
   @Test
   void shouldReportAForgedSignatureWhenKeysAreGiven() throws IOException {
     List<JsonNode> chain = chain(3);
-    ((ObjectNode) chain.get(1).get("signature")).put("sig", OTHER.signText(chain.get(1).get("receipt_hash").asText()));
+    ((ObjectNode) chain.get(1).get("signature"))
+        .put("sig", OTHER.signText(chain.get(1).get("receipt_hash").asText()));
     Path file = write("chain.json", Json.toText(chain));
     Path jwks = write("jwks.json", jwks(KEY).toJson().toString());
 
@@ -124,7 +125,8 @@ class SignetCliTest {
 
   @Test
   void shouldVerifyABundleAndReportATamperedExportTime() throws IOException {
-    ObjectNode bundle = ExportBundle.create("trace-cli", chain(4), Instant.parse("2025-01-27T13:00:00Z"), KEY);
+    ObjectNode bundle =
+        ExportBundle.create("trace-cli", chain(4), Instant.parse("2025-01-27T13:00:00Z"), KEY);
     Path good = write("bundle.json", bundle.toPrettyString());
     Path bad = write("bad.json", bundle.toPrettyString().replace("13:00:00.000Z", "13:00:01.000Z"));
     Path jwks = write("jwks.json", jwks(KEY).toJson().toString());
@@ -140,7 +142,8 @@ class SignetCliTest {
 
   @Test
   void shouldReportWhichReceiptOfABundleWasTamperedWith() throws IOException {
-    ObjectNode bundle = ExportBundle.create("trace-cli", chain(4), Instant.parse("2025-01-27T13:00:00Z"), KEY);
+    ObjectNode bundle =
+        ExportBundle.create("trace-cli", chain(4), Instant.parse("2025-01-27T13:00:00Z"), KEY);
     ObjectNode second = (ObjectNode) bundle.get("chain").get(1);
     second.put("tenant", "globex");
     Path file = write("bundle.json", bundle.toString());
@@ -153,7 +156,8 @@ class SignetCliTest {
 
   @Test
   void shouldRejectABundleSignedWithAKeyTheJwksLacks() throws IOException {
-    ObjectNode bundle = ExportBundle.create("trace-cli", chain(2), Instant.parse("2025-01-27T13:00:00Z"), KEY);
+    ObjectNode bundle =
+        ExportBundle.create("trace-cli", chain(2), Instant.parse("2025-01-27T13:00:00Z"), KEY);
     Path file = write("bundle.json", bundle.toString());
     Path jwks = write("jwks.json", jwks(OTHER).toJson().toString());
 
@@ -177,14 +181,22 @@ class SignetCliTest {
 
   @Test
   void shouldExportABundleWithTheApiKeyAndSaveIt() throws IOException {
-    ObjectNode bundle = ExportBundle.create("trace/1 a", chain(3, "trace/1 a"), Instant.parse("2025-01-27T13:00:00Z"), KEY);
+    ObjectNode bundle =
+        ExportBundle.create(
+            "trace/1 a", chain(3, "trace/1 a"), Instant.parse("2025-01-27T13:00:00Z"), KEY);
     AtomicReference<String> apiKey = new AtomicReference<>();
-    String base = serve(Map.of("/v1/receipts/export/trace%2F1%20a", bundle.toString(),
-        "/.well-known/jwks.json", jwks(KEY).toJson().toString()), apiKey);
+    String base =
+        serve(
+            Map.of(
+                "/v1/receipts/export/trace%2F1%20a",
+                bundle.toString(), "/.well-known/jwks.json", jwks(KEY).toJson().toString()),
+            apiKey);
     Path saved = dir.resolve("saved.json");
 
-    Run export = run("export", "trace/1 a", "--url", base, "--api-key", "sk-test", "-o", saved.toString());
-    Run verify = run("verify", "bundle", saved.toString(), "--jwks", base + "/.well-known/jwks.json");
+    Run export =
+        run("export", "trace/1 a", "--url", base, "--api-key", "sk-test", "-o", saved.toString());
+    Run verify =
+        run("verify", "bundle", saved.toString(), "--jwks", base + "/.well-known/jwks.json");
 
     assertThat(export.exitCode).as(export.err).isZero();
     assertThat(apiKey.get()).isEqualTo("sk-test");
@@ -205,7 +217,10 @@ class SignetCliTest {
 
   @Test
   void shouldPrintTheCanonicalTextExactly() throws IOException {
-    Path file = write("doc.json", "{ \"b\": [1.0, 2e1, \"\\u00e9\"],\n \"a\": {\"y\": null, \"x\": true} }\n");
+    Path file =
+        write(
+            "doc.json",
+            "{ \"b\": [1.0, 2e1, \"\\u00e9\"],\n \"a\": {\"y\": null, \"x\": true} }\n");
 
     Run run = run("canonicalize", file.toString());
 
@@ -218,14 +233,25 @@ class SignetCliTest {
     Run run = run("keygen", "--kid", "signet-2025-01", "--pem");
 
     assertThat(run.exitCode).isZero();
-    Map<String, String> env = run.out.lines().filter(line -> !line.startsWith("#") && line.contains("="))
-        .collect(Collectors.toMap(l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
+    Map<String, String> env =
+        run.out
+            .lines()
+            .filter(line -> !line.startsWith("#") && line.contains("="))
+            .collect(
+                Collectors.toMap(
+                    l -> l.substring(0, l.indexOf('=')), l -> l.substring(l.indexOf('=') + 1)));
     assertThat(env).containsEntry("SP_KID", "signet-2025-01");
     SigningKey key = KeyParser.parse(env.get("SP_KID"), env.get("SP_PRIVATE_KEY_B64"));
-    String jwkLine = run.out.lines().filter(l -> l.startsWith("# {")).findFirst().orElseThrow().substring(2);
-    PublicKey published = Jwks.parse("{\"keys\":[" + jwkLine + "]}").find("signet-2025-01").orElseThrow();
-    String pem = run.out.lines().filter(l -> l.startsWith("# -----") || l.matches("# [A-Za-z0-9+/=]+"))
-        .map(l -> l.substring(2)).collect(Collectors.joining("\n"));
+    String jwkLine =
+        run.out.lines().filter(l -> l.startsWith("# {")).findFirst().orElseThrow().substring(2);
+    PublicKey published =
+        Jwks.parse("{\"keys\":[" + jwkLine + "]}").find("signet-2025-01").orElseThrow();
+    String pem =
+        run.out
+            .lines()
+            .filter(l -> l.startsWith("# -----") || l.matches("# [A-Za-z0-9+/=]+"))
+            .map(l -> l.substring(2))
+            .collect(Collectors.joining("\n"));
 
     String signature = key.signText("sha256:00");
     assertThat(published.verifyText("sha256:00", signature)).isTrue();
@@ -281,7 +307,8 @@ class SignetCliTest {
     Run lone = run("canonicalize", loneSurrogate.toString());
     assertThat(lone.exitCode).isEqualTo(SignetCli.ERROR);
     assertThat(lone.err).contains("lone surrogate");
-    assertThat(run("export", "t", "--url", "http://127.0.0.1:9", "--api-key", "").exitCode).isEqualTo(SignetCli.ERROR);
+    assertThat(run("export", "t", "--url", "http://127.0.0.1:9", "--api-key", "").exitCode)
+        .isEqualTo(SignetCli.ERROR);
   }
 
   @Test
@@ -290,7 +317,11 @@ class SignetCliTest {
     Run verify = run("verify", "bundle", "--help");
 
     assertThat(top.exitCode).isZero();
-    assertThat(top.out).contains("verify").contains("canonicalize").contains("keygen").contains("export");
+    assertThat(top.out)
+        .contains("verify")
+        .contains("canonicalize")
+        .contains("keygen")
+        .contains("export");
     assertThat(verify.exitCode).isZero();
     assertThat(verify.out).contains("--jwks");
   }
@@ -302,7 +333,8 @@ class SignetCliTest {
   private static Run run(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int exitCode = SignetCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+    int exitCode =
+        SignetCli.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
     return new Run(exitCode, out.toString(), err.toString());
   }
 
@@ -310,28 +342,36 @@ class SignetCliTest {
     return Files.writeString(dir.resolve(name), content, StandardCharsets.UTF_8);
   }
 
-  /** Serves fixed JSON bodies by path and records the API key header; anything else is a 404 problem. */
+  /**
+   * Serves fixed JSON bodies by path and records the API key header; anything else is a 404
+   * problem.
+   */
   private String serve(Map<String, String> bodies, AtomicReference<String> apiKey) {
     try {
       server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
     } catch (IOException e) {
       throw new IllegalStateException(e);
     }
-    server.createContext("/", exchange -> {
-      if (exchange.getRequestURI().getRawPath().startsWith("/v1/")) {
-        apiKey.set(exchange.getRequestHeaders().getFirst(ExportCommand.API_KEY_HEADER));
-      }
-      String body = bodies.get(exchange.getRequestURI().getRawPath());
-      int status = body == null ? 404 : 200;
-      if (body == null) {
-        body = "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"code\":\"NOT_FOUND\"}";
-      }
-      byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-      exchange.getResponseHeaders().add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
-      exchange.sendResponseHeaders(status, bytes.length);
-      exchange.getResponseBody().write(bytes);
-      exchange.close();
-    });
+    server.createContext(
+        "/",
+        exchange -> {
+          if (exchange.getRequestURI().getRawPath().startsWith("/v1/")) {
+            apiKey.set(exchange.getRequestHeaders().getFirst(ExportCommand.API_KEY_HEADER));
+          }
+          String body = bodies.get(exchange.getRequestURI().getRawPath());
+          int status = body == null ? 404 : 200;
+          if (body == null) {
+            body =
+                "{\"type\":\"about:blank\",\"title\":\"Not Found\",\"status\":404,\"code\":\"NOT_FOUND\"}";
+          }
+          byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+          exchange
+              .getResponseHeaders()
+              .add("Content-Type", status == 200 ? "application/json" : "application/problem+json");
+          exchange.sendResponseHeaders(status, bytes.length);
+          exchange.getResponseBody().write(bytes);
+          exchange.close();
+        });
     server.start();
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
@@ -344,10 +384,27 @@ class SignetCliTest {
     List<JsonNode> chain = new ArrayList<>();
     String prev = null;
     for (int hop = 1; hop <= hops; hop++) {
-      String canon = Canonical.canonicalize("{\"invoice_id\":\"INV-" + hop + "\",\"amount\":" + hop * 100 + "}");
-      Receipt unsealed = new Receipt(trace, hop, ReceiptIssuer.timestamp(Instant.parse("2025-01-27T12:00:00Z").plusSeconds(hop)),
-          "acme", Hashes.sha256(canon), canon, Receipt.ALGO, prev, Policy.allowed("ok"), "invoice.v1", "invoice.v1",
-          null, null, null, null, null);
+      String canon =
+          Canonical.canonicalize(
+              "{\"invoice_id\":\"INV-" + hop + "\",\"amount\":" + hop * 100 + "}");
+      Receipt unsealed =
+          new Receipt(
+              trace,
+              hop,
+              ReceiptIssuer.timestamp(Instant.parse("2025-01-27T12:00:00Z").plusSeconds(hop)),
+              "acme",
+              Hashes.sha256(canon),
+              canon,
+              Receipt.ALGO,
+              prev,
+              Policy.allowed("ok"),
+              "invoice.v1",
+              "invoice.v1",
+              null,
+              null,
+              null,
+              null,
+              null);
       Receipt sealed = new ReceiptIssuer(KEY).seal(unsealed);
       prev = sealed.receiptHash();
       chain.add(Json.tree(sealed));

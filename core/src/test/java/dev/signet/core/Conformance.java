@@ -24,11 +24,13 @@ public final class Conformance {
   public static Path dir() {
     URL url = Conformance.class.getClassLoader().getResource(ROOT + "/README.md");
     if (url == null) {
-      throw new AssertionError(ROOT + "/README.md is not on the test classpath (core/src/test/resources/conformance)");
+      throw new AssertionError(
+          ROOT + "/README.md is not on the test classpath (core/src/test/resources/conformance)");
     }
     if (!"file".equals(url.getProtocol())) {
       // The tests list directories, which a jar on the classpath cannot offer through Path.of.
-      throw new AssertionError("conformance vectors must be plain files on the test classpath, found " + url);
+      throw new AssertionError(
+          "conformance vectors must be plain files on the test classpath, found " + url);
     }
     try {
       return Path.of(url.toURI()).getParent();

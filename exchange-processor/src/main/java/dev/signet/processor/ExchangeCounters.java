@@ -29,8 +29,14 @@ final class ExchangeCounters {
   }
 
   private void outcome(String outcome) {
-    byOutcome.computeIfAbsent(outcome,
-        o -> Counter.builder("signet_exchanges").tag("outcome", o).description("Exchanges processed, by outcome").register(meters))
+    byOutcome
+        .computeIfAbsent(
+            outcome,
+            o ->
+                Counter.builder("signet_exchanges")
+                    .tag("outcome", o)
+                    .description("Exchanges processed, by outcome")
+                    .register(meters))
         .increment();
   }
 }

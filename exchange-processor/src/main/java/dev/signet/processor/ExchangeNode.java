@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stateful node of the exchange topology: it moves records and state, the rules live in
- * {@link ExchangeRules} (and {@link IdempotencyStore} for the idempotency entries and their
- * expiry). Reads a {@link Inbound.Ready} request keyed by its trace, owns the state stores
- * {@value ExchangeTopology#CHAIN_HEADS_STORE}, {@value ExchangeTopology#IDEMPOTENCY_STORE} and
- * {@value ExchangeTopology#IDEMPOTENCY_EXPIRY_INDEX_STORE}, and emits {@link Output}s.
+ * The stateful node of the exchange topology: it moves records and state, the rules live in {@link
+ * ExchangeRules} (and {@link IdempotencyStore} for the idempotency entries and their expiry). Reads
+ * a {@link Inbound.Ready} request keyed by its trace, owns the state stores {@value
+ * ExchangeTopology#CHAIN_HEADS_STORE}, {@value ExchangeTopology#IDEMPOTENCY_STORE} and {@value
+ * ExchangeTopology#IDEMPOTENCY_EXPIRY_INDEX_STORE}, and emits {@link Output}s.
  *
  * <p>Per request: <em>prepare</em> (idempotency lookup, rules, and every output serialised and
  * size-checked, with no write yet); <em>commit</em> (receipt, chain head, idempotency entry,
@@ -48,7 +48,12 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
   private KeyValueStore<String, ChainHead> chainHeads;
   private IdempotencyStore idempotency;
 
-  ExchangeNode(ExchangeRules rules, ReceiptMac receiptMac, Duration idempotencyRetention, MeterRegistry meters, ExchangeCounters counters) {
+  ExchangeNode(
+      ExchangeRules rules,
+      ReceiptMac receiptMac,
+      Duration idempotencyRetention,
+      MeterRegistry meters,
+      ExchangeCounters counters) {
     this.rules = rules;
     this.receiptMac = receiptMac;
     this.idempotencyRetention = idempotencyRetention;
@@ -60,9 +65,14 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
   public void init(FixedKeyProcessorContext<String, Output> context) {
     this.context = context;
     this.chainHeads = context.getStateStore(ExchangeTopology.CHAIN_HEADS_STORE);
-    this.idempotency = new IdempotencyStore(
-        context.getStateStore(ExchangeTopology.IDEMPOTENCY_STORE), context.getStateStore(ExchangeTopology.IDEMPOTENCY_EXPIRY_INDEX_STORE), meters);
-    context.schedule(IdempotencyStore.sweepInterval(idempotencyRetention), PunctuationType.WALL_CLOCK_TIME,
+    this.idempotency =
+        new IdempotencyStore(
+            context.getStateStore(ExchangeTopology.IDEMPOTENCY_STORE),
+            context.getStateStore(ExchangeTopology.IDEMPOTENCY_EXPIRY_INDEX_STORE),
+            meters);
+    context.schedule(
+        IdempotencyStore.sweepInterval(idempotencyRetention),
+        PunctuationType.WALL_CLOCK_TIME,
         now -> idempotency.expire(now, idempotencyRetention, IdempotencyStore.MAX_EXPIRED_PER_RUN));
   }
 
@@ -77,9 +87,12 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
       log.error("exchange on trace {} failed unexpectedly; sent to the DLQ", ready.traceId(), e);
       ExchangeResult.Rejected internal = IntakeNode.internal(ready.traceId());
       counters.deadLettered();
-      context.forward(RefusalNode.deadLetter(record, ErrorCode.INTERNAL.name(), e.toString(), context.recordMetadata()));
+      context.forward(
+          RefusalNode.deadLetter(
+              record, ErrorCode.INTERNAL.name(), e.toString(), context.recordMetadata()));
       counters.result(internal);
-      context.forward(RefusalNode.result(record, Json.toBytes(internal), context.currentSystemTimeMs()));
+      context.forward(
+          RefusalNode.result(record, Json.toBytes(internal), context.currentSystemTimeMs()));
       return;
     }
     commit(record, prepared);
@@ -87,8 +100,14 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
 
   /** Everything one request will write, already serialised and within the record size limit. */
   private record Prepared(
-      String traceId, byte[] receipt, String receiptMac, ChainHead newHead, String entryKey, IdempotencyEntry entry,
-      ExchangeResult result, byte[] resultBytes) {}
+      String traceId,
+      byte[] receipt,
+      String receiptMac,
+      ChainHead newHead,
+      String entryKey,
+      IdempotencyEntry entry,
+      ExchangeResult result,
+      byte[] resultBytes) {}
 
   private Prepared prepare(RequestIntake.Ready ready) {
     long now = context.currentSystemTimeMs();
@@ -101,20 +120,36 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     try {
       requestHash = Hashes.sha256(Canonical.canonicalize(ready.body()));
     } catch (IllegalArgumentException e) {
-      return resultOnly(traceId, ExchangeResult.Rejected.of(traceId, ErrorCode.MALFORMED_REQUEST,
-          "the request has no RFC 8785 form: " + e.getMessage()));
+      return resultOnly(
+          traceId,
+          ExchangeResult.Rejected.of(
+              traceId,
+              ErrorCode.MALFORMED_REQUEST,
+              "the request has no RFC 8785 form: " + e.getMessage()));
     }
     IdempotencyEntry previous = idempotency.get(entryKey);
     if (previous != null) {
-      return resultOnly(traceId, previous.requestHash().equals(requestHash)
-          ? previous.result().asReplay()
-          : ExchangeResult.Rejected.of(traceId, ErrorCode.IDEMPOTENCY_CONFLICT, "idempotency key was used with a different request"));
+      return resultOnly(
+          traceId,
+          previous.requestHash().equals(requestHash)
+              ? previous.result().asReplay()
+              : ExchangeResult.Rejected.of(
+                  traceId,
+                  ErrorCode.IDEMPOTENCY_CONFLICT,
+                  "idempotency key was used with a different request"));
     }
     return build(traceId, entryKey, requestHash, ready, now);
   }
 
-  private Prepared build(String traceId, String entryKey, String requestHash, RequestIntake.Ready ready, long now) {
-    ExchangeRules.Decision decision = rules.handle(ready.tenant(), traceId, ready.request(), chainHeads.get(traceId), Instant.ofEpochMilli(now));
+  private Prepared build(
+      String traceId, String entryKey, String requestHash, RequestIntake.Ready ready, long now) {
+    ExchangeRules.Decision decision =
+        rules.handle(
+            ready.tenant(),
+            traceId,
+            ready.request(),
+            chainHeads.get(traceId),
+            Instant.ofEpochMilli(now));
     byte[] receipt = null;
     String mac = null;
     ChainHead newHead = null;
@@ -131,16 +166,35 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
       result = ((ExchangeRules.Refused) decision).result();
     }
     byte[] resultBytes = Json.toBytes(result);
-    IdempotencyEntry entry = entryKey == null ? null : new IdempotencyEntry(requestHash, now, result);
-    // The entry is the result plus its hash and time: its size follows without serialising it twice.
-    int largest = Math.max(resultBytes.length + (entry == null ? 0 : OutputLimits.ENTRY_OVERHEAD_BYTES), receipt == null ? 0 : receipt.length);
+    IdempotencyEntry entry =
+        entryKey == null ? null : new IdempotencyEntry(requestHash, now, result);
+    // The entry is the result plus its hash and time: its size follows without serialising it
+    // twice.
+    int largest =
+        Math.max(
+            resultBytes.length + (entry == null ? 0 : OutputLimits.ENTRY_OVERHEAD_BYTES),
+            receipt == null ? 0 : receipt.length);
     if (largest > OutputLimits.MAX_RECORD_BYTES) {
       // Refused before anything is written: a record the broker would refuse must not leave a
       // chain head pointing at a receipt that never existed.
-      result = ExchangeResult.Rejected.of(traceId, ErrorCode.PAYLOAD_TOO_LARGE, "the signed result would be " + largest
-          + " bytes, over the " + OutputLimits.MAX_RECORD_BYTES + " a record may hold; send a smaller payload");
-      return new Prepared(traceId, null, null, null, entryKey, entryKey == null ? null : new IdempotencyEntry(requestHash, now, result),
-          result, Json.toBytes(result));
+      result =
+          ExchangeResult.Rejected.of(
+              traceId,
+              ErrorCode.PAYLOAD_TOO_LARGE,
+              "the signed result would be "
+                  + largest
+                  + " bytes, over the "
+                  + OutputLimits.MAX_RECORD_BYTES
+                  + " a record may hold; send a smaller payload");
+      return new Prepared(
+          traceId,
+          null,
+          null,
+          null,
+          entryKey,
+          entryKey == null ? null : new IdempotencyEntry(requestHash, now, result),
+          result,
+          Json.toBytes(result));
     }
     return new Prepared(traceId, receipt, mac, newHead, entryKey, entry, result, resultBytes);
   }
@@ -149,12 +203,17 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     return new Prepared(traceId, null, null, null, null, null, result, Json.toBytes(result));
   }
 
-  /** No catch here: a failure fails the task and aborts the transaction, so no half is committed. */
+  /**
+   * No catch here: a failure fails the task and aborts the transaction, so no half is committed.
+   */
   private void commit(FixedKeyRecord<String, Inbound> request, Prepared prepared) {
     long now = context.currentSystemTimeMs();
     if (prepared.receipt() != null) {
-      context.forward(request.withValue((Output) new Output.Receipt(prepared.receipt()))
-          .withHeaders(OutputHeaders.receipt(prepared.receiptMac())).withTimestamp(now));
+      context.forward(
+          request
+              .withValue((Output) new Output.Receipt(prepared.receipt()))
+              .withHeaders(OutputHeaders.receipt(prepared.receiptMac()))
+              .withTimestamp(now));
       chainHeads.put(prepared.traceId(), prepared.newHead());
     }
     if (prepared.entry() != null) {

@@ -4,8 +4,8 @@ import dev.signet.core.config.Env;
 import dev.signet.shell.ServiceShell;
 
 /**
- * The exchange processor as its own process: configuration from the environment, then the
- * service shell ({@code /metrics} and {@code /healthz} on {@code SP_METRICS_PORT}; exit 1 on failure).
+ * The exchange processor as its own process: configuration from the environment, then the service
+ * shell ({@code /metrics} and {@code /healthz} on {@code SP_METRICS_PORT}; exit 1 on failure).
  */
 public final class ExchangeProcessorApp {
 

@@ -11,12 +11,22 @@ public final class ExchangeProcessorService {
 
   private ExchangeProcessorService() {}
 
-  /** The processor over {@code config}, not yet started; its meters and the client's go to {@code meters}. */
+  /**
+   * The processor over {@code config}, not yet started; its meters and the client's go to {@code
+   * meters}.
+   */
   public static StreamsService create(ProcessorConfig config, MeterRegistry meters) {
-    ExchangeTopology topology = new ExchangeTopology(
-        new ExchangeTopology.Settings(config.apiKeys(), config.signingKey(), config.serverSecret(), config.limits(),
-            config.idempotencyRetention(), RequestPartitions.count(config)),
-        meters);
-    return new StreamsService("exchange processor", topology.build(), config.streamsProperties(), meters);
+    ExchangeTopology topology =
+        new ExchangeTopology(
+            new ExchangeTopology.Settings(
+                config.apiKeys(),
+                config.signingKey(),
+                config.serverSecret(),
+                config.limits(),
+                config.idempotencyRetention(),
+                RequestPartitions.count(config)),
+            meters);
+    return new StreamsService(
+        "exchange processor", topology.build(), config.streamsProperties(), meters);
   }
 }

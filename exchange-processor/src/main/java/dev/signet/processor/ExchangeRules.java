@@ -5,8 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
-import dev.signet.core.message.ExchangeRequest;
 import dev.signet.core.json.RawJson;
+import dev.signet.core.message.ExchangeRequest;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
@@ -20,8 +20,8 @@ import dev.signet.processor.transform.Transformations;
 import java.time.Instant;
 
 /**
- * The rules of one admitted exchange, from an authenticated request and its trace's chain head to
- * a sealed receipt or a rejection. Pure: no Kafka, no stores, no clock, so the whole rule set is
+ * The rules of one admitted exchange, from an authenticated request and its trace's chain head to a
+ * sealed receipt or a rejection. Pure: no Kafka, no stores, no clock, so the whole rule set is
  * unit-testable and runs on the stream thread without I/O.
  */
 final class ExchangeRules {
@@ -37,24 +37,36 @@ final class ExchangeRules {
   sealed interface Decision {}
 
   /** A receipt, sealed and written once, the trace's new head, and the result that embeds it. */
-  record Issued(SealedReceipt receipt, ChainHead newHead, ExchangeResult.Accepted result) implements Decision {}
+  record Issued(SealedReceipt receipt, ChainHead newHead, ExchangeResult.Accepted result)
+      implements Decision {}
 
   /** No receipt; the rejection says why. */
   record Refused(ExchangeResult.Rejected result) implements Decision {}
 
-  Decision handle(Tenant tenant, String traceId, ExchangeRequest request, ChainHead head, Instant now) {
-    if (request.payloadType() == null || request.targetType() == null || request.payload() == null) {
-      return reject(traceId, ErrorCode.MALFORMED_REQUEST, "payload_type, target_type and payload are required");
+  Decision handle(
+      Tenant tenant, String traceId, ExchangeRequest request, ChainHead head, Instant now) {
+    if (request.payloadType() == null
+        || request.targetType() == null
+        || request.payload() == null) {
+      return reject(
+          traceId,
+          ErrorCode.MALFORMED_REQUEST,
+          "payload_type, target_type and payload are required");
     }
     if (request.forwardUrl() != null) {
-      return reject(traceId, ErrorCode.HEL_FORWARDING_DISABLED, "forward_url is not supported yet by this deployment");
+      return reject(
+          traceId,
+          ErrorCode.HEL_FORWARDING_DISABLED,
+          "forward_url is not supported yet by this deployment");
     }
-    Outcome outcome = transformations.apply(request.payloadType(), request.targetType(), request.payload());
+    Outcome outcome =
+        transformations.apply(request.payloadType(), request.targetType(), request.payload());
     if (outcome instanceof Outcome.Rejected rejected) {
       return reject(traceId, rejected.code(), rejected.detail());
     }
     JsonNode normalized = ((Outcome.Normalized) outcome).document();
-    Chaining.Slot slot = Chaining.next(tenant.tenant(), head, request.expectedPrevReceiptHash(), now);
+    Chaining.Slot slot =
+        Chaining.next(tenant.tenant(), head, request.expectedPrevReceiptHash(), now);
     if (slot instanceof Chaining.Refused refused) {
       return reject(traceId, refused.code(), refused.detail());
     }
@@ -64,7 +76,8 @@ final class ExchangeRules {
       canon = Canonical.canonicalize(normalized);
     } catch (IllegalArgumentException e) {
       // Lone surrogates and numbers beyond double range have no RFC 8785 form.
-      return reject(traceId, ErrorCode.SCHEMA_INVALID, "the payload has no RFC 8785 form: " + e.getMessage());
+      return reject(
+          traceId, ErrorCode.SCHEMA_INVALID, "the payload has no RFC 8785 form: " + e.getMessage());
     }
     Policy policy = Policy.allowed("ok");
     SealedReceipt sealed =
@@ -93,8 +106,10 @@ final class ExchangeRules {
     // The receipt's bytes, not a second tree of it: the body is written once, around them.
     body.putRawValue("receipt", sealed.json().rawValue());
     Receipt receipt = sealed.receipt();
-    ChainHead newHead = new ChainHead(tenant.tenant(), receipt.hop(), receipt.receiptHash(), receipt.ts());
-    return new Issued(sealed, newHead, new ExchangeResult.Accepted(traceId, false, RawJson.of(body)));
+    ChainHead newHead =
+        new ChainHead(tenant.tenant(), receipt.hop(), receipt.receiptHash(), receipt.ts());
+    return new Issued(
+        sealed, newHead, new ExchangeResult.Accepted(traceId, false, RawJson.of(body)));
   }
 
   static Refused reject(String traceId, ErrorCode code, String detail) {

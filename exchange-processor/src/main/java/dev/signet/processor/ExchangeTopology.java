@@ -35,21 +35,21 @@ import org.apache.kafka.streams.state.Stores;
  * The exchange pipeline, read top to bottom in {@link #build()}:
  *
  * <ul>
- *   <li>In: {@link Topics#EXCHANGE_REQUESTS} (key: trace id or null, value: request JSON bytes,
- *       API key in a header).
+ *   <li>In: {@link Topics#EXCHANGE_REQUESTS} (key: trace id or null, value: request JSON bytes, API
+ *       key in a header).
  *   <li>{@code intake} ({@link IntakeNode}: {@link RequestIntake}, {@link TraceRouting}) keys each
  *       record by its trace and splits it three ways: refused (→ {@code refuse}: a result, and for
- *       a poison record a dead letter), off its trace's partition (→ {@code mark-rerouted} →
- *       back to {@link Topics#EXCHANGE_REQUESTS} on the trace's partition, by Signet's
- *       partitioner; a second miss is refused, never looped), ready (→ the stateful
- *       {@value #PROCESSOR} node, {@link ExchangeNode} over {@link ExchangeRules}, with the stores
- *       {@value #CHAIN_HEADS_STORE}, {@value #IDEMPOTENCY_STORE},
- *       {@value #IDEMPOTENCY_EXPIRY_INDEX_STORE}).
- *   <li>Out: both merge into {@code outputs}, split by kind: {@link Topics#RECEIPTS} (with the origin
- *       MAC header), {@link Topics#EXCHANGE_RESULTS} (correlation headers only, never the API key),
- *       {@link Topics#EXCHANGE_DLQ} (original bytes and headers without the API key, reason in
- *       headers). Outputs are serialised and size-checked by the node that makes them, so the sinks
- *       write bytes.
+ *       a poison record a dead letter), off its trace's partition (→ {@code mark-rerouted} → back
+ *       to {@link Topics#EXCHANGE_REQUESTS} on the trace's partition, by Signet's partitioner; a
+ *       second miss is refused, never looped), ready (→ the stateful {@value #PROCESSOR} node,
+ *       {@link ExchangeNode} over {@link ExchangeRules}, with the stores {@value
+ *       #CHAIN_HEADS_STORE}, {@value #IDEMPOTENCY_STORE}, {@value
+ *       #IDEMPOTENCY_EXPIRY_INDEX_STORE}).
+ *   <li>Out: both merge into {@code outputs}, split by kind: {@link Topics#RECEIPTS} (with the
+ *       origin MAC header), {@link Topics#EXCHANGE_RESULTS} (correlation headers only, never the
+ *       API key), {@link Topics#EXCHANGE_DLQ} (original bytes and headers without the API key,
+ *       reason in headers). Outputs are serialised and size-checked by the node that makes them, so
+ *       the sinks write bytes.
  * </ul>
  *
  * <p>No repartition topic: routing needs the source partition, so it runs first, and nothing after
@@ -70,7 +70,10 @@ public final class ExchangeTopology {
   public static final String IDEMPOTENCY_STORE = "idempotency-keys";
   public static final String IDEMPOTENCY_EXPIRY_INDEX_STORE = "idempotency-expiry-index";
 
-  /** What the topology is built from; {@code requestPartitions} is the requests topic's partition count. */
+  /**
+   * What the topology is built from; {@code requestPartitions} is the requests topic's partition
+   * count.
+   */
   public record Settings(
       ApiKeys apiKeys,
       SigningKey signingKey,
@@ -98,55 +101,97 @@ public final class ExchangeTopology {
 
   public Topology build() {
     Admission admission = new Admission(settings.limits());
-    RequestIntake intake = new RequestIntake(settings.apiKeys(), admission, new TraceIds(settings.serverSecret()));
+    RequestIntake intake =
+        new RequestIntake(settings.apiKeys(), admission, new TraceIds(settings.serverSecret()));
     TraceRouting routing = new TraceRouting(settings.requestPartitions());
-    ExchangeRules rules = new ExchangeRules(Transformations.standard(admission), new ReceiptIssuer(settings.signingKey()));
+    ExchangeRules rules =
+        new ExchangeRules(
+            Transformations.standard(admission), new ReceiptIssuer(settings.signingKey()));
     ReceiptMac receiptMac = new ReceiptMac(settings.serverSecret());
     ExchangeCounters counters = new ExchangeCounters(meters);
     Topic<String, byte[]> requests = Topics.EXCHANGE_REQUESTS;
 
     StreamsBuilder builder = new StreamsBuilder();
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(CHAIN_HEADS_STORE), Serdes.String(), JsonSerde.of(ChainHead.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(IDEMPOTENCY_STORE), Serdes.String(), JsonSerde.of(IdempotencyEntry.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(CHAIN_HEADS_STORE),
+            Serdes.String(),
+            JsonSerde.of(ChainHead.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(IDEMPOTENCY_STORE),
+            Serdes.String(),
+            JsonSerde.of(IdempotencyEntry.class)));
     // Byte keys so that RocksDB's byte-wise order is time order; see IdempotencyStore.
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(IDEMPOTENCY_EXPIRY_INDEX_STORE), Serdes.Bytes(), Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(IDEMPOTENCY_EXPIRY_INDEX_STORE),
+            Serdes.Bytes(),
+            Serdes.ByteArray()));
 
-    Map<String, KStream<String, Inbound>> taken = builder
-        .stream(requests.name(), Consumed.with(requests.keySerde(), requests.valueSerde()).withName(SOURCE))
-        .process(() -> new IntakeNode(intake, routing), Named.as(INTAKE))
-        .split(Named.as("taken-"))
-        .branch((trace, in) -> in instanceof Inbound.Refused, Branched.as("refused"))
-        .branch((trace, in) -> in instanceof Inbound.OffHome, Branched.as("off-home"))
-        .defaultBranch(Branched.as("ready"));
+    Map<String, KStream<String, Inbound>> taken =
+        builder.stream(
+                requests.name(),
+                Consumed.with(requests.keySerde(), requests.valueSerde()).withName(SOURCE))
+            .process(() -> new IntakeNode(intake, routing), Named.as(INTAKE))
+            .split(Named.as("taken-"))
+            .branch((trace, in) -> in instanceof Inbound.Refused, Branched.as("refused"))
+            .branch((trace, in) -> in instanceof Inbound.OffHome, Branched.as("off-home"))
+            .defaultBranch(Branched.as("ready"));
 
-    taken.get("taken-off-home")
+    taken
+        .get("taken-off-home")
         .processValues(() -> new RerouteNode(counters), Named.as("mark-rerouted"))
-        .to(requests.name(), Produced.with(requests.keySerde(), requests.valueSerde())
-            .withStreamPartitioner(tracePartitioner()).withName(REROUTE_SINK));
+        .to(
+            requests.name(),
+            Produced.with(requests.keySerde(), requests.valueSerde())
+                .withStreamPartitioner(tracePartitioner())
+                .withName(REROUTE_SINK));
 
-    KStream<String, Output> refusals = taken.get("taken-refused")
-        .processValues(() -> new RefusalNode(counters), Named.as("refuse"));
-    KStream<String, Output> exchanged = taken.get("taken-ready")
-        .processValues(() -> new ExchangeNode(rules, receiptMac, settings.idempotencyRetention(), meters, counters), Named.as(PROCESSOR),
-            CHAIN_HEADS_STORE, IDEMPOTENCY_STORE, IDEMPOTENCY_EXPIRY_INDEX_STORE);
+    KStream<String, Output> refusals =
+        taken
+            .get("taken-refused")
+            .processValues(() -> new RefusalNode(counters), Named.as("refuse"));
+    KStream<String, Output> exchanged =
+        taken
+            .get("taken-ready")
+            .processValues(
+                () ->
+                    new ExchangeNode(
+                        rules, receiptMac, settings.idempotencyRetention(), meters, counters),
+                Named.as(PROCESSOR),
+                CHAIN_HEADS_STORE,
+                IDEMPOTENCY_STORE,
+                IDEMPOTENCY_EXPIRY_INDEX_STORE);
 
-    Map<String, KStream<String, Output>> outputs = refusals
-        .merge(exchanged, Named.as("outputs"))
-        .split(Named.as("write-"))
-        .branch((trace, out) -> out instanceof Output.Receipt, Branched.as("receipt"))
-        .branch((trace, out) -> out instanceof Output.DeadLetter, Branched.as("dead-letter"))
-        .defaultBranch(Branched.as("result"));
-    outputs.get("write-receipt").to(Topics.RECEIPTS.name(), Produced.with(Serdes.String(), Output.SERDE).withName(RECEIPTS_SINK));
-    outputs.get("write-result").to(Topics.EXCHANGE_RESULTS.name(), Produced.with(Serdes.String(), Output.SERDE).withName(RESULTS_SINK));
-    outputs.get("write-dead-letter").to(Topics.EXCHANGE_DLQ.name(), Produced.with(Serdes.String(), Output.SERDE).withName(DLQ_SINK));
+    Map<String, KStream<String, Output>> outputs =
+        refusals
+            .merge(exchanged, Named.as("outputs"))
+            .split(Named.as("write-"))
+            .branch((trace, out) -> out instanceof Output.Receipt, Branched.as("receipt"))
+            .branch((trace, out) -> out instanceof Output.DeadLetter, Branched.as("dead-letter"))
+            .defaultBranch(Branched.as("result"));
+    outputs
+        .get("write-receipt")
+        .to(
+            Topics.RECEIPTS.name(),
+            Produced.with(Serdes.String(), Output.SERDE).withName(RECEIPTS_SINK));
+    outputs
+        .get("write-result")
+        .to(
+            Topics.EXCHANGE_RESULTS.name(),
+            Produced.with(Serdes.String(), Output.SERDE).withName(RESULTS_SINK));
+    outputs
+        .get("write-dead-letter")
+        .to(
+            Topics.EXCHANGE_DLQ.name(),
+            Produced.with(Serdes.String(), Output.SERDE).withName(DLQ_SINK));
 
     return builder.build();
   }
 
   private static StreamPartitioner<String, byte[]> tracePartitioner() {
-    return (topic, traceId, value, partitions) -> Optional.of(Set.of(TracePartitioner.partition(traceId, partitions)));
+    return (topic, traceId, value, partitions) ->
+        Optional.of(Set.of(TracePartitioner.partition(traceId, partitions)));
   }
 }

@@ -17,7 +17,8 @@ sealed interface Inbound {
    * Answered with {@code result} before any state was read; when {@code parkReason} is set the
    * original record also goes to the dead-letter topic (poison, or a bug while reading it).
    */
-  record Refused(ExchangeResult.Rejected result, String parkReason, byte[] original) implements Inbound {}
+  record Refused(ExchangeResult.Rejected result, String parkReason, byte[] original)
+      implements Inbound {}
 
   /** Admitted, but it landed on {@code landedOn}, not its trace's partition: sent home once. */
   record OffHome(String traceId, int landedOn, byte[] original) implements Inbound {}

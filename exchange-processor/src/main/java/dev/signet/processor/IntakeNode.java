@@ -11,10 +11,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stateless first node: applies {@link RequestIntake} and {@link TraceRouting} to a raw
- * request and keys it by its trace, keeping its headers. A Processor-API node because routing
- * needs the partition the record was read from, which only the source record's metadata knows;
- * it therefore runs before anything could repartition or re-key the stream.
+ * The stateless first node: applies {@link RequestIntake} and {@link TraceRouting} to a raw request
+ * and keys it by its trace, keeping its headers. A Processor-API node because routing needs the
+ * partition the record was read from, which only the source record's metadata knows; it therefore
+ * runs before anything could repartition or re-key the stream.
  */
 final class IntakeNode implements Processor<String, byte[], String, Inbound> {
 
@@ -47,12 +47,15 @@ final class IntakeNode implements Processor<String, byte[], String, Inbound> {
       taken = intake.take(record.key(), original, record.headers());
     } catch (RuntimeException e) {
       // A bug must not stop the partition nor lose the request: park it and tell the caller.
-      log.error("intake of a record keyed {} failed unexpectedly; sent to the DLQ", record.key(), e);
+      log.error(
+          "intake of a record keyed {} failed unexpectedly; sent to the DLQ", record.key(), e);
       return new Inbound.Refused(internal(null), e.toString(), original);
     }
     if (taken instanceof RequestIntake.Refused refused) {
       return new Inbound.Refused(
-          ExchangeResult.Rejected.of(refused.traceId(), refused.code(), refused.detail()), refused.poison() ? refused.detail() : null, original);
+          ExchangeResult.Rejected.of(refused.traceId(), refused.code(), refused.detail()),
+          refused.poison() ? refused.detail() : null,
+          original);
     }
     RequestIntake.Ready ready = (RequestIntake.Ready) taken;
     int partition = context.recordMetadata().map(RecordMetadata::partition).orElse(-1);
@@ -61,14 +64,22 @@ final class IntakeNode implements Processor<String, byte[], String, Inbound> {
     }
     if (record.headers().lastHeader(SignetHeaders.REROUTED_FROM) != null) {
       // A re-routed record must arrive home; if it did not, the partition count changed under us.
-      return new Inbound.Refused(ExchangeResult.Rejected.of(ready.traceId(), ErrorCode.UNAVAILABLE, "the record reached partition "
-          + partition + " after re-routing, not its trace's partition: the requests topic's partition count changed; restart the processors"),
-          null, original);
+      return new Inbound.Refused(
+          ExchangeResult.Rejected.of(
+              ready.traceId(),
+              ErrorCode.UNAVAILABLE,
+              "the record reached partition "
+                  + partition
+                  + " after re-routing, not its trace's partition: the requests topic's partition count changed; restart the processors"),
+          null,
+          original);
     }
     return new Inbound.OffHome(ready.traceId(), partition, original);
   }
 
-  /** Results and re-routed records are keyed by trace; a refusal without one keeps the record's key. */
+  /**
+   * Results and re-routed records are keyed by trace; a refusal without one keeps the record's key.
+   */
   private static String keyOf(Record<String, byte[]> record, Inbound inbound) {
     if (inbound instanceof Inbound.Ready ready) {
       return ready.request().traceId();
@@ -81,6 +92,9 @@ final class IntakeNode implements Processor<String, byte[], String, Inbound> {
   }
 
   static ExchangeResult.Rejected internal(String traceId) {
-    return ExchangeResult.Rejected.of(traceId, ErrorCode.INTERNAL, "the exchange could not be processed; it was kept for inspection");
+    return ExchangeResult.Rejected.of(
+        traceId,
+        ErrorCode.INTERNAL,
+        "the exchange could not be processed; it was kept for inspection");
   }
 }

@@ -22,9 +22,10 @@ sealed interface Output {
   record DeadLetter(byte[] bytes) implements Output {}
 
   /** Writes the prepared bytes; outputs are never read back. */
-  Serde<Output> SERDE = Serdes.serdeFrom(
-      (topic, output) -> output == null ? null : output.bytes(),
-      (topic, bytes) -> {
-        throw new UnsupportedOperationException("outputs are written, never read");
-      });
+  Serde<Output> SERDE =
+      Serdes.serdeFrom(
+          (topic, output) -> output == null ? null : output.bytes(),
+          (topic, bytes) -> {
+            throw new UnsupportedOperationException("outputs are written, never read");
+          });
 }

@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The last line behind the processor's own size checks, for a record the producer still cannot
  * write. A receipt is never dropped (that would leave a chain head pointing at nothing): the task
- * fails and the transaction aborts. Anything else (a result, a dead letter, a re-routed request)
- * is dropped with an ERROR and {@code signet_processor_outputs_dropped_total}, so one unwritable
+ * fails and the transaction aborts. Anything else (a result, a dead letter, a re-routed request) is
+ * dropped with an ERROR and {@code signet_processor_outputs_dropped_total}, so one unwritable
  * record never stops a partition by being retried forever.
  */
 public final class OutputFailureHandler implements ProductionExceptionHandler {
@@ -21,20 +21,27 @@ public final class OutputFailureHandler implements ProductionExceptionHandler {
   private static final Logger log = LoggerFactory.getLogger(OutputFailureHandler.class);
 
   @Override
-  public ProductionExceptionHandlerResponse handle(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+  public ProductionExceptionHandlerResponse handle(
+      ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
     return decide(record.topic(), exception);
   }
 
   @Override
   @SuppressWarnings("rawtypes")
   public ProductionExceptionHandlerResponse handleSerializationException(
-      ErrorHandlerContext context, ProducerRecord record, Exception exception, SerializationExceptionOrigin origin) {
+      ErrorHandlerContext context,
+      ProducerRecord record,
+      Exception exception,
+      SerializationExceptionOrigin origin) {
     return decide(record.topic(), exception);
   }
 
   static ProductionExceptionHandlerResponse decide(String topic, Exception exception) {
     if (Topics.RECEIPTS.name().equals(topic)) {
-      log.error("a receipt could not be written to {}; failing the task so its transaction aborts", topic, exception);
+      log.error(
+          "a receipt could not be written to {}; failing the task so its transaction aborts",
+          topic,
+          exception);
       return ProductionExceptionHandlerResponse.FAIL;
     }
     log.error("dropped a record for {} that could not be written", topic, exception);

@@ -14,11 +14,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 
 /**
- * Everything the exchange processor needs. {@code commitInterval} is the main latency knob of
- * the synchronous API: a result becomes visible to read_committed readers only when the
- * transaction that wrote it commits. {@code instanceId} (optional, stable per instance, e.g. a
- * StatefulSet pod name) makes the instance a static group member: after a crash it gets its
- * partitions back at once instead of after the session timeout.
+ * Everything the exchange processor needs. {@code commitInterval} is the main latency knob of the
+ * synchronous API: a result becomes visible to read_committed readers only when the transaction
+ * that wrote it commits. {@code instanceId} (optional, stable per instance, e.g. a StatefulSet pod
+ * name) makes the instance a static group member: after a crash it gets its partitions back at once
+ * instead of after the session timeout.
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -60,10 +60,13 @@ public record ProcessorConfig(
     props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitInterval.toMillis());
     // A stream thread only commits between polls, and an idle poll blocks for poll.ms (100 ms by
     // default): under light load every result would wait that long for its transaction to commit.
-    props.put(StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(10, commitInterval.toMillis() / 4)));
+    props.put(
+        StreamsConfig.POLL_MS_CONFIG, Math.max(1, Math.min(10, commitInterval.toMillis() / 4)));
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
-    props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+    props.put(
+        StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+        LogAndContinueExceptionHandler.class);
     props.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, OutputFailureHandler.class);
     // Streams' producer lingers 100 ms by default; the commit interval already batches.
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 5);
@@ -72,7 +75,9 @@ public record ProcessorConfig(
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
     if (instanceId != null && !instanceId.isBlank()) {
-      props.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), applicationId + "-" + instanceId);
+      props.put(
+          StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          applicationId + "-" + instanceId);
     }
     return props;
   }

@@ -21,7 +21,8 @@ public final class ProcessorEnvironment {
   }
 
   public static ProcessorConfig fromEnvironment(Env env) {
-    SigningKey signingKey = KeyParser.parse(env.string("SP_KID", "signet-1"), env.optional("SP_PRIVATE_KEY_B64"));
+    SigningKey signingKey =
+        KeyParser.parse(env.string("SP_KID", "signet-1"), env.optional("SP_PRIVATE_KEY_B64"));
     return new ProcessorConfig(
         env.string("SP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
         env.string("SP_PROCESSOR_APPLICATION_ID", ProcessorConfig.DEFAULT_APPLICATION_ID),

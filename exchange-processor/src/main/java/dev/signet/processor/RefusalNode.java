@@ -30,22 +30,34 @@ final class RefusalNode implements FixedKeyProcessor<String, Inbound, Output> {
     Inbound.Refused refused = (Inbound.Refused) record.value();
     if (refused.parkReason() != null) {
       counters.deadLettered();
-      context.forward(deadLetter(record, refused.result().code(), refused.parkReason(), context.recordMetadata()));
+      context.forward(
+          deadLetter(
+              record, refused.result().code(), refused.parkReason(), context.recordMetadata()));
     }
     counters.result(refused.result());
     context.forward(result(record, Json.toBytes(refused.result()), context.currentSystemTimeMs()));
   }
 
   /** A result record: the correlation headers of the request, never its API key. */
-  static FixedKeyRecord<String, Output> result(FixedKeyRecord<String, Inbound> request, byte[] result, long now) {
-    return request.withValue((Output) new Output.Result(result)).withHeaders(OutputHeaders.reply(request.headers())).withTimestamp(now);
+  static FixedKeyRecord<String, Output> result(
+      FixedKeyRecord<String, Inbound> request, byte[] result, long now) {
+    return request
+        .withValue((Output) new Output.Result(result))
+        .withHeaders(OutputHeaders.reply(request.headers()))
+        .withTimestamp(now);
   }
 
-  /** The request as it came (headers without the API key), at its own timestamp, with the reason. */
+  /**
+   * The request as it came (headers without the API key), at its own timestamp, with the reason.
+   */
   static FixedKeyRecord<String, Output> deadLetter(
-      FixedKeyRecord<String, Inbound> request, String code, String reason, Optional<RecordMetadata> source) {
+      FixedKeyRecord<String, Inbound> request,
+      String code,
+      String reason,
+      Optional<RecordMetadata> source) {
     byte[] original = request.value().original();
-    return request.withValue((Output) new Output.DeadLetter(OutputHeaders.deadLetterValue(original)))
+    return request
+        .withValue((Output) new Output.DeadLetter(OutputHeaders.deadLetterValue(original)))
         .withHeaders(OutputHeaders.deadLetter(request.headers(), code, reason, source, original));
   }
 }

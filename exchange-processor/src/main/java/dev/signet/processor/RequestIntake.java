@@ -13,10 +13,10 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
- * The stateless rules a record on the requests topic must pass before anything is looked up:
- * header sizes, the API key, the shared {@link Admission} rules (the same ones ingress applies to
- * an HTTP body) and which trace the record belongs to. Deterministic, so a record refused here is
- * refused the same way on every partition and every retry.
+ * The stateless rules a record on the requests topic must pass before anything is looked up: header
+ * sizes, the API key, the shared {@link Admission} rules (the same ones ingress applies to an HTTP
+ * body) and which trace the record belongs to. Deterministic, so a record refused here is refused
+ * the same way on every partition and every retry.
  */
 final class RequestIntake {
 
@@ -36,7 +36,13 @@ final class RequestIntake {
   sealed interface Intake {}
 
   /** Authenticated and admitted, with the trace it belongs to. */
-  record Ready(Tenant tenant, String traceId, String idempotencyKey, ObjectNode body, ExchangeRequest request) implements Intake {}
+  record Ready(
+      Tenant tenant,
+      String traceId,
+      String idempotencyKey,
+      ObjectNode body,
+      ExchangeRequest request)
+      implements Intake {}
 
   /** Refused before any state was read; {@code poison} records also go to the dead-letter topic. */
   record Refused(String traceId, ErrorCode code, String detail, boolean poison) implements Intake {}
@@ -44,12 +50,19 @@ final class RequestIntake {
   Intake take(String key, byte[] value, Headers headers) {
     int headerBytes = headerBytes(headers);
     if (headerBytes > MAX_HEADER_BYTES) {
-      return new Refused(null, ErrorCode.MALFORMED_REQUEST,
-          "the record headers hold " + headerBytes + " bytes, at most " + MAX_HEADER_BYTES, true);
+      return new Refused(
+          null,
+          ErrorCode.MALFORMED_REQUEST,
+          "the record headers hold " + headerBytes + " bytes, at most " + MAX_HEADER_BYTES,
+          true);
     }
     String apiKey = SignetHeaders.text(headers, SignetHeaders.API_KEY);
     if (apiKey == null || apiKey.isEmpty()) {
-      return new Refused(null, ErrorCode.AUTH_MISSING, "record header " + SignetHeaders.API_KEY + " is required", false);
+      return new Refused(
+          null,
+          ErrorCode.AUTH_MISSING,
+          "record header " + SignetHeaders.API_KEY + " is required",
+          false);
     }
     Optional<Tenant> tenant = apiKeys.authenticate(apiKey);
     if (tenant.isEmpty()) {
@@ -72,21 +85,32 @@ final class RequestIntake {
     if (bodyTrace != null) {
       if (key != null && !key.equals(bodyTrace)) {
         // Keying by trace is what keeps one trace on one task; anything else could fork a chain.
-        return new Refused(bodyTrace, ErrorCode.TRACE_KEY_MISMATCH, "the record key must equal trace_id (or be null)", false);
+        return new Refused(
+            bodyTrace,
+            ErrorCode.TRACE_KEY_MISMATCH,
+            "the record key must equal trace_id (or be null)",
+            false);
       }
       traceId = bodyTrace;
     } else if (key != null) {
       Optional<Admission.Refused> invalid = Admission.checkTraceId(key);
       if (invalid.isPresent()) {
-        return new Refused(null, invalid.get().code(), "the record key is the trace id: " + invalid.get().detail(), false);
+        return new Refused(
+            null,
+            invalid.get().code(),
+            "the record key is the trace id: " + invalid.get().detail(),
+            false);
       }
       traceId = key;
     } else if (idempotencyKey != null) {
       // What ingress does for an HTTP request without trace_id, so both paths meet on one trace.
       traceId = traceIds.derive(tenant.get().tenant(), idempotencyKey);
     } else {
-      return new Refused(null, ErrorCode.TRACE_ID_MISSING,
-          "set trace_id in the body, use it as the record key, or send an idempotency key to derive one", false);
+      return new Refused(
+          null,
+          ErrorCode.TRACE_ID_MISSING,
+          "set trace_id in the body, use it as the record key, or send an idempotency key to derive one",
+          false);
     }
     return new Ready(tenant.get(), traceId, idempotencyKey, request.body(), request.request());
   }

@@ -17,15 +17,24 @@ final class RequestPartitions {
 
   static int count(ProcessorConfig config) {
     String topic = Topics.EXCHANGE_REQUESTS.name();
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
-      TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
+    try (Admin admin =
+        Admin.create(
+            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+      TopicDescription description =
+          admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
       return description.partitions().size();
     } catch (ExecutionException | TimeoutException e) {
-      throw new IllegalStateException("cannot read the partition count of " + topic + " from " + config.bootstrapServers()
-          + " (create the topics first)", e);
+      throw new IllegalStateException(
+          "cannot read the partition count of "
+              + topic
+              + " from "
+              + config.bootstrapServers()
+              + " (create the topics first)",
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while reading the partition count of " + topic, e);
+      throw new IllegalStateException(
+          "interrupted while reading the partition count of " + topic, e);
     }
   }
 }

@@ -5,9 +5,9 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Sends a record that landed off its trace's partition home: its original bytes and headers,
- * marked with where it landed so that a second miss is refused instead of looping (see
- * {@link IntakeNode}). The sink behind it partitions by Signet's trace mapping.
+ * Sends a record that landed off its trace's partition home: its original bytes and headers, marked
+ * with where it landed so that a second miss is refused instead of looping (see {@link
+ * IntakeNode}). The sink behind it partitions by Signet's trace mapping.
  */
 final class RerouteNode implements FixedKeyProcessor<String, Inbound, byte[]> {
 
@@ -26,7 +26,10 @@ final class RerouteNode implements FixedKeyProcessor<String, Inbound, byte[]> {
   @Override
   public void process(FixedKeyRecord<String, Inbound> record) {
     Inbound.OffHome offHome = (Inbound.OffHome) record.value();
-    context.forward(record.withValue(offHome.original()).withHeaders(OutputHeaders.rerouted(record.headers(), offHome.landedOn())));
+    context.forward(
+        record
+            .withValue(offHome.original())
+            .withHeaders(OutputHeaders.rerouted(record.headers(), offHome.landedOn())));
     counters.rerouted();
   }
 }

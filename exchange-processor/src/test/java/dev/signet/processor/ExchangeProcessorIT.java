@@ -32,7 +32,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
-/** The exchange topology on a real KRaft broker under exactly_once_v2, as async producers use it. */
+/**
+ * The exchange topology on a real KRaft broker under exactly_once_v2, as async producers use it.
+ */
 class ExchangeProcessorIT {
 
   private static EmbeddedKafkaKraftBroker broker;
@@ -40,8 +42,12 @@ class ExchangeProcessorIT {
 
   @BeforeAll
   static void startBroker() {
-    broker = new EmbeddedKafkaKraftBroker(1, 2, Topics.all().stream().map(Topic::name).toArray(String[]::new));
-    broker.brokerProperties(Map.of("transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
+    broker =
+        new EmbeddedKafkaKraftBroker(
+            1, 2, Topics.all().stream().map(Topic::name).toArray(String[]::new));
+    broker.brokerProperties(
+        Map.of(
+            "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
   }
 
@@ -51,19 +57,36 @@ class ExchangeProcessorIT {
   }
 
   private static StreamsService startProcessor(Path stateDir) {
-    ProcessorConfig config = new ProcessorConfig(
-        broker.getBrokersAsString(), "it-processor", stateDir, Duration.ofMillis(50), 1, (short) 1,
-        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), KEY, ExchangeTopologyTest.SECRET, Admission.Limits.defaults(),
-        Duration.ofHours(24), null);
+    ProcessorConfig config =
+        new ProcessorConfig(
+            broker.getBrokersAsString(),
+            "it-processor",
+            stateDir,
+            Duration.ofMillis(50),
+            1,
+            (short) 1,
+            ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
+            KEY,
+            ExchangeTopologyTest.SECRET,
+            Admission.Limits.defaults(),
+            Duration.ofHours(24),
+            null);
     return ExchangeProcessorService.create(config, new SimpleMeterRegistry()).start();
   }
 
   private static void produce(String traceId, int amount, String idempotencyKey) {
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
-      ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), traceId,
-          Json.toBytes(ExchangeTopologyTest.invoiceRequest(traceId, ExchangeTopologyTest.invoiceArguments(Integer.toString(amount), "EUR"))));
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+      ProducerRecord<String, byte[]> record =
+          new ProducerRecord<>(
+              Topics.EXCHANGE_REQUESTS.name(),
+              traceId,
+              Json.toBytes(
+                  ExchangeTopologyTest.invoiceRequest(
+                      traceId,
+                      ExchangeTopologyTest.invoiceArguments(Integer.toString(amount), "EUR"))));
       SignetHeaders.put(record.headers(), SignetHeaders.API_KEY, "demo_key");
       SignetHeaders.put(record.headers(), SignetHeaders.IDEMPOTENCY_KEY, idempotencyKey);
       producer.send(record);
@@ -82,7 +105,8 @@ class ExchangeProcessorIT {
       produce("trace-restart", 10, "k1");
       assertThat(readAll(Topics.RECEIPTS, 1)).extracting(Receipt::hop).containsExactly(1);
     }
-    // A new instance with an empty state dir must restore the chain head and idempotency store from Kafka.
+    // A new instance with an empty state dir must restore the chain head and idempotency store from
+    // Kafka.
     Path freshStateDir = Files.createTempDirectory("signet-processor-it-fresh");
     try (StreamsService processor = startProcessor(freshStateDir)) {
       await().atMost(Duration.ofSeconds(60)).until(processor::isRunning);
@@ -90,14 +114,22 @@ class ExchangeProcessorIT {
       produce("trace-restart", 20, "k2");
       List<ExchangeResult> results = readAll(Topics.EXCHANGE_RESULTS, 3);
       assertThat(results).extracting(ExchangeResult::status).containsExactly(200, 200, 200);
-      assertThat(results).extracting(ExchangeResult::idempotencyHit).containsExactly(false, true, false);
+      assertThat(results)
+          .extracting(ExchangeResult::idempotencyHit)
+          .containsExactly(false, true, false);
 
       List<Receipt> receipts = readAll(Topics.RECEIPTS, 2);
       assertThat(receipts).extracting(Receipt::hop).containsExactly(1, 2);
       assertThat(receipts.get(1).prevReceiptHash()).isEqualTo(receipts.get(0).receiptHash());
-      assertThat(ReceiptVerifier.withKeys(Jwks.of(KEY.publicKey(), List.of()))
-          .verifyChain(receipts.stream().map(Json::tree).map(com.fasterxml.jackson.databind.JsonNode.class::cast).toList())
-          .valid()).isTrue();
+      assertThat(
+              ReceiptVerifier.withKeys(Jwks.of(KEY.publicKey(), List.of()))
+                  .verifyChain(
+                      receipts.stream()
+                          .map(Json::tree)
+                          .map(com.fasterxml.jackson.databind.JsonNode.class::cast)
+                          .toList())
+                  .valid())
+          .isTrue();
     }
   }
 }

@@ -24,13 +24,19 @@ class ExchangeRulesTest {
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
 
   private final SigningKey key = SigningKey.generate("test-kid");
-  private final ExchangeRules rules = new ExchangeRules(
-      Transformations.standard(new Admission(Admission.Limits.defaults())), new ReceiptIssuer(key));
+  private final ExchangeRules rules =
+      new ExchangeRules(
+          Transformations.standard(new Admission(Admission.Limits.defaults())),
+          new ReceiptIssuer(key));
 
   private static ExchangeRequest request(String forwardUrl) {
-    ObjectNode payload = (ObjectNode) Json.parse("{\"Document\":{\"Invoice\":{\"Id\":\"INV-9\",\"TotalMinor\":100,\"Currency\":\"EUR\","
-        + "\"Party\":{\"Name\":\"ACME\"}}}}");
-    return new ExchangeRequest("invoice.iso20022.v1", "invoice.iso20022.v1", payload, "t-1", forwardUrl, null);
+    ObjectNode payload =
+        (ObjectNode)
+            Json.parse(
+                "{\"Document\":{\"Invoice\":{\"Id\":\"INV-9\",\"TotalMinor\":100,\"Currency\":\"EUR\","
+                    + "\"Party\":{\"Name\":\"ACME\"}}}}");
+    return new ExchangeRequest(
+        "invoice.iso20022.v1", "invoice.iso20022.v1", payload, "t-1", forwardUrl, null);
   }
 
   private ExchangeRules.Decision handle(ExchangeRequest request, ChainHead head) {
@@ -38,11 +44,14 @@ class ExchangeRulesTest {
   }
 
   private static void assertRefused(ExchangeRules.Decision decision, ErrorCode code) {
-    assertThat(decision).isInstanceOfSatisfying(ExchangeRules.Refused.class, refused -> {
-      assertThat(refused.result().code()).isEqualTo(code.name());
-      assertThat(refused.result().status()).isEqualTo(code.status());
-      assertThat(refused.result().body().tree().get("trace_id").asText()).isEqualTo("t-1");
-    });
+    assertThat(decision)
+        .isInstanceOfSatisfying(
+            ExchangeRules.Refused.class,
+            refused -> {
+              assertThat(refused.result().code()).isEqualTo(code.name());
+              assertThat(refused.result().status()).isEqualTo(code.status());
+              assertThat(refused.result().body().tree().get("trace_id").asText()).isEqualTo("t-1");
+            });
   }
 
   @Test
@@ -50,10 +59,16 @@ class ExchangeRulesTest {
     ExchangeRules.Issued issued = (ExchangeRules.Issued) handle(request(null), null);
 
     assertThat(issued.receipt().receipt().hop()).isEqualTo(1);
-    assertThat(issued.newHead()).isEqualTo(
-        new ChainHead("demo", 1, issued.receipt().receipt().receiptHash(), issued.receipt().receipt().ts()));
+    assertThat(issued.newHead())
+        .isEqualTo(
+            new ChainHead(
+                "demo",
+                1,
+                issued.receipt().receipt().receiptHash(),
+                issued.receipt().receipt().ts()));
     Jwks jwks = Jwks.of(key.publicKey(), List.of());
-    assertThat(ReceiptVerifier.withKeys(jwks).verifyReceipt(issued.receipt().json().tree()).valid()).isTrue();
+    assertThat(ReceiptVerifier.withKeys(jwks).verifyReceipt(issued.receipt().json().tree()).valid())
+        .isTrue();
   }
 
   @Test
@@ -62,29 +77,38 @@ class ExchangeRulesTest {
 
     String body = new String(issued.result().body().bytes(), StandardCharsets.UTF_8);
     String receipt = new String(issued.receipt().json().bytes(), StandardCharsets.UTF_8);
-    assertThat(body).startsWith("{\"trace_id\":\"t-1\",\"normalized\":{").endsWith(",\"receipt\":" + receipt + "}");
+    assertThat(body)
+        .startsWith("{\"trace_id\":\"t-1\",\"normalized\":{")
+        .endsWith(",\"receipt\":" + receipt + "}");
     assertThat(issued.result().traceId()).isEqualTo("t-1");
     assertThat(issued.result().idempotencyHit()).isFalse();
   }
 
   @Test
   void shouldRefuseARequestWithoutItsTypesOrPayload() {
-    assertRefused(handle(new ExchangeRequest(null, "invoice.iso20022.v1", null, "t-1", null, null), null), ErrorCode.MALFORMED_REQUEST);
+    assertRefused(
+        handle(new ExchangeRequest(null, "invoice.iso20022.v1", null, "t-1", null, null), null),
+        ErrorCode.MALFORMED_REQUEST);
   }
 
   @Test
   void shouldRefuseForwardingWhileItIsDisabled() {
-    assertRefused(handle(request("https://example.com/hook"), null), ErrorCode.HEL_FORWARDING_DISABLED);
+    assertRefused(
+        handle(request("https://example.com/hook"), null), ErrorCode.HEL_FORWARDING_DISABLED);
   }
 
   @Test
   void shouldRefuseWhatTheChainRulesRefuse() {
-    assertRefused(handle(request(null), new ChainHead("other", 1, "sha256:aa", "2026-11-25T09:00:00.000Z")), ErrorCode.TRACE_FORBIDDEN);
+    assertRefused(
+        handle(request(null), new ChainHead("other", 1, "sha256:aa", "2026-11-25T09:00:00.000Z")),
+        ErrorCode.TRACE_FORBIDDEN);
   }
 
   @Test
   void shouldRefuseWhatTheTransformationRefuses() {
-    ExchangeRequest unsupported = new ExchangeRequest("invoice.iso20022.v1", "edi.x12.v1", request(null).payload(), "t-1", null, null);
+    ExchangeRequest unsupported =
+        new ExchangeRequest(
+            "invoice.iso20022.v1", "edi.x12.v1", request(null).payload(), "t-1", null, null);
 
     assertRefused(handle(unsupported, null), ErrorCode.UNSUPPORTED_MAPPING);
   }

@@ -46,11 +46,18 @@ class ExchangeTopologyTest {
   private TestOutputTopic<String, Receipt> receipts;
   private TestOutputTopic<String, byte[]> dlq;
 
-  static final ServerSecret SECRET = ServerSecret.parse("dGVzdC1zZXJ2ZXItc2VjcmV0LW9mLWF0LWxlYXN0LTMyLWJ5dGVz");
+  static final ServerSecret SECRET =
+      ServerSecret.parse("dGVzdC1zZXJ2ZXItc2VjcmV0LW9mLWF0LWxlYXN0LTMyLWJ5dGVz");
 
   static ExchangeTopology topology(SigningKey key, Duration retention, int partitions) {
     return new ExchangeTopology(
-        new ExchangeTopology.Settings(ApiKeys.parse(API_KEYS), key, SECRET, new Admission.Limits(262_144, 16), retention, partitions),
+        new ExchangeTopology.Settings(
+            ApiKeys.parse(API_KEYS),
+            key,
+            SECRET,
+            new Admission.Limits(262_144, 16),
+            retention,
+            partitions),
         new SimpleMeterRegistry());
   }
 
@@ -71,10 +78,26 @@ class ExchangeTopologyTest {
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
     driver = new TopologyTestDriver(topology.build(), props, START);
-    requests = driver.createInputTopic(Topics.EXCHANGE_REQUESTS.name(), Topics.EXCHANGE_REQUESTS.keySerde().serializer(), Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
-    results = driver.createOutputTopic(Topics.EXCHANGE_RESULTS.name(), Topics.EXCHANGE_RESULTS.keySerde().deserializer(), Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
-    receipts = driver.createOutputTopic(Topics.RECEIPTS.name(), Topics.RECEIPTS.keySerde().deserializer(), Topics.RECEIPTS.valueSerde().deserializer());
-    dlq = driver.createOutputTopic(Topics.EXCHANGE_DLQ.name(), Topics.EXCHANGE_DLQ.keySerde().deserializer(), Topics.EXCHANGE_DLQ.valueSerde().deserializer());
+    requests =
+        driver.createInputTopic(
+            Topics.EXCHANGE_REQUESTS.name(),
+            Topics.EXCHANGE_REQUESTS.keySerde().serializer(),
+            Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
+    results =
+        driver.createOutputTopic(
+            Topics.EXCHANGE_RESULTS.name(),
+            Topics.EXCHANGE_RESULTS.keySerde().deserializer(),
+            Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
+    receipts =
+        driver.createOutputTopic(
+            Topics.RECEIPTS.name(),
+            Topics.RECEIPTS.keySerde().deserializer(),
+            Topics.RECEIPTS.valueSerde().deserializer());
+    dlq =
+        driver.createOutputTopic(
+            Topics.EXCHANGE_DLQ.name(),
+            Topics.EXCHANGE_DLQ.keySerde().deserializer(),
+            Topics.EXCHANGE_DLQ.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -83,7 +106,10 @@ class ExchangeTopologyTest {
   }
 
   static String invoiceArguments(String amount, String currency) {
-    return "{\"invoice_id\":\"INV-1\",\"amount\":" + amount + ",\"currency\":\"" + currency
+    return "{\"invoice_id\":\"INV-1\",\"amount\":"
+        + amount
+        + ",\"currency\":\""
+        + currency
         + "\",\"customer_name\":\"ACME GmbH\",\"description\":\"Consulting\"}";
   }
 
@@ -94,8 +120,14 @@ class ExchangeTopologyTest {
     if (traceId != null) {
       request.put("trace_id", traceId);
     }
-    request.putObject("payload").putArray("tool_calls").addObject().put("type", "function")
-        .putObject("function").put("name", "create_invoice").put("arguments", arguments);
+    request
+        .putObject("payload")
+        .putArray("tool_calls")
+        .addObject()
+        .put("type", "function")
+        .putObject("function")
+        .put("name", "create_invoice")
+        .put("arguments", arguments);
     return request;
   }
 
@@ -117,9 +149,15 @@ class ExchangeTopologyTest {
 
     TestRecord<String, ExchangeResult> result = results.readRecord();
     assertThat(result.value().status()).isEqualTo(200);
-    assertThat(result.value().body().tree().at("/normalized/Document/Invoice/TotalMinor").asLong()).isEqualTo(12345);
-    assertThat(result.value().body().tree().at("/normalized/Document/Invoice/Currency").asText()).isEqualTo("USD");
-    assertThat(new String(result.headers().lastHeader(SignetHeaders.CORRELATION_ID).value(), StandardCharsets.UTF_8)).isEqualTo("corr-k1");
+    assertThat(result.value().body().tree().at("/normalized/Document/Invoice/TotalMinor").asLong())
+        .isEqualTo(12345);
+    assertThat(result.value().body().tree().at("/normalized/Document/Invoice/Currency").asText())
+        .isEqualTo("USD");
+    assertThat(
+            new String(
+                result.headers().lastHeader(SignetHeaders.CORRELATION_ID).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo("corr-k1");
     assertThat(result.headers().lastHeader(SignetHeaders.API_KEY)).isNull();
 
     Receipt receipt = receipts.readValue();
@@ -127,8 +165,9 @@ class ExchangeTopologyTest {
     assertThat(receipt.tenant()).isEqualTo("demo");
     assertThat(receipt.prevReceiptHash()).isNull();
     assertThat(receipt.ts()).isEqualTo("2026-11-25T10:00:00.000Z");
-    assertThat(receipt.canon()).isEqualTo(
-        "{\"Document\":{\"Invoice\":{\"Currency\":\"USD\",\"Id\":\"INV-1\",\"Note\":\"Consulting\",\"Party\":{\"Name\":\"ACME GmbH\"},\"TotalMinor\":12345}}}");
+    assertThat(receipt.canon())
+        .isEqualTo(
+            "{\"Document\":{\"Invoice\":{\"Currency\":\"USD\",\"Id\":\"INV-1\",\"Note\":\"Consulting\",\"Party\":{\"Name\":\"ACME GmbH\"},\"TotalMinor\":12345}}}");
     Jwks jwks = Jwks.of(key.publicKey(), List.of());
     assertThat(ReceiptVerifier.withKeys(jwks).verifyReceipt(Json.tree(receipt)).valid()).isTrue();
     assertThat(result.value().body().tree().get("receipt")).isEqualTo(Json.tree(receipt));
@@ -137,7 +176,14 @@ class ExchangeTopologyTest {
   @Test
   void shouldKeepYenAmountsWholeAndRejectExcessDecimals() {
     send("t1", invoiceRequest("t1", invoiceArguments("1000", "JPY")), "demo_key", "k1");
-    assertThat(results.readValue().body().tree().at("/normalized/Document/Invoice/TotalMinor").asLong()).isEqualTo(1000);
+    assertThat(
+            results
+                .readValue()
+                .body()
+                .tree()
+                .at("/normalized/Document/Invoice/TotalMinor")
+                .asLong())
+        .isEqualTo(1000);
 
     send("t2", invoiceRequest("t2", invoiceArguments("10.5", "JPY")), "demo_key", "k2");
     ExchangeResult rejected = results.readValue();
@@ -156,7 +202,11 @@ class ExchangeTopologyTest {
     assertThat(chain).extracting(Receipt::hop).containsExactly(1, 2);
     assertThat(chain.get(1).prevReceiptHash()).isEqualTo(chain.get(0).receiptHash());
     Jwks jwks = Jwks.of(key.publicKey(), List.of());
-    assertThat(ReceiptVerifier.withKeys(jwks).verifyChain(chain.stream().map(Json::tree).map(JsonNode.class::cast).toList()).valid()).isTrue();
+    assertThat(
+            ReceiptVerifier.withKeys(jwks)
+                .verifyChain(chain.stream().map(Json::tree).map(JsonNode.class::cast).toList())
+                .valid())
+        .isTrue();
   }
 
   @Test
@@ -189,8 +239,12 @@ class ExchangeTopologyTest {
     send("a", invoiceRequest("a", invoiceArguments("1", "EUR")), "demo_key", "same");
     send("b", invoiceRequest("b", invoiceArguments("2", "EUR")), "other_key", "same");
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::status).containsExactly(200, 200);
-    assertThat(receipts.readValuesToList()).extracting(Receipt::tenant).containsExactly("demo", "other");
+    assertThat(results.readValuesToList())
+        .extracting(ExchangeResult::status)
+        .containsExactly(200, 200);
+    assertThat(receipts.readValuesToList())
+        .extracting(Receipt::tenant)
+        .containsExactly("demo", "other");
   }
 
   @Test
@@ -198,7 +252,9 @@ class ExchangeTopologyTest {
     send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), null, "k1");
     send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "forged", "k2");
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly("AUTH_MISSING", "AUTH_INVALID");
+    assertThat(results.readValuesToList())
+        .extracting(ExchangeResult::code)
+        .containsExactly("AUTH_MISSING", "AUTH_INVALID");
     assertThat(receipts.isEmpty()).isTrue();
   }
 
@@ -224,7 +280,9 @@ class ExchangeTopologyTest {
     current.put("expected_prev_receipt_hash", first.receiptHash());
     send("t1", current, "demo_key", "k3");
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::status).containsExactly(200, 409, 200);
+    assertThat(results.readValuesToList())
+        .extracting(ExchangeResult::status)
+        .containsExactly(200, 409, 200);
     assertThat(receipts.readValue().prevReceiptHash()).isEqualTo(first.receiptHash());
   }
 
@@ -234,10 +292,16 @@ class ExchangeTopologyTest {
     // A TopologyTestDriver clock cannot go back, so simulate a skewed head via a second processor
     // instance: the handler is given an earlier "now" than the head's ts.
     Receipt first = receipts.readValue();
-    var slot = dev.signet.processor.chain.Chaining.next(
-        "demo", new dev.signet.processor.chain.ChainHead("demo", 1, first.receiptHash(), first.ts()), null, START.minusSeconds(60));
-    assertThat(slot).isInstanceOfSatisfying(dev.signet.processor.chain.Chaining.Next.class,
-        next -> assertThat(next.ts()).isEqualTo(Instant.parse(first.ts())));
+    var slot =
+        dev.signet.processor.chain.Chaining.next(
+            "demo",
+            new dev.signet.processor.chain.ChainHead("demo", 1, first.receiptHash(), first.ts()),
+            null,
+            START.minusSeconds(60));
+    assertThat(slot)
+        .isInstanceOfSatisfying(
+            dev.signet.processor.chain.Chaining.Next.class,
+            next -> assertThat(next.ts()).isEqualTo(Instant.parse(first.ts())));
   }
 
   @Test
@@ -251,11 +315,20 @@ class ExchangeTopologyTest {
     send("other", invoiceRequest("t5", invoiceArguments("1", "USD")), "demo_key", "k5");
     send(null, invoiceRequest(null, invoiceArguments("1", "USD")), "demo_key", null);
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly(
-        "MALFORMED_REQUEST", "SCHEMA_INVALID", "SCHEMA_INVALID", "UNSUPPORTED_MAPPING", "TRACE_KEY_MISMATCH", "TRACE_ID_MISSING");
+    assertThat(results.readValuesToList())
+        .extracting(ExchangeResult::code)
+        .containsExactly(
+            "MALFORMED_REQUEST",
+            "SCHEMA_INVALID",
+            "SCHEMA_INVALID",
+            "UNSUPPORTED_MAPPING",
+            "TRACE_KEY_MISMATCH",
+            "TRACE_ID_MISSING");
     assertThat(receipts.isEmpty()).isTrue();
     // Only the record that is not JSON at all is poison, kept with its original bytes.
-    assertThat(dlq.readValuesToList()).extracting(v -> new String(v, StandardCharsets.UTF_8)).containsExactly("not json");
+    assertThat(dlq.readValuesToList())
+        .extracting(v -> new String(v, StandardCharsets.UTF_8))
+        .containsExactly("not json");
 
     send("t9", invoiceRequest("t9", invoiceArguments("5", "USD")), "demo_key", "k9");
     assertThat(results.readValue().status()).isEqualTo(200);
@@ -263,13 +336,16 @@ class ExchangeTopologyTest {
 
   @Test
   void shouldRejectTextWithoutACanonicalFormInsteadOfParkingIt() {
-    String loneSurrogate = "{\"invoice_id\":\"INV-1\",\"amount\":1,\"currency\":\"EUR\",\"customer_name\":\"\\ud800\"}";
+    String loneSurrogate =
+        "{\"invoice_id\":\"INV-1\",\"amount\":1,\"currency\":\"EUR\",\"customer_name\":\"\\ud800\"}";
     send("t1", invoiceRequest("t1", loneSurrogate), "demo_key", null);
     ObjectNode hugeNumber = invoiceRequest("t2", invoiceArguments("1", "EUR"));
     hugeNumber.put("extra", new java.math.BigDecimal("1e400"));
     send("t2", hugeNumber, "demo_key", "k2");
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly("SCHEMA_INVALID", "NUMBER_OUT_OF_RANGE");
+    assertThat(results.readValuesToList())
+        .extracting(ExchangeResult::code)
+        .containsExactly("SCHEMA_INVALID", "NUMBER_OUT_OF_RANGE");
     assertThat(receipts.isEmpty()).isTrue();
     assertThat(dlq.isEmpty()).isTrue();
   }
@@ -277,7 +353,10 @@ class ExchangeTopologyTest {
   @Test
   void shouldNormaliseStringsToNfcBeforeHashing() {
     String decomposed = "Cafe\u0301";
-    String args = "{\"invoice_id\":\"INV-1\",\"amount\":1,\"currency\":\"EUR\",\"customer_name\":\"" + decomposed + "\"}";
+    String args =
+        "{\"invoice_id\":\"INV-1\",\"amount\":1,\"currency\":\"EUR\",\"customer_name\":\""
+            + decomposed
+            + "\"}";
     send("t1", invoiceRequest("t1", args), "demo_key", "k1");
     assertThat(receipts.readValue().canon()).contains("Caf\u00e9").doesNotContain(decomposed);
   }
@@ -286,8 +365,16 @@ class ExchangeTopologyTest {
   void shouldNameEveryNode() {
     String description = topology(key, Duration.ofHours(1), 4).build().describe().toString();
     assertThat(description)
-        .contains("requests-source", "exchange-processor", "results-sink", "receipts-sink", "dlq-sink", "reroute-to-trace-partition",
-            "chain-heads", "idempotency-keys", "idempotency-expiry-index")
+        .contains(
+            "requests-source",
+            "exchange-processor",
+            "results-sink",
+            "receipts-sink",
+            "dlq-sink",
+            "reroute-to-trace-partition",
+            "chain-heads",
+            "idempotency-keys",
+            "idempotency-expiry-index")
         .doesNotContain("KSTREAM-");
   }
 
@@ -296,19 +383,24 @@ class ExchangeTopologyTest {
     String actual = normalise(topology(key, Duration.ofHours(1), 4).build().describe().toString());
 
     String expected;
-    try (java.io.InputStream in = ExchangeTopologyTest.class.getResourceAsStream("exchange-topology.txt")) {
+    try (java.io.InputStream in =
+        ExchangeTopologyTest.class.getResourceAsStream("exchange-topology.txt")) {
       assertThat(in).as("snapshot resource exchange-topology.txt").isNotNull();
       expected = normalise(new String(in.readAllBytes(), StandardCharsets.UTF_8));
     }
 
     // A change here renames or reshapes state stores or internal topics, which breaks a running
     // deployment: update the snapshot only on purpose, with a migration plan.
-    assertThat(actual).as("topology changed; if on purpose, update exchange-topology.txt to:%n%s", actual)
+    assertThat(actual)
+        .as("topology changed; if on purpose, update exchange-topology.txt to:%n%s", actual)
         .isEqualTo(expected);
   }
 
   private static String normalise(String description) {
-    return description.lines().map(String::stripTrailing).filter(line -> !line.isEmpty())
+    return description
+        .lines()
+        .map(String::stripTrailing)
+        .filter(line -> !line.isEmpty())
         .collect(java.util.stream.Collectors.joining("\n"));
   }
 
@@ -336,10 +428,15 @@ class ExchangeTopologyTest {
   void shouldAttachTheOriginMacOverTheExactReceiptBytes() {
     send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "demo_key", "k1");
 
-    TestOutputTopic<String, byte[]> raw = driver.createOutputTopic(Topics.RECEIPTS.name(),
-        new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+    TestOutputTopic<String, byte[]> raw =
+        driver.createOutputTopic(
+            Topics.RECEIPTS.name(),
+            new org.apache.kafka.common.serialization.StringDeserializer(),
+            new org.apache.kafka.common.serialization.ByteArrayDeserializer());
     TestRecord<String, byte[]> record = raw.readRecord();
-    String mac = new String(record.headers().lastHeader(SignetHeaders.RECEIPT_MAC).value(), StandardCharsets.UTF_8);
+    String mac =
+        new String(
+            record.headers().lastHeader(SignetHeaders.RECEIPT_MAC).value(), StandardCharsets.UTF_8);
     assertThat(new ReceiptMac(SECRET).verify(record.value(), mac)).isTrue();
     assertThat(Json.read(record.value(), Receipt.class).hop()).isEqualTo(1);
   }
@@ -348,13 +445,22 @@ class ExchangeTopologyTest {
   void shouldEmbedInTheResultTheVeryBytesWrittenToTheReceiptsTopic() {
     send("t1", invoiceRequest("t1", invoiceArguments("1", "USD")), "demo_key", "k1");
 
-    byte[] receipt = driver.createOutputTopic(Topics.RECEIPTS.name(),
-        new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
-        .readValue();
-    byte[] result = driver.createOutputTopic(Topics.EXCHANGE_RESULTS.name(),
-        new org.apache.kafka.common.serialization.StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
-        .readValue();
-    assertThat(new String(result, StandardCharsets.UTF_8)).contains("\"receipt\":" + new String(receipt, StandardCharsets.UTF_8) + "}");
+    byte[] receipt =
+        driver
+            .createOutputTopic(
+                Topics.RECEIPTS.name(),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+            .readValue();
+    byte[] result =
+        driver
+            .createOutputTopic(
+                Topics.EXCHANGE_RESULTS.name(),
+                new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+            .readValue();
+    assertThat(new String(result, StandardCharsets.UTF_8))
+        .contains("\"receipt\":" + new String(receipt, StandardCharsets.UTF_8) + "}");
     assertThat(receipt).isEqualTo(Json.toBytes(Json.read(receipt, Receipt.class)));
   }
 
@@ -377,7 +483,8 @@ class ExchangeTopologyTest {
     send("x".repeat(129), invoiceRequest(null, invoiceArguments("1", "USD")), "demo_key", "k2");
     send("t3", invoiceRequest("t3", invoiceArguments("1", "USD")), "demo_key", "has space");
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::code)
+    assertThat(results.readValuesToList())
+        .extracting(ExchangeResult::code)
         .containsExactly("TRACE_ID_INVALID", "TRACE_ID_INVALID", "IDEMPOTENCY_KEY_INVALID");
     assertThat(receipts.isEmpty()).isTrue();
   }
@@ -394,7 +501,11 @@ class ExchangeTopologyTest {
     TestRecord<String, byte[]> parked = dlq.readRecord();
     assertThat(parked.value()).isEqualTo(body);
     assertThat(parked.headers().lastHeader(SignetHeaders.API_KEY)).isNull();
-    assertThat(new String(parked.headers().lastHeader(SignetHeaders.ERROR_CODE).value(), StandardCharsets.UTF_8)).isEqualTo("MALFORMED_REQUEST");
+    assertThat(
+            new String(
+                parked.headers().lastHeader(SignetHeaders.ERROR_CODE).value(),
+                StandardCharsets.UTF_8))
+        .isEqualTo("MALFORMED_REQUEST");
     assertThat(receipts.isEmpty()).isTrue();
   }
 
@@ -405,8 +516,11 @@ class ExchangeTopologyTest {
     send("t1", deepest, "demo_key", "deep");
     send("t1", deepest, "demo_key", "deep");
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::status, ExchangeResult::idempotencyHit)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(200, false), org.assertj.core.groups.Tuple.tuple(200, true));
+    assertThat(results.readValuesToList())
+        .extracting(ExchangeResult::status, ExchangeResult::idempotencyHit)
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(200, false),
+            org.assertj.core.groups.Tuple.tuple(200, true));
     assertThat(receipts.readValuesToList()).hasSize(1);
   }
 
@@ -416,19 +530,37 @@ class ExchangeTopologyTest {
     send("t1", tooDeep, "demo_key", "deep");
     send("t1", tooDeep, "demo_key", "deep");
 
-    assertThat(results.readValuesToList()).extracting(ExchangeResult::code).containsExactly("PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE");
+    assertThat(results.readValuesToList())
+        .extracting(ExchangeResult::code)
+        .containsExactly("PAYLOAD_TOO_LARGE", "PAYLOAD_TOO_LARGE");
     assertThat(receipts.isEmpty()).isTrue();
     assertThat(dlq.isEmpty()).isTrue();
   }
 
   @Test
   void shouldRefuseAResultTooLargeForOneRecordWithoutMovingTheChain() {
-    start(new ExchangeTopology(
-        new ExchangeTopology.Settings(ApiKeys.parse(API_KEYS), key, SECRET, new Admission.Limits(1_000_000, 16), Duration.ofHours(1), 1),
-        new SimpleMeterRegistry()));
-    // Control characters take 6 bytes each in JSON, and the canonical text is escaped again inside the receipt.
-    send("t1", passthroughRequest("t1", Json.MAPPER.getNodeFactory().textNode("\u0001".repeat(140_000))), "demo_key", "big");
-    send("t1", passthroughRequest("t1", Json.MAPPER.getNodeFactory().textNode("small")), "demo_key", "small");
+    start(
+        new ExchangeTopology(
+            new ExchangeTopology.Settings(
+                ApiKeys.parse(API_KEYS),
+                key,
+                SECRET,
+                new Admission.Limits(1_000_000, 16),
+                Duration.ofHours(1),
+                1),
+            new SimpleMeterRegistry()));
+    // Control characters take 6 bytes each in JSON, and the canonical text is escaped again inside
+    // the receipt.
+    send(
+        "t1",
+        passthroughRequest("t1", Json.MAPPER.getNodeFactory().textNode("\u0001".repeat(140_000))),
+        "demo_key",
+        "big");
+    send(
+        "t1",
+        passthroughRequest("t1", Json.MAPPER.getNodeFactory().textNode("small")),
+        "demo_key",
+        "small");
 
     List<ExchangeResult> replies = results.readValuesToList();
     assertThat(replies).extracting(ExchangeResult::code).containsExactly("PAYLOAD_TOO_LARGE", null);
@@ -446,8 +578,11 @@ class ExchangeTopologyTest {
     send(away, invoiceRequest(away, invoiceArguments("1", "USD")), "demo_key", "k2");
 
     List<TestRecord<String, ExchangeResult>> replies = results.readRecordsToList();
-    assertThat(replies).extracting(r -> r.value().traceId(), r -> r.value().status())
-        .containsExactly(org.assertj.core.groups.Tuple.tuple(home, 200), org.assertj.core.groups.Tuple.tuple(away, 503));
+    assertThat(replies)
+        .extracting(r -> r.value().traceId(), r -> r.value().status())
+        .containsExactly(
+            org.assertj.core.groups.Tuple.tuple(home, 200),
+            org.assertj.core.groups.Tuple.tuple(away, 503));
     assertThat(receipts.readValuesToList()).extracting(Receipt::traceId).containsExactly(home);
   }
 

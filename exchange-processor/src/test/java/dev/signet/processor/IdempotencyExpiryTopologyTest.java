@@ -4,11 +4,11 @@ import static dev.signet.processor.ExchangeTopologyTest.invoiceArguments;
 import static dev.signet.processor.ExchangeTopologyTest.invoiceRequest;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
-import dev.signet.core.admission.Admission;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -43,16 +43,30 @@ class IdempotencyExpiryTopologyTest {
 
   @BeforeEach
   void setUp() {
-    ExchangeTopology topology = new ExchangeTopology(
-        new ExchangeTopology.Settings(ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), SigningKey.generate("test-kid"),
-            ExchangeTopologyTest.SECRET, Admission.Limits.defaults(), RETENTION, 1),
-        meters);
+    ExchangeTopology topology =
+        new ExchangeTopology(
+            new ExchangeTopology.Settings(
+                ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
+                SigningKey.generate("test-kid"),
+                ExchangeTopologyTest.SECRET,
+                Admission.Limits.defaults(),
+                RETENTION,
+                1),
+            meters);
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
     driver = new TopologyTestDriver(topology.build(), props, START);
-    requests = driver.createInputTopic(Topics.EXCHANGE_REQUESTS.name(), Topics.EXCHANGE_REQUESTS.keySerde().serializer(), Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
-    results = driver.createOutputTopic(Topics.EXCHANGE_RESULTS.name(), Topics.EXCHANGE_RESULTS.keySerde().deserializer(), Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
+    requests =
+        driver.createInputTopic(
+            Topics.EXCHANGE_REQUESTS.name(),
+            Topics.EXCHANGE_REQUESTS.keySerde().serializer(),
+            Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
+    results =
+        driver.createOutputTopic(
+            Topics.EXCHANGE_RESULTS.name(),
+            Topics.EXCHANGE_RESULTS.keySerde().deserializer(),
+            Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -64,22 +78,29 @@ class IdempotencyExpiryTopologyTest {
     RecordHeaders headers = new RecordHeaders();
     SignetHeaders.put(headers, SignetHeaders.API_KEY, "demo_key");
     SignetHeaders.put(headers, SignetHeaders.IDEMPOTENCY_KEY, "k1");
-    requests.pipeInput(new TestRecord<>("t1", Json.toBytes(invoiceRequest("t1", invoiceArguments("1", "EUR"))), headers, START));
+    requests.pipeInput(
+        new TestRecord<>(
+            "t1",
+            Json.toBytes(invoiceRequest("t1", invoiceArguments("1", "EUR"))),
+            headers,
+            START));
     ExchangeResult result = results.readValue();
     assertThat(result.status()).isEqualTo(200);
     return result.idempotencyHit();
   }
 
   private List<Bytes> timeIndexRows() {
-    KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(ExchangeTopology.IDEMPOTENCY_EXPIRY_INDEX_STORE);
+    KeyValueStore<Bytes, byte[]> index =
+        driver.getKeyValueStore(ExchangeTopology.IDEMPOTENCY_EXPIRY_INDEX_STORE);
     List<Bytes> rows = new ArrayList<>();
     try (KeyValueIterator<Bytes, byte[]> all = index.all()) {
       // Bookkeeping markers sit under an all-0xFF prefix, after every time.
-      all.forEachRemaining(row -> {
-        if (row.key.get()[0] != -1) {
-          rows.add(row.key);
-        }
-      });
+      all.forEachRemaining(
+          row -> {
+            if (row.key.get()[0] != -1) {
+              rows.add(row.key);
+            }
+          });
     }
     return rows;
   }

@@ -14,12 +14,17 @@ import org.junit.jupiter.api.Test;
 
 class RequestIntakeTest {
 
-  private static final String WITH_TRACE = "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{},\"trace_id\":\"t-1\"}";
-  private static final String WITHOUT_TRACE = "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{}}";
+  private static final String WITH_TRACE =
+      "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{},\"trace_id\":\"t-1\"}";
+  private static final String WITHOUT_TRACE =
+      "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{}}";
 
   private final TraceIds traceIds = new TraceIds(ExchangeTopologyTest.SECRET);
-  private final RequestIntake intake = new RequestIntake(
-      ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), new Admission(Admission.Limits.defaults()), traceIds);
+  private final RequestIntake intake =
+      new RequestIntake(
+          ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
+          new Admission(Admission.Limits.defaults()),
+          traceIds);
 
   private static Headers headers(String apiKey, String idempotencyKey) {
     Headers headers = new RecordHeaders();
@@ -33,19 +38,25 @@ class RequestIntakeTest {
   }
 
   private static void assertRefused(RequestIntake.Intake taken, ErrorCode code, boolean poison) {
-    assertThat(taken).isInstanceOfSatisfying(RequestIntake.Refused.class, refused -> {
-      assertThat(refused.code()).isEqualTo(code);
-      assertThat(refused.poison()).isEqualTo(poison);
-    });
+    assertThat(taken)
+        .isInstanceOfSatisfying(
+            RequestIntake.Refused.class,
+            refused -> {
+              assertThat(refused.code()).isEqualTo(code);
+              assertThat(refused.poison()).isEqualTo(poison);
+            });
   }
 
   @Test
   void shouldAdmitAnAuthenticatedRequestOnTheBodysTrace() {
-    assertThat(take("t-1", WITH_TRACE, headers("demo_key", "k1"))).isInstanceOfSatisfying(RequestIntake.Ready.class, ready -> {
-      assertThat(ready.tenant().tenant()).isEqualTo("demo");
-      assertThat(ready.traceId()).isEqualTo("t-1");
-      assertThat(ready.idempotencyKey()).isEqualTo("k1");
-    });
+    assertThat(take("t-1", WITH_TRACE, headers("demo_key", "k1")))
+        .isInstanceOfSatisfying(
+            RequestIntake.Ready.class,
+            ready -> {
+              assertThat(ready.tenant().tenant()).isEqualTo("demo");
+              assertThat(ready.traceId()).isEqualTo("t-1");
+              assertThat(ready.idempotencyKey()).isEqualTo("k1");
+            });
   }
 
   @Test
@@ -56,7 +67,8 @@ class RequestIntakeTest {
 
   @Test
   void shouldParkARecordThatIsNotJson() {
-    assertRefused(take("t-1", "not json", headers("demo_key", "k1")), ErrorCode.MALFORMED_REQUEST, true);
+    assertRefused(
+        take("t-1", "not json", headers("demo_key", "k1")), ErrorCode.MALFORMED_REQUEST, true);
   }
 
   @Test
@@ -69,28 +81,36 @@ class RequestIntakeTest {
 
   @Test
   void shouldRefuseAKeyThatIsNotTheBodysTrace() {
-    assertRefused(take("other", WITH_TRACE, headers("demo_key", "k1")), ErrorCode.TRACE_KEY_MISMATCH, false);
+    assertRefused(
+        take("other", WITH_TRACE, headers("demo_key", "k1")), ErrorCode.TRACE_KEY_MISMATCH, false);
   }
 
   @Test
   void shouldUseTheKeyAsTraceWhenTheBodyHasNone() {
     assertThat(take("t-9", WITHOUT_TRACE, headers("demo_key", null)))
-        .isInstanceOfSatisfying(RequestIntake.Ready.class, ready -> assertThat(ready.traceId()).isEqualTo("t-9"));
+        .isInstanceOfSatisfying(
+            RequestIntake.Ready.class, ready -> assertThat(ready.traceId()).isEqualTo("t-9"));
   }
 
   @Test
   void shouldDeriveTheTraceOfAKeylessRecordFromItsIdempotencyKey() {
-    assertThat(take(null, WITHOUT_TRACE, headers("demo_key", "order-7"))).isInstanceOfSatisfying(RequestIntake.Ready.class,
-        ready -> assertThat(ready.traceId()).isEqualTo(traceIds.derive("demo", "order-7")));
+    assertThat(take(null, WITHOUT_TRACE, headers("demo_key", "order-7")))
+        .isInstanceOfSatisfying(
+            RequestIntake.Ready.class,
+            ready -> assertThat(ready.traceId()).isEqualTo(traceIds.derive("demo", "order-7")));
   }
 
   @Test
   void shouldRefuseARecordWithoutAnyWayToFindItsTrace() {
-    assertRefused(take(null, WITHOUT_TRACE, headers("demo_key", null)), ErrorCode.TRACE_ID_MISSING, false);
+    assertRefused(
+        take(null, WITHOUT_TRACE, headers("demo_key", null)), ErrorCode.TRACE_ID_MISSING, false);
   }
 
   @Test
   void shouldRefuseAnInvalidIdempotencyKey() {
-    assertRefused(take("t-1", WITH_TRACE, headers("demo_key", "has space")), ErrorCode.IDEMPOTENCY_KEY_INVALID, false);
+    assertRefused(
+        take("t-1", WITH_TRACE, headers("demo_key", "has space")),
+        ErrorCode.IDEMPOTENCY_KEY_INVALID,
+        false);
   }
 }

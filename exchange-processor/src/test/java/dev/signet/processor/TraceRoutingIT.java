@@ -37,9 +37,9 @@ import org.junit.jupiter.api.Test;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
- * Producers that do not partition like Kafka's Java client (librdkafka's CRC32 default, an
- * explicit partition, a null key) must never fork a chain: every hop of a trace is processed on
- * its trace's partition, through a real broker with four partitions under exactly_once_v2.
+ * Producers that do not partition like Kafka's Java client (librdkafka's CRC32 default, an explicit
+ * partition, a null key) must never fork a chain: every hop of a trace is processed on its trace's
+ * partition, through a real broker with four partitions under exactly_once_v2.
  */
 class TraceRoutingIT {
 
@@ -49,8 +49,12 @@ class TraceRoutingIT {
 
   @BeforeAll
   static void startBroker() {
-    broker = new EmbeddedKafkaKraftBroker(1, PARTITIONS, Topics.all().stream().map(Topic::name).toArray(String[]::new));
-    broker.brokerProperties(Map.of("transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
+    broker =
+        new EmbeddedKafkaKraftBroker(
+            1, PARTITIONS, Topics.all().stream().map(Topic::name).toArray(String[]::new));
+    broker.brokerProperties(
+        Map.of(
+            "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
   }
 
@@ -59,16 +63,33 @@ class TraceRoutingIT {
     broker.destroy();
   }
 
-  private enum Producer { JAVA_MURMUR2, LIBRDKAFKA_CRC32, WRONG_EXPLICIT_PARTITION, NULL_KEY }
+  private enum Producer {
+    JAVA_MURMUR2,
+    LIBRDKAFKA_CRC32,
+    WRONG_EXPLICIT_PARTITION,
+    NULL_KEY
+  }
 
   @Test
   void shouldKeepOneChainPerTraceWhateverPartitionerTheProducersUse() throws Exception {
-    ProcessorConfig config = new ProcessorConfig(broker.getBrokersAsString(), "routing-it", Files.createTempDirectory("routing-it"),
-        Duration.ofMillis(50), 2, (short) 1, ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"), KEY, ExchangeTopologyTest.SECRET,
-        Admission.Limits.defaults(), Duration.ofHours(24), null);
+    ProcessorConfig config =
+        new ProcessorConfig(
+            broker.getBrokersAsString(),
+            "routing-it",
+            Files.createTempDirectory("routing-it"),
+            Duration.ofMillis(50),
+            2,
+            (short) 1,
+            ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
+            KEY,
+            ExchangeTopologyTest.SECRET,
+            Admission.Limits.defaults(),
+            Duration.ofHours(24),
+            null);
     int traces = 8;
     int hopsPerTrace = 8;
-    try (StreamsService processor = ExchangeProcessorService.create(config, new SimpleMeterRegistry()).start();
+    try (StreamsService processor =
+            ExchangeProcessorService.create(config, new SimpleMeterRegistry()).start();
         KafkaProducer<String, byte[]> producer = producer()) {
       await().atMost(Duration.ofSeconds(60)).until(processor::isRunning);
       Producer[] kinds = Producer.values();
@@ -86,27 +107,47 @@ class TraceRoutingIT {
 
       List<Receipt> receipts = readAll(Topics.RECEIPTS, traces * hopsPerTrace);
       assertThat(receipts).hasSize(traces * hopsPerTrace);
-      Map<String, List<Receipt>> chains = receipts.stream()
-          .collect(Collectors.groupingBy(Receipt::traceId, TreeMap::new, Collectors.toList()));
+      Map<String, List<Receipt>> chains =
+          receipts.stream()
+              .collect(Collectors.groupingBy(Receipt::traceId, TreeMap::new, Collectors.toList()));
       assertThat(chains).hasSize(traces);
       ReceiptVerifier verifier = ReceiptVerifier.withKeys(Jwks.of(KEY.publicKey(), List.of()));
-      chains.forEach((trace, chain) -> {
-        assertThat(chain).extracting(Receipt::hop).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
-        assertThat(verifier.verifyChain(chain.stream().map(Json::tree).map(com.fasterxml.jackson.databind.JsonNode.class::cast).toList())
-            .valid()).as("chain %s verifies", trace).isTrue();
-      });
+      chains.forEach(
+          (trace, chain) -> {
+            assertThat(chain).extracting(Receipt::hop).containsExactly(1, 2, 3, 4, 5, 6, 7, 8);
+            assertThat(
+                    verifier
+                        .verifyChain(
+                            chain.stream()
+                                .map(Json::tree)
+                                .map(com.fasterxml.jackson.databind.JsonNode.class::cast)
+                                .toList())
+                        .valid())
+                .as("chain %s verifies", trace)
+                .isTrue();
+          });
     }
   }
 
-  private static ProducerRecord<String, byte[]> request(Producer kind, String trace, String idempotencyKey) {
-    byte[] body = Json.toBytes(ExchangeTopologyTest.invoiceRequest(trace, ExchangeTopologyTest.invoiceArguments("1", "EUR")));
+  private static ProducerRecord<String, byte[]> request(
+      Producer kind, String trace, String idempotencyKey) {
+    byte[] body =
+        Json.toBytes(
+            ExchangeTopologyTest.invoiceRequest(
+                trace, ExchangeTopologyTest.invoiceArguments("1", "EUR")));
     int home = TracePartitioner.partition(trace, PARTITIONS);
-    ProducerRecord<String, byte[]> record = switch (kind) {
-      case JAVA_MURMUR2 -> new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), trace, body);
-      case LIBRDKAFKA_CRC32 -> new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), crc32(trace), trace, body);
-      case WRONG_EXPLICIT_PARTITION -> new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), (home + 1) % PARTITIONS, trace, body);
-      case NULL_KEY -> new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), (home + 2) % PARTITIONS, null, body);
-    };
+    ProducerRecord<String, byte[]> record =
+        switch (kind) {
+          case JAVA_MURMUR2 -> new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), trace, body);
+          case LIBRDKAFKA_CRC32 ->
+              new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), crc32(trace), trace, body);
+          case WRONG_EXPLICIT_PARTITION ->
+              new ProducerRecord<>(
+                  Topics.EXCHANGE_REQUESTS.name(), (home + 1) % PARTITIONS, trace, body);
+          case NULL_KEY ->
+              new ProducerRecord<>(
+                  Topics.EXCHANGE_REQUESTS.name(), (home + 2) % PARTITIONS, null, body);
+        };
     SignetHeaders.put(record.headers(), SignetHeaders.API_KEY, "demo_key");
     SignetHeaders.put(record.headers(), SignetHeaders.IDEMPOTENCY_KEY, idempotencyKey);
     return record;

@@ -29,9 +29,9 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
- * Huge uploads against the real embedded Tomcat, over a plain socket so that the test sees both
- * how much of the body the server took and the response it sent while the client was still
- * writing. Kafka and PostgreSQL are not needed: the gateway and the queries are mocks.
+ * Huge uploads against the real embedded Tomcat, over a plain socket so that the test sees both how
+ * much of the body the server took and the response it sent while the client was still writing.
+ * Kafka and PostgreSQL are not needed: the gateway and the queries are mocks.
  */
 @SpringBootTest(
     classes = IngressApplication.class,
@@ -57,7 +57,9 @@ class OversizeUploadIT {
   @LocalServerPort int port;
   @MockitoBean ExchangeGateway gateway;
   @MockitoBean ReceiptQueries queries;
-  @MockitoBean(name = "receiptDataSource") DataSource dataSource;
+
+  @MockitoBean(name = "receiptDataSource")
+  DataSource dataSource;
 
   /** What the server answered, how much the client had sent when the answer came, and in all. */
   record Upload(String head, long sentBeforeResponse, long sent, boolean closedByServer) {
@@ -78,10 +80,14 @@ class OversizeUploadIT {
 
   @Test
   void shouldAnswer413ToAnAuthenticatedHugeChunkedUploadAndCloseTheConnection() {
-    Upload upload = upload("/v1/exchange", "X-SIGNET-API-Key: demo_key\r\nX-SIGNET-Idempotency-Key: k1\r\n", true);
+    Upload upload =
+        upload(
+            "/v1/exchange", "X-SIGNET-API-Key: demo_key\r\nX-SIGNET-Idempotency-Key: k1\r\n", true);
 
     assertThat(upload.status()).isEqualTo(413);
-    assertThat(upload.head()).containsIgnoringCase("connection: close").contains("application/problem+json");
+    assertThat(upload.head())
+        .containsIgnoringCase("connection: close")
+        .contains("application/problem+json");
     assertThat(upload.sentBeforeResponse()).isLessThan(AT_MOST_TAKEN);
     assertThat(upload.closedByServer()).isTrue();
     assertThat(upload.sent()).isLessThan(AT_MOST_TAKEN);
@@ -90,7 +96,11 @@ class OversizeUploadIT {
 
   @Test
   void shouldAnswer413ToADeclaredHugeUploadBeforeReadingIt() {
-    Upload upload = upload("/v1/exchange", "X-SIGNET-API-Key: demo_key\r\nX-SIGNET-Idempotency-Key: k1\r\n", false);
+    Upload upload =
+        upload(
+            "/v1/exchange",
+            "X-SIGNET-API-Key: demo_key\r\nX-SIGNET-Idempotency-Key: k1\r\n",
+            false);
 
     assertThat(upload.status()).isEqualTo(413);
     assertThat(upload.sentBeforeResponse()).isLessThan(AT_MOST_TAKEN);
@@ -106,43 +116,56 @@ class OversizeUploadIT {
   }
 
   /**
-   * Streams {@link #UPLOAD_BYTES} of generated body, chunked or with its length declared, and
-   * keeps writing after the response until the server closes the connection or the body ends.
+   * Streams {@link #UPLOAD_BYTES} of generated body, chunked or with its length declared, and keeps
+   * writing after the response until the server closes the connection or the body ends.
    */
   private Upload upload(String path, String headers, boolean chunked) {
-    return assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
-      try (Socket socket = new Socket()) {
-        // A small send buffer keeps what the kernel holds for the server out of the count.
-        socket.setSendBufferSize(CHUNK_BYTES);
-        socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
-        InputStream in = socket.getInputStream();
-        OutputStream out = socket.getOutputStream();
-        CompletableFuture<String> head = CompletableFuture.supplyAsync(() -> readHead(in));
-        String framing = chunked ? "Transfer-Encoding: chunked\r\n" : "Content-Length: " + UPLOAD_BYTES + "\r\n";
-        out.write(("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n" + framing + headers + "\r\n")
-            .getBytes(US_ASCII));
-        byte[] data = new byte[CHUNK_BYTES];
-        Arrays.fill(data, (byte) 'x');
-        byte[] chunk = chunked ? chunk(data) : data;
-        long sent = 0;
-        long sentBeforeResponse = -1;
-        boolean closedByServer = false;
-        try {
-          while (sent < UPLOAD_BYTES) {
-            if (sentBeforeResponse < 0 && head.isDone()) {
-              sentBeforeResponse = sent;
+    return assertTimeoutPreemptively(
+        Duration.ofSeconds(60),
+        () -> {
+          try (Socket socket = new Socket()) {
+            // A small send buffer keeps what the kernel holds for the server out of the count.
+            socket.setSendBufferSize(CHUNK_BYTES);
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 5_000);
+            InputStream in = socket.getInputStream();
+            OutputStream out = socket.getOutputStream();
+            CompletableFuture<String> head = CompletableFuture.supplyAsync(() -> readHead(in));
+            String framing =
+                chunked
+                    ? "Transfer-Encoding: chunked\r\n"
+                    : "Content-Length: " + UPLOAD_BYTES + "\r\n";
+            out.write(
+                ("POST "
+                        + path
+                        + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                        + framing
+                        + headers
+                        + "\r\n")
+                    .getBytes(US_ASCII));
+            byte[] data = new byte[CHUNK_BYTES];
+            Arrays.fill(data, (byte) 'x');
+            byte[] chunk = chunked ? chunk(data) : data;
+            long sent = 0;
+            long sentBeforeResponse = -1;
+            boolean closedByServer = false;
+            try {
+              while (sent < UPLOAD_BYTES) {
+                if (sentBeforeResponse < 0 && head.isDone()) {
+                  sentBeforeResponse = sent;
+                }
+                out.write(chunk);
+                sent += CHUNK_BYTES;
+              }
+            } catch (IOException e) {
+              // Broken pipe or reset: the server closed the connection on the unread rest.
+              // Expected.
+              closedByServer = true;
             }
-            out.write(chunk);
-            sent += CHUNK_BYTES;
+            String response = head.get(30, TimeUnit.SECONDS);
+            return new Upload(
+                response, sentBeforeResponse < 0 ? sent : sentBeforeResponse, sent, closedByServer);
           }
-        } catch (IOException e) {
-          // Broken pipe or reset: the server closed the connection on the unread rest. Expected.
-          closedByServer = true;
-        }
-        String response = head.get(30, TimeUnit.SECONDS);
-        return new Upload(response, sentBeforeResponse < 0 ? sent : sentBeforeResponse, sent, closedByServer);
-      }
-    });
+        });
   }
 
   private static byte[] chunk(byte[] data) {

@@ -15,9 +15,9 @@ import java.util.Objects;
 
 /**
  * {@code ./signet up}: the whole pipeline in one JVM. An in-process KRaft broker and an embedded,
- * durable PostgreSQL keep their data under the data directory unless {@code SP_KAFKA_BOOTSTRAP}
- * / {@code SP_POSTGRES_URL} point at real ones; a dev key is generated once; a demo tenant
- * exists unless {@code SP_API_KEYS} is set.
+ * durable PostgreSQL keep their data under the data directory unless {@code SP_KAFKA_BOOTSTRAP} /
+ * {@code SP_POSTGRES_URL} point at real ones; a dev key is generated once; a demo tenant exists
+ * unless {@code SP_API_KEYS} is set.
  */
 public final class LocalMode implements AutoCloseable {
 
@@ -35,18 +35,26 @@ public final class LocalMode implements AutoCloseable {
     Path dataDir = env.path("SP_DATA_DIR", Path.of(".signet")).toAbsolutePath();
     String kafka = env.optional("SP_KAFKA_BOOTSTRAP");
     if (kafka == null) {
-      LocalKafka broker = running.add(new LocalKafka(dataDir.resolve("kafka"),
-          env.integer("SP_LOCAL_KAFKA_PORT", 19092), env.integer("SP_LOCAL_KAFKA_CONTROLLER_PORT", 19093)));
+      LocalKafka broker =
+          running.add(
+              new LocalKafka(
+                  dataDir.resolve("kafka"),
+                  env.integer("SP_LOCAL_KAFKA_PORT", 19092),
+                  env.integer("SP_LOCAL_KAFKA_CONTROLLER_PORT", 19093)));
       kafka = broker.bootstrapServers();
     }
     this.kafkaBootstrap = kafka;
-    new LocalTopics(kafka, env.integer("SP_LOCAL_PARTITIONS", LocalTopics.DEFAULT_PARTITIONS)).createMissing();
+    new LocalTopics(kafka, env.integer("SP_LOCAL_PARTITIONS", LocalTopics.DEFAULT_PARTITIONS))
+        .createMissing();
 
     String jdbc = env.optional("SP_POSTGRES_URL");
     String user = env.string("SP_POSTGRES_USER", "postgres");
     String password = Objects.requireNonNullElse(env.verbatim("SP_POSTGRES_PASSWORD"), "postgres");
     if (jdbc == null) {
-      LocalPostgres postgres = running.add(new LocalPostgres(dataDir.resolve("postgres"), env.integer("SP_LOCAL_POSTGRES_PORT", 15432)));
+      LocalPostgres postgres =
+          running.add(
+              new LocalPostgres(
+                  dataDir.resolve("postgres"), env.integer("SP_LOCAL_POSTGRES_PORT", 15432)));
       jdbc = postgres.jdbcUrl();
       user = postgres.user();
       password = postgres.password();
@@ -54,14 +62,28 @@ public final class LocalMode implements AutoCloseable {
     this.jdbcUrl = jdbc;
 
     String configuredKey = env.optional("SP_PRIVATE_KEY_B64");
-    this.signingKey = configuredKey == null
-        ? DevKey.loadOrCreate(dataDir.resolve("dev-signing-key"))
-        : KeyParser.parse(env.string("SP_KID", "signet-1"), configuredKey);
-    // The services get everything through PipelineSettings: none of them reads the environment here.
-    this.pipeline = running.add(Pipeline.start(new PipelineSettings(
-        kafka, jdbc, user, password, signingKey, env.optional(ServerSecret.ENV), env.string("SP_API_KEYS", DEMO_API_KEYS),
-        env.optional("SP_RETIRED_JWKS"), dataDir.resolve("streams"), env.integer("PORT", 8088),
-        env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)), env.integer("SP_STREAM_THREADS", 2))));
+    this.signingKey =
+        configuredKey == null
+            ? DevKey.loadOrCreate(dataDir.resolve("dev-signing-key"))
+            : KeyParser.parse(env.string("SP_KID", "signet-1"), configuredKey);
+    // The services get everything through PipelineSettings: none of them reads the environment
+    // here.
+    this.pipeline =
+        running.add(
+            Pipeline.start(
+                new PipelineSettings(
+                    kafka,
+                    jdbc,
+                    user,
+                    password,
+                    signingKey,
+                    env.optional(ServerSecret.ENV),
+                    env.string("SP_API_KEYS", DEMO_API_KEYS),
+                    env.optional("SP_RETIRED_JWKS"),
+                    dataDir.resolve("streams"),
+                    env.integer("PORT", 8088),
+                    env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)),
+                    env.integer("SP_STREAM_THREADS", 2))));
   }
 
   /** Starts everything; on failure, stops what had started and rethrows. */
@@ -88,7 +110,10 @@ public final class LocalMode implements AutoCloseable {
     return kafkaBootstrap;
   }
 
-  /** The PostgreSQL the pipeline stores receipts in (embedded unless SP_POSTGRES_URL says otherwise). */
+  /**
+   * The PostgreSQL the pipeline stores receipts in (embedded unless SP_POSTGRES_URL says
+   * otherwise).
+   */
   public String jdbcUrl() {
     return jdbcUrl;
   }
@@ -99,13 +124,16 @@ public final class LocalMode implements AutoCloseable {
 
   String banner(boolean demoTenant) {
     String base = "http://127.0.0.1:" + pipeline.httpPort();
-    return String.join("\n",
+    return String.join(
+        "\n",
         "",
         "Signet is up: " + base,
         "  Kafka        " + kafkaBootstrap,
         "  PostgreSQL   " + jdbcUrl,
         "  signing key  kid " + signingKey.kid() + "  (JWKS " + base + "/.well-known/jwks.json)",
-        demoTenant ? "  demo tenant  X-SIGNET-API-Key: demo_key  (tenant demo)" : "  tenants      from SP_API_KEYS",
+        demoTenant
+            ? "  demo tenant  X-SIGNET-API-Key: demo_key  (tenant demo)"
+            : "  tenants      from SP_API_KEYS",
         "  health       " + base + "/healthz    metrics " + base + "/metrics",
         "Press Ctrl-C to stop.",
         "");

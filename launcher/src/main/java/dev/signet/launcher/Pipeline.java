@@ -10,9 +10,9 @@ import dev.signet.core.tenant.ApiKeys;
 import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
 import dev.signet.processor.ProcessorConfig;
-import dev.signet.store.ReceiptSink;
 import dev.signet.shell.Service;
 import dev.signet.shell.StreamsService;
+import dev.signet.store.ReceiptSink;
 import dev.signet.store.ReceiptStoreConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -28,9 +28,9 @@ import org.springframework.core.env.MapPropertySource;
 
 /**
  * Every Signet service in one JVM, on infrastructure it is given: ingress (HTTP), the exchange
- * processor and billing aggregator (Kafka Streams) and the receipt store (Kafka → PostgreSQL).
- * They talk only through Kafka and PostgreSQL, exactly as separate deployments do; sharing the
- * JVM only shares the Prometheus registry behind {@code /metrics}.
+ * processor and billing aggregator (Kafka Streams) and the receipt store (Kafka → PostgreSQL). They
+ * talk only through Kafka and PostgreSQL, exactly as separate deployments do; sharing the JVM only
+ * shares the Prometheus registry behind {@code /metrics}.
  */
 public final class Pipeline implements AutoCloseable {
 
@@ -48,49 +48,96 @@ public final class Pipeline implements AutoCloseable {
   private final StreamsService billing;
   private final int httpPort;
 
-  private Pipeline(PipelineSettings settings, PrometheusMeterRegistry meters, StartedServices running) {
+  private Pipeline(
+      PipelineSettings settings, PrometheusMeterRegistry meters, StartedServices running) {
     this.running = running;
     // The store and billing accept only receipts MAC'd with the processor's secret and signed with
     // the pipeline's key (or a retired one).
     ServerSecret serverSecret = serverSecret(settings);
-    Jwks publicKeys = Jwks.of(settings.signingKey().publicKey(),
-        settings.retiredJwks() == null || settings.retiredJwks().isBlank()
-            ? List.of() : Jwks.parse(settings.retiredJwks()).keys());
+    Jwks publicKeys =
+        Jwks.of(
+            settings.signingKey().publicKey(),
+            settings.retiredJwks() == null || settings.retiredJwks().isBlank()
+                ? List.of()
+                : Jwks.parse(settings.retiredJwks()).keys());
     // Consumers start first, ingress last, so the first accepted request already has a processor.
-    this.receiptSink = running.add(new ReceiptSink(
-        new ReceiptStoreConfig(settings.kafkaBootstrap(), ReceiptStoreConfig.DEFAULT_GROUP_ID, settings.jdbcUrl(),
-            settings.jdbcUser(), settings.jdbcPassword(), ReceiptStoreConfig.DEFAULT_MAX_BATCH, serverSecret,
-            publicKeys, true),
-        meters, LOCAL_INSTANCE_ID,
-        cause -> log.error("\n\n*** THE RECEIPT STORE STOPPED: receipts are no longer written to PostgreSQL. "
-            + "Restart Signet. ***\n", cause)));
+    this.receiptSink =
+        running.add(
+            new ReceiptSink(
+                new ReceiptStoreConfig(
+                    settings.kafkaBootstrap(),
+                    ReceiptStoreConfig.DEFAULT_GROUP_ID,
+                    settings.jdbcUrl(),
+                    settings.jdbcUser(),
+                    settings.jdbcPassword(),
+                    ReceiptStoreConfig.DEFAULT_MAX_BATCH,
+                    serverSecret,
+                    publicKeys,
+                    true),
+                meters,
+                LOCAL_INSTANCE_ID,
+                cause ->
+                    log.error(
+                        "\n\n*** THE RECEIPT STORE STOPPED: receipts are no longer written to PostgreSQL. "
+                            + "Restart Signet. ***\n",
+                        cause)));
     receiptSink.start();
 
     BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap(), serverSecret);
-    this.billing = running.add(BillingService.start(new BillingConfig(settings.kafkaBootstrap(), billingDefaults.applicationId(),
-        settings.stateDir().resolve("billing"), billingDefaults.commitInterval(), billingDefaults.grace(), 1, serverSecret),
-        meters));
+    this.billing =
+        running.add(
+            BillingService.start(
+                new BillingConfig(
+                    settings.kafkaBootstrap(),
+                    billingDefaults.applicationId(),
+                    settings.stateDir().resolve("billing"),
+                    billingDefaults.commitInterval(),
+                    billingDefaults.grace(),
+                    1,
+                    serverSecret),
+                meters));
 
-    this.processor = running.add(ExchangeProcessorService.create(
-        new ProcessorConfig(settings.kafkaBootstrap(), ProcessorConfig.DEFAULT_APPLICATION_ID, settings.stateDir().resolve("processor"),
-            settings.commitInterval(), settings.streamThreads(), (short) 1, ApiKeys.parse(settings.apiKeysJson()),
-            settings.signingKey(), serverSecret, Admission.Limits.defaults(), Duration.ofHours(24),
-            LOCAL_INSTANCE_ID),
-        meters));
+    this.processor =
+        running.add(
+            ExchangeProcessorService.create(
+                new ProcessorConfig(
+                    settings.kafkaBootstrap(),
+                    ProcessorConfig.DEFAULT_APPLICATION_ID,
+                    settings.stateDir().resolve("processor"),
+                    settings.commitInterval(),
+                    settings.streamThreads(),
+                    (short) 1,
+                    ApiKeys.parse(settings.apiKeysJson()),
+                    settings.signingKey(),
+                    serverSecret,
+                    Admission.Limits.defaults(),
+                    Duration.ofHours(24),
+                    LOCAL_INSTANCE_ID),
+                meters));
     processor.start();
     awaitRunning(processor, "exchange processor");
 
     // Ingress's /metrics serves the one registry every service here reports to.
     // Highest precedence: these must win over application.yml's environment-based defaults.
-    MapPropertySource localProperties = new MapPropertySource("signet-pipeline", ingressProperties(settings));
-    this.ingress = running.add(new SpringApplicationBuilder(IngressApplication.class)
-        .initializers(context -> {
-          context.getEnvironment().getPropertySources().addFirst(localProperties);
-          context.getBeanFactory().registerSingleton("prometheusMeterRegistry", meters);
-          context.getBeanFactory().registerSingleton("prometheusRegistry", meters.getPrometheusRegistry());
-        })
-        .run());
-    this.httpPort = Integer.parseInt(ingress.getEnvironment().getProperty("local.server.port", Integer.toString(settings.httpPort())));
+    MapPropertySource localProperties =
+        new MapPropertySource("signet-pipeline", ingressProperties(settings));
+    this.ingress =
+        running.add(
+            new SpringApplicationBuilder(IngressApplication.class)
+                .initializers(
+                    context -> {
+                      context.getEnvironment().getPropertySources().addFirst(localProperties);
+                      context.getBeanFactory().registerSingleton("prometheusMeterRegistry", meters);
+                      context
+                          .getBeanFactory()
+                          .registerSingleton("prometheusRegistry", meters.getPrometheusRegistry());
+                    })
+                .run());
+    this.httpPort =
+        Integer.parseInt(
+            ingress
+                .getEnvironment()
+                .getProperty("local.server.port", Integer.toString(settings.httpPort())));
   }
 
   /** Starts every service; on failure, stops what had started and rethrows. */
@@ -124,7 +171,8 @@ public final class Pipeline implements AutoCloseable {
     props.put("signet.api-keys", settings.apiKeysJson());
     props.put("signet.private-key", Base64Url.encode(settings.signingKey().seed()));
     props.put("signet.kid", settings.signingKey().kid());
-    props.put("signet.server-secret", settings.serverSecret() == null ? "" : settings.serverSecret());
+    props.put(
+        "signet.server-secret", settings.serverSecret() == null ? "" : settings.serverSecret());
     props.put("signet.retired-jwks", settings.retiredJwks() == null ? "" : settings.retiredJwks());
     return props;
   }
@@ -132,7 +180,8 @@ public final class Pipeline implements AutoCloseable {
   private static void awaitRunning(Service readiness, String service) {
     try {
       if (!readiness.awaitRunning(STARTUP_TIMEOUT)) {
-        throw new IllegalStateException(service + " did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds() + " s");
+        throw new IllegalStateException(
+            service + " did not reach RUNNING within " + STARTUP_TIMEOUT.toSeconds() + " s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -148,12 +197,17 @@ public final class Pipeline implements AutoCloseable {
     return receiptSink.storedCount();
   }
 
-  /** The receipt store's sink, for health checks ({@link ReceiptSink#isRunning()}, {@link ReceiptSink#lag()}). */
+  /**
+   * The receipt store's sink, for health checks ({@link ReceiptSink#isRunning()}, {@link
+   * ReceiptSink#lag()}).
+   */
   public ReceiptSink receiptSink() {
     return receiptSink;
   }
 
-  /** Stops in reverse order of start: ingress takes no new requests first, the store drains last. */
+  /**
+   * Stops in reverse order of start: ingress takes no new requests first, the store drains last.
+   */
   @Override
   public void close() {
     running.close();

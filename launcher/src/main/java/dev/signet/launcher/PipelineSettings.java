@@ -6,8 +6,8 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * Where the whole pipeline's services find their infrastructure, and how they are tuned.
- * {@code serverSecret} is the {@code SP_SERVER_SECRET} text, or null to derive it from the key.
+ * Where the whole pipeline's services find their infrastructure, and how they are tuned. {@code
+ * serverSecret} is the {@code SP_SERVER_SECRET} text, or null to derive it from the key.
  */
 public record PipelineSettings(
     String kafkaBootstrap,

@@ -12,13 +12,14 @@ import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The one Signet executable. {@code up} runs the whole pipeline locally, {@code bench} measures
- * it, {@code ingress|processor|billing|receipt-store} run one service (how the compose file and
+ * The one Signet executable. {@code up} runs the whole pipeline locally, {@code bench} measures it,
+ * {@code ingress|processor|billing|receipt-store} run one service (how the compose file and
  * Kubernetes run it), anything else is the offline CLI ({@code verify}, {@code keygen}, …).
  */
 public final class SignetLauncher {
 
-  private static final String SERVICES_HELP = """
+  private static final String SERVICES_HELP =
+      """
       Pipeline commands:
         up              run the whole pipeline locally (embedded Kafka and PostgreSQL, port 8088)
         bench           measure it: signet bench [async|sync|all] --help for options
@@ -46,7 +47,8 @@ public final class SignetLauncher {
       case "receipt-store" -> ReceiptStoreApp.main(rest);
       case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, Env.system(), System.out));
       default -> {
-        if (args.length <= 1 && (command.equals("help") || command.equals("-h") || command.equals("--help"))) {
+        if (args.length <= 1
+            && (command.equals("help") || command.equals("-h") || command.equals("--help"))) {
           System.out.println(SERVICES_HELP);
           args = new String[] {"--help"};
         }
@@ -59,11 +61,15 @@ public final class SignetLauncher {
     Env env = Env.system();
     LocalMode local = LocalMode.start(env);
     CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      System.out.println("Stopping Signet…");
-      local.close();
-      stopped.countDown();
-    }, "signet-shutdown"));
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  System.out.println("Stopping Signet…");
+                  local.close();
+                  stopped.countDown();
+                },
+                "signet-shutdown"));
     System.out.println(local.banner(env.optional("SP_API_KEYS") == null));
     stopped.await();
   }

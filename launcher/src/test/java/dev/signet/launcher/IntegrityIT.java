@@ -5,11 +5,11 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.crypto.Jwks;
+import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.SignetHeaders;
-import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
@@ -72,7 +72,12 @@ class IntegrityIT {
     }
   }
 
-  private enum Partitioner { JAVA_MURMUR2, LIBRDKAFKA_CRC32, WRONG_EXPLICIT_PARTITION, NULL_KEY }
+  private enum Partitioner {
+    JAVA_MURMUR2,
+    LIBRDKAFKA_CRC32,
+    WRONG_EXPLICIT_PARTITION,
+    NULL_KEY
+  }
 
   @Test
   void shouldKeepOneChainPerTraceWhenOtherPartitionersAndSyncHopsMeet() throws Exception {
@@ -83,13 +88,19 @@ class IntegrityIT {
       for (int i = 0; i < 8; i++) {
         String trace = "mixed-" + run + "-" + i;
         traces.add(trace);
-        producer.send(asyncRequest(kinds[i % kinds.length], trace, PipelineIT.invoice(trace, "1"), "async-" + trace));
+        producer.send(
+            asyncRequest(
+                kinds[i % kinds.length], trace, PipelineIT.invoice(trace, "1"), "async-" + trace));
       }
     }
     for (String trace : traces) {
       awaitStoredHops(trace, 1);
       for (int hop = 2; hop <= 3; hop++) {
-        HttpResponse<String> response = PipelineIT.post("/v1/exchange", PipelineIT.invoice(trace, Integer.toString(hop)), "sync-" + trace + "-" + hop);
+        HttpResponse<String> response =
+            PipelineIT.post(
+                "/v1/exchange",
+                PipelineIT.invoice(trace, Integer.toString(hop)),
+                "sync-" + trace + "-" + hop);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         assertThat(Json.parse(response.body()).at("/receipt/hop").asInt()).isEqualTo(hop);
       }
@@ -97,7 +108,9 @@ class IntegrityIT {
     Jwks jwks = PipelineIT.liveJwks();
     for (String trace : traces) {
       List<JsonNode> chain = awaitStoredHops(trace, 3);
-      assertThat(ReceiptVerifier.withKeys(jwks).verifyChain(chain).valid()).as("chain %s verifies", trace).isTrue();
+      assertThat(ReceiptVerifier.withKeys(jwks).verifyChain(chain).valid())
+          .as("chain %s verifies", trace)
+          .isTrue();
     }
     assertThat(count("SELECT count(*) FROM receipt_conflicts")).isZero();
     long stored = count("SELECT count(*) FROM receipts WHERE tenant = 'demo'");
@@ -108,15 +121,35 @@ class IntegrityIT {
   void shouldRefuseAnOversizedAsyncRecordAndServeTheNextOneOnItsPartition() throws Exception {
     String trace = "big-" + UUID.randomUUID();
     String correlation = UUID.randomUUID().toString();
-    String huge = "{\"trace_id\":\"" + trace + "\",\"payload_type\":\"invoice.iso20022.v1\",\"target_type\":\"invoice.iso20022.v1\","
-        + "\"payload\":{\"pad\":\"" + "x".repeat(600 * 1024) + "\"}}";
+    String huge =
+        "{\"trace_id\":\""
+            + trace
+            + "\",\"payload_type\":\"invoice.iso20022.v1\",\"target_type\":\"invoice.iso20022.v1\","
+            + "\"payload\":{\"pad\":\""
+            + "x".repeat(600 * 1024)
+            + "\"}}";
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      producer.send(withHeaders(new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), TracePartitioner.partition(trace, PARTITIONS), trace,
-          huge.getBytes(StandardCharsets.UTF_8)), "huge-" + trace, correlation + "-1"));
-      producer.send(withHeaders(new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), TracePartitioner.partition(trace, PARTITIONS), trace,
-          PipelineIT.invoice(trace, "5").getBytes(StandardCharsets.UTF_8)), "normal-" + trace, correlation + "-2"));
+      producer.send(
+          withHeaders(
+              new ProducerRecord<>(
+                  Topics.EXCHANGE_REQUESTS.name(),
+                  TracePartitioner.partition(trace, PARTITIONS),
+                  trace,
+                  huge.getBytes(StandardCharsets.UTF_8)),
+              "huge-" + trace,
+              correlation + "-1"));
+      producer.send(
+          withHeaders(
+              new ProducerRecord<>(
+                  Topics.EXCHANGE_REQUESTS.name(),
+                  TracePartitioner.partition(trace, PARTITIONS),
+                  trace,
+                  PipelineIT.invoice(trace, "5").getBytes(StandardCharsets.UTF_8)),
+              "normal-" + trace,
+              correlation + "-2"));
     }
-    Map<String, ExchangeResult> results = awaitResults(List.of(correlation + "-1", correlation + "-2"));
+    Map<String, ExchangeResult> results =
+        awaitResults(List.of(correlation + "-1", correlation + "-2"));
     assertThat(results.get(correlation + "-1").code()).isEqualTo("PAYLOAD_TOO_LARGE");
     assertThat(results.get(correlation + "-2").status()).isEqualTo(200);
   }
@@ -127,64 +160,101 @@ class IntegrityIT {
     String withNul = PipelineIT.invoice("nul\\u0000trace", "1");
     String overlong = PipelineIT.invoice("o".repeat(300), "1");
 
-    assertThat(PipelineIT.post("/v1/exchange", withNul, "nul-" + correlation).statusCode()).isEqualTo(400);
+    assertThat(PipelineIT.post("/v1/exchange", withNul, "nul-" + correlation).statusCode())
+        .isEqualTo(400);
     HttpResponse<String> tooLong = PipelineIT.post("/v1/exchange", overlong, "long-" + correlation);
     assertThat(tooLong.statusCode()).isEqualTo(400);
     assertThat(Json.parse(tooLong.body()).get("code").asText()).isEqualTo("TRACE_ID_INVALID");
     try (KafkaProducer<String, byte[]> producer = producer()) {
-      producer.send(withHeaders(new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), null, withNul.getBytes(StandardCharsets.UTF_8)),
-          "nul-" + correlation, correlation + "-nul"));
-      producer.send(withHeaders(new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), null, overlong.getBytes(StandardCharsets.UTF_8)),
-          "long-" + correlation, correlation + "-long"));
+      producer.send(
+          withHeaders(
+              new ProducerRecord<>(
+                  Topics.EXCHANGE_REQUESTS.name(), null, withNul.getBytes(StandardCharsets.UTF_8)),
+              "nul-" + correlation,
+              correlation + "-nul"));
+      producer.send(
+          withHeaders(
+              new ProducerRecord<>(
+                  Topics.EXCHANGE_REQUESTS.name(), null, overlong.getBytes(StandardCharsets.UTF_8)),
+              "long-" + correlation,
+              correlation + "-long"));
     }
-    Map<String, ExchangeResult> results = awaitResults(List.of(correlation + "-nul", correlation + "-long"));
-    assertThat(results.values()).extracting(ExchangeResult::status, ExchangeResult::code)
+    Map<String, ExchangeResult> results =
+        awaitResults(List.of(correlation + "-nul", correlation + "-long"));
+    assertThat(results.values())
+        .extracting(ExchangeResult::status, ExchangeResult::code)
         .containsOnly(org.assertj.core.groups.Tuple.tuple(400, "TRACE_ID_INVALID"));
   }
 
   @Test
   void shouldNeitherStoreNorBillReceiptsForgedStraightOntoTheReceiptsTopic() throws Exception {
     String trace = "forged-" + UUID.randomUUID();
-    HttpResponse<String> genuine = PipelineIT.post("/v1/exchange", PipelineIT.invoice(trace, "1"), "genuine-" + trace);
+    HttpResponse<String> genuine =
+        PipelineIT.post("/v1/exchange", PipelineIT.invoice(trace, "1"), "genuine-" + trace);
     assertThat(genuine.statusCode()).isEqualTo(200);
     awaitStoredHops(trace, 1);
     JsonNode first = Json.parse(genuine.body()).get("receipt");
     // Hop 2 as the processor would write it, but unsigned; and hop 2 signed by a key that is not
     // Signet's, under Signet's kid. Neither carries the processor's origin MAC.
-    Receipt template = new Receipt(trace, 2, first.get("ts").asText(), "demo", first.get("cid").asText(), first.get("canon").asText(),
-        Receipt.ALGO, first.get("receipt_hash").asText(), Policy.allowed("ok"), "invoice.iso20022.v1", "invoice.iso20022.v1",
-        null, null, null, null, null);
+    Receipt template =
+        new Receipt(
+            trace,
+            2,
+            first.get("ts").asText(),
+            "demo",
+            first.get("cid").asText(),
+            first.get("canon").asText(),
+            Receipt.ALGO,
+            first.get("receipt_hash").asText(),
+            Policy.allowed("ok"),
+            "invoice.iso20022.v1",
+            "invoice.iso20022.v1",
+            null,
+            null,
+            null,
+            null,
+            null);
     Receipt unsigned = template;
-    Receipt wronglySigned = new ReceiptIssuer(new SigningKey(local.signingKey().kid(), new byte[32])).seal(template);
+    Receipt wronglySigned =
+        new ReceiptIssuer(new SigningKey(local.signingKey().kid(), new byte[32])).seal(template);
     long quarantinedBefore = count("SELECT count(*) FROM receipt_quarantine");
     try (KafkaProducer<String, byte[]> producer = producer()) {
       producer.send(new ProducerRecord<>(Topics.RECEIPTS.name(), trace, Json.toBytes(unsigned)));
-      producer.send(new ProducerRecord<>(Topics.RECEIPTS.name(), trace, Json.toBytes(wronglySigned)));
+      producer.send(
+          new ProducerRecord<>(Topics.RECEIPTS.name(), trace, Json.toBytes(wronglySigned)));
     }
-    await().atMost(Duration.ofSeconds(60)).until(() -> count("SELECT count(*) FROM receipt_quarantine") == quarantinedBefore + 2);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> count("SELECT count(*) FROM receipt_quarantine") == quarantinedBefore + 2);
     assertThat(awaitStoredHops(trace, 1)).hasSize(1);
     assertThat(count("SELECT count(*) FROM receipt_conflicts")).isZero();
     long stored = count("SELECT count(*) FROM receipts WHERE tenant = 'demo'");
     await().atMost(Duration.ofSeconds(60)).until(() -> billedVex("demo") == stored);
     // A fresh hop still links to the genuine hop 1.
-    HttpResponse<String> next = PipelineIT.post("/v1/exchange", PipelineIT.invoice(trace, "2"), "next-" + trace);
-    assertThat(Json.parse(next.body()).at("/receipt/prev_receipt_hash").asText()).isEqualTo(first.get("receipt_hash").asText());
+    HttpResponse<String> next =
+        PipelineIT.post("/v1/exchange", PipelineIT.invoice(trace, "2"), "next-" + trace);
+    assertThat(Json.parse(next.body()).at("/receipt/prev_receipt_hash").asText())
+        .isEqualTo(first.get("receipt_hash").asText());
   }
 
-  static ProducerRecord<String, byte[]> asyncRequest(Partitioner kind, String trace, String body, String idempotencyKey) {
+  static ProducerRecord<String, byte[]> asyncRequest(
+      Partitioner kind, String trace, String body, String idempotencyKey) {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     int home = TracePartitioner.partition(trace, PARTITIONS);
     String topic = Topics.EXCHANGE_REQUESTS.name();
-    ProducerRecord<String, byte[]> record = switch (kind) {
-      case JAVA_MURMUR2 -> new ProducerRecord<>(topic, trace, bytes);
-      case LIBRDKAFKA_CRC32 -> new ProducerRecord<>(topic, crc32(trace), trace, bytes);
-      case WRONG_EXPLICIT_PARTITION -> new ProducerRecord<>(topic, (home + 1) % PARTITIONS, trace, bytes);
-      case NULL_KEY -> new ProducerRecord<>(topic, (home + 3) % PARTITIONS, null, bytes);
-    };
+    ProducerRecord<String, byte[]> record =
+        switch (kind) {
+          case JAVA_MURMUR2 -> new ProducerRecord<>(topic, trace, bytes);
+          case LIBRDKAFKA_CRC32 -> new ProducerRecord<>(topic, crc32(trace), trace, bytes);
+          case WRONG_EXPLICIT_PARTITION ->
+              new ProducerRecord<>(topic, (home + 1) % PARTITIONS, trace, bytes);
+          case NULL_KEY -> new ProducerRecord<>(topic, (home + 3) % PARTITIONS, null, bytes);
+        };
     return withHeaders(record, idempotencyKey, null);
   }
 
-  private static ProducerRecord<String, byte[]> withHeaders(ProducerRecord<String, byte[]> record, String idempotencyKey, String correlation) {
+  private static ProducerRecord<String, byte[]> withHeaders(
+      ProducerRecord<String, byte[]> record, String idempotencyKey, String correlation) {
     SignetHeaders.put(record.headers(), SignetHeaders.API_KEY, "demo_key");
     SignetHeaders.put(record.headers(), SignetHeaders.IDEMPOTENCY_KEY, idempotencyKey);
     SignetHeaders.put(record.headers(), SignetHeaders.CORRELATION_ID, correlation);
@@ -206,32 +276,44 @@ class IntegrityIT {
 
   static List<JsonNode> awaitStoredHops(String trace, int hops) {
     List<JsonNode> chain = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      HttpResponse<String> response = PipelineIT.get("/v1/receipts/chain/" + trace);
-      if (response.statusCode() != 200) {
-        return false;
-      }
-      chain.clear();
-      Json.parse(response.body()).get("chain").forEach(chain::add);
-      return chain.size() >= hops;
-    });
-    assertThat(chain).extracting(r -> r.get("hop").asInt()).containsExactlyElementsOf(
-        java.util.stream.IntStream.rangeClosed(1, hops).boxed().toList());
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              HttpResponse<String> response = PipelineIT.get("/v1/receipts/chain/" + trace);
+              if (response.statusCode() != 200) {
+                return false;
+              }
+              chain.clear();
+              Json.parse(response.body()).get("chain").forEach(chain::add);
+              return chain.size() >= hops;
+            });
+    assertThat(chain)
+        .extracting(r -> r.get("hop").asInt())
+        .containsExactlyElementsOf(
+            java.util.stream.IntStream.rangeClosed(1, hops).boxed().toList());
     return chain;
   }
 
   static Map<String, ExchangeResult> awaitResults(List<String> correlationIds) {
     Map<String, ExchangeResult> found = new HashMap<>();
     try (KafkaConsumer<String, ExchangeResult> consumer = consumer(Topics.EXCHANGE_RESULTS)) {
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> {
-          String correlation = SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID);
-          if (correlationIds.contains(correlation)) {
-            found.put(correlation, record.value());
-          }
-        });
-        return found.size() == correlationIds.size();
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(
+                        record -> {
+                          String correlation =
+                              SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID);
+                          if (correlationIds.contains(correlation)) {
+                            found.put(correlation, record.value());
+                          }
+                        });
+                return found.size() == correlationIds.size();
+              });
     }
     return found;
   }
@@ -241,10 +323,15 @@ class IntegrityIT {
     try (KafkaConsumer<String, HourlyUsage> consumer = consumer(Topics.BILLING_USAGE_HOURLY)) {
       long deadline = System.currentTimeMillis() + 3000;
       while (System.currentTimeMillis() < deadline) {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> latest.put(record.key(), record.value()));
+        consumer
+            .poll(Duration.ofMillis(200))
+            .forEach(record -> latest.put(record.key(), record.value()));
       }
     }
-    return latest.values().stream().filter(usage -> usage.tenant().equals(tenant)).mapToLong(HourlyUsage::vex).sum();
+    return latest.values().stream()
+        .filter(usage -> usage.tenant().equals(tenant))
+        .mapToLong(HourlyUsage::vex)
+        .sum();
   }
 
   static <V> KafkaConsumer<String, V> consumer(Topic<String, V> topic) {
@@ -253,7 +340,9 @@ class IntegrityIT {
     props.put(ConsumerConfig.GROUP_ID_CONFIG, "integrity-" + UUID.randomUUID());
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, V> consumer = new KafkaConsumer<>(props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
+    KafkaConsumer<String, V> consumer =
+        new KafkaConsumer<>(
+            props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
     consumer.subscribe(List.of(topic.name()));
     return consumer;
   }

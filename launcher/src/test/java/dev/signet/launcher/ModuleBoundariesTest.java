@@ -10,86 +10,156 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * Services talk through Kafka and PostgreSQL, never through each other's code. The one shared
- * piece besides {@code core} is the receipt store's query API ({@code dev.signet.store.query}),
- * which ingress reads chains with; it never migrates, only the receipt store runs Flyway.
+ * Services talk through Kafka and PostgreSQL, never through each other's code. The one shared piece
+ * besides {@code core} is the receipt store's query API ({@code dev.signet.store.query}), which
+ * ingress reads chains with; it never migrates, only the receipt store runs Flyway.
  */
 class ModuleBoundariesTest {
 
   private static final String STORE_QUERIES = "dev.signet.store.query";
 
-  private static final JavaClasses SIGNET = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.signet");
+  private static final JavaClasses SIGNET =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.signet");
 
   @Test
   void shouldKeepTheProcessorIndependentOfOtherServices() {
-    noClasses().that().resideInAPackage("dev.signet.processor..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.ingress..", "dev.signet.billing..", "dev.signet.store..", "dev.signet.launcher..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.signet.processor..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.signet.ingress..",
+            "dev.signet.billing..",
+            "dev.signet.store..",
+            "dev.signet.launcher..")
         .check(SIGNET);
   }
 
   @Test
   void shouldKeepBillingIndependentOfOtherServices() {
-    noClasses().that().resideInAPackage("dev.signet.billing..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.ingress..", "dev.signet.processor..", "dev.signet.store..", "dev.signet.launcher..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.signet.billing..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.signet.ingress..",
+            "dev.signet.processor..",
+            "dev.signet.store..",
+            "dev.signet.launcher..")
         .check(SIGNET);
   }
 
   @Test
   void shouldLetIngressUseOnlyTheReceiptStoresQueries() {
-    noClasses().that().resideInAPackage("dev.signet.ingress..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.launcher..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.signet.ingress..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.signet.processor..", "dev.signet.billing..", "dev.signet.launcher..")
         .check(SIGNET);
     // Exactly the query package: not the sink, and not Database, whose Flyway migrations only
     // the receipt store runs.
-    noClasses().that().resideInAPackage("dev.signet.ingress..")
-        .should().dependOnClassesThat(
+    noClasses()
+        .that()
+        .resideInAPackage("dev.signet.ingress..")
+        .should()
+        .dependOnClassesThat(
             resideInAPackage("dev.signet.store..").and(not(resideInAPackage(STORE_QUERIES))))
         .check(SIGNET);
   }
 
   @Test
   void shouldKeepTheStoreQueryApiFreeOfMigrationsAndTheSink() {
-    noClasses().that().resideInAPackage(STORE_QUERIES)
-        .should().dependOnClassesThat().resideInAPackage("org.flywaydb..")
-        .orShould().dependOnClassesThat().resideInAPackage("dev.signet.store")
+    noClasses()
+        .that()
+        .resideInAPackage(STORE_QUERIES)
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.flywaydb..")
+        .orShould()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.signet.store")
         .check(SIGNET);
   }
 
   @Test
   void shouldKeepTheStoreAndCliIndependentOfServices() {
-    noClasses().that().resideInAnyPackage("dev.signet.store..", "dev.signet.cli..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.ingress..", "dev.signet.processor..", "dev.signet.billing..", "dev.signet.launcher..")
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.signet.store..", "dev.signet.cli..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.signet.ingress..",
+            "dev.signet.processor..",
+            "dev.signet.billing..",
+            "dev.signet.launcher..")
         .check(SIGNET);
   }
 
   @Test
   void shouldKeepTheServiceShellBelowEveryService() {
-    noClasses().that().resideInAPackage("dev.signet.shell..")
-        .should().dependOnClassesThat().resideInAnyPackage("dev.signet.ingress..", "dev.signet.processor..", "dev.signet.billing..", "dev.signet.store..", "dev.signet.cli..", "dev.signet.launcher..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.signet.shell..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.signet.ingress..",
+            "dev.signet.processor..",
+            "dev.signet.billing..",
+            "dev.signet.store..",
+            "dev.signet.cli..",
+            "dev.signet.launcher..")
         .check(SIGNET);
   }
 
   @Test
   void shouldLeaveIngressOnSpringsOwnHealthAndMetrics() {
-    noClasses().that().resideInAPackage("dev.signet.ingress..")
-        .should().dependOnClassesThat().resideInAPackage("dev.signet.shell..")
+    noClasses()
+        .that()
+        .resideInAPackage("dev.signet.ingress..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.signet.shell..")
         .check(SIGNET);
   }
 
   @Test
   void shouldReadTheEnvironmentOnlyThroughEnv() {
-    noClasses().that().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.store..", "dev.signet.shell..", "dev.signet.launcher..")
-        .should().callMethod(System.class, "getenv")
-        .orShould().callMethod(System.class, "getenv", String.class)
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.signet.processor..",
+            "dev.signet.billing..",
+            "dev.signet.store..",
+            "dev.signet.shell..",
+            "dev.signet.launcher..")
+        .should()
+        .callMethod(System.class, "getenv")
+        .orShould()
+        .callMethod(System.class, "getenv", String.class)
         .check(SIGNET);
   }
 
   @Test
   void shouldKeepSpringOutOfTheStreamApps() {
-    noClasses().that().resideInAnyPackage("dev.signet.processor..", "dev.signet.billing..", "dev.signet.store..", "dev.signet.shell..")
-        .should().dependOnClassesThat().resideInAPackage("org.springframework..")
+    noClasses()
+        .that()
+        .resideInAnyPackage(
+            "dev.signet.processor..",
+            "dev.signet.billing..",
+            "dev.signet.store..",
+            "dev.signet.shell..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("org.springframework..")
         .check(SIGNET);
   }
 }

@@ -11,17 +11,24 @@ import org.slf4j.Logger;
 /** One name for one thing across the services: the logger of a class is its {@code log}. */
 class NamingConventionsTest {
 
-  private static final JavaClasses SIGNET = new ClassFileImporter()
-      .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-      .importPackages("dev.signet");
+  private static final JavaClasses SIGNET =
+      new ClassFileImporter()
+          .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+          .importPackages("dev.signet");
 
   @Test
   void shouldNameEveryLoggerLog() {
-    fields().that().haveRawType(Logger.class)
-        .should().haveName("log")
-        .andShould().bePrivate()
-        .andShould().beStatic()
-        .andShould().beFinal()
+    fields()
+        .that()
+        .haveRawType(Logger.class)
+        .should()
+        .haveName("log")
+        .andShould()
+        .bePrivate()
+        .andShould()
+        .beStatic()
+        .andShould()
+        .beFinal()
         .check(SIGNET);
   }
 }

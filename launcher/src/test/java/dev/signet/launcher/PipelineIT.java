@@ -34,13 +34,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * The whole local pipeline as a user meets it: HTTP in, receipts verified from PostgreSQL with
- * the live JWKS, hourly usage on the billing topic, and a restart that neither loses nor forks.
+ * The whole local pipeline as a user meets it: HTTP in, receipts verified from PostgreSQL with the
+ * live JWKS, hourly usage on the billing topic, and a restart that neither loses nor forks.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineIT {
 
-  private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
   private static final String TRACE = "it-trace-1";
   private static Map<String, String> env;
   private static LocalMode local;
@@ -81,18 +82,25 @@ class PipelineIT {
   }
 
   static String invoice(String traceId, String amount) {
-    String arguments = "{\"invoice_id\":\"INV-7\",\"amount\":" + amount + ",\"currency\":\"USD\",\"customer_name\":\"ACME\",\"description\":\"API usage\"}";
-    return "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\",\"trace_id\":\"" + traceId
+    String arguments =
+        "{\"invoice_id\":\"INV-7\",\"amount\":"
+            + amount
+            + ",\"currency\":\"USD\",\"customer_name\":\"ACME\",\"description\":\"API usage\"}";
+    return "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\",\"trace_id\":\""
+        + traceId
         + "\",\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":{\"name\":\"create_invoice\",\"arguments\":"
-        + Json.toText(arguments) + "}}]}}";
+        + Json.toText(arguments)
+        + "}}]}}";
   }
 
-  static HttpResponse<String> post(String path, String body, String idempotencyKey) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base() + path))
-        .timeout(Duration.ofSeconds(30))
-        .header("Content-Type", "application/json")
-        .header("X-SIGNET-API-Key", "demo_key")
-        .POST(HttpRequest.BodyPublishers.ofString(body));
+  static HttpResponse<String> post(String path, String body, String idempotencyKey)
+      throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .timeout(Duration.ofSeconds(30))
+            .header("Content-Type", "application/json")
+            .header("X-SIGNET-API-Key", "demo_key")
+            .POST(HttpRequest.BodyPublishers.ofString(body));
     if (idempotencyKey != null) {
       request.header("X-SIGNET-Idempotency-Key", idempotencyKey);
     }
@@ -100,7 +108,11 @@ class PipelineIT {
   }
 
   static HttpResponse<String> get(String path) throws Exception {
-    return HTTP.send(HttpRequest.newBuilder(URI.create(base() + path)).header("X-SIGNET-API-Key", "demo_key").GET().build(),
+    return HTTP.send(
+        HttpRequest.newBuilder(URI.create(base() + path))
+            .header("X-SIGNET-API-Key", "demo_key")
+            .GET()
+            .build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
@@ -110,15 +122,18 @@ class PipelineIT {
 
   static List<JsonNode> storedChain(int hops) throws Exception {
     List<JsonNode> chain = new ArrayList<>();
-    await().atMost(Duration.ofSeconds(60)).until(() -> {
-      HttpResponse<String> response = get("/v1/receipts/chain/" + TRACE);
-      if (response.statusCode() != 200) {
-        return false;
-      }
-      chain.clear();
-      Json.parse(response.body()).get("chain").forEach(chain::add);
-      return chain.size() == hops;
-    });
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () -> {
+              HttpResponse<String> response = get("/v1/receipts/chain/" + TRACE);
+              if (response.statusCode() != 200) {
+                return false;
+              }
+              chain.clear();
+              Json.parse(response.body()).get("chain").forEach(chain::add);
+              return chain.size() == hops;
+            });
     return chain;
   }
 
@@ -134,7 +149,8 @@ class PipelineIT {
 
     HttpResponse<String> second = post("/v1/exchange", invoice(TRACE, "10"), "hop-2");
     assertThat(second.statusCode()).isEqualTo(200);
-    assertThat(Json.parse(second.body()).at("/receipt/prev_receipt_hash").asText()).isEqualTo(body.at("/receipt/receipt_hash").asText());
+    assertThat(Json.parse(second.body()).at("/receipt/prev_receipt_hash").asText())
+        .isEqualTo(body.at("/receipt/receipt_hash").asText());
 
     List<JsonNode> chain = storedChain(2);
     assertThat(ReceiptVerifier.withKeys(liveJwks()).verifyChain(chain).valid()).isTrue();
@@ -159,7 +175,8 @@ class PipelineIT {
   void shouldAnswerBadRequestsWithProblems() throws Exception {
     HttpResponse<String> missingKey = post("/v1/exchange", invoice("t-x", "1"), null);
     assertThat(missingKey.statusCode()).isEqualTo(400);
-    assertThat(missingKey.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    assertThat(missingKey.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
     HttpResponse<String> invalid = post("/v1/exchange", invoice("t-x", "\"ten\""), "bad-1");
     assertThat(invalid.statusCode()).isEqualTo(422);
     assertThat(Json.parse(invalid.body()).get("code").asText()).isEqualTo("SCHEMA_INVALID");
@@ -172,7 +189,8 @@ class PipelineIT {
     HttpResponse<String> export = get("/v1/receipts/export/" + TRACE);
     assertThat(export.statusCode()).isEqualTo(200);
     JsonNode bundle = Json.parse(export.body());
-    assertThat(export.headers().firstValue("X-ODIN-Response-CID")).contains(bundle.get("bundle_cid").asText());
+    assertThat(export.headers().firstValue("X-ODIN-Response-CID"))
+        .contains(bundle.get("bundle_cid").asText());
     assertThat(ExportBundle.verify(bundle, liveJwks()).valid()).isTrue();
 
     Path file = Files.createTempFile("bundle", ".json");
@@ -180,15 +198,22 @@ class PipelineIT {
     String jwksUrl = base() + "/.well-known/jwks.json";
     assertThat(cli("verify", "bundle", file.toString(), "--jwks", jwksUrl)).startsWith("0:valid");
 
-    // One character of one receipt's canonical document changed: the CLI names the hop and the check.
+    // One character of one receipt's canonical document changed: the CLI names the hop and the
+    // check.
     Files.writeString(file, export.body().replaceFirst("INV-7", "INV-8"));
-    assertThat(cli("verify", "bundle", file.toString(), "--jwks", jwksUrl)).startsWith("1:invalid").contains("hop 1").contains("CID_MISMATCH");
+    assertThat(cli("verify", "bundle", file.toString(), "--jwks", jwksUrl))
+        .startsWith("1:invalid")
+        .contains("hop 1")
+        .contains("CID_MISMATCH");
   }
 
   private static String cli(String... args) {
     java.io.StringWriter out = new java.io.StringWriter();
     java.io.StringWriter err = new java.io.StringWriter();
-    int exit = dev.signet.cli.SignetCli.commandLine(new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true)).execute(args);
+    int exit =
+        dev.signet.cli.SignetCli.commandLine(
+                new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true))
+            .execute(args);
     return exit + ":" + out + err;
   }
 
@@ -201,13 +226,25 @@ class PipelineIT {
     props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     Map<String, HourlyUsage> latest = new HashMap<>();
-    try (KafkaConsumer<String, HourlyUsage> consumer = new KafkaConsumer<>(props,
-        Topics.BILLING_USAGE_HOURLY.keySerde().deserializer(), Topics.BILLING_USAGE_HOURLY.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, HourlyUsage> consumer =
+        new KafkaConsumer<>(
+            props,
+            Topics.BILLING_USAGE_HOURLY.keySerde().deserializer(),
+            Topics.BILLING_USAGE_HOURLY.valueSerde().deserializer())) {
       consumer.subscribe(List.of(Topics.BILLING_USAGE_HOURLY.name()));
-      await().atMost(Duration.ofSeconds(60)).until(() -> {
-        consumer.poll(Duration.ofMillis(200)).forEach(record -> latest.put(record.key(), record.value()));
-        return latest.values().stream().filter(usage -> usage.tenant().equals("demo")).mapToLong(HourlyUsage::vex).sum() == 2;
-      });
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(record -> latest.put(record.key(), record.value()));
+                return latest.values().stream()
+                        .filter(usage -> usage.tenant().equals("demo"))
+                        .mapToLong(HourlyUsage::vex)
+                        .sum()
+                    == 2;
+              });
     }
   }
 
@@ -217,7 +254,9 @@ class PipelineIT {
     HttpResponse<String> health = get("/healthz");
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(Json.parse(health.body()).get("status").asText()).isEqualTo("UP");
-    assertThat(get("/metrics").body()).contains("signet_exchanges_total").contains("outcome=\"issued\"");
+    assertThat(get("/metrics").body())
+        .contains("signet_exchanges_total")
+        .contains("outcome=\"issued\"");
   }
 
   @Test
@@ -239,7 +278,8 @@ class PipelineIT {
 
   /** A count from the pipeline's PostgreSQL. */
   static long count(String sql) throws Exception {
-    try (java.sql.Connection connection = java.sql.DriverManager.getConnection(local.jdbcUrl(), "postgres", "postgres");
+    try (java.sql.Connection connection =
+            java.sql.DriverManager.getConnection(local.jdbcUrl(), "postgres", "postgres");
         java.sql.Statement statement = connection.createStatement();
         java.sql.ResultSet rows = statement.executeQuery(sql)) {
       rows.next();

@@ -18,7 +18,9 @@ final class Backoff {
     this.next = initial;
   }
 
-  /** How long to wait before the next attempt; each call doubles the following one, up to the cap. */
+  /**
+   * How long to wait before the next attempt; each call doubles the following one, up to the cap.
+   */
   Duration nextDelay() {
     Duration delay = next;
     Duration doubled = next.multipliedBy(2);

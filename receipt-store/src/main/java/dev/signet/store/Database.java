@@ -4,7 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 
-/** The schema of the receipt store (Flyway, {@code db/migration}) and the sink's connection pool. */
+/**
+ * The schema of the receipt store (Flyway, {@code db/migration}) and the sink's connection pool.
+ */
 final class Database {
 
   /**
@@ -18,7 +20,8 @@ final class Database {
   /**
    * Brings the schema up to date over a connection of its own (the sink's single-connection pool
    * cannot lend Flyway two); safe to run from every instance at start-up (Flyway locks). Only the
-   * receipt store migrates: readers open {@link dev.signet.store.query.QueryPool}, which never does.
+   * receipt store migrates: readers open {@link dev.signet.store.query.QueryPool}, which never
+   * does.
    */
   static void migrate(ReceiptStoreConfig store) {
     migrate(store.jdbcUrl(), store.jdbcUser(), store.jdbcPassword());
@@ -29,19 +32,18 @@ final class Database {
   }
 
   private static org.flywaydb.core.api.configuration.FluentConfiguration flyway() {
-    return Flyway.configure()
-        .locations("classpath:db/migration")
-        .table(HISTORY_TABLE);
+    return Flyway.configure().locations("classpath:db/migration").table(HISTORY_TABLE);
   }
 
   /**
-   * The sink's single connection. It starts without connecting, so the sink can come up before
-   * the database and keep retrying; it gives up on a connection after 3 s and on a silent socket
-   * after 60 s (a batch takes milliseconds), so an outage or a dead peer turns into a retry with
-   * backoff instead of a stall that would also cost the consumer its group membership.
+   * The sink's single connection. It starts without connecting, so the sink can come up before the
+   * database and keep retrying; it gives up on a connection after 3 s and on a silent socket after
+   * 60 s (a batch takes milliseconds), so an outage or a dead peer turns into a retry with backoff
+   * instead of a stall that would also cost the consumer its group membership.
    */
   static HikariDataSource writerPool(ReceiptStoreConfig store) {
-    HikariConfig config = baseConfig(store.jdbcUrl(), store.jdbcUser(), store.jdbcPassword(), "signet-receipt-sink");
+    HikariConfig config =
+        baseConfig(store.jdbcUrl(), store.jdbcUser(), store.jdbcPassword(), "signet-receipt-sink");
     config.setMaximumPoolSize(1);
     config.setAutoCommit(false);
     config.setInitializationFailTimeout(-1);
@@ -50,7 +52,8 @@ final class Database {
     return new HikariDataSource(config);
   }
 
-  private static HikariConfig baseConfig(String jdbcUrl, String user, String password, String poolName) {
+  private static HikariConfig baseConfig(
+      String jdbcUrl, String user, String password, String poolName) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(jdbcUrl);
     config.setUsername(user);

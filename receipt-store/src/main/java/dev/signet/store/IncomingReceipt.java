@@ -8,7 +8,13 @@ import java.util.Objects;
  * JSON text it arrived as.
  */
 record IncomingReceipt(
-    String traceId, int hop, String tenant, String receiptHash, String prevReceiptHash, Instant ts, String body) {
+    String traceId,
+    int hop,
+    String tenant,
+    String receiptHash,
+    String prevReceiptHash,
+    Instant ts,
+    String body) {
 
   IncomingReceipt {
     Objects.requireNonNull(traceId, "traceId");

@@ -16,7 +16,8 @@ import javax.sql.DataSource;
  */
 final class QuarantineWriter {
 
-  static final String INSERT = """
+  static final String INSERT =
+      """
       INSERT INTO receipt_quarantine (topic, partition, "offset", record_key, trace_id, hop, reason, detail, raw_value)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
       ON CONFLICT (topic, partition, "offset") DO NOTHING
@@ -30,8 +31,8 @@ final class QuarantineWriter {
   }
 
   /**
-   * Records the batch; returns the records quarantined for the first time (a re-delivered record
-   * is already there). Throws when the database cannot take it; nothing is then committed.
+   * Records the batch; returns the records quarantined for the first time (a re-delivered record is
+   * already there). Throws when the database cannot take it; nothing is then committed.
    */
   List<QuarantinedRecord> write(List<QuarantinedRecord> records) throws SQLException {
     if (records.isEmpty()) {

@@ -12,8 +12,15 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * trusted), why it was refused, and its value exactly as consumed.
  */
 record QuarantinedRecord(
-    String topic, int partition, long offset, String key, String traceId, Integer hop, QuarantineReason reason,
-    String detail, byte[] rawValue) {
+    String topic,
+    int partition,
+    long offset,
+    String key,
+    String traceId,
+    Integer hop,
+    QuarantineReason reason,
+    String detail,
+    byte[] rawValue) {
 
   // Key and claimed trace id come from whoever wrote the record: keep them to a readable size.
   private static final int MAX_ID_CHARS = 512;
@@ -25,15 +32,21 @@ record QuarantinedRecord(
     Objects.requireNonNull(detail, "detail");
   }
 
-  static QuarantinedRecord of(ConsumerRecord<String, byte[]> record, ReceiptReader.Rejected rejected) {
+  static QuarantinedRecord of(
+      ConsumerRecord<String, byte[]> record, ReceiptReader.Rejected rejected) {
     JsonNode claimed = claimed(record.value());
     JsonNode traceId = claimed.path("trace_id");
     JsonNode hop = claimed.path("hop");
     return new QuarantinedRecord(
-        record.topic(), record.partition(), record.offset(), text(record.key(), MAX_ID_CHARS),
+        record.topic(),
+        record.partition(),
+        record.offset(),
+        text(record.key(), MAX_ID_CHARS),
         traceId.isTextual() ? text(traceId.textValue(), MAX_ID_CHARS) : null,
         hop.isInt() ? hop.intValue() : null,
-        rejected.reason(), text(rejected.detail(), MAX_DETAIL_CHARS), record.value());
+        rejected.reason(),
+        text(rejected.detail(), MAX_DETAIL_CHARS),
+        record.value());
   }
 
   private static JsonNode claimed(byte[] value) {

@@ -17,14 +17,13 @@ import java.util.Objects;
 /**
  * Turns a record value from {@code signet.receipts.v1} into a receipt worth storing, or says why
  * not. Works on the bytes as consumed rather than on a {@link Receipt} read through the topic's
- * serde: re-serialising a record would drop fields it does not know and change the text, and
- * the stored body must be the receipt exactly as signed.
+ * serde: re-serialising a record would drop fields it does not know and change the text, and the
+ * stored body must be the receipt exactly as signed.
  *
- * <p>Checks, cheapest first: the processor's origin MAC over the exact value bytes (anyone who
- * can write to the topic but lacks the server secret is refused here, for about a microsecond),
- * then that the value is a receipt, then its hashes and, when configured, its Ed25519 signature
- * against the active and retired keys. Thread-safe; the sink calls it before its database
- * transaction.
+ * <p>Checks, cheapest first: the processor's origin MAC over the exact value bytes (anyone who can
+ * write to the topic but lacks the server secret is refused here, for about a microsecond), then
+ * that the value is a receipt, then its hashes and, when configured, its Ed25519 signature against
+ * the active and retired keys. Thread-safe; the sink calls it before its database transaction.
  */
 final class ReceiptReader {
 
@@ -33,7 +32,9 @@ final class ReceiptReader {
 
   record Accepted(IncomingReceipt receipt) implements Outcome {}
 
-  /** {@code reason} is a stable code (metric tag, quarantine column); {@code detail} is for people. */
+  /**
+   * {@code reason} is a stable code (metric tag, quarantine column); {@code detail} is for people.
+   */
   record Rejected(QuarantineReason reason, String detail) implements Outcome {
     Rejected {
       Objects.requireNonNull(reason, "reason");
@@ -60,13 +61,18 @@ final class ReceiptReader {
     this.verifier = Objects.requireNonNull(verifier, "verifier");
   }
 
-  /** @param origin the record's {@code x-signet-receipt-mac} header, or null if it has none */
+  /**
+   * @param origin the record's {@code x-signet-receipt-mac} header, or null if it has none
+   */
   Outcome read(byte[] value, String origin) {
     if (origin == null) {
-      return new Rejected(QuarantineReason.MAC_MISSING, "no x-signet-receipt-mac header: not written by the processor");
+      return new Rejected(
+          QuarantineReason.MAC_MISSING,
+          "no x-signet-receipt-mac header: not written by the processor");
     }
     if (!mac.verify(value, origin)) {
-      return new Rejected(QuarantineReason.MAC_INVALID,
+      return new Rejected(
+          QuarantineReason.MAC_INVALID,
           "x-signet-receipt-mac does not match the value: forged, altered, or another server secret");
     }
     if (value == null) {
@@ -75,11 +81,13 @@ final class ReceiptReader {
     String body;
     try {
       // Strict: the stored text must be the very bytes that were hashed and signed.
-      body = StandardCharsets.UTF_8.newDecoder()
-          .onMalformedInput(CodingErrorAction.REPORT)
-          .onUnmappableCharacter(CodingErrorAction.REPORT)
-          .decode(ByteBuffer.wrap(value))
-          .toString();
+      body =
+          StandardCharsets.UTF_8
+              .newDecoder()
+              .onMalformedInput(CodingErrorAction.REPORT)
+              .onUnmappableCharacter(CodingErrorAction.REPORT)
+              .decode(ByteBuffer.wrap(value))
+              .toString();
     } catch (CharacterCodingException e) {
       return new Rejected(MALFORMED, "value is not UTF-8");
     }
@@ -119,7 +127,8 @@ final class ReceiptReader {
       return new Rejected(MALFORMED, "hop must be within 1.." + Receipt.MAX_HOPS + ", got " + hop);
     }
     if (hop == 1 ? !prev.isNull() : !prev.isTextual()) {
-      return new Rejected(MALFORMED, "prev_receipt_hash must be null exactly on hop 1 and a string after");
+      return new Rejected(
+          MALFORMED, "prev_receipt_hash must be null exactly on hop 1 and a string after");
     }
     Instant ts;
     try {
@@ -130,8 +139,14 @@ final class ReceiptReader {
     if (ts.isBefore(EARLIEST) || ts.isAfter(LATEST)) {
       return new Rejected(MALFORMED, "ts out of range: " + ts);
     }
-    return new Accepted(new IncomingReceipt(
-        traceId.textValue(), hop, tenant.textValue(), hash.textValue(), prev.isNull() ? null : prev.textValue(), ts,
-        body));
+    return new Accepted(
+        new IncomingReceipt(
+            traceId.textValue(),
+            hop,
+            tenant.textValue(),
+            hash.textValue(),
+            prev.isNull() ? null : prev.textValue(),
+            ts,
+            body));
   }
 }

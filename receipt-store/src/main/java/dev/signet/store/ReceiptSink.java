@@ -49,20 +49,20 @@ import org.slf4j.LoggerFactory;
 /**
  * Copies every authentic receipt into PostgreSQL, the system of record.
  *
- * <p>In: {@code signet.receipts.v1}, read with {@code isolation.level=read_committed}, so a
- * receipt from an aborted transaction is never seen. Out: tables {@code receipts}, {@code
+ * <p>In: {@code signet.receipts.v1}, read with {@code isolation.level=read_committed}, so a receipt
+ * from an aborted transaction is never seen. Out: tables {@code receipts}, {@code
  * receipt_conflicts} and {@code receipt_quarantine}.
  *
  * <p>Authenticity: a record is stored only if it carries the processor's {@code
  * x-signet-receipt-mac} over its exact value bytes and, unless {@code SP_STORE_VERIFY_SIGNATURES}
  * is false, its Ed25519 signature verifies against the active or a retired key. Any other record
  * goes to {@code receipt_quarantine} with a reason code, {@code signet_receipts_quarantined_total}
- * and an ERROR log; it never stops the partition. Checks run on the whole poll before its
- * database transaction.
+ * and an ERROR log; it never stops the partition. Checks run on the whole poll before its database
+ * transaction.
  *
  * <p>Guarantee: every committed, authentic receipt is stored exactly once. Each poll is written
- * (quarantine, then receipts) before its offsets are committed; a crash in between re-delivers
- * the batch, and both writes are idempotent. A <em>different</em> receipt for a stored {@code
+ * (quarantine, then receipts) before its offsets are committed; a crash in between re-delivers the
+ * batch, and both writes are idempotent. A <em>different</em> receipt for a stored {@code
  * (trace_id, hop)} never overwrites it: it goes to {@code receipt_conflicts}, {@code
  * signet_receipt_conflicts_total} and an ERROR log.
  *
@@ -71,16 +71,19 @@ import org.slf4j.LoggerFactory;
  * offsets and retries them with the next commit; any retriable Kafka error is waited out with
  * backoff. Each retry counts in {@code signet_receipt_sink_retries_total} and drops {@code
  * signet_receipt_sink_up} to 0 until the sink is healthy again. A fenced static member (another
- * instance runs with the same {@code SP_INSTANCE_ID}), an {@link Error}, or any other error
- * {@value #DEFAULT_MAX_UNEXPECTED_FAILURES} times in a row stops the sink and is reported once to
- * its {@link FailureListener}: the standalone service then exits non-zero so that its supervisor
+ * instance runs with the same {@code SP_INSTANCE_ID}), an {@link Error}, or any other error {@value
+ * #DEFAULT_MAX_UNEXPECTED_FAILURES} times in a row stops the sink and is reported once to its
+ * {@link FailureListener}: the standalone service then exits non-zero so that its supervisor
  * restarts it, instead of running on without storing receipts.
  *
  * <p>One thread owns the consumer; {@link #close()} wakes it and waits for it.
  */
 public final class ReceiptSink implements Service {
 
-  /** Told once, from the sink's thread after it stopped, that the sink died on an unrecoverable error. */
+  /**
+   * Told once, from the sink's thread after it stopped, that the sink died on an unrecoverable
+   * error.
+   */
   @FunctionalInterface
   public interface FailureListener {
     void onFailure(Throwable cause);
@@ -95,12 +98,17 @@ public final class ReceiptSink implements Service {
    * @param retryInitial first pause after a failure; doubles up to {@code retryMax}
    * @param maxUnexpectedFailures unexpected errors in a row before the sink gives up
    */
-  record Tuning(Duration commitTimeout, Duration retryInitial, Duration retryMax, int maxUnexpectedFailures) {
+  record Tuning(
+      Duration commitTimeout, Duration retryInitial, Duration retryMax, int maxUnexpectedFailures) {
     // 100 ms doubling to 5 s: quick when a connection blips, and far below max.poll.interval.ms so
     // the group keeps us while we wait. A commit normally takes milliseconds; 15 s rides out a
     // coordinator move without blocking the loop for the client's default minute.
     static final Tuning DEFAULT =
-        new Tuning(Duration.ofSeconds(15), Duration.ofMillis(100), Duration.ofSeconds(5), DEFAULT_MAX_UNEXPECTED_FAILURES);
+        new Tuning(
+            Duration.ofSeconds(15),
+            Duration.ofMillis(100),
+            Duration.ofSeconds(5),
+            DEFAULT_MAX_UNEXPECTED_FAILURES);
 
     Tuning {
       Objects.requireNonNull(commitTimeout, "commitTimeout");
@@ -144,6 +152,7 @@ public final class ReceiptSink implements Service {
    * failed or was interrupted; retried with the next commit. Loop thread only.
    */
   private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
+
   private int unexpectedFailuresInARow;
 
   public ReceiptSink(ReceiptStoreConfig config, MeterRegistry registry) {
@@ -151,29 +160,40 @@ public final class ReceiptSink implements Service {
   }
 
   public ReceiptSink(ReceiptStoreConfig config, MeterRegistry registry, String groupInstanceId) {
-    this(config, registry, groupInstanceId, cause -> { });
+    this(config, registry, groupInstanceId, cause -> {});
   }
 
   /**
-   * @param groupInstanceId a stable id of this instance (e.g. a pod name), or null: a static
-   *     group member gets its partitions back at once after a crash, not after the session timeout
+   * @param groupInstanceId a stable id of this instance (e.g. a pod name), or null: a static group
+   *     member gets its partitions back at once after a crash, not after the session timeout
    * @param failureListener told if the sink stops on an unrecoverable error (see the class doc)
    */
   public ReceiptSink(
-      ReceiptStoreConfig config, MeterRegistry registry, String groupInstanceId, FailureListener failureListener) {
+      ReceiptStoreConfig config,
+      MeterRegistry registry,
+      String groupInstanceId,
+      FailureListener failureListener) {
     this(config, registry, groupInstanceId, failureListener, Tuning.DEFAULT);
   }
 
-  ReceiptSink(ReceiptStoreConfig config, MeterRegistry registry, String groupInstanceId,
-      FailureListener failureListener, Tuning tuning) {
+  ReceiptSink(
+      ReceiptStoreConfig config,
+      MeterRegistry registry,
+      String groupInstanceId,
+      FailureListener failureListener,
+      Tuning tuning) {
     this.config = config;
     this.tuning = tuning;
     this.failureListener = Objects.requireNonNull(failureListener, "failureListener");
     this.metrics = new SinkMetrics(registry, up, lag);
     this.databaseBackoff = new Backoff(tuning.retryInitial(), tuning.retryMax());
     this.errorBackoff = new Backoff(tuning.retryInitial(), tuning.retryMax());
-    this.reader = new ReceiptReader(new ReceiptMac(config.serverSecret()),
-        config.verifySignatures() ? ReceiptVerifier.withKeys(config.jwks()) : ReceiptVerifier.hashesOnly());
+    this.reader =
+        new ReceiptReader(
+            new ReceiptMac(config.serverSecret()),
+            config.verifySignatures()
+                ? ReceiptVerifier.withKeys(config.jwks())
+                : ReceiptVerifier.hashesOnly());
     this.dataSource = Database.writerPool(config);
     this.writer = new ReceiptWriter(dataSource);
     this.quarantineWriter = new QuarantineWriter(dataSource);
@@ -181,30 +201,44 @@ public final class ReceiptSink implements Service {
     // and the MAC is over those bytes.
     Map<String, Object> consumerProperties = new HashMap<>(consumerProperties(config));
     if (groupInstanceId != null && !groupInstanceId.isBlank()) {
-      consumerProperties.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId() + "-" + groupInstanceId);
+      consumerProperties.put(
+          ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, config.groupId() + "-" + groupInstanceId);
     }
-    this.consumer = new KafkaConsumer<>(consumerProperties, TOPIC.keySerde().deserializer(),
-        new ByteArrayDeserializer());
-    this.thread = new Thread(() -> {
-      try {
-        run();
-      } finally {
-        terminated.countDown();
-      }
-    }, "signet-receipt-sink");
-    this.thread.setUncaughtExceptionHandler((t, e) ->
-        log.error("Receipt sink stopped on an unexpected error: receipts are no longer being stored", e));
+    this.consumer =
+        new KafkaConsumer<>(
+            consumerProperties, TOPIC.keySerde().deserializer(), new ByteArrayDeserializer());
+    this.thread =
+        new Thread(
+            () -> {
+              try {
+                run();
+              } finally {
+                terminated.countDown();
+              }
+            },
+            "signet-receipt-sink");
+    this.thread.setUncaughtExceptionHandler(
+        (t, e) ->
+            log.error(
+                "Receipt sink stopped on an unexpected error: receipts are no longer being stored",
+                e));
   }
 
   static Map<String, Object> consumerProperties(ReceiptStoreConfig config) {
     return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG, config.groupId(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        config.bootstrapServers(),
+        ConsumerConfig.GROUP_ID_CONFIG,
+        config.groupId(),
+        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+        "read_committed",
+        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+        false,
         // A new group must store the receipts written before it first started, not skip them.
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxBatch());
+        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+        "earliest",
+        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+        config.maxBatch());
   }
 
   /** Brings the schema up to date, then starts consuming on the sink's own thread. */
@@ -254,9 +288,9 @@ public final class ReceiptSink implements Service {
   }
 
   /**
-   * Receipts on the assigned partitions not yet read, as of the last poll (committed receipts
-   * only, as the sink reads them); -1 until known. A figure for health checks: it grows while
-   * the sink cannot keep up or cannot store.
+   * Receipts on the assigned partitions not yet read, as of the last poll (committed receipts only,
+   * as the sink reads them); -1 until known. A figure for health checks: it grows while the sink
+   * cannot keep up or cannot store.
    */
   public long lag() {
     return lag.get();
@@ -279,7 +313,8 @@ public final class ReceiptSink implements Service {
         }
       }
       if (thread.isAlive() && Thread.currentThread() != thread) {
-        log.warn("Receipt sink thread did not stop within {}; closing the pool under it", CLOSE_TIMEOUT);
+        log.warn(
+            "Receipt sink thread did not stop within {}; closing the pool under it", CLOSE_TIMEOUT);
       }
     } else {
       consumer.close();
@@ -305,7 +340,10 @@ public final class ReceiptSink implements Service {
           unexpectedFailuresInARow++;
           if (unexpectedFailuresInARow >= tuning.maxUnexpectedFailures()) {
             throw new IllegalStateException(
-                "the receipt sink failed " + unexpectedFailuresInARow + " times in a row; giving up", e);
+                "the receipt sink failed "
+                    + unexpectedFailuresInARow
+                    + " times in a row; giving up",
+                e);
           }
           retryAfter("unexpected", e);
         }
@@ -358,7 +396,8 @@ public final class ReceiptSink implements Service {
       // the one connection, are held only for the writes.
       for (ConsumerRecord<String, byte[]> record : records) {
         ReceiptReader.Outcome outcome =
-            reader.read(record.value(), SignetHeaders.text(record.headers(), SignetHeaders.RECEIPT_MAC));
+            reader.read(
+                record.value(), SignetHeaders.text(record.headers(), SignetHeaders.RECEIPT_MAC));
         if (outcome instanceof ReceiptReader.Accepted accepted) {
           batch.add(accepted.receipt());
         } else if (outcome instanceof ReceiptReader.Rejected rejected) {
@@ -400,8 +439,11 @@ public final class ReceiptSink implements Service {
       up.set(0);
       metrics.writeFailures.increment();
       metrics.retried("database");
-      log.warn("Cannot store a batch of {} receipts ({} quarantined), will retry without committing offsets: {}",
-          batch.size(), quarantine.size(), e.toString());
+      log.warn(
+          "Cannot store a batch of {} receipts ({} quarantined), will retry without committing offsets: {}",
+          batch.size(),
+          quarantine.size(),
+          e.toString());
       return Optional.empty();
     }
   }
@@ -413,34 +455,51 @@ public final class ReceiptSink implements Service {
     metrics.duplicates.increment(result.duplicates());
     for (ReceiptWriter.Conflict conflict : result.conflicts()) {
       metrics.conflicts.increment();
-      log.error("Conflicting receipt for trace {} hop {}: stored {}, received {}. Kept the stored one; "
-              + "the other is in receipt_conflicts", conflict.traceId(), conflict.hop(), conflict.existingHash(),
+      log.error(
+          "Conflicting receipt for trace {} hop {}: stored {}, received {}. Kept the stored one; "
+              + "the other is in receipt_conflicts",
+          conflict.traceId(),
+          conflict.hop(),
+          conflict.existingHash(),
           conflict.incomingHash());
     }
     for (ReceiptWriter.Unwritable unwritable : result.unwritable()) {
       metrics.rejected("refused_by_database");
-      log.error("PostgreSQL refused the receipt for trace {} hop {}; skipped it", unwritable.receipt().traceId(),
-          unwritable.receipt().hop(), unwritable.cause());
+      log.error(
+          "PostgreSQL refused the receipt for trace {} hop {}; skipped it",
+          unwritable.receipt().traceId(),
+          unwritable.receipt().hop(),
+          unwritable.cause());
     }
     for (QuarantinedRecord q : written.quarantined()) {
       metrics.quarantined(q.reason());
-      log.error("Quarantined record {}-{}@{} (key {}, claims trace {} hop {}): {}: {}. Not stored, not billed; "
-              + "see receipt_quarantine", q.topic(), q.partition(), q.offset(), q.key(), q.traceId(), q.hop(),
-          q.reason(), q.detail());
+      log.error(
+          "Quarantined record {}-{}@{} (key {}, claims trace {} hop {}): {}: {}. Not stored, not billed; "
+              + "see receipt_quarantine",
+          q.topic(),
+          q.partition(),
+          q.offset(),
+          q.key(),
+          q.traceId(),
+          q.hop(),
+          q.reason(),
+          q.detail());
     }
   }
 
   /**
    * Commits every stored offset not yet committed. A commit refused after a rebalance is dropped
-   * (the new owner re-reads those receipts and the writes are idempotent); a commit that times
-   * out or fails retriably throws, keeping its offsets for the next try.
+   * (the new owner re-reads those receipts and the writes are idempotent); a commit that times out
+   * or fails retriably throws, keeping its offsets for the next try.
    */
   private void commitUncommitted() {
     try {
       consumer.commitSync(Map.copyOf(uncommitted), tuning.commitTimeout());
       uncommitted.clear();
     } catch (CommitFailedException e) {
-      log.warn("Offsets not committed after a rebalance; the new owner will re-read them: {}", e.toString());
+      log.warn(
+          "Offsets not committed after a rebalance; the new owner will re-read them: {}",
+          e.toString());
       uncommitted.clear();
     }
   }
@@ -453,7 +512,9 @@ public final class ReceiptSink implements Service {
     try {
       consumer.commitSync(Map.copyOf(uncommitted), LAST_COMMIT_TIMEOUT);
     } catch (KafkaException e) {
-      log.warn("Could not commit the last stored batch; it will be re-read and deduplicated: {}", e.toString());
+      log.warn(
+          "Could not commit the last stored batch; it will be re-read and deduplicated: {}",
+          e.toString());
     }
     uncommitted.clear();
   }
@@ -474,8 +535,12 @@ public final class ReceiptSink implements Service {
     up.set(0);
     metrics.retried(cause);
     Duration delay = errorBackoff.nextDelay();
-    log.warn("Receipt sink: {} error, retrying in {} ms ({} uncommitted partitions): {}", cause, delay.toMillis(),
-        uncommitted.size(), e.toString());
+    log.warn(
+        "Receipt sink: {} error, retrying in {} ms ({} uncommitted partitions): {}",
+        cause,
+        delay.toMillis(),
+        uncommitted.size(),
+        e.toString());
     pause(delay);
   }
 
@@ -518,7 +583,8 @@ public final class ReceiptSink implements Service {
       try {
         consumer.commitSync(leaving, tuning.commitTimeout());
       } catch (KafkaException e) {
-        log.warn("Could not commit stored offsets of revoked partitions; the new owner re-reads them: {}",
+        log.warn(
+            "Could not commit stored offsets of revoked partitions; the new owner re-reads them: {}",
             e.toString());
       }
     }
@@ -528,7 +594,8 @@ public final class ReceiptSink implements Service {
 
     @Override
     public void onPartitionsLost(Collection<TopicPartition> partitions) {
-      // Already owned by another member: committing would fail; it re-reads from the committed offset.
+      // Already owned by another member: committing would fail; it re-reads from the committed
+      // offset.
       partitions.forEach(uncommitted::remove);
     }
   }

@@ -6,8 +6,8 @@ import dev.signet.shell.ServiceShell;
 /**
  * Runs the receipt store on its own: migrate the schema, then sink receipts until stopped, in the
  * service shell ({@code /metrics} and {@code /healthz} on {@code SP_METRICS_PORT}). If the sink
- * stops on an unrecoverable error, the process exits with status 1 so that its supervisor
- * (compose, Kubernetes) restarts it: a store that runs on without storing is worse than none.
+ * stops on an unrecoverable error, the process exits with status 1 so that its supervisor (compose,
+ * Kubernetes) restarts it: a store that runs on without storing is worse than none.
  */
 public final class ReceiptStoreApp {
 

@@ -41,6 +41,7 @@ public record ReceiptStoreConfig(
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
   public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/signet";
   public static final String DEFAULT_GROUP_ID = "signet-receipt-store";
+
   /** Large enough to amortise a round trip, small enough to keep one statement's arrays ~1 MB. */
   public static final int DEFAULT_MAX_BATCH = 1000;
 
@@ -59,22 +60,31 @@ public record ReceiptStoreConfig(
     requireText(groupId, "groupId");
     requireText(jdbcUrl, "jdbcUrl");
     if (!jdbcUrl.startsWith(JDBC_PREFIX)) {
-      throw new IllegalArgumentException("jdbcUrl must start with " + JDBC_PREFIX + ", got " + redact(jdbcUrl));
+      throw new IllegalArgumentException(
+          "jdbcUrl must start with " + JDBC_PREFIX + ", got " + redact(jdbcUrl));
     }
     if (maxBatch < 1 || maxBatch > MAX_BATCH_LIMIT) {
-      throw new IllegalArgumentException("maxBatch must be within 1.." + MAX_BATCH_LIMIT + ", got " + maxBatch);
+      throw new IllegalArgumentException(
+          "maxBatch must be within 1.." + MAX_BATCH_LIMIT + ", got " + maxBatch);
     }
     Objects.requireNonNull(serverSecret, "serverSecret");
     Objects.requireNonNull(jwks, "jwks");
     if (verifySignatures && jwks.keys().isEmpty()) {
-      throw new IllegalArgumentException("verifying signatures needs at least one public key: set " + ENV_PUBLIC_JWKS
-          + " or " + ENV_PRIVATE_KEY + ", or set " + ENV_VERIFY_SIGNATURES + "=false");
+      throw new IllegalArgumentException(
+          "verifying signatures needs at least one public key: set "
+              + ENV_PUBLIC_JWKS
+              + " or "
+              + ENV_PRIVATE_KEY
+              + ", or set "
+              + ENV_VERIFY_SIGNATURES
+              + "=false");
     }
   }
 
   /** The same store with other keys, e.g. in tests. */
   public ReceiptStoreConfig withKeys(ServerSecret secret, Jwks keys, boolean verify) {
-    return new ReceiptStoreConfig(bootstrapServers, groupId, jdbcUrl, jdbcUser, jdbcPassword, maxBatch, secret, keys, verify);
+    return new ReceiptStoreConfig(
+        bootstrapServers, groupId, jdbcUrl, jdbcUser, jdbcPassword, maxBatch, secret, keys, verify);
   }
 
   /**
@@ -103,17 +113,30 @@ public record ReceiptStoreConfig(
     String password = env.verbatim("SP_POSTGRES_PASSWORD");
     if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
       URI uri = parse(url);
-      String[] userInfo = uri.getUserInfo() == null ? new String[0] : uri.getUserInfo().split(":", 2);
-      user = user != null ? user : (userInfo.length > 0 && !userInfo[0].isBlank() ? userInfo[0] : null);
+      String[] userInfo =
+          uri.getUserInfo() == null ? new String[0] : uri.getUserInfo().split(":", 2);
+      user =
+          user != null
+              ? user
+              : (userInfo.length > 0 && !userInfo[0].isBlank() ? userInfo[0] : null);
       password = password != null ? password : (userInfo.length > 1 ? userInfo[1] : null);
-      url = JDBC_PREFIX + "//" + uri.getRawAuthority().substring(uri.getRawAuthority().indexOf('@') + 1)
-          + Objects.requireNonNullElse(uri.getRawPath(), "")
-          + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+      url =
+          JDBC_PREFIX
+              + "//"
+              + uri.getRawAuthority().substring(uri.getRawAuthority().indexOf('@') + 1)
+              + Objects.requireNonNullElse(uri.getRawPath(), "")
+              + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
     }
     SigningKey signingKey = signingKey(env);
     return new ReceiptStoreConfig(
-        env.string("SP_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP), DEFAULT_GROUP_ID, url, user, password,
-        DEFAULT_MAX_BATCH, serverSecret(env, signingKey), jwks(env, signingKey),
+        env.string("SP_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP),
+        DEFAULT_GROUP_ID,
+        url,
+        user,
+        password,
+        DEFAULT_MAX_BATCH,
+        serverSecret(env, signingKey),
+        jwks(env, signingKey),
         env.bool(ENV_VERIFY_SIGNATURES, true));
   }
 
@@ -125,16 +148,22 @@ public record ReceiptStoreConfig(
     String configured = env.optional(ServerSecret.ENV);
     if (configured == null) {
       if (signingKey == null) {
-        throw new IllegalArgumentException(ServerSecret.ENV + " is not set, and there is no " + ENV_PRIVATE_KEY
-            + " to derive it from: the receipt store needs the processor's server secret to check each record's "
-            + "x-signet-receipt-mac");
+        throw new IllegalArgumentException(
+            ServerSecret.ENV
+                + " is not set, and there is no "
+                + ENV_PRIVATE_KEY
+                + " to derive it from: the receipt store needs the processor's server secret to check each record's "
+                + "x-signet-receipt-mac");
       }
       return ServerSecret.derivedFrom(signingKey);
     }
     return ServerSecret.parse(configured);
   }
 
-  /** The active key ({@code SP_PUBLIC_JWKS}, else the public half of the signing key) and the retired ones. */
+  /**
+   * The active key ({@code SP_PUBLIC_JWKS}, else the public half of the signing key) and the
+   * retired ones.
+   */
   private static Jwks jwks(Env env, SigningKey signingKey) {
     List<PublicKey> keys = new ArrayList<>();
     String publicJwks = env.optional(ENV_PUBLIC_JWKS);
@@ -147,14 +176,17 @@ public record ReceiptStoreConfig(
     if (retired != null) {
       keys.addAll(parseJwks(retired, ENV_RETIRED_JWKS).keys());
     }
-    return keys.isEmpty() ? new Jwks(List.of()) : Jwks.of(keys.get(0), keys.subList(1, keys.size()));
+    return keys.isEmpty()
+        ? new Jwks(List.of())
+        : Jwks.of(keys.get(0), keys.subList(1, keys.size()));
   }
 
   private static Jwks parseJwks(String json, String variable) {
     try {
       return Jwks.parse(json);
     } catch (RuntimeException e) {
-      throw new IllegalArgumentException(variable + " is not a JWKS document of Ed25519 keys: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          variable + " is not a JWKS document of Ed25519 keys: " + e.getMessage(), e);
     }
   }
 
@@ -169,10 +201,25 @@ public record ReceiptStoreConfig(
   // Records print every component; the password must never reach a log line.
   @Override
   public String toString() {
-    return "ReceiptStoreConfig[bootstrapServers=" + bootstrapServers + ", groupId=" + groupId + ", jdbcUrl="
-        + redact(jdbcUrl) + ", jdbcUser=" + jdbcUser + ", jdbcPassword=" + (jdbcPassword == null ? null : "***")
-        + ", maxBatch=" + maxBatch + ", serverSecret=" + serverSecret + ", keys="
-        + jwks.keys().stream().map(PublicKey::kid).toList() + ", verifySignatures=" + verifySignatures + "]";
+    return "ReceiptStoreConfig[bootstrapServers="
+        + bootstrapServers
+        + ", groupId="
+        + groupId
+        + ", jdbcUrl="
+        + redact(jdbcUrl)
+        + ", jdbcUser="
+        + jdbcUser
+        + ", jdbcPassword="
+        + (jdbcPassword == null ? null : "***")
+        + ", maxBatch="
+        + maxBatch
+        + ", serverSecret="
+        + serverSecret
+        + ", keys="
+        + jwks.keys().stream().map(PublicKey::kid).toList()
+        + ", verifySignatures="
+        + verifySignatures
+        + "]";
   }
 
   private static URI parse(String url) {

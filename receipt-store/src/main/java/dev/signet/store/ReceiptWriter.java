@@ -9,14 +9,16 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * Writes a batch of receipts in one transaction: one {@code INSERT … SELECT FROM unnest(…)} for
- * the whole batch, idempotent on {@code (trace_id, hop)}, and, only when some rows were already
- * there, a second statement that records every incoming receipt whose hash differs from the
- * stored one. Stored rows are never overwritten.
+ * Writes a batch of receipts in one transaction: one {@code INSERT … SELECT FROM unnest(…)} for the
+ * whole batch, idempotent on {@code (trace_id, hop)}, and, only when some rows were already there,
+ * a second statement that records every incoming receipt whose hash differs from the stored one.
+ * Stored rows are never overwritten.
  */
 final class ReceiptWriter {
 
-  /** A different receipt for an already stored {@code (trace_id, hop)}, recorded for the first time. */
+  /**
+   * A different receipt for an already stored {@code (trace_id, hop)}, recorded for the first time.
+   */
   record Conflict(String traceId, int hop, String existingHash, String incomingHash) {}
 
   /** A receipt PostgreSQL refuses as data (so retrying cannot help), with the refusal. */
@@ -37,7 +39,8 @@ final class ReceiptWriter {
       allConflicts.addAll(other.conflicts);
       List<Unwritable> allUnwritable = new ArrayList<>(unwritable);
       allUnwritable.addAll(other.unwritable);
-      return new Result(stored + other.stored, duplicates + other.duplicates, allConflicts, allUnwritable);
+      return new Result(
+          stored + other.stored, duplicates + other.duplicates, allConflicts, allUnwritable);
     }
   }
 
@@ -45,7 +48,8 @@ final class ReceiptWriter {
 
   // One statement per batch whatever its size: the arrays travel as single parameters, so there
   // is no per-row round trip and no statement text that grows with the batch.
-  static final String INSERT = """
+  static final String INSERT =
+      """
       INSERT INTO receipts (trace_id, hop, tenant, receipt_hash, prev_receipt_hash, ts, body)
       SELECT * FROM unnest(?::text[], ?::int[], ?::text[], ?::text[], ?::text[], ?::timestamptz[], ?::text[])
       ON CONFLICT (trace_id, hop) DO NOTHING
@@ -53,7 +57,8 @@ final class ReceiptWriter {
 
   // Runs after INSERT in the same transaction, so it also sees rows the batch itself inserted:
   // two different receipts for one (trace_id, hop) inside a single batch are caught too.
-  static final String RECORD_CONFLICTS = """
+  static final String RECORD_CONFLICTS =
+      """
       INSERT INTO receipt_conflicts (trace_id, hop, existing_hash, incoming_hash, incoming_body)
       SELECT i.trace_id, i.hop, r.receipt_hash, i.receipt_hash, i.body
         FROM unnest(?::text[], ?::int[], ?::text[], ?::text[]) AS i(trace_id, hop, receipt_hash, body)
@@ -70,8 +75,8 @@ final class ReceiptWriter {
   }
 
   /**
-   * Stores the batch. Throws when the database could not take it (down, timeout, …): nothing of
-   * the batch is then committed and the caller retries it. A batch PostgreSQL refuses as data is
+   * Stores the batch. Throws when the database could not take it (down, timeout, …): nothing of the
+   * batch is then committed and the caller retries it. A batch PostgreSQL refuses as data is
    * written receipt by receipt instead, so one bad receipt cannot block all that follow it.
    */
   Result write(List<IncomingReceipt> batch) throws SQLException {
@@ -108,7 +113,8 @@ final class ReceiptWriter {
       try {
         int stored = insert(connection, batch);
         // Every row new (the usual case): nothing can conflict, skip the second statement.
-        List<Conflict> conflicts = stored == batch.size() ? List.of() : recordConflicts(connection, batch);
+        List<Conflict> conflicts =
+            stored == batch.size() ? List.of() : recordConflicts(connection, batch);
         connection.commit();
         return new Result(stored, batch.size() - stored - conflicts.size(), conflicts, List.of());
       } catch (SQLException | RuntimeException e) {
@@ -118,7 +124,8 @@ final class ReceiptWriter {
     }
   }
 
-  private static int insert(Connection connection, List<IncomingReceipt> batch) throws SQLException {
+  private static int insert(Connection connection, List<IncomingReceipt> batch)
+      throws SQLException {
     int n = batch.size();
     String[] traceIds = new String[n];
     Integer[] hops = new Integer[n];
@@ -171,7 +178,9 @@ final class ReceiptWriter {
       List<Conflict> conflicts = new ArrayList<>();
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          conflicts.add(new Conflict(rows.getString(1), rows.getInt(2), rows.getString(3), rows.getString(4)));
+          conflicts.add(
+              new Conflict(
+                  rows.getString(1), rows.getInt(2), rows.getString(3), rows.getString(4)));
         }
       }
       return conflicts;
@@ -186,7 +195,8 @@ final class ReceiptWriter {
    */
   static boolean isRefusedData(SQLException e) {
     String state = e.getSQLState();
-    return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
+    return state != null
+        && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
   }
 
   private static void rollback(Connection connection, Exception cause) {

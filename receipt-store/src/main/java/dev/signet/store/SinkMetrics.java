@@ -8,12 +8,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The sink's meters. Dotted Micrometer names; Prometheus shows them as
- * {@code signet_receipts_stored_total}, {@code signet_receipt_conflicts_total}, and so on.
+ * The sink's meters. Dotted Micrometer names; Prometheus shows them as {@code
+ * signet_receipts_stored_total}, {@code signet_receipt_conflicts_total}, and so on.
  *
- * <p>Alert on {@code signet_receipts_quarantined_total} (any increase: someone wrote records to
- * the receipt topic without the server secret, or the processor and the store disagree on keys),
- * on {@code signet_receipt_sink_up == 0} for more than a few minutes, and on a growing {@code
+ * <p>Alert on {@code signet_receipts_quarantined_total} (any increase: someone wrote records to the
+ * receipt topic without the server secret, or the processor and the store disagree on keys), on
+ * {@code signet_receipt_sink_up == 0} for more than a few minutes, and on a growing {@code
  * signet_receipt_sink_lag}.
  */
 final class SinkMetrics {
@@ -39,22 +39,30 @@ final class SinkMetrics {
   SinkMetrics(MeterRegistry registry, AtomicInteger up, AtomicLong lag) {
     this.registry = registry;
     Gauge.builder(UP, up, AtomicInteger::get)
-        .description("1 while the sink consumes and stores normally; 0 while it retries, and once it stopped")
+        .description(
+            "1 while the sink consumes and stores normally; 0 while it retries, and once it stopped")
         .register(registry);
     Gauge.builder(LAG, lag, AtomicLong::get)
-        .description("Receipts on the topic not yet read by this sink, as of its last poll (-1: not known yet)")
+        .description(
+            "Receipts on the topic not yet read by this sink, as of its last poll (-1: not known yet)")
         .register(registry);
     stored = Counter.builder(STORED).description("Receipts newly stored").register(registry);
-    duplicates = Counter.builder(DUPLICATES)
-        .description("Receipts received again and not stored a second time")
-        .register(registry);
-    conflicts = Counter.builder(CONFLICTS)
-        .description("Receipts differing from the one stored for their (trace_id, hop)")
-        .register(registry);
-    writeFailures = Counter.builder(WRITE_FAILURES)
-        .description("Batch writes that failed and will be retried")
-        .register(registry);
-    batchWrite = Timer.builder(BATCH_WRITE).description("One batch's database transaction").register(registry);
+    duplicates =
+        Counter.builder(DUPLICATES)
+            .description("Receipts received again and not stored a second time")
+            .register(registry);
+    conflicts =
+        Counter.builder(CONFLICTS)
+            .description("Receipts differing from the one stored for their (trace_id, hop)")
+            .register(registry);
+    writeFailures =
+        Counter.builder(WRITE_FAILURES)
+            .description("Batch writes that failed and will be retried")
+            .register(registry);
+    batchWrite =
+        Timer.builder(BATCH_WRITE)
+            .description("One batch's database transaction")
+            .register(registry);
   }
 
   /** Receipts skipped as unreadable or unverifiable, by stable reason code. */
@@ -69,7 +77,8 @@ final class SinkMetrics {
   /** A refused record, newly written to receipt_quarantine. */
   void quarantined(QuarantineReason reason) {
     Counter.builder(QUARANTINED)
-        .description("Records on the receipt topic quarantined instead of stored (forged, unsigned, not receipts)")
+        .description(
+            "Records on the receipt topic quarantined instead of stored (forged, unsigned, not receipts)")
         .tag("reason", reason.name())
         .register(registry)
         .increment();
@@ -78,7 +87,8 @@ final class SinkMetrics {
   /** A recoverable failure the sink waits out and retries, by cause. */
   void retried(String cause) {
     Counter.builder(RETRIES)
-        .description("Recoverable failures (database, Kafka commit or poll) the sink backed off from and retried")
+        .description(
+            "Recoverable failures (database, Kafka commit or poll) the sink backed off from and retried")
         .tag("cause", cause)
         .register(registry)
         .increment();

@@ -28,8 +28,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The bounded reads ingress serves chains and exports with, through the read-only, never
- * migrating query pool, against a real PostgreSQL.
+ * The bounded reads ingress serves chains and exports with, through the read-only, never migrating
+ * query pool, against a real PostgreSQL.
  */
 class ReceiptQueriesIT {
 
@@ -60,14 +60,16 @@ class ReceiptQueriesIT {
 
   @Test
   void shouldNeitherMigrateNorAnswerBeforeTheStoreCreatedItsSchema() throws SQLException {
-    try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+    try (Connection connection = dataSource.getConnection();
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE before_the_store");
     }
     try (HikariDataSource pool = QueryPool.open(jdbcUrl("before_the_store"), "postgres", null)) {
       ReceiptQueries early = new ReceiptQueries(pool);
 
       assertThat(early.isReady()).isFalse();
-      assertThatThrownBy(() -> early.chain("acme", "t-1")).isInstanceOf(ReceiptStoreException.class);
+      assertThatThrownBy(() -> early.chain("acme", "t-1"))
+          .isInstanceOf(ReceiptStoreException.class);
       assertThat(tables(pool)).isZero();
 
       Database.migrate(jdbcUrl("before_the_store"), "postgres", null);
@@ -79,17 +81,23 @@ class ReceiptQueriesIT {
 
   @Test
   void shouldRefuseWritesThroughTheQueryPool() {
-    assertThatThrownBy(() -> {
-      try (Connection connection = queryPool.getConnection(); Statement statement = connection.createStatement()) {
-        statement.executeUpdate("DELETE FROM receipts");
-      }
-    }).isInstanceOf(SQLException.class).hasMessageContaining("read-only");
+    assertThatThrownBy(
+            () -> {
+              try (Connection connection = queryPool.getConnection();
+                  Statement statement = connection.createStatement()) {
+                statement.executeUpdate("DELETE FROM receipts");
+              }
+            })
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("read-only");
   }
 
   private static int tables(DataSource pool) throws SQLException {
     try (Connection connection = pool.getConnection();
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM information_schema.tables WHERE table_schema = 'public'")) {
       rows.next();
       return rows.getInt(1);
     }
@@ -100,8 +108,10 @@ class ReceiptQueriesIT {
     String traceId = stored("acme", 5);
 
     ChainPage first = queries.chainPage("acme", traceId, 0, 2).orElseThrow();
-    ChainPage second = queries.chainPage("acme", traceId, first.nextAfterHop().getAsInt(), 2).orElseThrow();
-    ChainPage last = queries.chainPage("acme", traceId, second.nextAfterHop().getAsInt(), 2).orElseThrow();
+    ChainPage second =
+        queries.chainPage("acme", traceId, first.nextAfterHop().getAsInt(), 2).orElseThrow();
+    ChainPage last =
+        queries.chainPage("acme", traceId, second.nextAfterHop().getAsInt(), 2).orElseThrow();
 
     assertThat(hops(first)).containsExactly(1, 2);
     assertThat(first.nextAfterHop()).hasValue(2);
@@ -125,7 +135,8 @@ class ReceiptQueriesIT {
   void shouldAnswerAnEmptyPagePastTheLastHopOfOwnTrace() throws SQLException {
     String traceId = stored("acme", 2);
 
-    assertThat(queries.chainPage("acme", traceId, 2, 10)).hasValue(new ChainPage(List.of(), OptionalInt.empty()));
+    assertThat(queries.chainPage("acme", traceId, 2, 10))
+        .hasValue(new ChainPage(List.of(), OptionalInt.empty()));
   }
 
   @Test
@@ -142,7 +153,8 @@ class ReceiptQueriesIT {
   @Test
   void shouldRefusePageBoundsOutsideTheApi() {
     assertThatIllegalArgumentException().isThrownBy(() -> queries.chainPage("acme", "t", 0, 0));
-    assertThatIllegalArgumentException().isThrownBy(() -> queries.chainPage("acme", "t", 0, ReceiptQueries.MAX_PAGE_SIZE + 1));
+    assertThatIllegalArgumentException()
+        .isThrownBy(() -> queries.chainPage("acme", "t", 0, ReceiptQueries.MAX_PAGE_SIZE + 1));
     assertThatIllegalArgumentException().isThrownBy(() -> queries.chainPage("acme", "t", -1, 10));
   }
 
@@ -151,9 +163,10 @@ class ReceiptQueriesIT {
     // Rows the sink would never store (hop beyond MAX_HOPS): the read must stop at MAX_HOPS + 1.
     String traceId = TestReceipts.newTraceId();
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO receipts (trace_id, hop, tenant, receipt_hash, ts, body) SELECT ?, h, 'acme', 'sha256:x', now(), '{}' "
-                + "FROM generate_series(1, ?) AS h")) {
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO receipts (trace_id, hop, tenant, receipt_hash, ts, body) SELECT ?, h, 'acme', 'sha256:x', now(), '{}' "
+                    + "FROM generate_series(1, ?) AS h")) {
       insert.setString(1, traceId);
       insert.setInt(2, Receipt.MAX_HOPS + 5);
       insert.executeUpdate();
@@ -181,8 +194,9 @@ class ReceiptQueriesIT {
   private static String stored(String tenant, int hops) throws SQLException {
     String traceId = TestReceipts.newTraceId();
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO receipts (trace_id, hop, tenant, receipt_hash, prev_receipt_hash, ts, body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO receipts (trace_id, hop, tenant, receipt_hash, prev_receipt_hash, ts, body) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
       // Inserted last hop first: the order of the reads must come from the query, not the heap.
       List<Receipt> chain = TestReceipts.chain(traceId, tenant, hops);
       for (int i = chain.size() - 1; i >= 0; i--) {
@@ -203,8 +217,9 @@ class ReceiptQueriesIT {
 
   private static void conflict(String traceId, int hop, String incomingHash) throws SQLException {
     try (Connection connection = dataSource.getConnection();
-        PreparedStatement insert = connection.prepareStatement(
-            "INSERT INTO receipt_conflicts (trace_id, hop, existing_hash, incoming_hash, incoming_body) VALUES (?, ?, 'sha256:e', ?, '{}')")) {
+        PreparedStatement insert =
+            connection.prepareStatement(
+                "INSERT INTO receipt_conflicts (trace_id, hop, existing_hash, incoming_hash, incoming_body) VALUES (?, ?, 'sha256:e', ?, '{}')")) {
       insert.setString(1, traceId);
       insert.setInt(2, hop);
       insert.setString(3, incomingHash);

@@ -29,9 +29,17 @@ class ReceiptReaderTest {
 
     ReceiptReader.Outcome outcome = read(pretty.getBytes(StandardCharsets.UTF_8));
 
-    assertThat(outcome).isEqualTo(new ReceiptReader.Accepted(new IncomingReceipt(
-        "trace-1", 2, "acme", receipt.receiptHash(), receipt.prevReceiptHash(), Instant.parse(receipt.ts()),
-        pretty)));
+    assertThat(outcome)
+        .isEqualTo(
+            new ReceiptReader.Accepted(
+                new IncomingReceipt(
+                    "trace-1",
+                    2,
+                    "acme",
+                    receipt.receiptHash(),
+                    receipt.prevReceiptHash(),
+                    Instant.parse(receipt.ts()),
+                    pretty)));
   }
 
   @Test
@@ -40,8 +48,10 @@ class ReceiptReaderTest {
 
     ReceiptReader.Outcome outcome = read(TestReceipts.bytes(first));
 
-    assertThat(outcome).isInstanceOfSatisfying(ReceiptReader.Accepted.class,
-        accepted -> assertThat(accepted.receipt().prevReceiptHash()).isNull());
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            ReceiptReader.Accepted.class,
+            accepted -> assertThat(accepted.receipt().prevReceiptHash()).isNull());
   }
 
   @Test
@@ -54,7 +64,8 @@ class ReceiptReaderTest {
   @Test
   void shouldRefuseMacMadeWithAnotherSecret() {
     byte[] genuine = TestReceipts.bytes(TestReceipts.chain("trace-1", "acme", 1).get(0));
-    String forged = new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("mallory"))).sign(genuine);
+    String forged =
+        new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("mallory"))).sign(genuine);
 
     assertThat(reasonOf(reader.read(genuine, forged))).isEqualTo(QuarantineReason.MAC_INVALID);
   }
@@ -64,7 +75,8 @@ class ReceiptReaderTest {
     byte[] genuine = TestReceipts.bytes(TestReceipts.chain("trace-1", "acme", 1).get(0));
     byte[] other = TestReceipts.bytes(TestReceipts.chain("trace-2", "acme", 1).get(0));
 
-    assertThat(reasonOf(reader.read(genuine, TestReceipts.mac(other)))).isEqualTo(QuarantineReason.MAC_INVALID);
+    assertThat(reasonOf(reader.read(genuine, TestReceipts.mac(other))))
+        .isEqualTo(QuarantineReason.MAC_INVALID);
   }
 
   @Test
@@ -75,26 +87,35 @@ class ReceiptReaderTest {
 
   @Test
   void shouldRefuseReceiptSignedByAnotherKeyUnderTheTrustedKid() {
-    Receipt impostor = TestReceipts.receiptSignedBy(SigningKey.generate(TestReceipts.KEY.kid()), "trace-1", "acme");
+    Receipt impostor =
+        TestReceipts.receiptSignedBy(
+            SigningKey.generate(TestReceipts.KEY.kid()), "trace-1", "acme");
 
-    assertThat(reasonOf(read(TestReceipts.bytes(impostor)))).isEqualTo(QuarantineReason.SIGNATURE_INVALID);
+    assertThat(reasonOf(read(TestReceipts.bytes(impostor))))
+        .isEqualTo(QuarantineReason.SIGNATURE_INVALID);
   }
 
   @Test
   void shouldRefuseReceiptSignedWithAnUnknownKid() {
-    Receipt stranger = TestReceipts.receiptSignedBy(SigningKey.generate("stranger"), "trace-1", "acme");
+    Receipt stranger =
+        TestReceipts.receiptSignedBy(SigningKey.generate("stranger"), "trace-1", "acme");
 
-    assertThat(reasonOf(read(TestReceipts.bytes(stranger)))).isEqualTo(QuarantineReason.UNKNOWN_KID);
+    assertThat(reasonOf(read(TestReceipts.bytes(stranger))))
+        .isEqualTo(QuarantineReason.UNKNOWN_KID);
   }
 
   @Test
   void shouldAcceptReceiptSignedWithARetiredKey() {
     SigningKey retired = SigningKey.generate("retired-1");
-    ReceiptReader withRetired = new ReceiptReader(TestReceipts.MAC,
-        ReceiptVerifier.withKeys(Jwks.of(TestReceipts.KEY.publicKey(), List.of(retired.publicKey()))));
+    ReceiptReader withRetired =
+        new ReceiptReader(
+            TestReceipts.MAC,
+            ReceiptVerifier.withKeys(
+                Jwks.of(TestReceipts.KEY.publicKey(), List.of(retired.publicKey()))));
     byte[] value = TestReceipts.bytes(TestReceipts.receiptSignedBy(retired, "trace-1", "acme"));
 
-    assertThat(withRetired.read(value, TestReceipts.mac(value))).isInstanceOf(ReceiptReader.Accepted.class);
+    assertThat(withRetired.read(value, TestReceipts.mac(value)))
+        .isInstanceOf(ReceiptReader.Accepted.class);
   }
 
   @Test
@@ -102,25 +123,31 @@ class ReceiptReaderTest {
     ReceiptReader hashesOnly = new ReceiptReader(TestReceipts.MAC, ReceiptVerifier.hashesOnly());
     byte[] value = TestReceipts.bytes(TestReceipts.unsigned("trace-1", "acme"));
 
-    assertThat(hashesOnly.read(value, TestReceipts.mac(value))).isInstanceOf(ReceiptReader.Accepted.class);
+    assertThat(hashesOnly.read(value, TestReceipts.mac(value)))
+        .isInstanceOf(ReceiptReader.Accepted.class);
   }
 
   @Test
   void shouldRejectValueThatIsNotJson() {
-    assertThat(reasonOf(read("not json".getBytes(StandardCharsets.UTF_8)))).isEqualTo(QuarantineReason.NOT_A_RECEIPT);
+    assertThat(reasonOf(read("not json".getBytes(StandardCharsets.UTF_8))))
+        .isEqualTo(QuarantineReason.NOT_A_RECEIPT);
   }
 
   @Test
   void shouldRejectTombstone() {
-    assertThat(reader.read(null, null)).isInstanceOfSatisfying(ReceiptReader.Rejected.class,
-        rejected -> assertThat(rejected.reason()).isEqualTo(QuarantineReason.MAC_MISSING));
+    assertThat(reader.read(null, null))
+        .isInstanceOfSatisfying(
+            ReceiptReader.Rejected.class,
+            rejected -> assertThat(rejected.reason()).isEqualTo(QuarantineReason.MAC_MISSING));
   }
 
   @Test
   void shouldRejectBytesThatAreNotUtf8() {
     byte[] latin1 = "{\"tenant\":\"caf\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1);
 
-    assertThat(read(latin1)).isEqualTo(new ReceiptReader.Rejected(QuarantineReason.NOT_A_RECEIPT, "value is not UTF-8"));
+    assertThat(read(latin1))
+        .isEqualTo(
+            new ReceiptReader.Rejected(QuarantineReason.NOT_A_RECEIPT, "value is not UTF-8"));
   }
 
   @Test
@@ -136,7 +163,8 @@ class ReceiptReaderTest {
     ObjectNode receipt = resealed("hop", 1001);
 
     assertThat(read(Json.toBytes(receipt)))
-        .isInstanceOfSatisfying(ReceiptReader.Rejected.class,
+        .isInstanceOfSatisfying(
+            ReceiptReader.Rejected.class,
             rejected -> assertThat(rejected.detail()).contains("hop must be within"));
   }
 
@@ -146,7 +174,8 @@ class ReceiptReaderTest {
 
     // The verifier refuses it first: five-digit years are not in the issuer's ts form.
     assertThat(read(Json.toBytes(receipt)))
-        .isInstanceOfSatisfying(ReceiptReader.Rejected.class,
+        .isInstanceOfSatisfying(
+            ReceiptReader.Rejected.class,
             rejected -> {
               assertThat(rejected.reason()).isEqualTo(QuarantineReason.NOT_A_RECEIPT);
               assertThat(rejected.detail()).contains("TS_MALFORMED");
@@ -158,7 +187,8 @@ class ReceiptReaderTest {
     ObjectNode receipt = resealed("prev_receipt_hash", "sha256:00");
 
     assertThat(read(Json.toBytes(receipt)))
-        .isInstanceOfSatisfying(ReceiptReader.Rejected.class,
+        .isInstanceOfSatisfying(
+            ReceiptReader.Rejected.class,
             rejected -> assertThat(rejected.detail()).contains("prev_receipt_hash"));
   }
 

@@ -35,15 +35,16 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The sink through a Kafka outage longer than its commit timeout: it must neither die silently
- * nor lose the batch it stored while the broker was away, and must go on storing once the broker
- * is back.
+ * The sink through a Kafka outage longer than its commit timeout: it must neither die silently nor
+ * lose the batch it stored while the broker was away, and must go on storing once the broker is
+ * back.
  */
 class ReceiptSinkOutageIT {
 
   private static final String TOPIC = Topics.RECEIPTS.name();
   private static final ReceiptSink.Tuning FAST =
-      new ReceiptSink.Tuning(Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(1), 5);
+      new ReceiptSink.Tuning(
+          Duration.ofSeconds(2), Duration.ofMillis(100), Duration.ofSeconds(1), 5);
 
   @TempDir Path kafkaDir;
 
@@ -52,13 +53,25 @@ class ReceiptSinkOutageIT {
     try (RestartableBroker broker = new RestartableBroker(kafkaDir, freePort(), freePort());
         EmbeddedPostgres postgres = EmbeddedPostgres.start()) {
       String url = "jdbc:postgresql://127.0.0.1:" + postgres.getPort() + "/postgres";
-      try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
+      try (Admin admin =
+          Admin.create(
+              Map.<String, Object>of(
+                  AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers()))) {
         admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
       }
       MeterRegistry registry = new SimpleMeterRegistry();
       AtomicReference<Throwable> failure = new AtomicReference<>();
-      ReceiptStoreConfig config = new ReceiptStoreConfig(broker.bootstrapServers(), "outage-" + UUID.randomUUID(), url,
-          "postgres", null, ReceiptStoreConfig.DEFAULT_MAX_BATCH, TestReceipts.SECRET, TestReceipts.JWKS, true);
+      ReceiptStoreConfig config =
+          new ReceiptStoreConfig(
+              broker.bootstrapServers(),
+              "outage-" + UUID.randomUUID(),
+              url,
+              "postgres",
+              null,
+              ReceiptStoreConfig.DEFAULT_MAX_BATCH,
+              TestReceipts.SECRET,
+              TestReceipts.JWKS,
+              true);
       try (ReceiptSink sink = new ReceiptSink(config, registry, null, failure::set, FAST)) {
         sink.start();
         Receipt before = receipt();
@@ -79,7 +92,8 @@ class ReceiptSinkOutageIT {
           lock.rollback();
         }
 
-        await().atMost(Duration.ofSeconds(15))
+        await()
+            .atMost(Duration.ofSeconds(15))
             .untilAsserted(() -> assertThat(retries(registry, "kafka")).isGreaterThanOrEqualTo(1));
         assertThat(rowCount(url, during)).isEqualTo(1);
         assertThat(gauge(registry, SinkMetrics.UP)).isZero();
@@ -90,10 +104,13 @@ class ReceiptSinkOutageIT {
         send(broker, after);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> rowCount(url, after) == 1);
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-          assertThat(gauge(registry, SinkMetrics.UP)).isEqualTo(1);
-          assertThat(sink.lag()).isZero();
-        });
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .untilAsserted(
+                () -> {
+                  assertThat(gauge(registry, SinkMetrics.UP)).isEqualTo(1);
+                  assertThat(sink.lag()).isZero();
+                });
         assertThat(failure.get()).isNull();
         assertThat(sink.isRunning()).isTrue();
       }
@@ -105,9 +122,15 @@ class ReceiptSinkOutageIT {
   }
 
   private static void send(RestartableBroker broker, Receipt receipt) throws Exception {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers(), ProducerConfig.ACKS_CONFIG, "all"),
-        Topics.RECEIPTS.keySerde().serializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrapServers(),
+                ProducerConfig.ACKS_CONFIG,
+                "all"),
+            Topics.RECEIPTS.keySerde().serializer(),
+            new ByteArraySerializer())) {
       byte[] value = TestReceipts.bytes(receipt);
       ProducerRecord<String, byte[]> record = new ProducerRecord<>(TOPIC, receipt.traceId(), value);
       SignetHeaders.put(record.headers(), SignetHeaders.RECEIPT_MAC, TestReceipts.mac(value));
@@ -118,8 +141,10 @@ class ReceiptSinkOutageIT {
   private static boolean sinkWaitsForLock(String url) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url, "postgres", "");
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT count(*) FROM pg_stat_activity"
-            + " WHERE application_name = 'signet-receipt-sink' AND wait_event_type = 'Lock'")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM pg_stat_activity"
+                    + " WHERE application_name = 'signet-receipt-sink' AND wait_event_type = 'Lock'")) {
       rows.next();
       return rows.getInt(1) > 0;
     }
@@ -127,7 +152,8 @@ class ReceiptSinkOutageIT {
 
   private static int rowCount(String url, Receipt receipt) throws SQLException {
     try (Connection connection = DriverManager.getConnection(url, "postgres", "");
-        PreparedStatement statement = connection.prepareStatement("SELECT count(*) FROM receipts WHERE trace_id = ?")) {
+        PreparedStatement statement =
+            connection.prepareStatement("SELECT count(*) FROM receipts WHERE trace_id = ?")) {
       statement.setString(1, receipt.traceId());
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();

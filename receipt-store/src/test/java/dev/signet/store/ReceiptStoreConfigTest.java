@@ -20,8 +20,13 @@ class ReceiptStoreConfigTest {
   private static final SigningKey KEY = SigningKey.generate("signet-7");
   private static final String SEED = Base64Url.encode(KEY.seed());
   private static final String SECRET = Base64Url.encode(new byte[32]);
-  /** The least a store needs besides defaults: the signing key, from which secret and public key follow. */
-  private static final Map<String, String> KEYED = Map.of("SP_PRIVATE_KEY_B64", SEED, "SP_KID", "signet-7");
+
+  /**
+   * The least a store needs besides defaults: the signing key, from which secret and public key
+   * follow.
+   */
+  private static final Map<String, String> KEYED =
+      Map.of("SP_PRIVATE_KEY_B64", SEED, "SP_KID", "signet-7");
 
   @Test
   void shouldUseLocalDefaultsWhenOnlyTheKeyIsSet() {
@@ -40,17 +45,22 @@ class ReceiptStoreConfigTest {
     ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment(KEYED);
     byte[] value = "{}".getBytes(StandardCharsets.UTF_8);
 
-    assertThat(new ReceiptMac(config.serverSecret()).verify(value, new ReceiptMac(ServerSecret.derivedFrom(KEY)).sign(value)))
+    assertThat(
+            new ReceiptMac(config.serverSecret())
+                .verify(value, new ReceiptMac(ServerSecret.derivedFrom(KEY)).sign(value)))
         .isTrue();
     assertThat(config.jwks().keys()).containsExactly(KEY.publicKey());
   }
 
   @Test
   void shouldPreferAnExplicitServerSecret() {
-    ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment(with(KEYED, "SP_SERVER_SECRET", SECRET));
+    ReceiptStoreConfig config =
+        ReceiptStoreConfig.fromEnvironment(with(KEYED, "SP_SERVER_SECRET", SECRET));
     byte[] value = "{}".getBytes(StandardCharsets.UTF_8);
 
-    assertThat(new ReceiptMac(config.serverSecret()).verify(value, new ReceiptMac(ServerSecret.parse(SECRET)).sign(value)))
+    assertThat(
+            new ReceiptMac(config.serverSecret())
+                .verify(value, new ReceiptMac(ServerSecret.parse(SECRET)).sign(value)))
         .isTrue();
   }
 
@@ -64,10 +74,12 @@ class ReceiptStoreConfigTest {
   @Test
   void shouldReadPublicAndRetiredKeysWithoutThePrivateKey() {
     PublicKey retired = SigningKey.generate("signet-6").publicKey();
-    ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment(Map.of(
-        "SP_SERVER_SECRET", SECRET,
-        "SP_PUBLIC_JWKS", Jwks.of(KEY.publicKey(), List.of()).toJson().toString(),
-        "SP_RETIRED_JWKS", Jwks.of(retired, List.of()).toJson().toString()));
+    ReceiptStoreConfig config =
+        ReceiptStoreConfig.fromEnvironment(
+            Map.of(
+                "SP_SERVER_SECRET", SECRET,
+                "SP_PUBLIC_JWKS", Jwks.of(KEY.publicKey(), List.of()).toJson().toString(),
+                "SP_RETIRED_JWKS", Jwks.of(retired, List.of()).toJson().toString()));
 
     assertThat(config.jwks().keys()).containsExactly(KEY.publicKey(), retired);
   }
@@ -82,8 +94,9 @@ class ReceiptStoreConfigTest {
 
   @Test
   void shouldRunWithoutKeysWhenSignatureChecksAreOff() {
-    ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment(Map.of(
-        "SP_SERVER_SECRET", SECRET, "SP_STORE_VERIFY_SIGNATURES", "false"));
+    ReceiptStoreConfig config =
+        ReceiptStoreConfig.fromEnvironment(
+            Map.of("SP_SERVER_SECRET", SECRET, "SP_STORE_VERIFY_SIGNATURES", "false"));
 
     assertThat(config.verifySignatures()).isFalse();
     assertThat(config.jwks().keys()).isEmpty();
@@ -91,21 +104,33 @@ class ReceiptStoreConfigTest {
 
   @Test
   void shouldFailNamingTheVariableForAnUnreadableSwitchOrJwks() {
-    assertThatThrownBy(() -> ReceiptStoreConfig.fromEnvironment(with(KEYED, "SP_STORE_VERIFY_SIGNATURES", "maybe")))
+    assertThatThrownBy(
+            () ->
+                ReceiptStoreConfig.fromEnvironment(
+                    with(KEYED, "SP_STORE_VERIFY_SIGNATURES", "maybe")))
         .hasMessageContaining("SP_STORE_VERIFY_SIGNATURES");
-    assertThatThrownBy(() -> ReceiptStoreConfig.fromEnvironment(with(KEYED, "SP_PUBLIC_JWKS", "{\"nope\":1}")))
+    assertThatThrownBy(
+            () -> ReceiptStoreConfig.fromEnvironment(with(KEYED, "SP_PUBLIC_JWKS", "{\"nope\":1}")))
         .hasMessageContaining("SP_PUBLIC_JWKS");
-    assertThatThrownBy(() -> ReceiptStoreConfig.fromEnvironment(with(KEYED, "SP_SERVER_SECRET", "c2hvcnQ")))
+    assertThatThrownBy(
+            () -> ReceiptStoreConfig.fromEnvironment(with(KEYED, "SP_SERVER_SECRET", "c2hvcnQ")))
         .hasMessageContaining("SP_SERVER_SECRET");
   }
 
   @Test
   void shouldReadKafkaAndJdbcSettings() {
-    ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment(with(KEYED,
-        "SP_KAFKA_BOOTSTRAP", "kafka:9092",
-        "SP_POSTGRES_URL", "jdbc:postgresql://db:5432/receipts",
-        "SP_POSTGRES_USER", "signet",
-        "SP_POSTGRES_PASSWORD", "s3cret"));
+    ReceiptStoreConfig config =
+        ReceiptStoreConfig.fromEnvironment(
+            with(
+                KEYED,
+                "SP_KAFKA_BOOTSTRAP",
+                "kafka:9092",
+                "SP_POSTGRES_URL",
+                "jdbc:postgresql://db:5432/receipts",
+                "SP_POSTGRES_USER",
+                "signet",
+                "SP_POSTGRES_PASSWORD",
+                "s3cret"));
 
     assertThat(config.bootstrapServers()).isEqualTo("kafka:9092");
     assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5432/receipts");
@@ -115,8 +140,12 @@ class ReceiptStoreConfigTest {
 
   @Test
   void shouldTurnLibpqUrlIntoJdbcUrlWithCredentials() {
-    ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment(with(KEYED,
-        "SP_POSTGRES_URL", "postgresql://signet:p%40ss@db:5433/signet?sslmode=require"));
+    ReceiptStoreConfig config =
+        ReceiptStoreConfig.fromEnvironment(
+            with(
+                KEYED,
+                "SP_POSTGRES_URL",
+                "postgresql://signet:p%40ss@db:5433/signet?sslmode=require"));
 
     assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db:5433/signet?sslmode=require");
     assertThat(config.jdbcUser()).isEqualTo("signet");
@@ -125,10 +154,16 @@ class ReceiptStoreConfigTest {
 
   @Test
   void shouldPreferExplicitCredentialsOverThoseInTheUrl() {
-    ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment(with(KEYED,
-        "SP_POSTGRES_URL", "postgres://url-user:url-pass@db/signet",
-        "SP_POSTGRES_USER", "env-user",
-        "SP_POSTGRES_PASSWORD", "env-pass"));
+    ReceiptStoreConfig config =
+        ReceiptStoreConfig.fromEnvironment(
+            with(
+                KEYED,
+                "SP_POSTGRES_URL",
+                "postgres://url-user:url-pass@db/signet",
+                "SP_POSTGRES_USER",
+                "env-user",
+                "SP_POSTGRES_PASSWORD",
+                "env-pass"));
 
     assertThat(config.jdbcUrl()).isEqualTo("jdbc:postgresql://db/signet");
     assertThat(config.jdbcUser()).isEqualTo("env-user");
@@ -137,25 +172,56 @@ class ReceiptStoreConfigTest {
 
   @Test
   void shouldNeverPrintThePassword() {
-    ReceiptStoreConfig config = new ReceiptStoreConfig(
-        "k:9092", "g", "jdbc:postgresql://db/signet?password=inurl", "u", "s3cret", 10, ServerSecret.parse(SECRET),
-        Jwks.of(KEY.publicKey(), List.of()), true);
+    ReceiptStoreConfig config =
+        new ReceiptStoreConfig(
+            "k:9092",
+            "g",
+            "jdbc:postgresql://db/signet?password=inurl",
+            "u",
+            "s3cret",
+            10,
+            ServerSecret.parse(SECRET),
+            Jwks.of(KEY.publicKey(), List.of()),
+            true);
 
-    assertThat(config.toString()).doesNotContain("s3cret").doesNotContain("inurl").doesNotContain(SECRET);
+    assertThat(config.toString())
+        .doesNotContain("s3cret")
+        .doesNotContain("inurl")
+        .doesNotContain(SECRET);
   }
 
   @Test
   void shouldRejectUrlThatIsNotPostgres() {
-    assertThatThrownBy(() -> new ReceiptStoreConfig("k:9092", "g", "jdbc:mysql://db/signet", null, null, 10,
-        ServerSecret.parse(SECRET), Jwks.of(KEY.publicKey(), List.of()), true))
+    assertThatThrownBy(
+            () ->
+                new ReceiptStoreConfig(
+                    "k:9092",
+                    "g",
+                    "jdbc:mysql://db/signet",
+                    null,
+                    null,
+                    10,
+                    ServerSecret.parse(SECRET),
+                    Jwks.of(KEY.publicKey(), List.of()),
+                    true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("jdbc:postgresql:");
   }
 
   @Test
   void shouldRejectBatchSizeOutOfRange() {
-    assertThatThrownBy(() -> new ReceiptStoreConfig("k:9092", "g", "jdbc:postgresql://db/x", null, null, 0,
-        ServerSecret.parse(SECRET), Jwks.of(KEY.publicKey(), List.of()), true))
+    assertThatThrownBy(
+            () ->
+                new ReceiptStoreConfig(
+                    "k:9092",
+                    "g",
+                    "jdbc:postgresql://db/x",
+                    null,
+                    null,
+                    0,
+                    ServerSecret.parse(SECRET),
+                    Jwks.of(KEY.publicKey(), List.of()),
+                    true))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("maxBatch");
   }

@@ -43,7 +43,8 @@ final class RestartableBroker implements AutoCloseable {
     if (server != null) {
       throw new IllegalStateException("already running");
     }
-    KafkaRaftServer started = new KafkaRaftServer(new KafkaConfig(properties(), false), Time.SYSTEM);
+    KafkaRaftServer started =
+        new KafkaRaftServer(new KafkaConfig(properties(), false), Time.SYSTEM);
     started.startup();
     server = started;
   }
@@ -65,7 +66,8 @@ final class RestartableBroker implements AutoCloseable {
   private void format() throws Exception {
     Files.createDirectories(logDir);
     new Formatter()
-        .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
+        .setPrintStream(
+            new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
         .setNodeId(1)
         .setClusterId(Uuid.randomUuid().toString())
         .setDirectories(List.of(logDir.toString()))
@@ -81,7 +83,9 @@ final class RestartableBroker implements AutoCloseable {
     p.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
     p.put("controller.listener.names", "CONTROLLER");
     p.put("inter.broker.listener.name", "PLAINTEXT");
-    p.put("listeners", "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
+    p.put(
+        "listeners",
+        "PLAINTEXT://" + HOST + ":" + port + ",CONTROLLER://" + HOST + ":" + controllerPort);
     p.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + port);
     p.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
     p.put("log.dirs", logDir.toString());

@@ -21,10 +21,11 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 /**
  * Catch-up throughput of one sink: pre-fills the receipt topic, then times the sink draining it
  * into PostgreSQL (parse, verify, one upsert per poll, offset commit). Not a test; run by hand:
- * {@code java -cp target/classes:target/test-classes:<test classpath> dev.signet.store.SinkThroughputBench
- * [warmup] [measured] [durable|fast] [writers]}. With {@code durable} PostgreSQL runs with fsync and synchronous
- * commit on, as production does; zonky's default is off. {@code -Dbench.skipSignatures=true} measures
- * without the Ed25519 check ({@code SP_STORE_VERIFY_SIGNATURES=false}).
+ * {@code java -cp target/classes:target/test-classes:<test classpath>
+ * dev.signet.store.SinkThroughputBench [warmup] [measured] [durable|fast] [writers]}. With {@code
+ * durable} PostgreSQL runs with fsync and synchronous commit on, as production does; zonky's
+ * default is off. {@code -Dbench.skipSignatures=true} measures without the Ed25519 check ({@code
+ * SP_STORE_VERIFY_SIGNATURES=false}).
  */
 final class SinkThroughputBench {
 
@@ -40,7 +41,8 @@ final class SinkThroughputBench {
     if (durable) {
       pgBuilder.setServerConfig("fsync", "on").setServerConfig("synchronous_commit", "on");
     }
-    EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, writers, Topics.RECEIPTS.name());
+    EmbeddedKafkaKraftBroker kafka =
+        new EmbeddedKafkaKraftBroker(1, writers, Topics.RECEIPTS.name());
     try (EmbeddedPostgres postgres = pgBuilder.start()) {
       kafka.afterPropertiesSet();
       String bootstrap = kafka.getBrokersAsString().replace("localhost", "127.0.0.1");
@@ -53,8 +55,16 @@ final class SinkThroughputBench {
 
       SimpleMeterRegistry registry = new SimpleMeterRegistry();
       ReceiptStoreConfig config =
-          new ReceiptStoreConfig(bootstrap, "bench", url, "postgres", null, ReceiptStoreConfig.DEFAULT_MAX_BATCH,
-              TestReceipts.SECRET, TestReceipts.JWKS, !Boolean.getBoolean("bench.skipSignatures"));
+          new ReceiptStoreConfig(
+              bootstrap,
+              "bench",
+              url,
+              "postgres",
+              null,
+              ReceiptStoreConfig.DEFAULT_MAX_BATCH,
+              TestReceipts.SECRET,
+              TestReceipts.JWKS,
+              !Boolean.getBoolean("bench.skipSignatures"));
       // Several sinks in one group split the partitions: one writer (connection) each.
       List<ReceiptSink> sinks = new ArrayList<>();
       for (int i = 0; i < writers; i++) {
@@ -68,10 +78,17 @@ final class SinkThroughputBench {
         waitFor(sinks, warmup + measured);
         long end = System.nanoTime();
         Timer batches = registry.get(SinkMetrics.BATCH_WRITE).timer();
-        System.out.printf("durable=%s writers=%d warm-up: %d rows in %.1f s = %.0f rows/s%n", durable, writers, warmup,
-            (warm - start) / 1e9, warmup / ((warm - start) / 1e9));
-        System.out.printf("durable=%s writers=%d measured: %d rows in %.1f s = %.0f rows/s; %d batches, mean write %.2f ms%n",
-            durable, writers, measured, (end - warm) / 1e9, measured / ((end - warm) / 1e9), batches.count(),
+        System.out.printf(
+            "durable=%s writers=%d warm-up: %d rows in %.1f s = %.0f rows/s%n",
+            durable, writers, warmup, (warm - start) / 1e9, warmup / ((warm - start) / 1e9));
+        System.out.printf(
+            "durable=%s writers=%d measured: %d rows in %.1f s = %.0f rows/s; %d batches, mean write %.2f ms%n",
+            durable,
+            writers,
+            measured,
+            (end - warm) / 1e9,
+            measured / ((end - warm) / 1e9),
+            batches.count(),
             batches.mean(TimeUnit.MILLISECONDS));
       } finally {
         sinks.forEach(ReceiptSink::close);
@@ -90,19 +107,31 @@ final class SinkThroughputBench {
       Receipt first = TestReceipts.receipt(traceId, 1, "acme", null, padding);
       values.add(TestReceipts.bytes(first));
       if (values.size() < count) {
-        values.add(TestReceipts.bytes(TestReceipts.receipt(traceId, 2, "acme", first.receiptHash(), padding)));
+        values.add(
+            TestReceipts.bytes(
+                TestReceipts.receipt(traceId, 2, "acme", first.receiptHash(), padding)));
       }
     }
     return values;
   }
 
   private static void produce(String bootstrap, List<byte[]> values) {
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(
-        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.LINGER_MS_CONFIG, 10,
-            ProducerConfig.BATCH_SIZE_CONFIG, 262_144, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
-        Topics.RECEIPTS.keySerde().serializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap,
+                ProducerConfig.LINGER_MS_CONFIG,
+                10,
+                ProducerConfig.BATCH_SIZE_CONFIG,
+                262_144,
+                ProducerConfig.COMPRESSION_TYPE_CONFIG,
+                "lz4"),
+            Topics.RECEIPTS.keySerde().serializer(),
+            new ByteArraySerializer())) {
       for (byte[] value : values) {
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.RECEIPTS.name(), null, value);
+        ProducerRecord<String, byte[]> record =
+            new ProducerRecord<>(Topics.RECEIPTS.name(), null, value);
         SignetHeaders.put(record.headers(), SignetHeaders.RECEIPT_MAC, TestReceipts.mac(value));
         producer.send(record);
       }
@@ -111,7 +140,9 @@ final class SinkThroughputBench {
   }
 
   private static void waitFor(List<ReceiptSink> sinks, long rows) {
-    Awaitility.await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(5))
+    Awaitility.await()
+        .atMost(Duration.ofMinutes(10))
+        .pollInterval(Duration.ofMillis(5))
         .until(() -> sinks.stream().mapToLong(ReceiptSink::storedCount).sum() >= rows);
   }
 }

@@ -49,16 +49,45 @@ final class TestReceipts {
   /** A hop-1 receipt with a correct hash and no signature at all. */
   static Receipt unsigned(String traceId, String tenant) {
     Receipt signed = receipt(traceId, 1, tenant, null, "unsigned");
-    return new Receipt(signed.traceId(), signed.hop(), signed.ts(), signed.tenant(), signed.cid(), signed.canon(),
-        signed.algo(), signed.prevReceiptHash(), signed.policy(), signed.payloadType(), signed.targetType(),
-        signed.forwarded(), signed.fallbackUsed(), signed.fuTokens(), signed.receiptHash(), null);
+    return new Receipt(
+        signed.traceId(),
+        signed.hop(),
+        signed.ts(),
+        signed.tenant(),
+        signed.cid(),
+        signed.canon(),
+        signed.algo(),
+        signed.prevReceiptHash(),
+        signed.policy(),
+        signed.payloadType(),
+        signed.targetType(),
+        signed.forwarded(),
+        signed.fallbackUsed(),
+        signed.fuTokens(),
+        signed.receiptHash(),
+        null);
   }
 
-  private static Receipt unsealed(String traceId, int hop, String tenant, String prev, String document) {
+  private static Receipt unsealed(
+      String traceId, int hop, String tenant, String prev, String document) {
     String canon = "{\"doc\":\"" + document + "\"}";
     return new Receipt(
-        traceId, hop, ReceiptIssuer.timestamp(START.plusMillis(hop)), tenant, ReceiptIssuer.contentId(canon), canon,
-        Receipt.ALGO, prev, Policy.allowed("allowlisted"), "invoice", "ledger", null, null, null, null, null);
+        traceId,
+        hop,
+        ReceiptIssuer.timestamp(START.plusMillis(hop)),
+        tenant,
+        ReceiptIssuer.contentId(canon),
+        canon,
+        Receipt.ALGO,
+        prev,
+        Policy.allowed("allowlisted"),
+        "invoice",
+        "ledger",
+        null,
+        null,
+        null,
+        null,
+        null);
   }
 
   /** A consistent chain of {@code hops} receipts. */
@@ -73,12 +102,17 @@ final class TestReceipts {
     return chain;
   }
 
-  /** Recomputes the hash of an edited receipt and signs it again with {@link #KEY}: only the store's own checks can then refuse it. */
+  /**
+   * Recomputes the hash of an edited receipt and signs it again with {@link #KEY}: only the store's
+   * own checks can then refuse it.
+   */
   static ObjectNode resealed(ObjectNode receipt) {
     receipt.remove("signature");
     String hash = ReceiptIssuer.receiptHash(receipt);
     receipt.put("receipt_hash", hash);
-    receipt.set("signature", Json.tree(new ReceiptSignature(ReceiptSignature.EDDSA, KEY.kid(), KEY.signText(hash))));
+    receipt.set(
+        "signature",
+        Json.tree(new ReceiptSignature(ReceiptSignature.EDDSA, KEY.kid(), KEY.signText(hash))));
     return receipt;
   }
 

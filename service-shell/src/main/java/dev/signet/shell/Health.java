@@ -11,7 +11,8 @@ import java.util.Objects;
  * @param live false only when the part has failed for good: a restart is the cure
  * @param ready true when the part does its work now (it may be live but not ready, e.g. while a
  *     Kafka Streams client rebalances)
- * @param state the part's own state name, for people reading {@code /healthz} (e.g. {@code RUNNING})
+ * @param state the part's own state name, for people reading {@code /healthz} (e.g. {@code
+ *     RUNNING})
  * @param details further facts to show (strings, numbers, booleans), in order
  */
 public record Health(boolean live, boolean ready, String state, Map<String, Object> details) {

@@ -4,9 +4,9 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The answer to one probe over every registered check: UP when each check is up for that probe.
- * A service with no check registered yet is starting: live, not ready. A check that throws is
- * DOWN for both probes, since its part cannot even say how it is.
+ * The answer to one probe over every registered check: UP when each check is up for that probe. A
+ * service with no check registered yet is starting: live, not ready. A check that throws is DOWN
+ * for both probes, since its part cannot even say how it is.
  */
 record HealthReport(boolean up, Map<String, Object> body) {
 

@@ -1,6 +1,9 @@
 package dev.signet.shell;
 
-/** The two questions an orchestrator asks: restart me? ({@link #LIVE}) send me work? ({@link #READY}) */
+/**
+ * The two questions an orchestrator asks: restart me? ({@link #LIVE}) send me work? ({@link
+ * #READY})
+ */
 enum Probe {
   LIVE,
   READY;

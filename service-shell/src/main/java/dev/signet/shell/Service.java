@@ -5,8 +5,8 @@ import java.time.Duration;
 /**
  * The shape every Signet service without a web server has (the exchange processor and billing
  * aggregator, each a {@link StreamsService}, and the receipt store's sink): start, wait until it
- * works, wait until it stops, say how it is, close. {@link ServiceShell} runs one as a process;
- * the launcher's local mode runs several in one JVM.
+ * works, wait until it stops, say how it is, close. {@link ServiceShell} runs one as a process; the
+ * launcher's local mode runs several in one JVM.
  */
 public interface Service extends AutoCloseable {
 
@@ -19,7 +19,10 @@ public interface Service extends AutoCloseable {
   /** Starts the work in the background and returns; at most once. */
   Service start();
 
-  /** Blocks until the service does its work (true), fails or stops, or {@code timeout} passes (false). */
+  /**
+   * Blocks until the service does its work (true), fails or stops, or {@code timeout} passes
+   * (false).
+   */
   boolean awaitRunning(Duration timeout) throws InterruptedException;
 
   /** Blocks until the service stopped for good, by {@link #close} or a failure. */

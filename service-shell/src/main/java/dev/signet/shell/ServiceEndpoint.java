@@ -16,17 +16,19 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * The HTTP side of the services that have no web server of their own ({@code processor},
- * {@code billing}, {@code receipt-store}), on {@code SP_METRICS_PORT} (9404):
+ * The HTTP side of the services that have no web server of their own ({@code processor}, {@code
+ * billing}, {@code receipt-store}), on {@code SP_METRICS_PORT} (9404):
+ *
  * <ul>
  *   <li>{@code GET /metrics}: Prometheus text of the given registry;
- *   <li>{@code GET /healthz/live} (alias {@code /healthz/liveness}): 200 unless a registered
- *       check has failed for good, else 503;
- *   <li>{@code GET /healthz/ready} (aliases {@code /healthz}, {@code /healthz/readiness}): 200
- *       when at least one check is registered and every check is ready, else 503.
+ *   <li>{@code GET /healthz/live} (alias {@code /healthz/liveness}): 200 unless a registered check
+ *       has failed for good, else 503;
+ *   <li>{@code GET /healthz/ready} (aliases {@code /healthz}, {@code /healthz/readiness}): 200 when
+ *       at least one check is registered and every check is ready, else 503.
  * </ul>
- * Health bodies are {@code {"status":"UP"|"DOWN","checks":{"<name>":{"status":…,"state":…}}}}.
- * The aliases match the ingress (Spring Boot) paths, so one probe layout fits every service.
+ *
+ * Health bodies are {@code {"status":"UP"|"DOWN","checks":{"<name>":{"status":…,"state":…}}}}. The
+ * aliases match the ingress (Spring Boot) paths, so one probe layout fits every service.
  */
 public final class ServiceEndpoint implements AutoCloseable {
 
@@ -50,7 +52,8 @@ public final class ServiceEndpoint implements AutoCloseable {
     try {
       server = HttpServer.create(address, 0);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot serve /metrics and /healthz on " + address + " (set " + PORT_VARIABLE + ")", e);
+      throw new UncheckedIOException(
+          "cannot serve /metrics and /healthz on " + address + " (set " + PORT_VARIABLE + ")", e);
     }
     ServiceEndpoint endpoint = new ServiceEndpoint(server, registry);
     server.createContext("/metrics", endpoint::metrics);
@@ -95,27 +98,41 @@ public final class ServiceEndpoint implements AutoCloseable {
 
   private void metrics(HttpExchange exchange) throws IOException {
     if (!exchange.getRequestURI().getPath().equals("/metrics")) {
-      send(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+      send(
+          exchange,
+          404,
+          "text/plain; charset=utf-8",
+          "not found\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
-    send(exchange, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape().getBytes(StandardCharsets.UTF_8));
+    send(
+        exchange,
+        200,
+        "text/plain; version=0.0.4; charset=utf-8",
+        registry.scrape().getBytes(StandardCharsets.UTF_8));
   }
 
   private void health(HttpExchange exchange) throws IOException {
-    Probe probe = switch (exchange.getRequestURI().getPath()) {
-      case "/healthz", "/healthz/ready", "/healthz/readiness" -> Probe.READY;
-      case "/healthz/live", "/healthz/liveness" -> Probe.LIVE;
-      default -> null;
-    };
+    Probe probe =
+        switch (exchange.getRequestURI().getPath()) {
+          case "/healthz", "/healthz/ready", "/healthz/readiness" -> Probe.READY;
+          case "/healthz/live", "/healthz/liveness" -> Probe.LIVE;
+          default -> null;
+        };
     if (probe == null) {
-      send(exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
+      send(
+          exchange,
+          404,
+          "text/plain; charset=utf-8",
+          "not found\n".getBytes(StandardCharsets.UTF_8));
       return;
     }
     HealthReport report = HealthReport.of(probe, checks);
     send(exchange, report.statusCode(), "application/json", Json.toBytes(report.body()));
   }
 
-  private static void send(HttpExchange exchange, int status, String contentType, byte[] body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String contentType, byte[] body)
+      throws IOException {
     try {
       String method = exchange.getRequestMethod();
       if (!method.equals("GET") && !method.equals("HEAD")) {

@@ -27,7 +27,8 @@ public final class ServiceShell implements AutoCloseable {
   private final ServiceEndpoint endpoint;
   private volatile Service service;
 
-  private ServiceShell(CompositeMeterRegistry root, PrometheusMeterRegistry prometheus, ServiceEndpoint endpoint) {
+  private ServiceShell(
+      CompositeMeterRegistry root, PrometheusMeterRegistry prometheus, ServiceEndpoint endpoint) {
     this.root = root;
     this.prometheus = prometheus;
     this.endpoint = endpoint;
@@ -50,13 +51,16 @@ public final class ServiceShell implements AutoCloseable {
    *
    * @param checkName the service's name in the {@code /healthz} body, e.g. {@code streams}
    */
-  public static void runMain(String checkName, Env env, Function<MeterRegistry, ? extends Service> build)
+  public static void runMain(
+      String checkName, Env env, Function<MeterRegistry, ? extends Service> build)
       throws InterruptedException {
-    ServiceShell shell = open(new InetSocketAddress(ServiceEndpoint.port(env)), Metrics.globalRegistry);
+    ServiceShell shell =
+        open(new InetSocketAddress(ServiceEndpoint.port(env)), Metrics.globalRegistry);
     Service.Termination termination;
     try {
       Service service = build.apply(shell.meters());
-      Runtime.getRuntime().addShutdownHook(new Thread(shell::close, "signet-" + checkName + "-shutdown"));
+      Runtime.getRuntime()
+          .addShutdownHook(new Thread(shell::close, "signet-" + checkName + "-shutdown"));
       termination = shell.run(checkName, service);
     } catch (RuntimeException e) {
       shell.close();

@@ -16,7 +16,9 @@ public final class SinkHealth implements HealthCheck {
     this.running = running;
   }
 
-  /** @param running whether the loop still runs, e.g. {@code sink::isRunning} */
+  /**
+   * @param running whether the loop still runs, e.g. {@code sink::isRunning}
+   */
   public static SinkHealth of(BooleanSupplier running) {
     return new SinkHealth(Objects.requireNonNull(running, "running"));
   }

@@ -6,9 +6,9 @@ import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * Health of a Kafka Streams client (processor, billing): ready only while {@code RUNNING}; live
- * until it has failed or stopped for good ({@code PENDING_ERROR}, {@code ERROR},
- * {@code NOT_RUNNING}). {@code REBALANCING} and {@code CREATED} are live but not ready: tasks are
- * moving or restoring, which a restart would only prolong.
+ * until it has failed or stopped for good ({@code PENDING_ERROR}, {@code ERROR}, {@code
+ * NOT_RUNNING}). {@code REBALANCING} and {@code CREATED} are live but not ready: tasks are moving
+ * or restoring, which a restart would only prolong.
  */
 public final class StreamsHealth implements HealthCheck {
 
@@ -18,7 +18,9 @@ public final class StreamsHealth implements HealthCheck {
     this.state = state;
   }
 
-  /** @param state the client's current state, e.g. {@code service::state} */
+  /**
+   * @param state the client's current state, e.g. {@code service::state}
+   */
   public static StreamsHealth of(Supplier<KafkaStreams.State> state) {
     return new StreamsHealth(Objects.requireNonNull(state, "state"));
   }

@@ -20,12 +20,12 @@ import org.slf4j.LoggerFactory;
  * <p>A stream thread that dies shuts the whole client down (state {@code ERROR}) rather than being
  * replaced ({@code REPLACE_THREAD}). Under exactly-once, a replaced thread resumes from the last
  * committed offsets and meets the same records again: a failure that is deterministic (a record
- * that always throws, a production or commit error that always recurs) would loop forever while
- * the client reports {@code RUNNING}, and health checks would see nothing. Shut down, the client
- * is visibly {@code ERROR}: {@code /healthz/live} answers 503, the standalone process exits 1 and
- * its supervisor restarts it with back-off, which also cures the transient causes a replaced
- * thread would have. Records that can be skipped are skipped before this point (deserialization
- * and production handlers), so a dead thread means the service cannot go on safely.
+ * that always throws, a production or commit error that always recurs) would loop forever while the
+ * client reports {@code RUNNING}, and health checks would see nothing. Shut down, the client is
+ * visibly {@code ERROR}: {@code /healthz/live} answers 503, the standalone process exits 1 and its
+ * supervisor restarts it with back-off, which also cures the transient causes a replaced thread
+ * would have. Records that can be skipped are skipped before this point (deserialization and
+ * production handlers), so a dead thread means the service cannot go on safely.
  */
 public final class StreamsService implements Service {
 
@@ -43,14 +43,16 @@ public final class StreamsService implements Service {
    * @param name shown in logs and errors, e.g. {@code exchange processor}
    * @param registry where the client's metrics are bound, until {@link #close}
    */
-  public StreamsService(String name, Topology topology, Properties properties, MeterRegistry registry) {
+  public StreamsService(
+      String name, Topology topology, Properties properties, MeterRegistry registry) {
     this.name = Objects.requireNonNull(name, "name");
     Objects.requireNonNull(registry, "registry");
     this.streams = new KafkaStreams(topology, properties);
-    streams.setUncaughtExceptionHandler(error -> {
-      log.error("{} stream thread failed; shutting the {} down", name, name, error);
-      return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
-    });
+    streams.setUncaughtExceptionHandler(
+        error -> {
+          log.error("{} stream thread failed; shutting the {} down", name, name, error);
+          return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
     streams.setStateListener(this::onStateChange);
     this.metrics = new KafkaStreamsMetrics(streams);
     metrics.bindTo(registry);

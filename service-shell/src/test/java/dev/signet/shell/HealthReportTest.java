@@ -28,16 +28,23 @@ class HealthReportTest {
     HealthReport live = HealthReport.of(Probe.LIVE, checks);
 
     assertThat(ready.statusCode()).isEqualTo(503);
-    assertThat(ready.body()).isEqualTo(Map.of("status", "DOWN", "checks", Map.of(
-        "a", Map.of("status", "UP", "state", "RUNNING"),
-        "b", Map.of("status", "DOWN", "state", "REBALANCING"))));
+    assertThat(ready.body())
+        .isEqualTo(
+            Map.of(
+                "status",
+                "DOWN",
+                "checks",
+                Map.of(
+                    "a", Map.of("status", "UP", "state", "RUNNING"),
+                    "b", Map.of("status", "DOWN", "state", "REBALANCING"))));
     assertThat(live.statusCode()).isEqualTo(200);
     assertThat(live.body()).containsEntry("status", "UP");
   }
 
   @Test
   void shouldAnswer200ToBothProbesWhenEveryCheckIsReady() {
-    Map<String, HealthCheck> checks = Map.of("a", () -> Health.ready("RUNNING"), "b", () -> Health.ready("RUNNING"));
+    Map<String, HealthCheck> checks =
+        Map.of("a", () -> Health.ready("RUNNING"), "b", () -> Health.ready("RUNNING"));
 
     assertThat(HealthReport.of(Probe.READY, checks).statusCode()).isEqualTo(200);
     assertThat(HealthReport.of(Probe.LIVE, checks).statusCode()).isEqualTo(200);
@@ -45,7 +52,8 @@ class HealthReportTest {
 
   @Test
   void shouldBeNotLiveWhenOneCheckHasFailed() {
-    Map<String, HealthCheck> checks = Map.of("a", () -> Health.ready("RUNNING"), "b", () -> Health.failed("ERROR"));
+    Map<String, HealthCheck> checks =
+        Map.of("a", () -> Health.ready("RUNNING"), "b", () -> Health.failed("ERROR"));
 
     assertThat(HealthReport.of(Probe.LIVE, checks).statusCode()).isEqualTo(503);
     assertThat(HealthReport.of(Probe.READY, checks).statusCode()).isEqualTo(503);
@@ -53,13 +61,27 @@ class HealthReportTest {
 
   @Test
   void shouldReportACheckThatThrowsAsDownWithItsError() {
-    HealthReport live = HealthReport.of(Probe.LIVE, Map.of("broken", () -> {
-      throw new IllegalStateException("boom");
-    }));
+    HealthReport live =
+        HealthReport.of(
+            Probe.LIVE,
+            Map.of(
+                "broken",
+                () -> {
+                  throw new IllegalStateException("boom");
+                }));
 
     assertThat(live.statusCode()).isEqualTo(503);
-    assertThat(live.body().get("checks")).isEqualTo(Map.of("broken",
-        Map.of("status", "DOWN", "state", "UNKNOWN", "error", "java.lang.IllegalStateException: boom")));
+    assertThat(live.body().get("checks"))
+        .isEqualTo(
+            Map.of(
+                "broken",
+                Map.of(
+                    "status",
+                    "DOWN",
+                    "state",
+                    "UNKNOWN",
+                    "error",
+                    "java.lang.IllegalStateException: boom")));
   }
 
   @Test
@@ -92,9 +114,13 @@ class HealthReportTest {
 
   @Test
   void shouldShowADetailProbeThatThrowsAsUnavailable() {
-    HealthCheck sink = SinkHealth.of(() -> true).withDetail("lag", () -> {
-      throw new IllegalStateException("no assignment yet");
-    });
+    HealthCheck sink =
+        SinkHealth.of(() -> true)
+            .withDetail(
+                "lag",
+                () -> {
+                  throw new IllegalStateException("no assignment yet");
+                });
 
     assertThat(sink.check().details())
         .containsEntry("lag", "unavailable: java.lang.IllegalStateException: no assignment yet");
@@ -103,6 +129,7 @@ class HealthReportTest {
 
   @Test
   void shouldRefuseAHealthThatIsReadyButNotLive() {
-    assertThatThrownBy(() -> new Health(false, true, "X", Map.of())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new Health(false, true, "X", Map.of()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

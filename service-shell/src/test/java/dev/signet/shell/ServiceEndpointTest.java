@@ -25,13 +25,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ServiceEndpointTest {
 
-  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final HttpClient client =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+  private final PrometheusMeterRegistry registry =
+      new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
   private ServiceEndpoint endpoint;
 
   @BeforeEach
   void start() {
-    endpoint = ServiceEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry);
+    endpoint =
+        ServiceEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), registry);
   }
 
   @AfterEach
@@ -42,7 +45,8 @@ class ServiceEndpointTest {
   @Test
   void shouldServeHealthAndMetricsOverHttp() throws Exception {
     registry.counter("signet_test_things").increment(3);
-    AtomicReference<KafkaStreams.State> state = new AtomicReference<>(KafkaStreams.State.REBALANCING);
+    AtomicReference<KafkaStreams.State> state =
+        new AtomicReference<>(KafkaStreams.State.REBALANCING);
 
     // Before the service has started: alive, not ready.
     assertThat(get("/healthz/live").statusCode()).isEqualTo(200);
@@ -53,16 +57,20 @@ class ServiceEndpointTest {
     HttpResponse<String> rebalancing = get("/healthz");
     assertThat(rebalancing.statusCode()).isEqualTo(503);
     assertThat(rebalancing.headers().firstValue("Content-Type")).hasValue("application/json");
-    assertThat(Json.parse(rebalancing.body())).isEqualTo(Json.parse(
-        "{\"status\":\"DOWN\",\"checks\":{\"streams\":{\"status\":\"DOWN\",\"state\":\"REBALANCING\"}}}"));
+    assertThat(Json.parse(rebalancing.body()))
+        .isEqualTo(
+            Json.parse(
+                "{\"status\":\"DOWN\",\"checks\":{\"streams\":{\"status\":\"DOWN\",\"state\":\"REBALANCING\"}}}"));
     assertThat(get("/healthz/live").statusCode()).isEqualTo(200);
 
     state.set(KafkaStreams.State.RUNNING);
 
     HttpResponse<String> running = get("/healthz/ready");
     assertThat(running.statusCode()).isEqualTo(200);
-    assertThat(Json.parse(running.body())).isEqualTo(Json.parse(
-        "{\"status\":\"UP\",\"checks\":{\"streams\":{\"status\":\"UP\",\"state\":\"RUNNING\"}}}"));
+    assertThat(Json.parse(running.body()))
+        .isEqualTo(
+            Json.parse(
+                "{\"status\":\"UP\",\"checks\":{\"streams\":{\"status\":\"UP\",\"state\":\"RUNNING\"}}}"));
     assertThat(get("/healthz").statusCode()).isEqualTo(200);
     assertThat(get("/healthz/live").statusCode()).isEqualTo(200);
 
@@ -70,11 +78,13 @@ class ServiceEndpointTest {
 
     HttpResponse<String> failed = get("/healthz/live");
     assertThat(failed.statusCode()).isEqualTo(503);
-    assertThat(Json.parse(failed.body()).path("checks").path("streams").path("state").asText()).isEqualTo("ERROR");
+    assertThat(Json.parse(failed.body()).path("checks").path("streams").path("state").asText())
+        .isEqualTo("ERROR");
 
     HttpResponse<String> metrics = get("/metrics");
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .hasValueSatisfying(type -> assertThat(type).startsWith("text/plain"));
     assertThat(metrics.body()).contains("signet_test_things_total 3.0");
   }
 
@@ -94,9 +104,12 @@ class ServiceEndpointTest {
 
   @Test
   void shouldRefuseMethodsOtherThanGetAndHead() throws Exception {
-    HttpResponse<String> post = client.send(
-        HttpRequest.newBuilder(uri("/healthz")).POST(HttpRequest.BodyPublishers.ofString("x")).build(),
-        HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> post =
+        client.send(
+            HttpRequest.newBuilder(uri("/healthz"))
+                .POST(HttpRequest.BodyPublishers.ofString("x"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
 
     assertThat(post.statusCode()).isEqualTo(405);
     assertThat(post.headers().firstValue("Allow")).hasValue("GET, HEAD");
@@ -119,7 +132,8 @@ class ServiceEndpointTest {
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-    return client.send(HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(uri(path)).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   private URI uri(String path) {

@@ -95,20 +95,24 @@ class ServiceShellTest {
 
   private CompletableFuture<Service.Termination> runInBackground(Service service) {
     CompletableFuture<Service.Termination> result = new CompletableFuture<>();
-    Thread thread = new Thread(() -> {
-      try {
-        result.complete(shell.run("fake", service));
-      } catch (Throwable e) {
-        result.completeExceptionally(e);
-      }
-    }, "shell-test-run");
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                result.complete(shell.run("fake", service));
+              } catch (Throwable e) {
+                result.completeExceptionally(e);
+              }
+            },
+            "shell-test-run");
     thread.start();
     return result;
   }
 
   private HttpResponse<String> get(String path) throws IOException, InterruptedException {
     URI uri = URI.create("http://127.0.0.1:" + shell.endpoint().address().getPort() + path);
-    return client.send(HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
+    return client.send(
+        HttpRequest.newBuilder(uri).GET().build(), HttpResponse.BodyHandlers.ofString());
   }
 
   /** A service whose life the test decides. */

@@ -19,14 +19,16 @@ class StreamsHealthTest {
 
   @ParameterizedTest(name = "{0}: live={1}, ready={2}")
   @CsvSource({
-      "CREATED,          true,  false",
-      "REBALANCING,      true,  false",
-      "RUNNING,          true,  true",
-      "PENDING_SHUTDOWN, true,  false",
-      "PENDING_ERROR,    false, false",
-      "ERROR,            false, false",
-      "NOT_RUNNING,      false, false"})
-  void shouldMapEachStreamsStateToLivenessAndReadiness(KafkaStreams.State state, boolean live, boolean ready) {
+    "CREATED,          true,  false",
+    "REBALANCING,      true,  false",
+    "RUNNING,          true,  true",
+    "PENDING_SHUTDOWN, true,  false",
+    "PENDING_ERROR,    false, false",
+    "ERROR,            false, false",
+    "NOT_RUNNING,      false, false"
+  })
+  void shouldMapEachStreamsStateToLivenessAndReadiness(
+      KafkaStreams.State state, boolean live, boolean ready) {
     Health health = StreamsHealth.of(() -> state).check();
 
     assertThat(health.live()).isEqualTo(live);
@@ -37,11 +39,14 @@ class StreamsHealthTest {
   @ParameterizedTest(name = "{0}")
   @CsvSource({"ERROR", "NOT_RUNNING"})
   void shouldAnswer503ToLivenessForAStreamsClientThatStoppedForGood(KafkaStreams.State state) {
-    HealthReport live = HealthReport.of(Probe.LIVE, Map.of("streams", StreamsHealth.of(() -> state)));
+    HealthReport live =
+        HealthReport.of(Probe.LIVE, Map.of("streams", StreamsHealth.of(() -> state)));
 
     assertThat(live.statusCode()).isEqualTo(503);
-    assertThat(live.body()).containsEntry("status", "DOWN")
-        .containsEntry("checks", Map.of("streams", Map.of("status", "DOWN", "state", state.name())));
+    assertThat(live.body())
+        .containsEntry("status", "DOWN")
+        .containsEntry(
+            "checks", Map.of("streams", Map.of("status", "DOWN", "state", state.name())));
   }
 
   @Test

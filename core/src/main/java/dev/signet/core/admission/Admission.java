@@ -19,12 +19,12 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The one set of admission rules for an exchange request, applied by ingress to an HTTP body and
- * by the processor to a record on the requests topic, so an async producer gets exactly the
- * answer an HTTP caller gets.
+ * The one set of admission rules for an exchange request, applied by ingress to an HTTP body and by
+ * the processor to a record on the requests topic, so an async producer gets exactly the answer an
+ * HTTP caller gets.
  *
- * <p>A request is admitted only if it is one JSON object within the size and depth limits, with
- * no duplicate member names, nothing after it, and only numbers whose canonical (RFC 8785) form
+ * <p>A request is admitted only if it is one JSON object within the size and depth limits, with no
+ * duplicate member names, nothing after it, and only numbers whose canonical (RFC 8785) form
  * denotes the same value as the text sent: integers within ±2^53 and decimals that survive the
  * round trip through a double. Anything else would be hashed and signed as a different value than
  * the caller sees, or read differently by two JSON parsers.
@@ -50,10 +50,12 @@ public final class Admission {
 
     public Limits {
       if (maxBodyBytes < 1) {
-        throw new IllegalArgumentException("SP_MAX_BODY_BYTES must be positive, got " + maxBodyBytes);
+        throw new IllegalArgumentException(
+            "SP_MAX_BODY_BYTES must be positive, got " + maxBodyBytes);
       }
       if (maxDepth < 8 || maxDepth > 512) {
-        throw new IllegalArgumentException("SP_MAX_JSON_DEPTH must be between 8 and 512, got " + maxDepth);
+        throw new IllegalArgumentException(
+            "SP_MAX_JSON_DEPTH must be between 8 and 512, got " + maxDepth);
       }
     }
 
@@ -83,7 +85,9 @@ public final class Admission {
     return limits;
   }
 
-  /** Admits a request body: the envelope {@code {payload_type, target_type, payload, trace_id?, …}}. */
+  /**
+   * Admits a request body: the envelope {@code {payload_type, target_type, payload, trace_id?, …}}.
+   */
   public Outcome admit(byte[] bytes) {
     if (bytes == null || bytes.length == 0) {
       return new Refused(ErrorCode.MALFORMED_REQUEST, "the request body is empty");
@@ -98,7 +102,10 @@ public final class Admission {
     if (!(parsed.json() instanceof ObjectNode body)) {
       return new Refused(ErrorCode.MALFORMED_REQUEST, "the request must be a JSON object");
     }
-    for (String field : new String[] {"trace_id", "payload_type", "target_type", "forward_url", "expected_prev_receipt_hash"}) {
+    for (String field :
+        new String[] {
+          "trace_id", "payload_type", "target_type", "forward_url", "expected_prev_receipt_hash"
+        }) {
       JsonNode value = body.get(field);
       if (value != null && !value.isNull() && !value.isTextual()) {
         return new Refused(ErrorCode.MALFORMED_REQUEST, field + " must be a string");
@@ -136,41 +143,73 @@ public final class Admission {
     try {
       json = strict.readTree(bytes);
     } catch (StreamConstraintsException e) {
-      return new Parsed(null, new Refused(ErrorCode.PAYLOAD_TOO_LARGE,
-          "the JSON is nested deeper than " + limits.maxDepth() + " levels"));
+      return new Parsed(
+          null,
+          new Refused(
+              ErrorCode.PAYLOAD_TOO_LARGE,
+              "the JSON is nested deeper than " + limits.maxDepth() + " levels"));
     } catch (JsonProcessingException e) {
       if (e.getCause() instanceof StreamConstraintsException) {
-        return new Parsed(null, new Refused(ErrorCode.PAYLOAD_TOO_LARGE,
-            "the JSON is nested deeper than " + limits.maxDepth() + " levels"));
+        return new Parsed(
+            null,
+            new Refused(
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "the JSON is nested deeper than " + limits.maxDepth() + " levels"));
       }
-      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getOriginalMessage(), true));
+      return new Parsed(
+          null,
+          new Refused(
+              ErrorCode.MALFORMED_REQUEST,
+              "the body is not valid JSON: " + e.getOriginalMessage(),
+              true));
     } catch (IOException e) {
-      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getMessage(), true));
+      return new Parsed(
+          null,
+          new Refused(
+              ErrorCode.MALFORMED_REQUEST, "the body is not valid JSON: " + e.getMessage(), true));
     }
     if (json == null || json.isMissingNode()) {
-      return new Parsed(null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body holds no JSON value", true));
+      return new Parsed(
+          null, new Refused(ErrorCode.MALFORMED_REQUEST, "the body holds no JSON value", true));
     }
     Optional<Refused> inexact = inexactNumber(json, "");
     return inexact.map(r -> new Parsed(null, r)).orElseGet(() -> new Parsed(json, null));
   }
 
   private Refused tooLarge(long size) {
-    return new Refused(ErrorCode.PAYLOAD_TOO_LARGE, "the body is " + size + " bytes, at most " + limits.maxBodyBytes());
+    return new Refused(
+        ErrorCode.PAYLOAD_TOO_LARGE,
+        "the body is " + size + " bytes, at most " + limits.maxBodyBytes());
   }
 
   /** Trace ids: 1 to 128 characters of {@code A-Z a-z 0-9 . _ : -}, safe in URLs, logs and keys. */
   public static Optional<Refused> checkTraceId(String traceId) {
     if (traceId == null || traceId.isEmpty() || traceId.length() > MAX_TRACE_ID_LENGTH) {
-      return Optional.of(new Refused(ErrorCode.TRACE_ID_INVALID,
-          "trace_id must be 1 to " + MAX_TRACE_ID_LENGTH + " characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'"));
+      return Optional.of(
+          new Refused(
+              ErrorCode.TRACE_ID_INVALID,
+              "trace_id must be 1 to "
+                  + MAX_TRACE_ID_LENGTH
+                  + " characters of A-Z, a-z, 0-9, '.', '_', ':' and '-'"));
     }
     for (int i = 0; i < traceId.length(); i++) {
       char c = traceId.charAt(i);
-      boolean allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-';
+      boolean allowed =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '.'
+              || c == '_'
+              || c == ':'
+              || c == '-';
       if (!allowed) {
-        return Optional.of(new Refused(ErrorCode.TRACE_ID_INVALID,
-            "trace_id may only hold A-Z, a-z, 0-9, '.', '_', ':' and '-'; character " + (i + 1) + " is U+"
-                + String.format("%04X", (int) c)));
+        return Optional.of(
+            new Refused(
+                ErrorCode.TRACE_ID_INVALID,
+                "trace_id may only hold A-Z, a-z, 0-9, '.', '_', ':' and '-'; character "
+                    + (i + 1)
+                    + " is U+"
+                    + String.format("%04X", (int) c)));
       }
     }
     return Optional.empty();
@@ -179,15 +218,23 @@ public final class Admission {
   /** Idempotency keys: 1 to 255 visible ASCII characters (what an HTTP header carries safely). */
   public static Optional<Refused> checkIdempotencyKey(String key) {
     if (key == null || key.isEmpty() || key.length() > MAX_IDEMPOTENCY_KEY_LENGTH) {
-      return Optional.of(new Refused(ErrorCode.IDEMPOTENCY_KEY_INVALID,
-          "the idempotency key must be 1 to " + MAX_IDEMPOTENCY_KEY_LENGTH + " visible ASCII characters"));
+      return Optional.of(
+          new Refused(
+              ErrorCode.IDEMPOTENCY_KEY_INVALID,
+              "the idempotency key must be 1 to "
+                  + MAX_IDEMPOTENCY_KEY_LENGTH
+                  + " visible ASCII characters"));
     }
     for (int i = 0; i < key.length(); i++) {
       char c = key.charAt(i);
       if (c < 0x21 || c > 0x7E) {
-        return Optional.of(new Refused(ErrorCode.IDEMPOTENCY_KEY_INVALID,
-            "the idempotency key may only hold visible ASCII characters; character " + (i + 1) + " is U+"
-                + String.format("%04X", (int) c)));
+        return Optional.of(
+            new Refused(
+                ErrorCode.IDEMPOTENCY_KEY_INVALID,
+                "the idempotency key may only hold visible ASCII characters; character "
+                    + (i + 1)
+                    + " is U+"
+                    + String.format("%04X", (int) c)));
       }
     }
     return Optional.empty();
@@ -231,7 +278,8 @@ public final class Admission {
       return Optional.of(outOfRange(path, "the number is beyond the range of JSON numbers"));
     }
     if (new BigDecimal(Canonical.es6Number(asDouble)).compareTo(value) != 0) {
-      return Optional.of(outOfRange(path, "the number has more precision than a JSON number keeps"));
+      return Optional.of(
+          outOfRange(path, "the number has more precision than a JSON number keeps"));
     }
     return Optional.empty();
   }
@@ -242,8 +290,10 @@ public final class Admission {
 
   private static ObjectMapper strictMapper(int maxDepth) {
     ObjectMapper mapper = Json.MAPPER.copy();
-    mapper.getFactory()
-        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(maxDepth).build());
+    mapper
+        .getFactory()
+        .setStreamReadConstraints(
+            StreamReadConstraints.builder().maxNestingDepth(maxDepth).build());
     mapper.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     return mapper;

@@ -23,7 +23,8 @@ public final class Env {
   private static final Logger log = LoggerFactory.getLogger(Env.class);
 
   /** Deprecated name → the name that replaced it. Documented in README and docs/operations.md. */
-  static final Map<String, String> DEPRECATED = Map.of("SP_KAFKA_REPLICATION_FACTOR", "SP_REPLICATION_FACTOR");
+  static final Map<String, String> DEPRECATED =
+      Map.of("SP_KAFKA_REPLICATION_FACTOR", "SP_REPLICATION_FACTOR");
 
   private final Map<String, String> variables;
 
@@ -57,7 +58,10 @@ public final class Env {
     return null;
   }
 
-  /** The value exactly as set (a password may start or end with a space), or null when unset or blank. */
+  /**
+   * The value exactly as set (a password may start or end with a space), or null when unset or
+   * blank.
+   */
   public String verbatim(String name) {
     String value = variables.get(name);
     return isBlank(value) ? null : value;
@@ -98,7 +102,8 @@ public final class Env {
     try {
       long amount = Long.parseLong(value);
       if (amount < 0) {
-        throw invalid(name, "a non-negative number of " + unit.toString().toLowerCase(Locale.ROOT), null);
+        throw invalid(
+            name, "a non-negative number of " + unit.toString().toLowerCase(Locale.ROOT), null);
       }
       return Duration.of(amount, unit);
     } catch (NumberFormatException e) {
@@ -125,9 +130,16 @@ public final class Env {
   }
 
   private IllegalArgumentException invalid(String name, String expected, Exception cause) {
-    String shown = variables.containsKey(name) ? name : DEPRECATED.entrySet().stream()
-        .filter(renamed -> renamed.getValue().equals(name) && variables.containsKey(renamed.getKey()))
-        .map(Map.Entry::getKey).findFirst().orElse(name);
+    String shown =
+        variables.containsKey(name)
+            ? name
+            : DEPRECATED.entrySet().stream()
+                .filter(
+                    renamed ->
+                        renamed.getValue().equals(name) && variables.containsKey(renamed.getKey()))
+                .map(Map.Entry::getKey)
+                .findFirst()
+                .orElse(name);
     return new IllegalArgumentException(
         shown + " must be " + expected + ", got '" + variables.get(shown) + "'", cause);
   }

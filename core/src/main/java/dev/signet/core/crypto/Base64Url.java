@@ -21,13 +21,21 @@ public final class Base64Url {
     return Base64.getUrlDecoder().decode(normalised);
   }
 
-  /** Decodes base64url without padding only: the one form Signet writes, so one value has one text. */
+  /**
+   * Decodes base64url without padding only: the one form Signet writes, so one value has one text.
+   */
   public static byte[] decodeStrict(String text) {
     for (int i = 0; i < text.length(); i++) {
       char c = text.charAt(i);
-      boolean alphabet = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+      boolean alphabet =
+          (c >= 'A' && c <= 'Z')
+              || (c >= 'a' && c <= 'z')
+              || (c >= '0' && c <= '9')
+              || c == '-'
+              || c == '_';
       if (!alphabet) {
-        throw new IllegalArgumentException("not base64url without padding: character " + i + " is '" + c + "'");
+        throw new IllegalArgumentException(
+            "not base64url without padding: character " + i + " is '" + c + "'");
       }
     }
     if (text.length() % 4 == 1) {
@@ -36,7 +44,8 @@ public final class Base64Url {
     byte[] bytes = Base64.getUrlDecoder().decode(text);
     // Spare bits in the last character would let several texts stand for one value.
     if (!encode(bytes).equals(text)) {
-      throw new IllegalArgumentException("not canonical base64url: the last character carries spare bits");
+      throw new IllegalArgumentException(
+          "not canonical base64url: the last character carries spare bits");
     }
     return bytes;
   }

@@ -32,7 +32,8 @@ public record Jwks(List<PublicKey> keys) {
     ObjectNode root = Json.MAPPER.createObjectNode();
     ArrayNode array = root.putArray("keys");
     for (PublicKey key : keys) {
-      array.addObject()
+      array
+          .addObject()
           .put("kty", "OKP")
           .put("crv", "Ed25519")
           .put("kid", key.kid())
@@ -52,7 +53,9 @@ public record Jwks(List<PublicKey> keys) {
     List<PublicKey> keys = new ArrayList<>();
     for (JsonNode jwk : array) {
       if ("OKP".equals(jwk.path("kty").asText()) && "Ed25519".equals(jwk.path("crv").asText())) {
-        keys.add(new PublicKey(jwk.path("kid").asText(), Base64Url.decodeLenient(jwk.path("x").asText())));
+        keys.add(
+            new PublicKey(
+                jwk.path("kid").asText(), Base64Url.decodeLenient(jwk.path("x").asText())));
       }
     }
     return new Jwks(keys);

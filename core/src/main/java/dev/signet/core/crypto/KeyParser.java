@@ -5,8 +5,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads {@code SP_PRIVATE_KEY_B64}: a 32-byte Ed25519 seed in base64url or standard base64
- * (padding optional, the Python original's format), or a PKCS#8 PEM Ed25519 private key.
+ * Reads {@code SP_PRIVATE_KEY_B64}: a 32-byte Ed25519 seed in base64url or standard base64 (padding
+ * optional, the Python original's format), or a PKCS#8 PEM Ed25519 private key.
  */
 public final class KeyParser {
 
@@ -17,7 +17,8 @@ public final class KeyParser {
   private static final Pattern PEM =
       Pattern.compile("-----BEGIN PRIVATE KEY-----(.*?)-----END PRIVATE KEY-----", Pattern.DOTALL);
 
-  // DER prefix of a PKCS#8 Ed25519 key (RFC 8410): SEQUENCE, version 0, AlgorithmIdentifier 1.3.101.112, OCTET STRING(OCTET STRING(32)).
+  // DER prefix of a PKCS#8 Ed25519 key (RFC 8410): SEQUENCE, version 0, AlgorithmIdentifier
+  // 1.3.101.112, OCTET STRING(OCTET STRING(32)).
   private static final byte[] PKCS8_ED25519_PREFIX = {
     0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
   };
@@ -57,7 +58,8 @@ public final class KeyParser {
     Matcher matcher = PEM.matcher(text);
     if (!matcher.find()) {
       throw new InvalidKeyException(
-          "SP_PRIVATE_KEY_B64 holds a PEM block that is not an unencrypted PKCS#8 private key. " + HOW_TO_FIX);
+          "SP_PRIVATE_KEY_B64 holds a PEM block that is not an unencrypted PKCS#8 private key. "
+              + HOW_TO_FIX);
     }
     byte[] der;
     try {
@@ -67,7 +69,8 @@ public final class KeyParser {
     }
     if (der.length != PKCS8_ED25519_PREFIX.length + 32 || !startsWith(der, PKCS8_ED25519_PREFIX)) {
       throw new InvalidKeyException(
-          "the PEM key is not an Ed25519 key (RSA and EC keys cannot sign SR-1 receipts). " + HOW_TO_FIX);
+          "the PEM key is not an Ed25519 key (RSA and EC keys cannot sign SR-1 receipts). "
+              + HOW_TO_FIX);
     }
     byte[] seed = new byte[32];
     System.arraycopy(der, PKCS8_ED25519_PREFIX.length, seed, 0, 32);

@@ -63,7 +63,9 @@ public final class PublicKey {
 
   @Override
   public boolean equals(Object other) {
-    return other instanceof PublicKey that && kid.equals(that.kid) && Arrays.equals(encoded, that.encoded);
+    return other instanceof PublicKey that
+        && kid.equals(that.kid)
+        && Arrays.equals(encoded, that.encoded);
   }
 
   @Override

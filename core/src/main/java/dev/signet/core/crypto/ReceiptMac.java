@@ -4,11 +4,11 @@ import java.security.MessageDigest;
 
 /**
  * Proof that a record on {@code signet.receipts.v1} was written by Signet's processor: an
- * HMAC-SHA256 over the record's exact value bytes, carried in the header
- * {@link dev.signet.core.message.SignetHeaders#RECEIPT_MAC}. Costs about a microsecond, against
- * roughly 80 µs for an Ed25519 verification, so every consumer can afford to check it on every
- * record: a client that can write to the topic but does not hold the server secret cannot make a
- * record that is stored or billed.
+ * HMAC-SHA256 over the record's exact value bytes, carried in the header {@link
+ * dev.signet.core.message.SignetHeaders#RECEIPT_MAC}. Costs about a microsecond, against roughly 80
+ * µs for an Ed25519 verification, so every consumer can afford to check it on every record: a
+ * client that can write to the topic but does not hold the server secret cannot make a record that
+ * is stored or billed.
  */
 public final class ReceiptMac {
 
@@ -36,5 +36,4 @@ public final class ReceiptMac {
     }
     return MessageDigest.isEqual(hmac.mac(value), given);
   }
-
 }

@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
  * computes is derived, one sub-key per purpose: derived trace ids and the receipt origin MAC. It
  * must be the same on every instance and stable across restarts; it is never written anywhere.
  *
- * <p>Without {@code SP_SERVER_SECRET}, a service that holds the signing key derives the secret
- * from it (fine for local mode; set it explicitly in production, so that rotating the signing key
- * does not change derived trace ids).
+ * <p>Without {@code SP_SERVER_SECRET}, a service that holds the signing key derives the secret from
+ * it (fine for local mode; set it explicitly in production, so that rotating the signing key does
+ * not change derived trace ids).
  */
 public final class ServerSecret {
 
@@ -32,7 +32,10 @@ public final class ServerSecret {
     }
     if (bytes.length < MIN_BYTES) {
       throw new IllegalArgumentException(
-          ENV + " must be at least " + MIN_BYTES + " random bytes, base64 encoded (e.g. `openssl rand -base64 32`), got "
+          ENV
+              + " must be at least "
+              + MIN_BYTES
+              + " random bytes, base64 encoded (e.g. `openssl rand -base64 32`), got "
               + bytes.length);
     }
     return new ServerSecret(bytes);
@@ -40,7 +43,9 @@ public final class ServerSecret {
 
   /** The secret a service derives from the signing key when none is configured. */
   public static ServerSecret derivedFrom(SigningKey signingKey) {
-    return new ServerSecret(HmacSha256.mac(signingKey.seed(), "signet/server-secret/v1".getBytes(StandardCharsets.UTF_8)));
+    return new ServerSecret(
+        HmacSha256.mac(
+            signingKey.seed(), "signet/server-secret/v1".getBytes(StandardCharsets.UTF_8)));
   }
 
   /** {@code SP_SERVER_SECRET} if set, else derived from the signing key. */
@@ -52,7 +57,6 @@ public final class ServerSecret {
   public byte[] subKey(String purpose) {
     return HmacSha256.mac(secret, ("signet/" + purpose).getBytes(StandardCharsets.UTF_8));
   }
-
 
   @Override
   public String toString() {

@@ -6,9 +6,9 @@ import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.bouncycastle.math.ec.rfc8032.Ed25519;
 
 /**
- * An Ed25519 private key with its key id. Signing uses BouncyCastle's RFC 8032 code directly
- * (about 20x the JDK provider's throughput here) and is safe to share between threads: it
- * keeps only the seed and the public key, computed once.
+ * An Ed25519 private key with its key id. Signing uses BouncyCastle's RFC 8032 code directly (about
+ * 20x the JDK provider's throughput here) and is safe to share between threads: it keeps only the
+ * seed and the public key, computed once.
  */
 public final class SigningKey {
 
@@ -22,7 +22,9 @@ public final class SigningKey {
     }
     if (seed.length != Ed25519.SECRET_KEY_SIZE) {
       throw new IllegalArgumentException(
-          "an Ed25519 seed is 32 bytes, got " + seed.length + " (run ./signet keygen for a valid one)");
+          "an Ed25519 seed is 32 bytes, got "
+              + seed.length
+              + " (run ./signet keygen for a valid one)");
     }
     this.kid = kid;
     this.seed = seed.clone();

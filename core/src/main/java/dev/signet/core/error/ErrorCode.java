@@ -48,6 +48,7 @@ public enum ErrorCode {
 
   /** The problem {@code type} URI. */
   public String type() {
-    return "https://signet.dev/problems/" + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    return "https://signet.dev/problems/"
+        + name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
   }
 }

@@ -14,10 +14,10 @@ import org.erdtman.jcs.NumberToJSON;
 /**
  * RFC 8785 (JCS) canonical JSON over a Jackson tree.
  *
- * <p>Keys are sorted by UTF-16 code units ({@link String#compareTo} does exactly that), numbers
- * are written in the ECMAScript form through the reference {@code NumberToJSON}, strings are
- * escaped as {@code JSON.stringify} does. No Unicode normalisation happens here: that is the
- * sanitiser's job, before anything is hashed.
+ * <p>Keys are sorted by UTF-16 code units ({@link String#compareTo} does exactly that), numbers are
+ * written in the ECMAScript form through the reference {@code NumberToJSON}, strings are escaped as
+ * {@code JSON.stringify} does. No Unicode normalisation happens here: that is the sanitiser's job,
+ * before anything is hashed.
  */
 public final class Canonical {
 
@@ -59,7 +59,8 @@ public final class Canonical {
       case NUMBER -> writeNumber(node, out);
       case BOOLEAN -> out.append(node.booleanValue() ? "true" : "false");
       case NULL -> out.append("null");
-      default -> throw new IllegalArgumentException("not representable in JSON: " + node.getNodeType());
+      default ->
+          throw new IllegalArgumentException("not representable in JSON: " + node.getNodeType());
     }
   }
 
@@ -153,14 +154,16 @@ public final class Canonical {
           } else if (Character.isSurrogate(c)) {
             // RFC 8785 section 3.2.2.2: lone surrogates must fail. UTF-8 encoding would turn them
             // into '?', so two different documents would otherwise hash (and sign) alike.
-            boolean paired = Character.isHighSurrogate(c)
-                && i + 1 < value.length()
-                && Character.isLowSurrogate(value.charAt(i + 1));
+            boolean paired =
+                Character.isHighSurrogate(c)
+                    && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1));
             if (paired) {
               out.append(c).append(value.charAt(++i));
             } else {
               throw new IllegalArgumentException(
-                  "lone surrogate U+" + Integer.toHexString(c).toUpperCase(Locale.ROOT)
+                  "lone surrogate U+"
+                      + Integer.toHexString(c).toUpperCase(Locale.ROOT)
                       + " in a string: not valid Unicode, RFC 8785 rejects it");
             }
           } else {

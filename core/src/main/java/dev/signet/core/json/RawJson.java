@@ -78,10 +78,13 @@ public final class RawJson {
     return new String(utf8, StandardCharsets.UTF_8);
   }
 
-  /** Writes the bytes as they are; a token buffer (a tree being built) gets a parsed value instead. */
+  /**
+   * Writes the bytes as they are; a token buffer (a tree being built) gets a parsed value instead.
+   */
   static final class Writer extends JsonSerializer<RawJson> {
     @Override
-    public void serialize(RawJson value, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    public void serialize(RawJson value, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
       if (gen instanceof TokenBuffer) {
         gen.writeTree(value.tree());
       } else {
@@ -90,10 +93,13 @@ public final class RawJson {
     }
   }
 
-  /** Reading through Jackson costs one tree; {@code ExchangeResult.fromWire} shows the way without. */
+  /**
+   * Reading through Jackson costs one tree; {@code ExchangeResult.fromWire} shows the way without.
+   */
   static final class Reader extends JsonDeserializer<RawJson> {
     @Override
-    public RawJson deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+    public RawJson deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
       JsonNode tree = context.readTree(parser);
       return RawJson.of(tree);
     }

@@ -9,14 +9,14 @@ import dev.signet.core.json.RawJson;
 import java.util.Objects;
 
 /**
- * The outcome of one request, on the results topic: an HTTP-shaped status and body, so that
- * ingress can answer without interpreting it and async producers read the same thing. On
- * success the body is {@code {trace_id, normalized, policy, receipt, forwarded?}}; on
- * rejection it is an RFC 9457 problem with a stable {@code code}.
+ * The outcome of one request, on the results topic: an HTTP-shaped status and body, so that ingress
+ * can answer without interpreting it and async producers read the same thing. On success the body
+ * is {@code {trace_id, normalized, policy, receipt, forwarded?}}; on rejection it is an RFC 9457
+ * problem with a stable {@code code}.
  *
- * <p>On the wire (unchanged since the first release, read by async consumers):
- * {@code {"status", "trace_id"?, "code"?, "idempotency_hit", "body"}}, absent members omitted.
- * The body travels as the bytes it was written as (see {@link RawJson}).
+ * <p>On the wire (unchanged since the first release, read by async consumers): {@code {"status",
+ * "trace_id"?, "code"?, "idempotency_hit", "body"}}, absent members omitted. The body travels as
+ * the bytes it was written as (see {@link RawJson}).
  */
 @JsonSerialize(using = ExchangeResultJson.Writer.class)
 @JsonDeserialize(using = ExchangeResultJson.Reader.class)
@@ -44,7 +44,8 @@ public sealed interface ExchangeResult permits ExchangeResult.Accepted, Exchange
 
   /**
    * Reads a results-topic value with a streaming parser: the top-level members are read, the body
-   * is sliced out of {@code value} as it is, never turned into a tree (for readers that pass it on).
+   * is sliced out of {@code value} as it is, never turned into a tree (for readers that pass it
+   * on).
    */
   static ExchangeResult fromWire(byte[] value) {
     return ExchangeResultJson.read(value);
@@ -77,7 +78,8 @@ public sealed interface ExchangeResult permits ExchangeResult.Accepted, Exchange
   }
 
   /** No receipt: {@code body} is the problem document, {@code code} its stable code. */
-  record Rejected(int status, String traceId, String code, boolean idempotencyHit, RawJson body) implements ExchangeResult {
+  record Rejected(int status, String traceId, String code, boolean idempotencyHit, RawJson body)
+      implements ExchangeResult {
 
     public Rejected {
       if (status == Accepted.STATUS) {

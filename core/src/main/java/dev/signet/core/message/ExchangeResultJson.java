@@ -25,7 +25,8 @@ final class ExchangeResultJson {
 
   private ExchangeResultJson() {}
 
-  static ExchangeResult of(int status, String traceId, String code, boolean idempotencyHit, RawJson body) {
+  static ExchangeResult of(
+      int status, String traceId, String code, boolean idempotencyHit, RawJson body) {
     if (body == null) {
       throw new IllegalArgumentException("a result has a body");
     }
@@ -70,7 +71,8 @@ final class ExchangeResultJson {
     }
   }
 
-  private static RawJson slice(JsonParser parser, JsonToken token, byte[] value) throws IOException {
+  private static RawJson slice(JsonParser parser, JsonToken token, byte[] value)
+      throws IOException {
     if (token != JsonToken.START_OBJECT) {
       // Scalars are parsed lazily, so only a structure's end position is known here.
       throw new IllegalArgumentException("a result's body is a JSON object, got " + token);
@@ -83,7 +85,8 @@ final class ExchangeResultJson {
 
   static final class Writer extends JsonSerializer<ExchangeResult> {
     @Override
-    public void serialize(ExchangeResult result, JsonGenerator gen, SerializerProvider provider) throws IOException {
+    public void serialize(ExchangeResult result, JsonGenerator gen, SerializerProvider provider)
+        throws IOException {
       gen.writeStartObject();
       gen.writeNumberField(STATUS, result.status());
       if (result.traceId() != null) {
@@ -99,17 +102,25 @@ final class ExchangeResultJson {
     }
   }
 
-  /** For readers that go through Jackson (a serde, a stored idempotency entry): one tree per value. */
+  /**
+   * For readers that go through Jackson (a serde, a stored idempotency entry): one tree per value.
+   */
   static final class Reader extends JsonDeserializer<ExchangeResult> {
     @Override
-    public ExchangeResult deserialize(JsonParser parser, DeserializationContext context) throws IOException {
+    public ExchangeResult deserialize(JsonParser parser, DeserializationContext context)
+        throws IOException {
       JsonNode node = context.readTree(parser);
       JsonNode status = node.get(STATUS);
       JsonNode body = node.get(BODY);
       if (status == null || !status.canConvertToInt() || body == null || !body.isObject()) {
-        return context.reportInputMismatch(ExchangeResult.class, "a result has a numeric status and an object body");
+        return context.reportInputMismatch(
+            ExchangeResult.class, "a result has a numeric status and an object body");
       }
-      return of(status.intValue(), text(node, TRACE_ID), text(node, CODE), node.path(IDEMPOTENCY_HIT).asBoolean(false),
+      return of(
+          status.intValue(),
+          text(node, TRACE_ID),
+          text(node, CODE),
+          node.path(IDEMPOTENCY_HIT).asBoolean(false),
           RawJson.of(body));
     }
 

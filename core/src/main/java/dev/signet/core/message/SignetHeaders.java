@@ -9,10 +9,13 @@ public final class SignetHeaders {
 
   /** The producer's API key; the processor authenticates every record with it. */
   public static final String API_KEY = "x-signet-api-key";
+
   /** Optional for async producers, always set by ingress. */
   public static final String IDEMPOTENCY_KEY = "x-signet-idempotency-key";
+
   /** Set by ingress, copied onto the result so the waiting HTTP request can be found. */
   public static final String CORRELATION_ID = "x-signet-correlation-id";
+
   /** Milliseconds since the epoch at which ingress accepted the request. */
   public static final String ACCEPTED_AT = "x-signet-accepted-at";
 
@@ -21,12 +24,17 @@ public final class SignetHeaders {
 
   /** On a re-routed request: the partition it first landed on (see TraceRouting). */
   public static final String REROUTED_FROM = "x-signet-rerouted-from";
+
   /** On the dead-letter topic: the stable code and the reason the record was parked. */
   public static final String ERROR_CODE = "x-signet-error-code";
+
   public static final String ERROR = "x-signet-error";
+
   /** On the dead-letter topic: where the original record was read. */
   public static final String SOURCE_PARTITION = "x-signet-source-partition";
+
   public static final String SOURCE_OFFSET = "x-signet-source-offset";
+
   /** On the dead-letter topic: the original size, when only the first bytes were kept. */
   public static final String TRUNCATED_FROM = "x-signet-truncated-from";
 
@@ -34,7 +42,9 @@ public final class SignetHeaders {
 
   public static String text(Headers headers, String name) {
     Header header = headers.lastHeader(name);
-    return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    return header == null || header.value() == null
+        ? null
+        : new String(header.value(), StandardCharsets.UTF_8);
   }
 
   public static void put(Headers headers, String name, String value) {

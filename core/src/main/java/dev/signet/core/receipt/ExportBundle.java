@@ -17,15 +17,16 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The offline proof of a whole chain: {@code {trace_id, chain, exported_at, bundle_cid,
- * signature, kid}}, where {@code bundle_cid} hashes the canonical {@code {trace_id, chain,
- * exported_at}} and {@code signature} signs {@code bundle_cid}.
+ * The offline proof of a whole chain: {@code {trace_id, chain, exported_at, bundle_cid, signature,
+ * kid}}, where {@code bundle_cid} hashes the canonical {@code {trace_id, chain, exported_at}} and
+ * {@code signature} signs {@code bundle_cid}.
  */
 public final class ExportBundle {
 
   private ExportBundle() {}
 
-  public static ObjectNode create(String traceId, List<JsonNode> chain, Instant exportedAt, SigningKey key) {
+  public static ObjectNode create(
+      String traceId, List<JsonNode> chain, Instant exportedAt, SigningKey key) {
     ObjectNode bundle = Json.MAPPER.createObjectNode();
     bundle.put("trace_id", traceId);
     bundle.putArray("chain").addAll(chain);
@@ -47,23 +48,24 @@ public final class ExportBundle {
 
   /**
    * Verifies the whole chain with the given keys, then the bundle's own trace, cid and signature.
-   * The chain goes first so that a tampered receipt is reported by its hop and check (as
-   * {@link Verification.Check} lists them) rather than only as a bundle cid mismatch.
+   * The chain goes first so that a tampered receipt is reported by its hop and check (as {@link
+   * Verification.Check} lists them) rather than only as a bundle cid mismatch.
    */
   public static Verification verify(JsonNode bundle, Jwks jwks) {
     return verify(bundle, ReceiptVerifier.withKeys(jwks), jwks);
   }
 
   /**
-   * Checks what needs no keys: the chain's hashes and links, the bundle's trace and
-   * {@code bundle_cid}. Neither the receipts' signatures nor the bundle's are verified.
+   * Checks what needs no keys: the chain's hashes and links, the bundle's trace and {@code
+   * bundle_cid}. Neither the receipts' signatures nor the bundle's are verified.
    */
   public static Verification verifyHashesOnly(JsonNode bundle) {
     return verify(bundle, ReceiptVerifier.hashesOnly(), null);
   }
 
   private static Verification verify(JsonNode bundle, ReceiptVerifier verifier, Jwks jwks) {
-    for (String field : List.of("trace_id", "chain", "exported_at", "bundle_cid", "signature", "kid")) {
+    for (String field :
+        List.of("trace_id", "chain", "exported_at", "bundle_cid", "signature", "kid")) {
       if (!bundle.hasNonNull(field)) {
         return new Invalid(-1, -1, Check.MALFORMED, "bundle is missing " + field);
       }
@@ -84,17 +86,23 @@ public final class ExportBundle {
     try {
       cid = bundleCid(bundle);
     } catch (IllegalArgumentException e) {
-      return new Invalid(-1, -1, Check.MALFORMED, "bundle is not canonicalisable under RFC 8785: " + e.getMessage());
+      return new Invalid(
+          -1,
+          -1,
+          Check.MALFORMED,
+          "bundle is not canonicalisable under RFC 8785: " + e.getMessage());
     }
     if (!cid.equals(bundle.get("bundle_cid").asText())) {
-      return new Invalid(-1, -1, Check.BUNDLE_CID_MISMATCH, "bundle_cid does not match, computed " + cid);
+      return new Invalid(
+          -1, -1, Check.BUNDLE_CID_MISMATCH, "bundle_cid does not match, computed " + cid);
     }
     if (jwks == null) {
       return chainResult;
     }
     Optional<byte[]> signature = ReceiptVerifier.strictBase64Url(bundle.get("signature"));
     if (signature.isEmpty()) {
-      return new Invalid(-1, -1, Check.SIGNATURE_MALFORMED, "bundle signature must be unpadded base64url");
+      return new Invalid(
+          -1, -1, Check.SIGNATURE_MALFORMED, "bundle signature must be unpadded base64url");
     }
     String kid = bundle.get("kid").asText();
     Optional<PublicKey> key = jwks.find(kid);
@@ -102,7 +110,8 @@ public final class ExportBundle {
       return new Invalid(-1, -1, Check.KID_UNKNOWN, "no key with kid " + kid + " in the JWKS");
     }
     if (!key.get().verify(cid.getBytes(StandardCharsets.UTF_8), signature.get())) {
-      return new Invalid(-1, -1, Check.BUNDLE_SIGNATURE_INVALID, "bundle signature does not verify");
+      return new Invalid(
+          -1, -1, Check.BUNDLE_SIGNATURE_INVALID, "bundle signature does not verify");
     }
     return chainResult;
   }

@@ -5,12 +5,26 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * An SR-1 receipt. {@code prev_receipt_hash} is always written (null on hop 1) because it is
- * part of the hashed form; the optional extended fields are written, and hashed, only when set.
+ * An SR-1 receipt. {@code prev_receipt_hash} is always written (null on hop 1) because it is part
+ * of the hashed form; the optional extended fields are written, and hashed, only when set.
  */
 @JsonPropertyOrder({
-  "trace_id", "hop", "ts", "tenant", "cid", "canon", "algo", "prev_receipt_hash", "policy",
-  "payload_type", "target_type", "forwarded", "fallback_used", "fu_tokens", "receipt_hash", "signature"
+  "trace_id",
+  "hop",
+  "ts",
+  "tenant",
+  "cid",
+  "canon",
+  "algo",
+  "prev_receipt_hash",
+  "policy",
+  "payload_type",
+  "target_type",
+  "forwarded",
+  "fallback_used",
+  "fu_tokens",
+  "receipt_hash",
+  "signature"
 })
 public record Receipt(
     String traceId,
@@ -51,13 +65,27 @@ public record Receipt(
 
   Receipt sealed(String hash, ReceiptSignature sig) {
     return new Receipt(
-        traceId, hop, ts, tenant, cid, canon, algo, prevReceiptHash, policy, payloadType, targetType,
-        forwarded, fallbackUsed, fuTokens, hash, sig);
+        traceId,
+        hop,
+        ts,
+        tenant,
+        cid,
+        canon,
+        algo,
+        prevReceiptHash,
+        policy,
+        payloadType,
+        targetType,
+        forwarded,
+        fallbackUsed,
+        fuTokens,
+        hash,
+        sig);
   }
 
   /**
-   * The FU tokens this receipt bills: {@link #fuTokens()}, or 0 when the receipt carries none.
-   * (VEx are not counted here: every receipt bills exactly one.)
+   * The FU tokens this receipt bills: {@link #fuTokens()}, or 0 when the receipt carries none. (VEx
+   * are not counted here: every receipt bills exactly one.)
    */
   public long fuTokensOrZero() {
     return fuTokens == null ? 0 : fuTokens;

@@ -26,9 +26,11 @@ public final class ReceiptVerifier {
 
   /**
    * {@link ReceiptIssuer#timestamp} writes milliseconds; the seed vectors of the Python original
-   * have none. Both forms are accepted, nothing else: no offsets, no lower case, no other precision.
+   * have none. Both forms are accepted, nothing else: no offsets, no lower case, no other
+   * precision.
    */
-  private static final Pattern TS_FORM = Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z");
+  private static final Pattern TS_FORM =
+      Pattern.compile("\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d{3})?Z");
 
   private static final DateTimeFormatter TS_WITHOUT_MILLIS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
@@ -61,7 +63,8 @@ public final class ReceiptVerifier {
       return new Invalid(-1, -1, Check.CHAIN_EMPTY, "a chain has at least one receipt");
     }
     if (chain.size() > Receipt.MAX_HOPS) {
-      return new Invalid(-1, -1, Check.CHAIN_TOO_LONG, chain.size() + " receipts, at most " + Receipt.MAX_HOPS);
+      return new Invalid(
+          -1, -1, Check.CHAIN_TOO_LONG, chain.size() + " receipts, at most " + Receipt.MAX_HOPS);
     }
     JsonNode first = chain.get(0);
     for (int i = 0; i < chain.size(); i++) {
@@ -72,10 +75,12 @@ public final class ReceiptVerifier {
       }
       int hop = hop(receipt);
       if (!receipt.get("trace_id").asText().equals(first.get("trace_id").asText())) {
-        return new Invalid(i, hop, Check.TRACE_MISMATCH, "trace_id differs from the first receipt's");
+        return new Invalid(
+            i, hop, Check.TRACE_MISMATCH, "trace_id differs from the first receipt's");
       }
       if (!receipt.get("tenant").asText().equals(first.get("tenant").asText())) {
-        return new Invalid(i, hop, Check.TENANT_MISMATCH, "tenant differs from the first receipt's");
+        return new Invalid(
+            i, hop, Check.TENANT_MISMATCH, "tenant differs from the first receipt's");
       }
       if (hop != i + 1) {
         return new Invalid(i, hop, Check.HOP_NOT_CONSECUTIVE, "expected hop " + (i + 1));
@@ -85,7 +90,10 @@ public final class ReceiptVerifier {
       String actualPrev = prev == null || prev.isNull() ? null : prev.asText();
       if (expectedPrev == null ? actualPrev != null : !expectedPrev.equals(actualPrev)) {
         return new Invalid(
-            i, hop, Check.PREV_HASH_MISMATCH, "prev_receipt_hash " + actualPrev + ", expected " + expectedPrev);
+            i,
+            hop,
+            Check.PREV_HASH_MISMATCH,
+            "prev_receipt_hash " + actualPrev + ", expected " + expectedPrev);
       }
       if (i > 0 && instant(receipt).isBefore(instant(chain.get(i - 1)))) {
         return new Invalid(i, hop, Check.TS_BACKWARDS, "ts is earlier than the previous receipt's");
@@ -99,7 +107,8 @@ public final class ReceiptVerifier {
     if (!receipt.isObject()) {
       return fail(index, hop, Check.MALFORMED, "not a JSON object");
     }
-    for (String field : List.of("trace_id", "hop", "ts", "tenant", "cid", "canon", "algo", "receipt_hash")) {
+    for (String field :
+        List.of("trace_id", "hop", "ts", "tenant", "cid", "canon", "algo", "receipt_hash")) {
       if (!receipt.hasNonNull(field)) {
         return fail(index, hop, Check.MALFORMED, "missing " + field);
       }
@@ -111,12 +120,22 @@ public final class ReceiptVerifier {
       return fail(index, hop, Check.MALFORMED, "canon must be a string");
     }
     if (hop < 0) {
-      return fail(index, hop, Check.HOP_MALFORMED,
-          "hop must be within 1.." + Receipt.MAX_HOPS + " as a JSON integer, got " + shown(receipt.get("hop")));
+      return fail(
+          index,
+          hop,
+          Check.HOP_MALFORMED,
+          "hop must be within 1.."
+              + Receipt.MAX_HOPS
+              + " as a JSON integer, got "
+              + shown(receipt.get("hop")));
     }
     if (!wellFormedTs(receipt.get("ts"))) {
-      return fail(index, hop, Check.TS_MALFORMED,
-          "ts must be a UTC instant as YYYY-MM-DDTHH:MM:SS.sssZ (milliseconds optional), got " + shown(receipt.get("ts")));
+      return fail(
+          index,
+          hop,
+          Check.TS_MALFORMED,
+          "ts must be a UTC instant as YYYY-MM-DDTHH:MM:SS.sssZ (milliseconds optional), got "
+              + shown(receipt.get("ts")));
     }
     if (!Receipt.ALGO.equals(receipt.get("algo").asText())) {
       return fail(index, hop, Check.ALGO_UNSUPPORTED, "algo " + receipt.get("algo").asText());
@@ -129,17 +148,24 @@ public final class ReceiptVerifier {
     try {
       hash = ReceiptIssuer.receiptHash(receipt);
     } catch (IllegalArgumentException e) {
-      // Untrusted input (a lone surrogate, a number beyond the double range) is a verdict, not a crash.
-      return fail(index, hop, Check.MALFORMED, "not canonicalisable under RFC 8785: " + e.getMessage());
+      // Untrusted input (a lone surrogate, a number beyond the double range) is a verdict, not a
+      // crash.
+      return fail(
+          index, hop, Check.MALFORMED, "not canonicalisable under RFC 8785: " + e.getMessage());
     }
     String claimed = receipt.get("receipt_hash").asText();
     if (!hash.equals(claimed)) {
-      return fail(index, hop, Check.RECEIPT_HASH_MISMATCH, "receipt_hash " + claimed + ", computed " + hash);
+      return fail(
+          index,
+          hop,
+          Check.RECEIPT_HASH_MISMATCH,
+          "receipt_hash " + claimed + ", computed " + hash);
     }
     return checkSignature(receipt, index, hop, claimed);
   }
 
-  private Optional<Invalid> checkSignature(JsonNode receipt, int index, int hop, String receiptHash) {
+  private Optional<Invalid> checkSignature(
+      JsonNode receipt, int index, int hop, String receiptHash) {
     JsonNode signature = receipt.get("signature");
     if (signature == null || signature.isNull()) {
       return requireSignatures
@@ -147,7 +173,8 @@ public final class ReceiptVerifier {
           : Optional.empty();
     }
     if (!ReceiptSignature.EDDSA.equals(signature.path("alg").asText())) {
-      return fail(index, hop, Check.SIGNATURE_ALG_UNSUPPORTED, "alg " + signature.path("alg").asText());
+      return fail(
+          index, hop, Check.SIGNATURE_ALG_UNSUPPORTED, "alg " + signature.path("alg").asText());
     }
     // The form is checked without keys too: it costs nothing and a stored receipt has one text.
     if (!signature.path("kid").isTextual()) {
@@ -155,7 +182,10 @@ public final class ReceiptVerifier {
     }
     Optional<byte[]> sig = strictBase64Url(signature.get("sig"));
     if (sig.isEmpty()) {
-      return fail(index, hop, Check.SIGNATURE_MALFORMED,
+      return fail(
+          index,
+          hop,
+          Check.SIGNATURE_MALFORMED,
           "sig must be unpadded base64url (A-Z a-z 0-9 - _), got " + shown(signature.get("sig")));
     }
     if (!requireSignatures) {
@@ -167,15 +197,16 @@ public final class ReceiptVerifier {
       return fail(index, hop, Check.KID_UNKNOWN, "no key with kid " + kid + " in the JWKS");
     }
     if (!key.get().verify(receiptHash.getBytes(StandardCharsets.UTF_8), sig.get())) {
-      return fail(index, hop, Check.SIGNATURE_INVALID, "Ed25519 signature does not verify with kid " + kid);
+      return fail(
+          index, hop, Check.SIGNATURE_INVALID, "Ed25519 signature does not verify with kid " + kid);
     }
     return Optional.empty();
   }
 
   /**
    * The bytes of a base64url value in the one text {@link Base64Url#encode} writes: the alphabet
-   * A-Z a-z 0-9 - _, no padding, no whitespace, and zero unused bits in the last character (else
-   * up to 16 texts would decode to the same signature). Empty for anything else, a non-string too.
+   * A-Z a-z 0-9 - _, no padding, no whitespace, and zero unused bits in the last character (else up
+   * to 16 texts would decode to the same signature). Empty for anything else, a non-string too.
    */
   static Optional<byte[]> strictBase64Url(JsonNode value) {
     if (value == null || !value.isTextual()) {
@@ -214,9 +245,10 @@ public final class ReceiptVerifier {
     } catch (DateTimeParseException e) {
       return false;
     }
-    String again = text.length() == "YYYY-MM-DDTHH:MM:SSZ".length()
-        ? TS_WITHOUT_MILLIS.format(instant)
-        : ReceiptIssuer.timestamp(instant);
+    String again =
+        text.length() == "YYYY-MM-DDTHH:MM:SSZ".length()
+            ? TS_WITHOUT_MILLIS.format(instant)
+            : ReceiptIssuer.timestamp(instant);
     return again.equals(text);
   }
 

@@ -14,8 +14,8 @@ public sealed interface Verification {
   }
 
   /**
-   * A check failed. {@code index} is the 0-based position in the chain (-1 for the bundle
-   * itself), {@code hop} the hop the receipt claims (or -1), {@code check} a stable code.
+   * A check failed. {@code index} is the 0-based position in the chain (-1 for the bundle itself),
+   * {@code hop} the hop the receipt claims (or -1), {@code check} a stable code.
    */
   record Invalid(int index, int hop, Check check, String detail) implements Verification {
     @Override
@@ -24,7 +24,8 @@ public sealed interface Verification {
     }
 
     public String describe() {
-      String where = index < 0 ? "bundle" : "receipt #" + (index + 1) + (hop > 0 ? " (hop " + hop + ")" : "");
+      String where =
+          index < 0 ? "bundle" : "receipt #" + (index + 1) + (hop > 0 ? " (hop " + hop + ")" : "");
       return where + ": " + check + ": " + detail;
     }
   }
@@ -34,14 +35,18 @@ public sealed interface Verification {
     MALFORMED,
     /** {@code hop} is not a JSON integer within 1..{@value Receipt#MAX_HOPS}. */
     HOP_MALFORMED,
-    /** {@code ts} is not {@code YYYY-MM-DDTHH:MM:SS[.sss]Z}, or not a real UTC instant in that form. */
+    /**
+     * {@code ts} is not {@code YYYY-MM-DDTHH:MM:SS[.sss]Z}, or not a real UTC instant in that form.
+     */
     TS_MALFORMED,
     ALGO_UNSUPPORTED,
     CID_MISMATCH,
     RECEIPT_HASH_MISMATCH,
     SIGNATURE_MISSING,
     SIGNATURE_ALG_UNSUPPORTED,
-    /** A signature that is not a string of unpadded, canonical base64url (or a kid not a string). */
+    /**
+     * A signature that is not a string of unpadded, canonical base64url (or a kid not a string).
+     */
     SIGNATURE_MALFORMED,
     KID_UNKNOWN,
     SIGNATURE_INVALID,

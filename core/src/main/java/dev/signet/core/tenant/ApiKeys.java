@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * The API keys of {@code SP_API_KEYS} ({@code {"key": {tenant, allowlist, …}}}). Keys are held
- * only as SHA-256 digests, so a heap dump or a log of this object reveals none of them.
+ * The API keys of {@code SP_API_KEYS} ({@code {"key": {tenant, allowlist, …}}}). Keys are held only
+ * as SHA-256 digests, so a heap dump or a log of this object reveals none of them.
  */
 public final class ApiKeys {
 
@@ -30,14 +30,16 @@ public final class ApiKeys {
       throw new IllegalArgumentException("SP_API_KEYS is not valid JSON", e);
     }
     if (!root.isObject()) {
-      throw new IllegalArgumentException("SP_API_KEYS must be a JSON object of key -> tenant config");
+      throw new IllegalArgumentException(
+          "SP_API_KEYS must be a JSON object of key -> tenant config");
     }
     Map<String, Tenant> tenants = new HashMap<>();
     for (Map.Entry<String, JsonNode> entry : root.properties()) {
       try {
         tenants.put(digest(entry.getKey()), Json.convert(entry.getValue(), Tenant.class));
       } catch (RuntimeException e) {
-        throw new IllegalArgumentException("SP_API_KEYS has an invalid tenant config: " + e.getMessage(), e);
+        throw new IllegalArgumentException(
+            "SP_API_KEYS has an invalid tenant config: " + e.getMessage(), e);
       }
     }
     return new ApiKeys(tenants);

@@ -33,7 +33,8 @@ public final class JsonSerde<T> implements Serde<T> {
       try {
         return Json.read(bytes, type);
       } catch (RuntimeException e) {
-        throw new SerializationException("cannot read a " + type.getSimpleName() + " from " + topic, e);
+        throw new SerializationException(
+            "cannot read a " + type.getSimpleName() + " from " + topic, e);
       }
     };
   }

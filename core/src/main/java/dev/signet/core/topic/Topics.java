@@ -17,30 +17,35 @@ public final class Topics {
       new Topic<>("signet.exchange.requests.v1", Serdes.String(), Serdes.ByteArray(), false);
 
   public static final Topic<String, ExchangeResult> EXCHANGE_RESULTS =
-      new Topic<>("signet.exchange.results.v1", Serdes.String(), JsonSerde.of(ExchangeResult.class), false);
+      new Topic<>(
+          "signet.exchange.results.v1", Serdes.String(), JsonSerde.of(ExchangeResult.class), false);
 
   public static final Topic<String, Receipt> RECEIPTS =
       new Topic<>("signet.receipts.v1", Serdes.String(), JsonSerde.of(Receipt.class), false);
 
   /**
-   * Requests the processor parks for inspection, as their original bytes (cut to fit a record,
-   * then marked {@code x-signet-truncated-from}) and headers without the API key: poison records
-   * (not JSON, not UTF-8, headers over 16 KiB) and records a bug kept it from processing. Each
-   * carries the reason in {@code x-signet-error-code} and {@code x-signet-error} and where it was
-   * read in {@code x-signet-source-partition} and {@code x-signet-source-offset} (see
-   * {@link dev.signet.core.message.SignetHeaders}); the caller also gets a rejection on
-   * {@link #EXCHANGE_RESULTS}.
+   * Requests the processor parks for inspection, as their original bytes (cut to fit a record, then
+   * marked {@code x-signet-truncated-from}) and headers without the API key: poison records (not
+   * JSON, not UTF-8, headers over 16 KiB) and records a bug kept it from processing. Each carries
+   * the reason in {@code x-signet-error-code} and {@code x-signet-error} and where it was read in
+   * {@code x-signet-source-partition} and {@code x-signet-source-offset} (see {@link
+   * dev.signet.core.message.SignetHeaders}); the caller also gets a rejection on {@link
+   * #EXCHANGE_RESULTS}.
    */
   public static final Topic<String, byte[]> EXCHANGE_DLQ =
       new Topic<>("signet.exchange.dlq.v1", Serdes.String(), Serdes.ByteArray(), false);
 
-  /** Hourly VEx/FU per tenant; keyed by {@code tenant@windowStart}, compacted to the latest total. */
+  /**
+   * Hourly VEx/FU per tenant; keyed by {@code tenant@windowStart}, compacted to the latest total.
+   */
   public static final Topic<String, HourlyUsage> BILLING_USAGE_HOURLY =
-      new Topic<>("signet.billing.usage-hourly.v1", Serdes.String(), JsonSerde.of(HourlyUsage.class), true);
+      new Topic<>(
+          "signet.billing.usage-hourly.v1", Serdes.String(), JsonSerde.of(HourlyUsage.class), true);
 
   private Topics() {}
 
   public static List<Topic<?, ?>> all() {
-    return List.of(EXCHANGE_REQUESTS, EXCHANGE_RESULTS, RECEIPTS, EXCHANGE_DLQ, BILLING_USAGE_HOURLY);
+    return List.of(
+        EXCHANGE_REQUESTS, EXCHANGE_RESULTS, RECEIPTS, EXCHANGE_DLQ, BILLING_USAGE_HOURLY);
   }
 }

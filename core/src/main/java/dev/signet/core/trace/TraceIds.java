@@ -6,10 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 
 /**
- * Trace ids Signet derives for requests that name none: a keyed hash of (tenant, idempotency
- * key). A retry with the same key gets the same trace, hence the same partition and the stored
- * result; nobody without the server secret can compute another tenant's derived id in advance
- * and claim it first.
+ * Trace ids Signet derives for requests that name none: a keyed hash of (tenant, idempotency key).
+ * A retry with the same key gets the same trace, hence the same partition and the stored result;
+ * nobody without the server secret can compute another tenant's derived id in advance and claim it
+ * first.
  */
 public final class TraceIds {
 
@@ -28,5 +28,4 @@ public final class TraceIds {
     byte[] mac = hmac.mac(input);
     return PREFIX + HexFormat.of().formatHex(mac, 0, 16);
   }
-
 }

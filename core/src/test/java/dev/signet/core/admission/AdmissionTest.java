@@ -33,28 +33,63 @@ class AdmissionTest {
         Arguments.of("empty body", "", ErrorCode.MALFORMED_REQUEST),
         Arguments.of("not JSON", "hello", ErrorCode.MALFORMED_REQUEST),
         Arguments.of("not an object", "[1,2]", ErrorCode.MALFORMED_REQUEST),
-        Arguments.of("duplicate member names", "{\"trace_id\":\"a\",\"trace_id\":\"b\"}", ErrorCode.MALFORMED_REQUEST),
-        Arguments.of("duplicate nested member names", "{\"payload\":{\"amount\":1,\"amount\":2}}", ErrorCode.MALFORMED_REQUEST),
+        Arguments.of(
+            "duplicate member names",
+            "{\"trace_id\":\"a\",\"trace_id\":\"b\"}",
+            ErrorCode.MALFORMED_REQUEST),
+        Arguments.of(
+            "duplicate nested member names",
+            "{\"payload\":{\"amount\":1,\"amount\":2}}",
+            ErrorCode.MALFORMED_REQUEST),
         Arguments.of("trailing content", "{\"payload\":{}} {\"x\":1}", ErrorCode.MALFORMED_REQUEST),
         Arguments.of("trailing garbage", "{\"payload\":{}}x", ErrorCode.MALFORMED_REQUEST),
         Arguments.of("nested too deep", deep, ErrorCode.PAYLOAD_TOO_LARGE),
-        Arguments.of("integer beyond 2^53", "{\"payload\":{\"n\":9007199254740993}}", ErrorCode.NUMBER_OUT_OF_RANGE),
-        Arguments.of("integer beyond 64 bits", "{\"payload\":{\"TotalMinor\":-18446744073709551615}}", ErrorCode.NUMBER_OUT_OF_RANGE),
-        Arguments.of("decimal with more precision than a double", "{\"payload\":{\"x\":0.1000000000000000055511151231257827}}",
+        Arguments.of(
+            "integer beyond 2^53",
+            "{\"payload\":{\"n\":9007199254740993}}",
             ErrorCode.NUMBER_OUT_OF_RANGE),
-        Arguments.of("decimal beyond double range", "{\"payload\":{\"x\":1e400}}", ErrorCode.NUMBER_OUT_OF_RANGE),
-        Arguments.of("decimal below double range", "{\"payload\":{\"x\":1e-400}}", ErrorCode.NUMBER_OUT_OF_RANGE),
-        Arguments.of("trace id that is a number", "{\"trace_id\":12,\"payload\":{}}", ErrorCode.MALFORMED_REQUEST),
-        Arguments.of("trace id with NUL", "{\"trace_id\":\"a\\u0000b\",\"payload\":{}}", ErrorCode.TRACE_ID_INVALID),
-        Arguments.of("trace id with a slash", "{\"trace_id\":\"a/b\",\"payload\":{}}", ErrorCode.TRACE_ID_INVALID),
-        Arguments.of("overlong trace id", "{\"trace_id\":\"" + "a".repeat(129) + "\",\"payload\":{}}", ErrorCode.TRACE_ID_INVALID),
+        Arguments.of(
+            "integer beyond 64 bits",
+            "{\"payload\":{\"TotalMinor\":-18446744073709551615}}",
+            ErrorCode.NUMBER_OUT_OF_RANGE),
+        Arguments.of(
+            "decimal with more precision than a double",
+            "{\"payload\":{\"x\":0.1000000000000000055511151231257827}}",
+            ErrorCode.NUMBER_OUT_OF_RANGE),
+        Arguments.of(
+            "decimal beyond double range",
+            "{\"payload\":{\"x\":1e400}}",
+            ErrorCode.NUMBER_OUT_OF_RANGE),
+        Arguments.of(
+            "decimal below double range",
+            "{\"payload\":{\"x\":1e-400}}",
+            ErrorCode.NUMBER_OUT_OF_RANGE),
+        Arguments.of(
+            "trace id that is a number",
+            "{\"trace_id\":12,\"payload\":{}}",
+            ErrorCode.MALFORMED_REQUEST),
+        Arguments.of(
+            "trace id with NUL",
+            "{\"trace_id\":\"a\\u0000b\",\"payload\":{}}",
+            ErrorCode.TRACE_ID_INVALID),
+        Arguments.of(
+            "trace id with a slash",
+            "{\"trace_id\":\"a/b\",\"payload\":{}}",
+            ErrorCode.TRACE_ID_INVALID),
+        Arguments.of(
+            "overlong trace id",
+            "{\"trace_id\":\"" + "a".repeat(129) + "\",\"payload\":{}}",
+            ErrorCode.TRACE_ID_INVALID),
         Arguments.of("invalid UTF-8", "{\"payload\":\"\u00ff\"}", ErrorCode.MALFORMED_REQUEST));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("refusedBodies")
   void shouldRefuseWithAStableCode(String name, String body, ErrorCode expected) {
-    byte[] raw = name.equals("invalid UTF-8") ? new byte[] {'{', '"', 'p', '"', ':', '"', (byte) 0xC3, '"', '}'} : bytes(body);
+    byte[] raw =
+        name.equals("invalid UTF-8")
+            ? new byte[] {'{', '"', 'p', '"', ':', '"', (byte) 0xC3, '"', '}'}
+            : bytes(body);
 
     Admission.Outcome outcome = admission.admit(raw);
 
@@ -88,7 +123,10 @@ class AdmissionTest {
   @Test
   void shouldRefuseIdempotencyKeysWithControlOrNonAsciiCharactersOrTooLong() {
     assertThat(Admission.checkIdempotencyKey("order-42")).isEmpty();
-    assertThat(Admission.checkIdempotencyKey("a b")).get().extracting(Admission.Refused::code).isEqualTo(ErrorCode.IDEMPOTENCY_KEY_INVALID);
+    assertThat(Admission.checkIdempotencyKey("a b"))
+        .get()
+        .extracting(Admission.Refused::code)
+        .isEqualTo(ErrorCode.IDEMPOTENCY_KEY_INVALID);
     assertThat(Admission.checkIdempotencyKey("é")).isPresent();
     assertThat(Admission.checkIdempotencyKey("k".repeat(256))).isPresent();
   }

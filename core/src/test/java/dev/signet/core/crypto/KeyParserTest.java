@@ -17,8 +17,10 @@ class KeyParserTest {
 
   private static final byte[] SEED =
       HexFormat.of().parseHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
-  private static final String PUBLIC_X = Base64Url.encode(
-      HexFormat.of().parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
+  private static final String PUBLIC_X =
+      Base64Url.encode(
+          HexFormat.of()
+              .parseHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"));
 
   @Test
   void shouldAcceptBase64UrlWithoutPadding() {
@@ -59,7 +61,9 @@ class KeyParserTest {
     SigningKey key = new SigningKey("k", SEED);
     String pem = KeyParser.toPem(key);
 
-    assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
+    assertThat(pem)
+        .startsWith("-----BEGIN PRIVATE KEY-----\n")
+        .endsWith("-----END PRIVATE KEY-----\n");
     SigningKey parsed = KeyParser.parse("k", pem);
     assertThat(parsed.seed()).isEqualTo(SEED);
     assertThat(parsed.publicKey().x()).isEqualTo(PUBLIC_X);
@@ -75,9 +79,10 @@ class KeyParserTest {
   @Test
   void shouldReadAPkcs8KeyMadeByTheJdk() throws GeneralSecurityException {
     KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder().encodeToString(pair.getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
     byte[] x509 = pair.getPublic().getEncoded();
     byte[] jdkPublic = Arrays.copyOfRange(x509, x509.length - 32, x509.length);
 
@@ -90,9 +95,11 @@ class KeyParserTest {
   void shouldRejectAnRsaPemKeyWithAHint() throws GeneralSecurityException {
     KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
     generator.initialize(1024);
-    String pem = "-----BEGIN PRIVATE KEY-----\n"
-        + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
-        + "\n-----END PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN PRIVATE KEY-----\n"
+            + Base64.getMimeEncoder()
+                .encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+            + "\n-----END PRIVATE KEY-----\n";
 
     assertThatThrownBy(() -> KeyParser.parse("k", pem))
         .isInstanceOf(KeyParser.InvalidKeyException.class)
@@ -102,7 +109,8 @@ class KeyParserTest {
 
   @Test
   void shouldRejectATraditionalRsaPemBlockWithAHint() {
-    String pem = "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----\n";
+    String pem =
+        "-----BEGIN RSA PRIVATE KEY-----\nMIIBOgIBAAJBAKj34GkxFhD90vcNLYLInFEX6Ppy1tPf9Cnzj4p4WGeKLs1Pt8Qu\n-----END RSA PRIVATE KEY-----\n";
 
     assertThatThrownBy(() -> KeyParser.parse("k", pem))
         .isInstanceOf(KeyParser.InvalidKeyException.class)
@@ -120,7 +128,14 @@ class KeyParserTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"not a key!!", "%%%%", "-----BEGIN PRIVATE KEY-----\n@@@\n-----END PRIVATE KEY-----", " ", "A"})
+  @ValueSource(
+      strings = {
+        "not a key!!",
+        "%%%%",
+        "-----BEGIN PRIVATE KEY-----\n@@@\n-----END PRIVATE KEY-----",
+        " ",
+        "A"
+      })
   void shouldRejectGarbageWithAHint(String garbage) {
     assertThatThrownBy(() -> KeyParser.parse("k", garbage))
         .isInstanceOf(KeyParser.InvalidKeyException.class)

@@ -25,9 +25,12 @@ class ReceiptMacTest {
     changed[changed.length - 2] = '2';
 
     assertThat(mac.verify(changed, tag)).isFalse();
-    assertThat(new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("k2"))).verify(value, tag)).isFalse();
+    assertThat(
+            new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("k2"))).verify(value, tag))
+        .isFalse();
     assertThat(mac.verify(value, null)).isFalse();
     assertThat(mac.verify(value, tag + "=")).isFalse();
-    assertThat(mac.verify(value, tag.replace('-', '+').replace('_', '/'))).isEqualTo(tag.equals(tag.replace('-', '+').replace('_', '/')));
+    assertThat(mac.verify(value, tag.replace('-', '+').replace('_', '/')))
+        .isEqualTo(tag.equals(tag.replace('-', '+').replace('_', '/')));
   }
 }

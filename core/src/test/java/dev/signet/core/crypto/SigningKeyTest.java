@@ -12,8 +12,10 @@ class SigningKeyTest {
   private static final HexFormat HEX = HexFormat.of();
 
   // RFC 8032, section 7.1, TEST 1 (empty message).
-  private static final String RFC8032_SEED = "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
-  private static final String RFC8032_PUBLIC = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
+  private static final String RFC8032_SEED =
+      "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60";
+  private static final String RFC8032_PUBLIC =
+      "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a";
   private static final String RFC8032_SIGNATURE =
       "e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b";
 
@@ -38,7 +40,8 @@ class SigningKeyTest {
     PublicKey publicKey = new PublicKey("rfc8032-1", HEX.parseHex(RFC8032_PUBLIC));
 
     assertThat(publicKey.verify(new byte[0], HEX.parseHex(RFC8032_SIGNATURE))).isTrue();
-    assertThat(publicKey.verifyText("", Base64Url.encode(HEX.parseHex(RFC8032_SIGNATURE)))).isTrue();
+    assertThat(publicKey.verifyText("", Base64Url.encode(HEX.parseHex(RFC8032_SIGNATURE))))
+        .isTrue();
     assertThat(publicKey.verify(new byte[] {0}, HEX.parseHex(RFC8032_SIGNATURE))).isFalse();
   }
 
@@ -68,7 +71,8 @@ class SigningKeyTest {
     assertThatThrownBy(() -> new SigningKey("k", new byte[31]))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("./signet keygen");
-    assertThatThrownBy(() -> new SigningKey(" ", new byte[32])).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SigningKey(" ", new byte[32]))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

@@ -22,12 +22,14 @@ class Es6NumberConformanceTest {
     int lines = 0;
     int nonFinite = 0;
     try (BufferedReader reader =
-        Files.newBufferedReader(Conformance.file("es6-numbers-100k.txt"), StandardCharsets.US_ASCII)) {
+        Files.newBufferedReader(
+            Conformance.file("es6-numbers-100k.txt"), StandardCharsets.US_ASCII)) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
         lines++;
         int comma = line.indexOf(',');
         assertThat(comma).as("line %d has the form hex,expected: %s", lines, line).isPositive();
-        double value = Double.longBitsToDouble(Long.parseUnsignedLong(line.substring(0, comma), 16));
+        double value =
+            Double.longBitsToDouble(Long.parseUnsignedLong(line.substring(0, comma), 16));
         String expected = line.substring(comma + 1);
         if (Double.isNaN(value) || Double.isInfinite(value)) {
           // RFC 8785 has no form for these; the reference file is expected to hold none.
@@ -48,7 +50,8 @@ class Es6NumberConformanceTest {
 
   @Test
   void shouldRejectNonFiniteNumbers() {
-    assertThatThrownBy(() -> Canonical.es6Number(Double.NaN)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Canonical.es6Number(Double.NaN))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> Canonical.es6Number(Double.POSITIVE_INFINITY))
         .isInstanceOf(IllegalArgumentException.class);
   }

@@ -15,13 +15,20 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Rfc8785ConformanceTest {
 
   static Stream<String> cases() {
-    return Conformance.files("rfc8785/input", ".json").stream().map(p -> p.getFileName().toString());
+    return Conformance.files("rfc8785/input", ".json").stream()
+        .map(p -> p.getFileName().toString());
   }
 
   @Test
   void shouldHaveAllSixReferenceCases() {
     assertThat(cases())
-        .containsExactly("arrays.json", "french.json", "structures.json", "unicode.json", "values.json", "weird.json");
+        .containsExactly(
+            "arrays.json",
+            "french.json",
+            "structures.json",
+            "unicode.json",
+            "values.json",
+            "weird.json");
   }
 
   @ParameterizedTest(name = "{0}")
@@ -32,7 +39,8 @@ class Rfc8785ConformanceTest {
 
     byte[] actual = Canonical.canonicalBytes(Json.parse(input));
 
-    assertThat(new String(actual, StandardCharsets.UTF_8)).isEqualTo(new String(expected, StandardCharsets.UTF_8));
+    assertThat(new String(actual, StandardCharsets.UTF_8))
+        .isEqualTo(new String(expected, StandardCharsets.UTF_8));
     assertThat(actual).isEqualTo(expected);
   }
 
@@ -40,8 +48,11 @@ class Rfc8785ConformanceTest {
   @MethodSource("cases")
   void shouldMatchTheHexFormOfTheExpectedOutput(String name) {
     Path hexFile = Conformance.file("rfc8785/outhex/" + name.replace(".json", ".txt"));
-    String hex = new String(Conformance.bytes(hexFile), StandardCharsets.US_ASCII).replaceAll("\\s+", "");
-    byte[] actual = Canonical.canonicalBytes(Json.parse(Conformance.bytes(Conformance.file("rfc8785/input/" + name))));
+    String hex =
+        new String(Conformance.bytes(hexFile), StandardCharsets.US_ASCII).replaceAll("\\s+", "");
+    byte[] actual =
+        Canonical.canonicalBytes(
+            Json.parse(Conformance.bytes(Conformance.file("rfc8785/input/" + name))));
 
     assertThat(actual).isEqualTo(HexFormat.of().parseHex(hex));
   }
@@ -49,14 +60,18 @@ class Rfc8785ConformanceTest {
   @Test
   void shouldBeIdempotentOnCanonicalOutput() {
     for (String name : cases().toList()) {
-      String once = new String(Conformance.bytes(Conformance.file("rfc8785/output/" + name)), StandardCharsets.UTF_8);
+      String once =
+          new String(
+              Conformance.bytes(Conformance.file("rfc8785/output/" + name)),
+              StandardCharsets.UTF_8);
       assertThat(Canonical.canonicalize(once)).as(name).isEqualTo(once);
     }
   }
 
   @Test
   void shouldOrderKeysByUtf16CodeUnitsNotCodePoints() {
-    // U+FB33 (one UTF-16 unit, 0xFB33) sorts after U+1F602 (surrogates 0xD83D 0xDE02) in UTF-16 order
+    // U+FB33 (one UTF-16 unit, 0xFB33) sorts after U+1F602 (surrogates 0xD83D 0xDE02) in UTF-16
+    // order
     // though its code point is smaller: RFC 8785 sorts by UTF-16 units.
     String canonical = Canonical.canonicalize("{\"\\ufb33\":1,\"\\ud83d\\ude02\":2}");
 
@@ -65,7 +80,8 @@ class Rfc8785ConformanceTest {
 
   @Test
   void shouldWriteNumbersInEs6Form() {
-    List<String> inputs = List.of("[1.0, -0.0, 1e21, 1e-7, 123456789012345678901234567890, 9007199254740993, 0.1]");
+    List<String> inputs =
+        List.of("[1.0, -0.0, 1e21, 1e-7, 123456789012345678901234567890, 9007199254740993, 0.1]");
     assertThat(Canonical.canonicalize(inputs.get(0)))
         .isEqualTo("[1,0,1e+21,1e-7,1.2345678901234568e+29,9007199254740992,0.1]");
   }

@@ -11,14 +11,17 @@ class SeedJcsVectorsTest {
 
   @Test
   void shouldPassEveryCaseOfThePythonOriginal() {
-    JsonNode doc = Json.parse(Conformance.bytes(Conformance.file("seed-vectors/jcs/canonicalization-tests.json")));
+    JsonNode doc =
+        Json.parse(
+            Conformance.bytes(Conformance.file("seed-vectors/jcs/canonicalization-tests.json")));
     JsonNode tests = doc.path("tests");
     assertThat(tests.isArray()).isTrue();
     assertThat(tests.size()).isGreaterThanOrEqualTo(6);
 
     SoftAssertions softly = new SoftAssertions();
     for (JsonNode test : tests) {
-      softly.assertThat(Canonical.canonicalize(test.get("input")))
+      softly
+          .assertThat(Canonical.canonicalize(test.get("input")))
           .as(test.path("name").asText())
           .isEqualTo(test.get("expected").asText());
     }

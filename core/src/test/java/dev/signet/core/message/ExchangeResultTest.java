@@ -17,7 +17,10 @@ class ExchangeResultTest {
       "{\"trace_id\":\"t-1\",\"normalized\":{\"a\":\"x\\\"}\\u00e9\"},\"policy\":{\"allowed\":true},\"receipt\":{\"hop\":1}}";
 
   private static byte[] wire(ExchangeResult result) {
-    return Topics.EXCHANGE_RESULTS.valueSerde().serializer().serialize(Topics.EXCHANGE_RESULTS.name(), result);
+    return Topics.EXCHANGE_RESULTS
+        .valueSerde()
+        .serializer()
+        .serialize(Topics.EXCHANGE_RESULTS.name(), result);
   }
 
   private static String text(ExchangeResult result) {
@@ -26,36 +29,57 @@ class ExchangeResultTest {
 
   @Test
   void shouldWriteAnAcceptedResultAsBefore() {
-    ExchangeResult accepted = new ExchangeResult.Accepted("t-1", false, RawJson.of(ACCEPTED_BODY.getBytes(StandardCharsets.UTF_8)));
+    ExchangeResult accepted =
+        new ExchangeResult.Accepted(
+            "t-1", false, RawJson.of(ACCEPTED_BODY.getBytes(StandardCharsets.UTF_8)));
 
-    assertThat(text(accepted)).isEqualTo("{\"status\":200,\"trace_id\":\"t-1\",\"idempotency_hit\":false,\"body\":" + ACCEPTED_BODY + "}");
-    assertThat(text(accepted.asReplay())).isEqualTo("{\"status\":200,\"trace_id\":\"t-1\",\"idempotency_hit\":true,\"body\":" + ACCEPTED_BODY + "}");
+    assertThat(text(accepted))
+        .isEqualTo(
+            "{\"status\":200,\"trace_id\":\"t-1\",\"idempotency_hit\":false,\"body\":"
+                + ACCEPTED_BODY
+                + "}");
+    assertThat(text(accepted.asReplay()))
+        .isEqualTo(
+            "{\"status\":200,\"trace_id\":\"t-1\",\"idempotency_hit\":true,\"body\":"
+                + ACCEPTED_BODY
+                + "}");
   }
 
   @Test
   void shouldWriteARejectionAsBefore() {
     ExchangeResult rejected = ExchangeResult.Rejected.of("t-1", ErrorCode.SCHEMA_INVALID, "d");
 
-    assertThat(text(rejected)).isEqualTo("{\"status\":422,\"trace_id\":\"t-1\",\"code\":\"SCHEMA_INVALID\",\"idempotency_hit\":false,"
-        + "\"body\":{\"type\":\"https://signet.dev/problems/schema-invalid\",\"title\":\"Payload does not match its schema\","
-        + "\"status\":422,\"code\":\"SCHEMA_INVALID\",\"detail\":\"d\",\"trace_id\":\"t-1\"}}");
+    assertThat(text(rejected))
+        .isEqualTo(
+            "{\"status\":422,\"trace_id\":\"t-1\",\"code\":\"SCHEMA_INVALID\",\"idempotency_hit\":false,"
+                + "\"body\":{\"type\":\"https://signet.dev/problems/schema-invalid\",\"title\":\"Payload does not match its schema\","
+                + "\"status\":422,\"code\":\"SCHEMA_INVALID\",\"detail\":\"d\",\"trace_id\":\"t-1\"}}");
   }
 
   @Test
   void shouldOmitTheTraceOfARejectionWithoutOne() {
-    ExchangeResult rejected = ExchangeResult.Rejected.of(null, ErrorCode.AUTH_MISSING, null).asReplay();
+    ExchangeResult rejected =
+        ExchangeResult.Rejected.of(null, ErrorCode.AUTH_MISSING, null).asReplay();
 
-    assertThat(text(rejected)).startsWith("{\"status\":401,\"code\":\"AUTH_MISSING\",\"idempotency_hit\":true,\"body\":{");
+    assertThat(text(rejected))
+        .startsWith(
+            "{\"status\":401,\"code\":\"AUTH_MISSING\",\"idempotency_hit\":true,\"body\":{");
   }
 
   @Test
   void shouldReadBackBothVariantsThroughTheTopicSerde() {
-    // As Jackson writes it: a reader through the serde goes through a tree, so escapes come out in Jackson's form.
-    ExchangeResult accepted = new ExchangeResult.Accepted("t-1", true, RawJson.of(Json.parse(ACCEPTED_BODY)));
+    // As Jackson writes it: a reader through the serde goes through a tree, so escapes come out in
+    // Jackson's form.
+    ExchangeResult accepted =
+        new ExchangeResult.Accepted("t-1", true, RawJson.of(Json.parse(ACCEPTED_BODY)));
     ExchangeResult rejected = ExchangeResult.Rejected.of("t-2", ErrorCode.TRACE_FORBIDDEN, "no");
 
     for (ExchangeResult result : new ExchangeResult[] {accepted, rejected}) {
-      ExchangeResult read = Topics.EXCHANGE_RESULTS.valueSerde().deserializer().deserialize(Topics.EXCHANGE_RESULTS.name(), wire(result));
+      ExchangeResult read =
+          Topics.EXCHANGE_RESULTS
+              .valueSerde()
+              .deserializer()
+              .deserialize(Topics.EXCHANGE_RESULTS.name(), wire(result));
       assertThat(read).isEqualTo(result);
     }
   }
@@ -63,8 +87,12 @@ class ExchangeResultTest {
   @Test
   void shouldSliceTheBodyBytesOutOfTheWireValueAsTheyAre() {
     // Spaces and escapes survive: the body is cut out of the value, not parsed and written again.
-    String body = "{ \"trace_id\" : \"t-1\", \"normalized\" : {\"a\":[1, 2.50, \"}\\\"\"]}, \"receipt\":{}}";
-    String value = "{\"status\":200,\"trace_id\":\"t-1\",\"extra\":{\"x\":[1]},\"idempotency_hit\":true,\"body\":" + body + "}";
+    String body =
+        "{ \"trace_id\" : \"t-1\", \"normalized\" : {\"a\":[1, 2.50, \"}\\\"\"]}, \"receipt\":{}}";
+    String value =
+        "{\"status\":200,\"trace_id\":\"t-1\",\"extra\":{\"x\":[1]},\"idempotency_hit\":true,\"body\":"
+            + body
+            + "}";
 
     ExchangeResult read = ExchangeResult.fromWire(value.getBytes(StandardCharsets.UTF_8));
 
@@ -76,7 +104,8 @@ class ExchangeResultTest {
 
   @Test
   void shouldReadARejectionFromTheWire() {
-    ExchangeResult rejected = ExchangeResult.Rejected.of(null, ErrorCode.AUTH_INVALID, "unknown API key");
+    ExchangeResult rejected =
+        ExchangeResult.Rejected.of(null, ErrorCode.AUTH_INVALID, "unknown API key");
 
     ExchangeResult read = ExchangeResult.fromWire(wire(rejected));
 
@@ -87,9 +116,13 @@ class ExchangeResultTest {
 
   @Test
   void shouldRefuseAResultWithoutStatusOrBody() {
-    assertThatThrownBy(() -> ExchangeResult.fromWire("{\"body\":{}}".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () -> ExchangeResult.fromWire("{\"body\":{}}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> ExchangeResult.fromWire("{\"status\":200,\"trace_id\":\"t\"}".getBytes(StandardCharsets.UTF_8)))
+    assertThatThrownBy(
+            () ->
+                ExchangeResult.fromWire(
+                    "{\"status\":200,\"trace_id\":\"t\"}".getBytes(StandardCharsets.UTF_8)))
         .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -16,12 +16,12 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.BiConsumer;
-import org.junit.jupiter.api.RepetitionInfo;
 import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.RepetitionInfo;
 
 /**
- * Property tests over random chains of 1..20 hops. Each repetition draws from a Random seeded
- * with {@code BASE_SEED + repetition}, so a failure names the seed that reproduces it.
+ * Property tests over random chains of 1..20 hops. Each repetition draws from a Random seeded with
+ * {@code BASE_SEED + repetition}, so a failure names the seed that reproduces it.
  *
  * <p>Written with JUnit's {@code @RepeatedTest} rather than jqwik: jqwik 1.10's maintainers ask
  * that it not be used by AI coding agents, and this suite was written by one.
@@ -38,25 +38,45 @@ class ChainPropertiesTest {
 
   /** One change to one field of one receipt, and the check that must catch it. */
   enum FieldChange {
-    TRACE_ID(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("trace_id", r.get("trace_id").asText() + "x")),
-    HOP(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("hop", r.get("hop").asInt() + 1 + rnd.nextInt(50))),
-    TS(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("ts",
-        ReceiptIssuer.timestamp(Instant.parse(r.get("ts").asText()).plusMillis(1 + rnd.nextInt(100))))),
+    TRACE_ID(
+        Check.RECEIPT_HASH_MISMATCH,
+        (r, rnd) -> r.put("trace_id", r.get("trace_id").asText() + "x")),
+    HOP(
+        Check.RECEIPT_HASH_MISMATCH,
+        (r, rnd) -> r.put("hop", r.get("hop").asInt() + 1 + rnd.nextInt(50))),
+    TS(
+        Check.RECEIPT_HASH_MISMATCH,
+        (r, rnd) ->
+            r.put(
+                "ts",
+                ReceiptIssuer.timestamp(
+                    Instant.parse(r.get("ts").asText()).plusMillis(1 + rnd.nextInt(100))))),
     TENANT(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("tenant", "other-tenant")),
     CID(Check.CID_MISMATCH, (r, rnd) -> r.put("cid", Hashes.sha256(r.get("canon").asText() + " "))),
     CANON(Check.CID_MISMATCH, (r, rnd) -> r.put("canon", r.get("canon").asText() + " ")),
     ALGO(Check.ALGO_UNSUPPORTED, (r, rnd) -> r.put("algo", "sha512")),
-    PREV_RECEIPT_HASH(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("prev_receipt_hash", Hashes.sha256("elsewhere"))),
-    POLICY_ALLOWED(Check.RECEIPT_HASH_MISMATCH,
-        (r, rnd) -> ((ObjectNode) r.get("policy")).put("allowed", !r.get("policy").get("allowed").asBoolean())),
-    POLICY_REASON(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> ((ObjectNode) r.get("policy")).put("reason", "HEL_DENIED")),
+    PREV_RECEIPT_HASH(
+        Check.RECEIPT_HASH_MISMATCH,
+        (r, rnd) -> r.put("prev_receipt_hash", Hashes.sha256("elsewhere"))),
+    POLICY_ALLOWED(
+        Check.RECEIPT_HASH_MISMATCH,
+        (r, rnd) ->
+            ((ObjectNode) r.get("policy"))
+                .put("allowed", !r.get("policy").get("allowed").asBoolean())),
+    POLICY_REASON(
+        Check.RECEIPT_HASH_MISMATCH,
+        (r, rnd) -> ((ObjectNode) r.get("policy")).put("reason", "HEL_DENIED")),
     PAYLOAD_TYPE(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("payload_type", "invoice.v2")),
     ADDED_FIELD(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("fu_tokens", 1 + rnd.nextInt(1000))),
     REMOVED_OPTIONAL_FIELD(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.remove("target_type")),
     REMOVED_REQUIRED_FIELD(Check.MALFORMED, (r, rnd) -> r.remove("tenant")),
-    RECEIPT_HASH(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("receipt_hash", Hashes.sha256("forged"))),
-    SIGNATURE_VALUE(Check.SIGNATURE_INVALID, (r, rnd) -> sig(r).put("sig", KEY.signText(Hashes.sha256("forged")))),
-    SIGNATURE_BY_OTHER_KEY(Check.SIGNATURE_INVALID,
+    RECEIPT_HASH(
+        Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("receipt_hash", Hashes.sha256("forged"))),
+    SIGNATURE_VALUE(
+        Check.SIGNATURE_INVALID,
+        (r, rnd) -> sig(r).put("sig", KEY.signText(Hashes.sha256("forged")))),
+    SIGNATURE_BY_OTHER_KEY(
+        Check.SIGNATURE_INVALID,
         (r, rnd) -> sig(r).put("sig", OTHER.signText(r.get("receipt_hash").asText()))),
     SIGNATURE_KID_UNKNOWN(Check.KID_UNKNOWN, (r, rnd) -> sig(r).put("kid", "key-z")),
     SIGNATURE_KID_SWAPPED(Check.SIGNATURE_INVALID, (r, rnd) -> sig(r).put("kid", OTHER.kid())),
@@ -81,8 +101,11 @@ class ChainPropertiesTest {
     Random random = random(repetition);
     List<JsonNode> chain = randomChain(random);
 
-    assertThat(VERIFIER.verifyChain(chain)).as(seedOf(repetition)).isEqualTo(new Verification.Valid(chain.size()));
-    assertThat(ReceiptVerifier.hashesOnly().verifyChain(chain)).isEqualTo(new Verification.Valid(chain.size()));
+    assertThat(VERIFIER.verifyChain(chain))
+        .as(seedOf(repetition))
+        .isEqualTo(new Verification.Valid(chain.size()));
+    assertThat(ReceiptVerifier.hashesOnly().verifyChain(chain))
+        .isEqualTo(new Verification.Valid(chain.size()));
     for (JsonNode receipt : chain) {
       assertThat(VERIFIER.verifyReceipt(receipt)).isEqualTo(new Verification.Valid(1));
     }
@@ -97,7 +120,9 @@ class ChainPropertiesTest {
 
     List<JsonNode> chain = TestChains.chain("t-" + random.nextInt(), "acme", canons, keys);
 
-    assertThat(VERIFIER.verifyChain(chain)).as(seedOf(repetition)).isEqualTo(new Verification.Valid(chain.size()));
+    assertThat(VERIFIER.verifyChain(chain))
+        .as(seedOf(repetition))
+        .isEqualTo(new Verification.Valid(chain.size()));
   }
 
   @RepeatedTest(TRIES)
@@ -109,7 +134,8 @@ class ChainPropertiesTest {
 
     change.change.accept(TestChains.at(chain, index), random);
 
-    assertInvalid(chain, change.expected, index, seedOf(repetition) + " " + change + " at #" + index);
+    assertInvalid(
+        chain, change.expected, index, seedOf(repetition) + " " + change + " at #" + index);
   }
 
   @RepeatedTest(TRIES)
@@ -122,7 +148,8 @@ class ChainPropertiesTest {
 
       change.change.accept(TestChains.at(chain, index), random);
 
-      assertInvalid(chain, change.expected, index, seedOf(repetition) + " " + change + " at #" + index);
+      assertInvalid(
+          chain, change.expected, index, seedOf(repetition) + " " + change + " at #" + index);
     }
   }
 
@@ -147,7 +174,11 @@ class ChainPropertiesTest {
 
     Collections.swap(chain, i, j);
 
-    assertInvalid(chain, Check.HOP_NOT_CONSECUTIVE, Math.min(i, j), seedOf(repetition) + " swap " + i + "," + j);
+    assertInvalid(
+        chain,
+        Check.HOP_NOT_CONSECUTIVE,
+        Math.min(i, j),
+        seedOf(repetition) + " swap " + i + "," + j);
   }
 
   @RepeatedTest(TRIES)
@@ -167,7 +198,8 @@ class ChainPropertiesTest {
 
     chain.remove(dropped);
 
-    assertInvalid(chain, Check.HOP_NOT_CONSECUTIVE, dropped, seedOf(repetition) + " dropped #" + dropped);
+    assertInvalid(
+        chain, Check.HOP_NOT_CONSECUTIVE, dropped, seedOf(repetition) + " dropped #" + dropped);
   }
 
   /** A prefix is itself a valid chain: only a signed export bundle proves where a chain ends. */
@@ -179,7 +211,9 @@ class ChainPropertiesTest {
 
     List<JsonNode> prefix = new ArrayList<>(chain.subList(0, kept));
 
-    assertThat(VERIFIER.verifyChain(prefix)).as(seedOf(repetition)).isEqualTo(new Verification.Valid(kept));
+    assertThat(VERIFIER.verifyChain(prefix))
+        .as(seedOf(repetition))
+        .isEqualTo(new Verification.Valid(kept));
   }
 
   @RepeatedTest(TRIES)
@@ -190,7 +224,11 @@ class ChainPropertiesTest {
 
     chain.add(duplicated + 1, chain.get(duplicated).deepCopy());
 
-    assertInvalid(chain, Check.HOP_NOT_CONSECUTIVE, duplicated + 1, seedOf(repetition) + " duplicated #" + duplicated);
+    assertInvalid(
+        chain,
+        Check.HOP_NOT_CONSECUTIVE,
+        duplicated + 1,
+        seedOf(repetition) + " duplicated #" + duplicated);
   }
 
   @RepeatedTest(TRIES)
@@ -204,7 +242,11 @@ class ChainPropertiesTest {
     TestChains.at(chain, i).set("signature", chain.get(j).get("signature"));
     TestChains.at(chain, j).set("signature", signatureI);
 
-    assertInvalid(chain, Check.SIGNATURE_INVALID, Math.min(i, j), seedOf(repetition) + " swap " + i + "," + j);
+    assertInvalid(
+        chain,
+        Check.SIGNATURE_INVALID,
+        Math.min(i, j),
+        seedOf(repetition) + " swap " + i + "," + j);
   }
 
   @RepeatedTest(TRIES)
@@ -219,10 +261,12 @@ class ChainPropertiesTest {
 
     chain.set(index, fork.get(index));
 
-    assertInvalid(chain, Check.PREV_HASH_MISMATCH, index, seedOf(repetition) + " spliced #" + index);
+    assertInvalid(
+        chain, Check.PREV_HASH_MISMATCH, index, seedOf(repetition) + " spliced #" + index);
   }
 
-  private static void assertInvalid(List<JsonNode> chain, Check check, int index, String description) {
+  private static void assertInvalid(
+      List<JsonNode> chain, Check check, int index, String description) {
     Verification result = VERIFIER.verifyChain(chain);
     assertThat(result).as(description).isInstanceOf(Invalid.class);
     Invalid invalid = (Invalid) result;
@@ -235,7 +279,10 @@ class ChainPropertiesTest {
   }
 
   private static List<JsonNode> randomChain(Random random, int minHops) {
-    return TestChains.chain("trace-" + Integer.toHexString(random.nextInt()), RandomChains.canons(random, minHops, 20), KEY);
+    return TestChains.chain(
+        "trace-" + Integer.toHexString(random.nextInt()),
+        RandomChains.canons(random, minHops, 20),
+        KEY);
   }
 
   private static Random random(RepetitionInfo repetition) {

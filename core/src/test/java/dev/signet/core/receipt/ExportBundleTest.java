@@ -19,7 +19,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class ExportBundleTest {
 
-  private static final String BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  private static final String BASE64URL =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   private static final Instant EXPORTED_AT = Instant.parse("2025-01-27T13:00:00.500Z");
 
   private final SigningKey key = new SigningKey("signet-1", ChainPropertiesTest.seed(0x44));
@@ -61,11 +62,14 @@ class ExportBundleTest {
     ObjectNode bundle = ExportBundle.create("trace-4", chain, EXPORTED_AT, key);
     bundle.put("exported_at", "2025-01-27T13:00:00.501Z");
 
-    assertThat(ExportBundle.verify(bundle, jwks)).isInstanceOfSatisfying(Invalid.class, invalid -> {
-      assertThat(invalid.check()).isEqualTo(Check.BUNDLE_CID_MISMATCH);
-      assertThat(invalid.index()).isEqualTo(-1);
-      assertThat(invalid.describe()).startsWith("bundle: BUNDLE_CID_MISMATCH");
-    });
+    assertThat(ExportBundle.verify(bundle, jwks))
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid -> {
+              assertThat(invalid.check()).isEqualTo(Check.BUNDLE_CID_MISMATCH);
+              assertThat(invalid.index()).isEqualTo(-1);
+              assertThat(invalid.describe()).startsWith("bundle: BUNDLE_CID_MISMATCH");
+            });
   }
 
   @Test
@@ -75,11 +79,14 @@ class ExportBundleTest {
     String canon = third.get("canon").asText();
     third.put("canon", canon.replaceFirst("3", "4"));
 
-    assertThat(ExportBundle.verify(bundle, jwks)).isInstanceOfSatisfying(Invalid.class, invalid -> {
-      assertThat(invalid.check()).isEqualTo(Check.CID_MISMATCH);
-      assertThat(invalid.index()).isEqualTo(2);
-      assertThat(invalid.hop()).isEqualTo(3);
-    });
+    assertThat(ExportBundle.verify(bundle, jwks))
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid -> {
+              assertThat(invalid.check()).isEqualTo(Check.CID_MISMATCH);
+              assertThat(invalid.index()).isEqualTo(2);
+              assertThat(invalid.hop()).isEqualTo(3);
+            });
   }
 
   @Test
@@ -87,12 +94,16 @@ class ExportBundleTest {
     ObjectNode bundle = ExportBundle.create("trace-4", chain, EXPORTED_AT, key);
     ObjectNode second = (ObjectNode) bundle.get("chain").get(1);
     String hash = second.get("receipt_hash").asText();
-    second.put("receipt_hash", hash.substring(0, hash.length() - 1) + (hash.endsWith("0") ? "1" : "0"));
+    second.put(
+        "receipt_hash", hash.substring(0, hash.length() - 1) + (hash.endsWith("0") ? "1" : "0"));
 
-    assertThat(ExportBundle.verify(bundle, jwks)).isInstanceOfSatisfying(Invalid.class, invalid -> {
-      assertThat(invalid.check()).isEqualTo(Check.RECEIPT_HASH_MISMATCH);
-      assertThat(invalid.index()).isEqualTo(1);
-    });
+    assertThat(ExportBundle.verify(bundle, jwks))
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid -> {
+              assertThat(invalid.check()).isEqualTo(Check.RECEIPT_HASH_MISMATCH);
+              assertThat(invalid.index()).isEqualTo(1);
+            });
   }
 
   @Test
@@ -101,7 +112,8 @@ class ExportBundleTest {
     bundle.withArray("chain").remove(3);
 
     assertThat(ExportBundle.verify(bundle, jwks))
-        .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.BUNDLE_CID_MISMATCH));
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.BUNDLE_CID_MISMATCH));
   }
 
   @Test
@@ -110,7 +122,8 @@ class ExportBundleTest {
     bundle.put("signature", key.signText(Hashes.sha256("another bundle")));
 
     assertThat(ExportBundle.verify(bundle, jwks))
-        .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.BUNDLE_SIGNATURE_INVALID));
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.BUNDLE_SIGNATURE_INVALID));
   }
 
   @ParameterizedTest(name = "signature {0}")
@@ -118,18 +131,25 @@ class ExportBundleTest {
   void shouldRefuseABundleSignatureNotInUnpaddedBase64Url(String form) {
     ObjectNode bundle = ExportBundle.create("trace-4", chain, EXPORTED_AT, key);
     String signature = bundle.get("signature").asText();
-    String changed = switch (form) {
-      case "padded with ==" -> signature + "==";
-      case "with a leading space" -> " " + signature;
-      // 64 bytes take 86 characters; the last carries 2 bits and 4 unused ones, zero when canonical.
-      default -> signature.substring(0, 85) + BASE64URL.charAt(BASE64URL.indexOf(signature.charAt(85)) | 1);
-    };
+    String changed =
+        switch (form) {
+          case "padded with ==" -> signature + "==";
+          case "with a leading space" -> " " + signature;
+          // 64 bytes take 86 characters; the last carries 2 bits and 4 unused ones, zero when
+          // canonical.
+          default ->
+              signature.substring(0, 85)
+                  + BASE64URL.charAt(BASE64URL.indexOf(signature.charAt(85)) | 1);
+        };
     bundle.put("signature", changed);
 
-    assertThat(ExportBundle.verify(bundle, jwks)).isInstanceOfSatisfying(Invalid.class, i -> {
-      assertThat(i.check()).isEqualTo(Check.SIGNATURE_MALFORMED);
-      assertThat(i.index()).isEqualTo(-1);
-    });
+    assertThat(ExportBundle.verify(bundle, jwks))
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            i -> {
+              assertThat(i.check()).isEqualTo(Check.SIGNATURE_MALFORMED);
+              assertThat(i.index()).isEqualTo(-1);
+            });
   }
 
   @Test
@@ -138,7 +158,8 @@ class ExportBundleTest {
     ObjectNode bundle = ExportBundle.create("trace-4", chain, EXPORTED_AT, stranger);
 
     assertThat(ExportBundle.verify(bundle, jwks))
-        .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.KID_UNKNOWN));
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.KID_UNKNOWN));
   }
 
   @Test
@@ -146,7 +167,8 @@ class ExportBundleTest {
     ObjectNode bundle = ExportBundle.create("another-trace", chain, EXPORTED_AT, key);
 
     assertThat(ExportBundle.verify(bundle, jwks))
-        .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.TRACE_MISMATCH));
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.TRACE_MISMATCH));
   }
 
   @Test
@@ -155,7 +177,8 @@ class ExportBundleTest {
     bundle.remove("bundle_cid");
 
     assertThat(ExportBundle.verify(bundle, jwks))
-        .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.MALFORMED));
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.MALFORMED));
   }
 
   @Test
@@ -163,16 +186,20 @@ class ExportBundleTest {
     ObjectNode bundle = ExportBundle.create("trace-4", List.of(), EXPORTED_AT, key);
 
     assertThat(ExportBundle.verify(bundle, jwks))
-        .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.CHAIN_EMPTY));
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.CHAIN_EMPTY));
   }
+
   @Test
   void shouldReportAnExportTimeThatCannotBeCanonicalised() {
     ObjectNode bundle = ExportBundle.create("trace-4", chain, EXPORTED_AT, key);
     bundle.set("exported_at", Json.parse("1e400"));
 
     assertThat(ExportBundle.verify(bundle, jwks))
-        .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.MALFORMED));
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.MALFORMED));
   }
+
   @Test
   void shouldCheckHashesLinksAndBundleCidWithoutKeys() {
     SigningKey stranger = new SigningKey("stranger", ChainPropertiesTest.seed(0x55));
@@ -181,6 +208,7 @@ class ExportBundleTest {
     assertThat(ExportBundle.verifyHashesOnly(bundle)).isEqualTo(new Verification.Valid(4));
     bundle.put("exported_at", "2025-01-27T13:00:00.501Z");
     assertThat(ExportBundle.verifyHashesOnly(bundle))
-        .isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.BUNDLE_CID_MISMATCH));
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.BUNDLE_CID_MISMATCH));
   }
 }

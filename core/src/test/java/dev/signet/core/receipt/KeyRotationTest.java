@@ -29,7 +29,8 @@ class KeyRotationTest {
   void shouldVerifyAChainSignedBeforeTheRotation() {
     List<JsonNode> old = TestChains.chain(5, key1);
 
-    assertThat(ReceiptVerifier.withKeys(afterRotation).verifyChain(old)).isEqualTo(new Verification.Valid(5));
+    assertThat(ReceiptVerifier.withKeys(afterRotation).verifyChain(old))
+        .isEqualTo(new Verification.Valid(5));
   }
 
   @Test
@@ -40,7 +41,8 @@ class KeyRotationTest {
 
     assertThat(mixed.get(2).get("signature").get("kid").asText()).isEqualTo("signet-2025-01");
     assertThat(mixed.get(3).get("signature").get("kid").asText()).isEqualTo("signet-2025-06");
-    assertThat(ReceiptVerifier.withKeys(afterRotation).verifyChain(mixed)).isEqualTo(new Verification.Valid(7));
+    assertThat(ReceiptVerifier.withKeys(afterRotation).verifyChain(mixed))
+        .isEqualTo(new Verification.Valid(7));
   }
 
   @Test
@@ -49,7 +51,8 @@ class KeyRotationTest {
     List<JsonNode> old = TestChains.chain(3, key1);
 
     assertThat(published).isEqualTo(afterRotation);
-    assertThat(ReceiptVerifier.withKeys(published).verifyChain(old)).isEqualTo(new Verification.Valid(3));
+    assertThat(ReceiptVerifier.withKeys(published).verifyChain(old))
+        .isEqualTo(new Verification.Valid(3));
   }
 
   @Test
@@ -60,21 +63,30 @@ class KeyRotationTest {
 
     Verification result = ReceiptVerifier.withKeys(afterRotation).verifyChain(chain);
 
-    assertThat(result).isInstanceOfSatisfying(Invalid.class, invalid -> {
-      assertThat(invalid.check()).isEqualTo(Check.KID_UNKNOWN);
-      assertThat(invalid.index()).isEqualTo(2);
-      assertThat(invalid.hop()).isEqualTo(3);
-      assertThat(invalid.describe()).contains("hop 3").contains("KID_UNKNOWN").contains("signet-unknown");
-    });
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid -> {
+              assertThat(invalid.check()).isEqualTo(Check.KID_UNKNOWN);
+              assertThat(invalid.index()).isEqualTo(2);
+              assertThat(invalid.hop()).isEqualTo(3);
+              assertThat(invalid.describe())
+                  .contains("hop 3")
+                  .contains("KID_UNKNOWN")
+                  .contains("signet-unknown");
+            });
   }
 
   @Test
   void shouldRejectAnOldChainOnceTheRetiredKeyIsDropped() {
     List<JsonNode> old = TestChains.chain(2, key1);
 
-    Verification result = ReceiptVerifier.withKeys(Jwks.of(key2.publicKey(), List.of())).verifyChain(old);
+    Verification result =
+        ReceiptVerifier.withKeys(Jwks.of(key2.publicKey(), List.of())).verifyChain(old);
 
-    assertThat(result).isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.KID_UNKNOWN));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.KID_UNKNOWN));
   }
 
   @Test
@@ -84,10 +96,13 @@ class KeyRotationTest {
 
     Verification result = ReceiptVerifier.withKeys(afterRotation).verifyChain(chain);
 
-    assertThat(result).isInstanceOfSatisfying(Invalid.class, invalid -> {
-      assertThat(invalid.check()).isEqualTo(Check.SIGNATURE_INVALID);
-      assertThat(invalid.index()).isEqualTo(1);
-    });
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid -> {
+              assertThat(invalid.check()).isEqualTo(Check.SIGNATURE_INVALID);
+              assertThat(invalid.index()).isEqualTo(1);
+            });
   }
 
   private static List<String> canons(int n) {

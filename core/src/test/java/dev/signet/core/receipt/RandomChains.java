@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Seeded generators for property tests: random canonical documents (ASCII, escapes, BMP,
- * astral code points, numbers of every magnitude, nesting) and code-point level edits.
+ * Seeded generators for property tests: random canonical documents (ASCII, escapes, BMP, astral
+ * code points, numbers of every magnitude, nesting) and code-point level edits.
  */
 final class RandomChains {
 
@@ -81,7 +81,10 @@ final class RandomChains {
     return out.toString();
   }
 
-  /** A Unicode scalar value (never a lone surrogate) from ASCII, controls, the BMP or an astral plane. */
+  /**
+   * A Unicode scalar value (never a lone surrogate) from ASCII, controls, the BMP or an astral
+   * plane.
+   */
   static int codePoint(Random random) {
     return switch (random.nextInt(6)) {
       case 0, 1 -> 0x20 + random.nextInt(0x5f);

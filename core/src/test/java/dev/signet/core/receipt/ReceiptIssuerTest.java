@@ -8,7 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class ReceiptIssuerTest {
 
-  private final ReceiptIssuer issuer = new ReceiptIssuer(new SigningKey("k1", ChainPropertiesTest.seed(0x42)));
+  private final ReceiptIssuer issuer =
+      new ReceiptIssuer(new SigningKey("k1", ChainPropertiesTest.seed(0x42)));
 
   @Test
   void shouldIssueTheReceiptThatSealProduces() {
@@ -20,8 +21,24 @@ class ReceiptIssuerTest {
   @Test
   void shouldWriteExactlyTheBytesTheSealedReceiptSerialisesTo() {
     Receipt first = TestChains.unsealed("t", 1, "acme", "{\"a\":\"\\u00e9\\n\"}", null);
-    Receipt extended = new Receipt("t", 2, first.ts(), "acme", first.cid(), first.canon(), Receipt.ALGO, "sha256:00",
-        Policy.allowed("ok"), "in.v1", "out.v1", null, Boolean.TRUE, 7L, null, null);
+    Receipt extended =
+        new Receipt(
+            "t",
+            2,
+            first.ts(),
+            "acme",
+            first.cid(),
+            first.canon(),
+            Receipt.ALGO,
+            "sha256:00",
+            Policy.allowed("ok"),
+            "in.v1",
+            "out.v1",
+            null,
+            Boolean.TRUE,
+            7L,
+            null,
+            null);
 
     for (Receipt unsealed : new Receipt[] {first, extended}) {
       SealedReceipt sealed = issuer.issue(unsealed);
@@ -33,6 +50,7 @@ class ReceiptIssuerTest {
   void shouldIssueAReceiptThatVerifies() {
     SealedReceipt sealed = issuer.issue(TestChains.unsealed("t", 1, "acme", "{}", null));
 
-    assertThat(ReceiptIssuer.receiptHash(sealed.json().tree())).isEqualTo(sealed.receipt().receiptHash());
+    assertThat(ReceiptIssuer.receiptHash(sealed.json().tree()))
+        .isEqualTo(sealed.receipt().receiptHash());
   }
 }

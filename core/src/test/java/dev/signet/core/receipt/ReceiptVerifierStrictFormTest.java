@@ -26,10 +26,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ReceiptVerifierStrictFormTest {
 
-  private static final String BASE64URL = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  private static final String BASE64URL =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
   private static final SigningKey KEY = new SigningKey("k1", ChainPropertiesTest.seed(0x66));
-  private static final ReceiptVerifier VERIFIER = ReceiptVerifier.withKeys(Jwks.of(KEY.publicKey(), List.of()));
+  private static final ReceiptVerifier VERIFIER =
+      ReceiptVerifier.withKeys(Jwks.of(KEY.publicKey(), List.of()));
 
   static Stream<Arguments> malformedHops() {
     return Stream.of(
@@ -85,7 +87,8 @@ class ReceiptVerifierStrictFormTest {
   }
 
   @ParameterizedTest(name = "ts {0}")
-  @ValueSource(strings = {"2025-01-27T12:00:00.123Z", "2025-01-27T12:00:00.000Z", "2025-01-27T12:00:00Z"})
+  @ValueSource(
+      strings = {"2025-01-27T12:00:00.123Z", "2025-01-27T12:00:00.000Z", "2025-01-27T12:00:00Z"})
   void shouldAcceptTheIssuersTimestampAndTheSeedVectorsFormWithoutMilliseconds(String ts) {
     ObjectNode receipt = resealed(first(), r -> r.put("ts", ts));
 
@@ -95,11 +98,13 @@ class ReceiptVerifierStrictFormTest {
   static Stream<Arguments> malformedSignatures() {
     return Stream.of(
         Arguments.of("padded with ==", (UnaryOperator<String>) sig -> sig + "=="),
-        Arguments.of("standard alphabet + and /",
+        Arguments.of(
+            "standard alphabet + and /",
             (UnaryOperator<String>) sig -> sig.replace('-', '+').replace('_', '/')),
         Arguments.of("leading space", (UnaryOperator<String>) sig -> " " + sig),
         Arguments.of("trailing newline", (UnaryOperator<String>) sig -> sig + "\n"),
-        Arguments.of("non-zero unused bits in the last character",
+        Arguments.of(
+            "non-zero unused bits in the last character",
             (UnaryOperator<String>) ReceiptVerifierStrictFormTest::withUnusedBitSet));
   }
 
@@ -131,7 +136,8 @@ class ReceiptVerifierStrictFormTest {
     ObjectNode receipt = (ObjectNode) TestChains.chain(1, numbered).get(0);
     ((ObjectNode) receipt.get("signature")).put("kid", 7);
 
-    assertCheck(ReceiptVerifier.withKeys(Jwks.of(numbered.publicKey(), List.of())).verifyReceipt(receipt),
+    assertCheck(
+        ReceiptVerifier.withKeys(Jwks.of(numbered.publicKey(), List.of())).verifyReceipt(receipt),
         Check.SIGNATURE_MALFORMED);
   }
 
@@ -165,9 +171,12 @@ class ReceiptVerifierStrictFormTest {
   }
 
   private static void assertCheck(Verification result, Check check) {
-    assertThat(result).isInstanceOfSatisfying(Invalid.class, invalid -> {
-      assertThat(invalid.check()).as(invalid.describe()).isEqualTo(check);
-      assertThat(invalid.index()).as(invalid.describe()).isZero();
-    });
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid -> {
+              assertThat(invalid.check()).as(invalid.describe()).isEqualTo(check);
+              assertThat(invalid.index()).as(invalid.describe()).isZero();
+            });
   }
 }

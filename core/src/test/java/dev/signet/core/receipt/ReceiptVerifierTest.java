@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 class ReceiptVerifierTest {
 
   private final SigningKey key = new SigningKey("k1", ChainPropertiesTest.seed(0x66));
-  private final ReceiptVerifier verifier = ReceiptVerifier.withKeys(Jwks.of(key.publicKey(), List.of()));
+  private final ReceiptVerifier verifier =
+      ReceiptVerifier.withKeys(Jwks.of(key.publicKey(), List.of()));
 
   @Test
   void shouldRejectAnEmptyChain() {
@@ -26,14 +27,16 @@ class ReceiptVerifierTest {
 
   @Test
   void shouldRejectAChainOfMoreThanAThousandReceipts() {
-    List<JsonNode> chain = new ArrayList<>(Collections.nCopies(Receipt.MAX_HOPS + 1, TestChains.chain(1, key).get(0)));
+    List<JsonNode> chain =
+        new ArrayList<>(Collections.nCopies(Receipt.MAX_HOPS + 1, TestChains.chain(1, key).get(0)));
 
     assertCheck(verifier.verifyChain(chain), Check.CHAIN_TOO_LONG, -1);
   }
 
   @Test
   void shouldVerifyAChainOfExactlyAThousandReceipts() {
-    assertThat(verifier.verifyChain(TestChains.chain(Receipt.MAX_HOPS, key))).isEqualTo(new Verification.Valid(1000));
+    assertThat(verifier.verifyChain(TestChains.chain(Receipt.MAX_HOPS, key)))
+        .isEqualTo(new Verification.Valid(1000));
   }
 
   @Test
@@ -47,8 +50,10 @@ class ReceiptVerifierTest {
 
   @Test
   void shouldRejectAChainWhoseTenantChanges() {
-    List<JsonNode> chain = TestChains.chain("trace-a", "acme", List.of("{}", "{}"), List.of(key, key));
-    List<JsonNode> other = TestChains.chain("trace-a", "globex", List.of("{}", "{}"), List.of(key, key));
+    List<JsonNode> chain =
+        TestChains.chain("trace-a", "acme", List.of("{}", "{}"), List.of(key, key));
+    List<JsonNode> other =
+        TestChains.chain("trace-a", "globex", List.of("{}", "{}"), List.of(key, key));
     chain.set(1, relinked(other.get(1), chain.get(0)));
 
     assertCheck(verifier.verifyChain(chain), Check.TENANT_MISMATCH, 1);
@@ -57,10 +62,15 @@ class ReceiptVerifierTest {
   @Test
   void shouldRejectTimestampsThatGoBackwards() {
     Receipt first = new ReceiptIssuer(key).seal(TestChains.unsealed("t", 1, "acme", "{}", null));
-    Receipt second = new ReceiptIssuer(key).seal(withTs(
-        TestChains.unsealed("t", 2, "acme", "{}", first.receiptHash()), "2025-01-27T11:59:59.999Z"));
+    Receipt second =
+        new ReceiptIssuer(key)
+            .seal(
+                withTs(
+                    TestChains.unsealed("t", 2, "acme", "{}", first.receiptHash()),
+                    "2025-01-27T11:59:59.999Z"));
 
-    assertCheck(verifier.verifyChain(List.of(Json.tree(first), Json.tree(second))), Check.TS_BACKWARDS, 1);
+    assertCheck(
+        verifier.verifyChain(List.of(Json.tree(first), Json.tree(second))), Check.TS_BACKWARDS, 1);
   }
 
   @Test
@@ -99,7 +109,8 @@ class ReceiptVerifierTest {
     List<JsonNode> chain = TestChains.chain(3, key);
     ((ObjectNode) chain.get(1).get("signature")).put("sig", "AAAA");
 
-    assertThat(ReceiptVerifier.hashesOnly().verifyChain(chain)).isEqualTo(new Verification.Valid(3));
+    assertThat(ReceiptVerifier.hashesOnly().verifyChain(chain))
+        .isEqualTo(new Verification.Valid(3));
     assertCheck(verifier.verifyChain(chain), Check.SIGNATURE_INVALID, 1);
   }
 
@@ -117,7 +128,8 @@ class ReceiptVerifierTest {
     // U+D800 would verify under the hash of one that says "?".
     ObjectNode receipt = (ObjectNode) TestChains.chain(1, key).get(0);
     String canon = receipt.get("canon").asText();
-    ObjectNode question = (ObjectNode) Json.parse(Json.toText(TestChains.chain("t?", List.of(canon), key).get(0)));
+    ObjectNode question =
+        (ObjectNode) Json.parse(Json.toText(TestChains.chain("t?", List.of(canon), key).get(0)));
     ObjectNode lone = question.deepCopy();
     lone.put("trace_id", "t" + (char) 0xD800);
 
@@ -128,21 +140,55 @@ class ReceiptVerifierTest {
   private static JsonNode relinked(JsonNode receipt, JsonNode previous) {
     // Re-seal a receipt from elsewhere so its own hash holds and it links to `previous`.
     Receipt parsed = Json.convert(receipt, Receipt.class);
-    Receipt unsealed = new Receipt(parsed.traceId(), parsed.hop(), parsed.ts(), parsed.tenant(), parsed.cid(),
-        parsed.canon(), parsed.algo(), previous.get("receipt_hash").asText(), parsed.policy(), parsed.payloadType(),
-        parsed.targetType(), parsed.forwarded(), parsed.fallbackUsed(), parsed.fuTokens(), null, null);
-    return Json.tree(new ReceiptIssuer(new SigningKey("k1", ChainPropertiesTest.seed(0x66))).seal(unsealed));
+    Receipt unsealed =
+        new Receipt(
+            parsed.traceId(),
+            parsed.hop(),
+            parsed.ts(),
+            parsed.tenant(),
+            parsed.cid(),
+            parsed.canon(),
+            parsed.algo(),
+            previous.get("receipt_hash").asText(),
+            parsed.policy(),
+            parsed.payloadType(),
+            parsed.targetType(),
+            parsed.forwarded(),
+            parsed.fallbackUsed(),
+            parsed.fuTokens(),
+            null,
+            null);
+    return Json.tree(
+        new ReceiptIssuer(new SigningKey("k1", ChainPropertiesTest.seed(0x66))).seal(unsealed));
   }
 
   private static Receipt withTs(Receipt r, String ts) {
-    return new Receipt(r.traceId(), r.hop(), ts, r.tenant(), r.cid(), r.canon(), r.algo(), r.prevReceiptHash(),
-        r.policy(), r.payloadType(), r.targetType(), r.forwarded(), r.fallbackUsed(), r.fuTokens(), null, null);
+    return new Receipt(
+        r.traceId(),
+        r.hop(),
+        ts,
+        r.tenant(),
+        r.cid(),
+        r.canon(),
+        r.algo(),
+        r.prevReceiptHash(),
+        r.policy(),
+        r.payloadType(),
+        r.targetType(),
+        r.forwarded(),
+        r.fallbackUsed(),
+        r.fuTokens(),
+        null,
+        null);
   }
 
   private static void assertCheck(Verification result, Check check, int index) {
-    assertThat(result).isInstanceOfSatisfying(Invalid.class, invalid -> {
-      assertThat(invalid.check()).as(invalid.describe()).isEqualTo(check);
-      assertThat(invalid.index()).as(invalid.describe()).isEqualTo(index);
-    });
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid -> {
+              assertThat(invalid.check()).as(invalid.describe()).isEqualTo(check);
+              assertThat(invalid.index()).as(invalid.describe()).isEqualTo(index);
+            });
   }
 }

@@ -59,10 +59,12 @@ class SeedVectorsTest {
     last.put("prev_receipt_hash", last.get("receipt_hash").asText());
 
     assertThat(verifier.verifyChain(chain))
-        .isInstanceOfSatisfying(Invalid.class, invalid -> {
-          assertThat(invalid.check()).isEqualTo(Check.RECEIPT_HASH_MISMATCH);
-          assertThat(invalid.index()).isEqualTo(chain.size() - 1);
-        });
+        .isInstanceOfSatisfying(
+            Invalid.class,
+            invalid -> {
+              assertThat(invalid.check()).isEqualTo(Check.RECEIPT_HASH_MISMATCH);
+              assertThat(invalid.index()).isEqualTo(chain.size() - 1);
+            });
   }
 
   @Test
@@ -71,7 +73,9 @@ class SeedVectorsTest {
 
     Verification result = ReceiptVerifier.withKeys(new Jwks(List.of())).verifyReceipt(receipt);
 
-    assertThat(result).isInstanceOfSatisfying(Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.SIGNATURE_MISSING));
+    assertThat(result)
+        .isInstanceOfSatisfying(
+            Invalid.class, i -> assertThat(i.check()).isEqualTo(Check.SIGNATURE_MISSING));
   }
 
   private static List<JsonNode> asList(JsonNode array) {

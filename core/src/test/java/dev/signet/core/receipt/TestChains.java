@@ -19,14 +19,17 @@ public final class TestChains {
   private TestChains() {}
 
   /** A chain of {@code canons.size()} hops; hop n is signed with {@code keys.get(n-1)}. */
-  public static List<JsonNode> chain(String traceId, String tenant, List<String> canons, List<SigningKey> keys) {
+  public static List<JsonNode> chain(
+      String traceId, String tenant, List<String> canons, List<SigningKey> keys) {
     if (canons.size() != keys.size()) {
       throw new IllegalArgumentException("one key per hop");
     }
     List<JsonNode> chain = new ArrayList<>();
     String prev = null;
     for (int i = 0; i < canons.size(); i++) {
-      Receipt receipt = new ReceiptIssuer(keys.get(i)).seal(unsealed(traceId, i + 1, tenant, canons.get(i), prev));
+      Receipt receipt =
+          new ReceiptIssuer(keys.get(i))
+              .seal(unsealed(traceId, i + 1, tenant, canons.get(i), prev));
       prev = receipt.receiptHash();
       chain.add(Json.tree(receipt));
     }
@@ -40,12 +43,15 @@ public final class TestChains {
   public static List<JsonNode> chain(int hops, SigningKey key) {
     List<String> canons = new ArrayList<>();
     for (int i = 1; i <= hops; i++) {
-      canons.add(Canonical.canonicalize("{\"invoice_id\":\"INV-" + i + "\",\"amount\":" + (i * 100) + "}"));
+      canons.add(
+          Canonical.canonicalize(
+              "{\"invoice_id\":\"INV-" + i + "\",\"amount\":" + (i * 100) + "}"));
     }
     return chain("trace-" + hops, canons, key);
   }
 
-  public static Receipt unsealed(String traceId, int hop, String tenant, String canon, String prev) {
+  public static Receipt unsealed(
+      String traceId, int hop, String tenant, String canon, String prev) {
     return new Receipt(
         traceId,
         hop,

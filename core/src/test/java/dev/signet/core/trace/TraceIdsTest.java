@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 
 class TraceIdsTest {
 
-  private final ServerSecret secret = ServerSecret.parse("c2lnbmV0LXRlc3Qtc2VydmVyLXNlY3JldC0zMi1ieXRlcyE");
+  private final ServerSecret secret =
+      ServerSecret.parse("c2lnbmV0LXRlc3Qtc2VydmVyLXNlY3JldC0zMi1ieXRlcyE");
 
   @Test
   void shouldDeriveTheSameValidTraceIdForTheSameTenantAndKey() {

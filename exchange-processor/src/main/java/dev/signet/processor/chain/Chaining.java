@@ -24,7 +24,9 @@ public final class Chaining {
   public static Slot next(String tenant, ChainHead head, String expectedPrev, Instant now) {
     if (head == null) {
       if (expectedPrev != null) {
-        return new Refused(ErrorCode.CHAIN_CONFLICT, "trace has no receipts yet, expected_prev_receipt_hash must be absent");
+        return new Refused(
+            ErrorCode.CHAIN_CONFLICT,
+            "trace has no receipts yet, expected_prev_receipt_hash must be absent");
       }
       return new Next(1, null, now);
     }
@@ -32,11 +34,13 @@ public final class Chaining {
       return new Refused(ErrorCode.TRACE_FORBIDDEN, "trace belongs to another tenant");
     }
     if (head.hop() >= Receipt.MAX_HOPS) {
-      return new Refused(ErrorCode.CHAIN_TOO_LONG, "trace already has " + Receipt.MAX_HOPS + " receipts");
+      return new Refused(
+          ErrorCode.CHAIN_TOO_LONG, "trace already has " + Receipt.MAX_HOPS + " receipts");
     }
     if (expectedPrev != null && !expectedPrev.equals(head.receiptHash())) {
       return new Refused(
-          ErrorCode.CHAIN_CONFLICT, "chain head is hop " + head.hop() + " with receipt_hash " + head.receiptHash());
+          ErrorCode.CHAIN_CONFLICT,
+          "chain head is hop " + head.hop() + " with receipt_hash " + head.receiptHash());
     }
     Instant previous = Instant.parse(head.ts());
     return new Next(head.hop() + 1, head.receiptHash(), now.isBefore(previous) ? previous : now);

@@ -17,26 +17,29 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The idempotency entries of one task, with a time-ordered index so that expiry costs what
- * expires rather than what is stored.
+ * The idempotency entries of one task, with a time-ordered index so that expiry costs what expires
+ * rather than what is stored.
  *
- * <p>Index rows are keyed {@code storedAtMs (8 bytes, big-endian) ++ UTF-8 entry key} with an
- * empty value. RocksDB (and the in-memory store's {@code TreeMap<Bytes,…>}) order {@link Bytes}
- * keys byte-wise, unsigned, so for non-negative timestamps a range scan from the start returns
- * the oldest entries first and stops at the cutoff: one seek plus one step per expired entry.
- * Both stores are written in the same task, so under {@code exactly_once_v2} an entry and its
- * index row commit (and restore) together.
+ * <p>Index rows are keyed {@code storedAtMs (8 bytes, big-endian) ++ UTF-8 entry key} with an empty
+ * value. RocksDB (and the in-memory store's {@code TreeMap<Bytes,…>}) order {@link Bytes} keys
+ * byte-wise, unsigned, so for non-negative timestamps a range scan from the start returns the
+ * oldest entries first and stops at the cutoff: one seek plus one step per expired entry. Both
+ * stores are written in the same task, so under {@code exactly_once_v2} an entry and its index row
+ * commit (and restore) together.
  *
  * <p>Entries written before the index existed have no index row. Rather than scanning the whole
- * entries store once (the very cost this class removes), {@link #expire} sweeps them
- * incrementally: a key-ordered cursor, persisted in the index store so that a restart or a
- * rebalance resumes it, visits a bounded number of entries per run, deletes the expired ones
- * and indexes the rest. When the cursor reaches the end a marker records that the sweep is
- * done; a fresh store finishes it on the first run.
+ * entries store once (the very cost this class removes), {@link #expire} sweeps them incrementally:
+ * a key-ordered cursor, persisted in the index store so that a restart or a rebalance resumes it,
+ * visits a bounded number of entries per run, deletes the expired ones and indexes the rest. When
+ * the cursor reaches the end a marker records that the sweep is done; a fresh store finishes it on
+ * the first run.
  */
 public final class IdempotencyStore {
 
-  /** The most entries (index rows or legacy entries) one expiry run visits, to keep the transaction short. */
+  /**
+   * The most entries (index rows or legacy entries) one expiry run visits, to keep the transaction
+   * short.
+   */
   public static final int MAX_EXPIRED_PER_RUN = 10_000;
 
   private static final Logger log = LoggerFactory.getLogger(IdempotencyStore.class);
@@ -56,20 +59,27 @@ public final class IdempotencyStore {
   // the first run starts from the beginning once.
   private Bytes resumeAfter;
 
-  /** The outcome of one expiry run: entries deleted, rows visited, and whether expired ones remain. */
+  /**
+   * The outcome of one expiry run: entries deleted, rows visited, and whether expired ones remain.
+   */
   public record Sweep(int expired, int visited, boolean more) {}
 
-  public IdempotencyStore(KeyValueStore<String, IdempotencyEntry> entries, KeyValueStore<Bytes, byte[]> index, MeterRegistry meters) {
+  public IdempotencyStore(
+      KeyValueStore<String, IdempotencyEntry> entries,
+      KeyValueStore<Bytes, byte[]> index,
+      MeterRegistry meters) {
     this.entries = Objects.requireNonNull(entries, "entries");
     this.index = Objects.requireNonNull(index, "index");
     this.expiredCounter =
-        Counter.builder("signet_idempotency_expired").description("Idempotency entries deleted after their retention").register(meters);
+        Counter.builder("signet_idempotency_expired")
+            .description("Idempotency entries deleted after their retention")
+            .register(meters);
   }
 
   /**
-   * How often to run {@link #expire}: every second (or every retention, if shorter), so each
-   * run deletes about one second's worth of entries. At 10,000 exchanges/s a per-minute run
-   * would face 600,000 expired entries, and a bounded run would never catch up.
+   * How often to run {@link #expire}: every second (or every retention, if shorter), so each run
+   * deletes about one second's worth of entries. At 10,000 exchanges/s a per-minute run would face
+   * 600,000 expired entries, and a bounded run would never catch up.
    */
   public static Duration sweepInterval(Duration retention) {
     Duration second = Duration.ofSeconds(1);
@@ -97,8 +107,8 @@ public final class IdempotencyStore {
   }
 
   /**
-   * Deletes entries stored before {@code nowMs - retention}, oldest first, visiting at most
-   * {@code maxPerRun} rows; what is left is taken up by the next run.
+   * Deletes entries stored before {@code nowMs - retention}, oldest first, visiting at most {@code
+   * maxPerRun} rows; what is left is taken up by the next run.
    */
   public Sweep expire(long nowMs, Duration retention, int maxPerRun) {
     if (maxPerRun <= 0) {
@@ -110,7 +120,11 @@ public final class IdempotencyStore {
     int budget = maxPerRun - indexed.visited();
     if (budget > 0 && !legacySweepDone()) {
       Sweep legacy = sweepLegacy(cutoff, budget);
-      sweep = new Sweep(indexed.expired() + legacy.expired(), indexed.visited() + legacy.visited(), indexed.more() || legacy.more());
+      sweep =
+          new Sweep(
+              indexed.expired() + legacy.expired(),
+              indexed.visited() + legacy.visited(),
+              indexed.more() || legacy.more());
     } else if (!legacySweepDone()) {
       sweep = new Sweep(indexed.expired(), indexed.visited(), true);
     }
@@ -187,12 +201,14 @@ public final class IdempotencyStore {
       }
     }
     if (more) {
-      index.put(LEGACY_CURSOR, visited.get(visited.size() - 1).key.getBytes(StandardCharsets.UTF_8));
+      index.put(
+          LEGACY_CURSOR, visited.get(visited.size() - 1).key.getBytes(StandardCharsets.UTF_8));
     } else {
       index.put(LEGACY_DONE, EMPTY);
       index.put(LEGACY_CURSOR, null);
       legacySweepDone = true;
-      log.info("idempotency entries without an expiry index row are all indexed or expired; the legacy sweep is done");
+      log.info(
+          "idempotency entries without an expiry index row are all indexed or expired; the legacy sweep is done");
     }
     return new Sweep(expired, visited.size(), more);
   }
@@ -215,7 +231,11 @@ public final class IdempotencyStore {
   static Bytes indexKey(long storedAtMs, String key) {
     byte[] keyBytes = key.getBytes(StandardCharsets.UTF_8);
     // A negative time would sort after every positive one; no real clock produces it.
-    return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + keyBytes.length).putLong(Math.max(0, storedAtMs)).put(keyBytes).array());
+    return Bytes.wrap(
+        ByteBuffer.allocate(Long.BYTES + keyBytes.length)
+            .putLong(Math.max(0, storedAtMs))
+            .put(keyBytes)
+            .array());
   }
 
   static long storedAt(Bytes row) {

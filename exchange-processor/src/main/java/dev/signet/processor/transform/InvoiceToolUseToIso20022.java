@@ -12,8 +12,8 @@ import java.util.List;
 
 /**
  * {@code openai.tooluse.invoice.v1} → {@code invoice.iso20022.v1}. The invoice travels as the
- * JSON-string {@code arguments} of the first tool call; amounts become integer minor units at
- * the currency's ISO 4217 scale (JPY 1000 → 1000, USD 123.45 → 12345), never a double.
+ * JSON-string {@code arguments} of the first tool call; amounts become integer minor units at the
+ * currency's ISO 4217 scale (JPY 1000 → 1000, USD 123.45 → 12345), never a double.
  */
 final class InvoiceToolUseToIso20022 implements Transformer {
 
@@ -37,7 +37,10 @@ final class InvoiceToolUseToIso20022 implements Transformer {
 
   @Override
   public Outcome transform(JsonNode payload) {
-    JsonNode arguments = payload == null ? null : payload.path("tool_calls").path(0).path("function").path("arguments");
+    JsonNode arguments =
+        payload == null
+            ? null
+            : payload.path("tool_calls").path(0).path("function").path("arguments");
     if (arguments == null || !arguments.isTextual()) {
       return Outcome.rejected(
           ErrorCode.SCHEMA_INVALID, "/tool_calls/0/function/arguments must be a JSON string");
@@ -46,8 +49,12 @@ final class InvoiceToolUseToIso20022 implements Transformer {
     // no trailing content, exact numbers), or two parsers could read two different invoices.
     Admission.Parsed parsed = admission.parseEmbedded(arguments.textValue());
     if (parsed.refused() != null) {
-      ErrorCode code = parsed.refused().code() == ErrorCode.MALFORMED_REQUEST ? ErrorCode.SCHEMA_INVALID : parsed.refused().code();
-      return Outcome.rejected(code, "/tool_calls/0/function/arguments: " + parsed.refused().detail());
+      ErrorCode code =
+          parsed.refused().code() == ErrorCode.MALFORMED_REQUEST
+              ? ErrorCode.SCHEMA_INVALID
+              : parsed.refused().code();
+      return Outcome.rejected(
+          code, "/tool_calls/0/function/arguments: " + parsed.refused().detail());
     }
     JsonNode invoice = parsed.json();
     List<String> violations = schemaViolations(invoice);
@@ -88,7 +95,8 @@ final class InvoiceToolUseToIso20022 implements Transformer {
     try {
       currency = Currency.getInstance(currencyCode);
     } catch (IllegalArgumentException e) {
-      return Outcome.rejected(ErrorCode.SCHEMA_INVALID, "/currency " + currencyCode + " is not an ISO 4217 code");
+      return Outcome.rejected(
+          ErrorCode.SCHEMA_INVALID, "/currency " + currencyCode + " is not an ISO 4217 code");
     }
     int scale = Math.max(currency.getDefaultFractionDigits(), 0);
     BigDecimal amount = invoice.get("amount").decimalValue();
@@ -99,7 +107,13 @@ final class InvoiceToolUseToIso20022 implements Transformer {
     if (minor.stripTrailingZeros().scale() > 0) {
       return Outcome.rejected(
           ErrorCode.SEMANTIC_VIOLATION,
-          "/amount " + amount.toPlainString() + " has more decimals than " + currencyCode + " allows (" + scale + ")");
+          "/amount "
+              + amount.toPlainString()
+              + " has more decimals than "
+              + currencyCode
+              + " allows ("
+              + scale
+              + ")");
     }
     long totalMinor;
     try {

@@ -9,8 +9,8 @@ import java.text.Normalizer;
 import java.util.Map;
 
 /**
- * NFC-normalises every string (keys and values) before anything is hashed, so that the same
- * text typed on two systems gives the same content id. RFC 8785 itself normalises nothing.
+ * NFC-normalises every string (keys and values) before anything is hashed, so that the same text
+ * typed on two systems gives the same content id. RFC 8785 itself normalises nothing.
  */
 final class Sanitizer {
 
@@ -22,7 +22,9 @@ final class Sanitizer {
     }
     if (node.isTextual()) {
       String text = node.textValue();
-      return Normalizer.isNormalized(text, Normalizer.Form.NFC) ? node : TextNode.valueOf(nfc(text));
+      return Normalizer.isNormalized(text, Normalizer.Form.NFC)
+          ? node
+          : TextNode.valueOf(nfc(text));
     }
     if (node.isObject()) {
       ObjectNode copy = Json.MAPPER.createObjectNode();

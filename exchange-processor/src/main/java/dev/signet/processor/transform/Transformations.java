@@ -15,12 +15,17 @@ public final class Transformations {
 
   Transformations(List<Transformer> transformers) {
     this.byMapping =
-        transformers.stream().collect(Collectors.toUnmodifiableMap(Transformations::mapping, Function.identity()));
+        transformers.stream()
+            .collect(Collectors.toUnmodifiableMap(Transformations::mapping, Function.identity()));
   }
 
-  /** The built-in mappings; JSON embedded in a payload is parsed under the request's own admission rules. */
+  /**
+   * The built-in mappings; JSON embedded in a payload is parsed under the request's own admission
+   * rules.
+   */
   public static Transformations standard(Admission admission) {
-    return new Transformations(List.of(new InvoiceToolUseToIso20022(admission), new Iso20022Passthrough()));
+    return new Transformations(
+        List.of(new InvoiceToolUseToIso20022(admission), new Iso20022Passthrough()));
   }
 
   /** Sanitises (NFC) and transforms; unknown mappings are {@code UNSUPPORTED_MAPPING}. */
@@ -29,7 +34,12 @@ public final class Transformations {
     if (transformer == null) {
       return Outcome.rejected(
           ErrorCode.UNSUPPORTED_MAPPING,
-          "no mapping from " + payloadType + " to " + targetType + "; supported: " + byMapping.keySet());
+          "no mapping from "
+              + payloadType
+              + " to "
+              + targetType
+              + "; supported: "
+              + byMapping.keySet());
     }
     return transformer.transform(Sanitizer.nfc(payload));
   }

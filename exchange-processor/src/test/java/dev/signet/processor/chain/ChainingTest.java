@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 class ChainingTest {
 
   private static final Instant NOW = Instant.parse("2026-11-25T10:00:00Z");
-  private static final ChainHead HEAD = new ChainHead("acme", 3, "sha256:aa", "2026-11-25T09:59:00.000Z");
+  private static final ChainHead HEAD =
+      new ChainHead("acme", 3, "sha256:aa", "2026-11-25T09:59:00.000Z");
 
   @Test
   void shouldStartANewTraceAtHopOne() {
@@ -20,32 +21,42 @@ class ChainingTest {
   @Test
   void shouldRefuseAnExpectedPreviousHashOnANewTrace() {
     assertThat(Chaining.next("acme", null, "sha256:aa", NOW))
-        .isInstanceOfSatisfying(Chaining.Refused.class, refused -> assertThat(refused.code()).isEqualTo(ErrorCode.CHAIN_CONFLICT));
+        .isInstanceOfSatisfying(
+            Chaining.Refused.class,
+            refused -> assertThat(refused.code()).isEqualTo(ErrorCode.CHAIN_CONFLICT));
   }
 
   @Test
   void shouldAppendTheNextHopAfterTheHead() {
-    assertThat(Chaining.next("acme", HEAD, "sha256:aa", NOW)).isEqualTo(new Chaining.Next(4, "sha256:aa", NOW));
+    assertThat(Chaining.next("acme", HEAD, "sha256:aa", NOW))
+        .isEqualTo(new Chaining.Next(4, "sha256:aa", NOW));
   }
 
   @Test
   void shouldForbidAnotherTenantAppendingToATrace() {
     assertThat(Chaining.next("other", HEAD, null, NOW))
-        .isInstanceOfSatisfying(Chaining.Refused.class, refused -> assertThat(refused.code()).isEqualTo(ErrorCode.TRACE_FORBIDDEN));
+        .isInstanceOfSatisfying(
+            Chaining.Refused.class,
+            refused -> assertThat(refused.code()).isEqualTo(ErrorCode.TRACE_FORBIDDEN));
   }
 
   @Test
   void shouldRefuseAStaleExpectedPreviousHash() {
     assertThat(Chaining.next("acme", HEAD, "sha256:bb", NOW))
-        .isInstanceOfSatisfying(Chaining.Refused.class, refused -> assertThat(refused.code()).isEqualTo(ErrorCode.CHAIN_CONFLICT));
+        .isInstanceOfSatisfying(
+            Chaining.Refused.class,
+            refused -> assertThat(refused.code()).isEqualTo(ErrorCode.CHAIN_CONFLICT));
   }
 
   @Test
   void shouldRefuseAHopBeyondTheLimit() {
-    ChainHead full = new ChainHead("acme", Receipt.MAX_HOPS, "sha256:aa", "2026-11-25T09:59:00.000Z");
+    ChainHead full =
+        new ChainHead("acme", Receipt.MAX_HOPS, "sha256:aa", "2026-11-25T09:59:00.000Z");
 
     assertThat(Chaining.next("acme", full, null, NOW))
-        .isInstanceOfSatisfying(Chaining.Refused.class, refused -> assertThat(refused.code()).isEqualTo(ErrorCode.CHAIN_TOO_LONG));
+        .isInstanceOfSatisfying(
+            Chaining.Refused.class,
+            refused -> assertThat(refused.code()).isEqualTo(ErrorCode.CHAIN_TOO_LONG));
   }
 
   @Test
@@ -53,6 +64,7 @@ class ChainingTest {
     Instant behind = Instant.parse(HEAD.ts()).minusSeconds(30);
 
     assertThat(Chaining.next("acme", HEAD, null, behind))
-        .isInstanceOfSatisfying(Chaining.Next.class, next -> assertThat(next.ts()).isEqualTo(Instant.parse(HEAD.ts())));
+        .isInstanceOfSatisfying(
+            Chaining.Next.class, next -> assertThat(next.ts()).isEqualTo(Instant.parse(HEAD.ts())));
   }
 }

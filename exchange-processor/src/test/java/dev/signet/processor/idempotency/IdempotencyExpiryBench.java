@@ -11,10 +11,10 @@ import java.util.stream.Stream;
 import org.apache.kafka.streams.state.KeyValueIterator;
 
 /**
- * Wall time of one idempotency expiry run against a large RocksDB store, next to the full scan
- * it replaces. Not a test; run by hand:
- * {@code java -cp target/classes:target/test-classes:<test classpath> dev.signet.processor.idempotency.IdempotencyExpiryBench
- * [entries] [expired per run] [runs]}.
+ * Wall time of one idempotency expiry run against a large RocksDB store, next to the full scan it
+ * replaces. Not a test; run by hand: {@code java -cp target/classes:target/test-classes:<test
+ * classpath> dev.signet.processor.idempotency.IdempotencyExpiryBench [entries] [expired per run]
+ * [runs]}.
  */
 final class IdempotencyExpiryBench {
 
@@ -29,7 +29,8 @@ final class IdempotencyExpiryBench {
     int runs = args.length > 2 ? Integer.parseInt(args[2]) : 5;
     Path dir = Files.createTempDirectory("idempotency-bench");
     try (IdempotencyStores stores = new IdempotencyStores(dir)) {
-      IdempotencyStore store = new IdempotencyStore(stores.entries, stores.index, new SimpleMeterRegistry());
+      IdempotencyStore store =
+          new IdempotencyStore(stores.entries, stores.index, new SimpleMeterRegistry());
       long cutoff = NOW - RETENTION.toMillis();
       store.expire(NOW, RETENTION, 1);
       // Entries one millisecond apart, the oldest runs × perRun of them before the cutoff.
@@ -54,13 +55,16 @@ final class IdempotencyExpiryBench {
           }
         }
       }
-      System.out.printf("old sweep (scan and parse every entry, no deletes): %,d entries, %,d expired, %d ms%n",
+      System.out.printf(
+          "old sweep (scan and parse every entry, no deletes): %,d entries, %,d expired, %d ms%n",
           stored, seen, (System.nanoTime() - scan) / 1_000_000);
 
       for (int run = 0; run < runs + 1; run++) {
         long start = System.nanoTime();
         IdempotencyStore.Sweep sweep = store.expire(NOW, RETENTION, perRun);
-        System.out.printf("expiry run %d: %s in %d ms%n", run + 1, sweep, (System.nanoTime() - start) / 1_000_000);
+        System.out.printf(
+            "expiry run %d: %s in %d ms%n",
+            run + 1, sweep, (System.nanoTime() - start) / 1_000_000);
       }
     } finally {
       try (Stream<Path> files = Files.walk(dir)) {

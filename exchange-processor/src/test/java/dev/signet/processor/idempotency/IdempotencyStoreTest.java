@@ -58,7 +58,8 @@ class IdempotencyStoreTest {
     assertThat(sweep.expired()).isEqualTo(4);
     assertThat(sweep.more()).isFalse();
     assertThat(stores.entryKeys()).containsExactlyInAnyOrder("at-cutoff", "young", "now");
-    assertThat(stores.indexRows()).containsExactly(cutoff() + "/at-cutoff", (cutoff() + 128) + "/young", NOW + "/now");
+    assertThat(stores.indexRows())
+        .containsExactly(cutoff() + "/at-cutoff", (cutoff() + 128) + "/young", NOW + "/now");
     assertThat(store.get("old-b")).isNull();
     assertThat(store.get("at-cutoff")).isNotNull();
     assertThat(meters.get("signet_idempotency_expired").counter().count()).isEqualTo(4);
@@ -87,7 +88,8 @@ class IdempotencyStoreTest {
     assertThat(store.get("old-9")).isNull();
     assertThat(store.get("old-10")).isNotNull();
 
-    assertThat(store.expire(NOW, RETENTION, 10)).isEqualTo(new IdempotencyStore.Sweep(10, 10, true));
+    assertThat(store.expire(NOW, RETENTION, 10))
+        .isEqualTo(new IdempotencyStore.Sweep(10, 10, true));
     assertThat(store.expire(NOW, RETENTION, 10)).isEqualTo(new IdempotencyStore.Sweep(5, 5, false));
     assertThat(store.expire(NOW, RETENTION, 10)).isEqualTo(new IdempotencyStore.Sweep(0, 0, false));
     assertThat(stores.entryKeys()).containsExactly("young");
@@ -121,7 +123,11 @@ class IdempotencyStoreTest {
     IdempotencyStores upgraded = new IdempotencyStores(stateDir.resolve("legacy"));
     IdempotencyStore sweeper = new IdempotencyStore(upgraded.entries, upgraded.index, meters);
     // Entries restored from a store written before the index existed: no index rows.
-    IntStream.range(0, 30).forEach(i -> upgraded.entries.put("legacy-" + (char) ('a' + i), entry(i % 2 == 0 ? cutoff() - 1 - i : NOW - i)));
+    IntStream.range(0, 30)
+        .forEach(
+            i ->
+                upgraded.entries.put(
+                    "legacy-" + (char) ('a' + i), entry(i % 2 == 0 ? cutoff() - 1 - i : NOW - i)));
 
     IdempotencyStore.Sweep first = sweeper.expire(NOW, RETENTION, 12);
     assertThat(first.visited()).isEqualTo(12);
@@ -130,15 +136,22 @@ class IdempotencyStoreTest {
 
     // A new instance (restart, rebalance) resumes from the persisted cursor.
     IdempotencyStore restarted = new IdempotencyStore(upgraded.entries, upgraded.index, meters);
-    assertThat(restarted.expire(NOW, RETENTION, 12)).isEqualTo(new IdempotencyStore.Sweep(6, 12, true));
-    assertThat(restarted.expire(NOW, RETENTION, 12)).isEqualTo(new IdempotencyStore.Sweep(3, 6, false));
+    assertThat(restarted.expire(NOW, RETENTION, 12))
+        .isEqualTo(new IdempotencyStore.Sweep(6, 12, true));
+    assertThat(restarted.expire(NOW, RETENTION, 12))
+        .isEqualTo(new IdempotencyStore.Sweep(3, 6, false));
 
-    assertThat(upgraded.entryKeys()).hasSize(15).allSatisfy(key -> assertThat((key.charAt(7) - 'a') % 2).isEqualTo(1));
+    assertThat(upgraded.entryKeys())
+        .hasSize(15)
+        .allSatisfy(key -> assertThat((key.charAt(7) - 'a') % 2).isEqualTo(1));
     assertThat(upgraded.indexRows()).hasSize(15);
     assertThat(upgraded.index.get(IdempotencyStore.LEGACY_DONE)).isNotNull();
     assertThat(upgraded.index.get(IdempotencyStore.LEGACY_CURSOR)).isNull();
     // Swept once: later runs touch only the index.
-    assertThat(new IdempotencyStore(upgraded.entries, upgraded.index, meters).expire(NOW, RETENTION, 12)).isEqualTo(new IdempotencyStore.Sweep(0, 0, false));
+    assertThat(
+            new IdempotencyStore(upgraded.entries, upgraded.index, meters)
+                .expire(NOW, RETENTION, 12))
+        .isEqualTo(new IdempotencyStore.Sweep(0, 0, false));
     upgraded.close();
   }
 
@@ -146,15 +159,19 @@ class IdempotencyStoreTest {
   void shouldFinishTheLegacySweepOfAFreshStoreOnTheFirstRun() {
     try (IdempotencyStores fresh = new IdempotencyStores(stateDir.resolve("fresh"))) {
       assertThat(fresh.index.get(IdempotencyStore.LEGACY_DONE)).isNull();
-      assertThat(new IdempotencyStore(fresh.entries, fresh.index, meters).expire(NOW, RETENTION, 10)).isEqualTo(new IdempotencyStore.Sweep(0, 0, false));
+      assertThat(
+              new IdempotencyStore(fresh.entries, fresh.index, meters).expire(NOW, RETENTION, 10))
+          .isEqualTo(new IdempotencyStore.Sweep(0, 0, false));
       assertThat(fresh.index.get(IdempotencyStore.LEGACY_DONE)).isNotNull();
     }
   }
 
   @Test
   void shouldRunAtLeastEverySecond() {
-    assertThat(IdempotencyStore.sweepInterval(Duration.ofHours(24))).isEqualTo(Duration.ofSeconds(1));
-    assertThat(IdempotencyStore.sweepInterval(Duration.ofMillis(200))).isEqualTo(Duration.ofMillis(200));
+    assertThat(IdempotencyStore.sweepInterval(Duration.ofHours(24)))
+        .isEqualTo(Duration.ofSeconds(1));
+    assertThat(IdempotencyStore.sweepInterval(Duration.ofMillis(200)))
+        .isEqualTo(Duration.ofMillis(200));
   }
 
   @Test

@@ -31,19 +31,31 @@ final class IdempotencyStores implements AutoCloseable {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, "idempotency-test");
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-    MockProcessorContext<Object, Object> context = new MockProcessorContext<>(props, new TaskId(0, 0), stateDir.toFile());
-    entries = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("idempotency-keys"), Serdes.String(), JsonSerde.of(IdempotencyEntry.class))
-        .withLoggingDisabled()
-        .build();
-    index = Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore("idempotency-expiry-index"), Serdes.Bytes(), Serdes.ByteArray())
-        .withLoggingDisabled()
-        .build();
+    MockProcessorContext<Object, Object> context =
+        new MockProcessorContext<>(props, new TaskId(0, 0), stateDir.toFile());
+    entries =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore("idempotency-keys"),
+                Serdes.String(),
+                JsonSerde.of(IdempotencyEntry.class))
+            .withLoggingDisabled()
+            .build();
+    index =
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore("idempotency-expiry-index"),
+                Serdes.Bytes(),
+                Serdes.ByteArray())
+            .withLoggingDisabled()
+            .build();
     entries.init(context.getStateStoreContext(), entries);
     index.init(context.getStateStoreContext(), index);
   }
 
   static IdempotencyEntry entry(long storedAtMs) {
-    return new IdempotencyEntry("sha256:00", storedAtMs, new ExchangeResult.Accepted("t", false, RawJson.of(Json.MAPPER.createObjectNode())));
+    return new IdempotencyEntry(
+        "sha256:00",
+        storedAtMs,
+        new ExchangeResult.Accepted("t", false, RawJson.of(Json.MAPPER.createObjectNode())));
   }
 
   List<String> entryKeys() {

@@ -10,52 +10,81 @@ import org.junit.jupiter.api.Test;
 
 class TransformationsTest {
 
-  private final Transformations transformations = Transformations.standard(new Admission(Admission.Limits.defaults()));
+  private final Transformations transformations =
+      Transformations.standard(new Admission(Admission.Limits.defaults()));
 
   private static JsonNode toolUse(String arguments) {
     var payload = Json.MAPPER.createObjectNode();
-    payload.putArray("tool_calls").addObject().put("type", "function")
-        .putObject("function").put("name", "create_invoice").put("arguments", arguments);
+    payload
+        .putArray("tool_calls")
+        .addObject()
+        .put("type", "function")
+        .putObject("function")
+        .put("name", "create_invoice")
+        .put("arguments", arguments);
     return payload;
   }
 
   private static JsonNode invoice(String name) {
-    return Json.parse("{\"Document\":{\"Invoice\":{\"Id\":\"INV-9\",\"TotalMinor\":100,\"Currency\":\"EUR\",\"Party\":{\"Name\":\""
-        + name + "\"}}}}");
+    return Json.parse(
+        "{\"Document\":{\"Invoice\":{\"Id\":\"INV-9\",\"TotalMinor\":100,\"Currency\":\"EUR\",\"Party\":{\"Name\":\""
+            + name
+            + "\"}}}}");
   }
 
   @Test
   void shouldTurnAnInvoiceToolCallIntoMinorUnits() {
-    Outcome outcome = transformations.apply("openai.tooluse.invoice.v1", "invoice.iso20022.v1",
-        toolUse("{\"invoice_id\":\"INV-1\",\"amount\":123.45,\"currency\":\"USD\",\"customer_name\":\"ACME\",\"description\":\"x\"}"));
+    Outcome outcome =
+        transformations.apply(
+            "openai.tooluse.invoice.v1",
+            "invoice.iso20022.v1",
+            toolUse(
+                "{\"invoice_id\":\"INV-1\",\"amount\":123.45,\"currency\":\"USD\",\"customer_name\":\"ACME\",\"description\":\"x\"}"));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Normalized.class,
-        normalized -> assertThat(normalized.document().at("/Document/Invoice/TotalMinor").asLong()).isEqualTo(12345));
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Outcome.Normalized.class,
+            normalized ->
+                assertThat(normalized.document().at("/Document/Invoice/TotalMinor").asLong())
+                    .isEqualTo(12345));
   }
 
   @Test
   void shouldRejectAnUnknownMappingNamingTheSupportedOnes() {
-    Outcome outcome = transformations.apply("openai.tooluse.invoice.v1", "edi.x12.v1", toolUse("{}"));
+    Outcome outcome =
+        transformations.apply("openai.tooluse.invoice.v1", "edi.x12.v1", toolUse("{}"));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Rejected.class, rejected -> {
-      assertThat(rejected.code()).isEqualTo(ErrorCode.UNSUPPORTED_MAPPING);
-      assertThat(rejected.detail()).contains("invoice.iso20022.v1->invoice.iso20022.v1");
-    });
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Outcome.Rejected.class,
+            rejected -> {
+              assertThat(rejected.code()).isEqualTo(ErrorCode.UNSUPPORTED_MAPPING);
+              assertThat(rejected.detail()).contains("invoice.iso20022.v1->invoice.iso20022.v1");
+            });
   }
 
   @Test
   void shouldNormaliseStringsToNfcBeforeTransforming() {
-    Outcome outcome = transformations.apply("invoice.iso20022.v1", "invoice.iso20022.v1", invoice("Cafe\u0301"));
+    Outcome outcome =
+        transformations.apply("invoice.iso20022.v1", "invoice.iso20022.v1", invoice("Cafe\u0301"));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Normalized.class,
-        normalized -> assertThat(normalized.document().at("/Document/Invoice/Party/Name").asText()).isEqualTo("Caf\u00e9"));
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Outcome.Normalized.class,
+            normalized ->
+                assertThat(normalized.document().at("/Document/Invoice/Party/Name").asText())
+                    .isEqualTo("Caf\u00e9"));
   }
 
   @Test
   void shouldRejectArgumentsThatAreNotJsonText() {
-    Outcome outcome = transformations.apply("openai.tooluse.invoice.v1", "invoice.iso20022.v1", toolUse("{broken"));
+    Outcome outcome =
+        transformations.apply(
+            "openai.tooluse.invoice.v1", "invoice.iso20022.v1", toolUse("{broken"));
 
-    assertThat(outcome).isInstanceOfSatisfying(Outcome.Rejected.class,
-        rejected -> assertThat(rejected.code()).isEqualTo(ErrorCode.SCHEMA_INVALID));
+    assertThat(outcome)
+        .isInstanceOfSatisfying(
+            Outcome.Rejected.class,
+            rejected -> assertThat(rejected.code()).isEqualTo(ErrorCode.SCHEMA_INVALID));
   }
 }

@@ -7,7 +7,10 @@ import dev.signet.ingress.errors.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
-/** Resolves the tenant of a request from {@code X-SIGNET-API-Key} (or the Python original's {@code X-ODIN-API-Key}). */
+/**
+ * Resolves the tenant of a request from {@code X-SIGNET-API-Key} (or the Python original's {@code
+ * X-ODIN-API-Key}).
+ */
 @Component
 public class Authenticator {
 
@@ -28,7 +31,9 @@ public class Authenticator {
       throw new ApiException(ErrorCode.AUTH_MISSING, "send your API key in " + API_KEY_HEADER);
     }
     Tenant tenant =
-        apiKeys.authenticate(apiKey).orElseThrow(() -> new ApiException(ErrorCode.AUTH_INVALID, "unknown API key"));
+        apiKeys
+            .authenticate(apiKey)
+            .orElseThrow(() -> new ApiException(ErrorCode.AUTH_INVALID, "unknown API key"));
     return new Caller(tenant, apiKey);
   }
 

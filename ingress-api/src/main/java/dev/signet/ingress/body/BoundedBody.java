@@ -9,11 +9,11 @@ import java.io.InputStream;
 import org.springframework.stereotype.Component;
 
 /**
- * The one way the API reads a request body: never more than {@code SP_MAX_BODY_BYTES} in memory.
- * A declared {@code Content-Length} over the limit is refused before a byte is read; a chunked
- * body is read up to one byte past the limit and then refused. Controllers call it after
- * authenticating, so an unauthenticated upload is answered without reading its body, and never
- * take {@code @RequestBody}, which Spring resolves, unbounded, before the method runs.
+ * The one way the API reads a request body: never more than {@code SP_MAX_BODY_BYTES} in memory. A
+ * declared {@code Content-Length} over the limit is refused before a byte is read; a chunked body
+ * is read up to one byte past the limit and then refused. Controllers call it after authenticating,
+ * so an unauthenticated upload is answered without reading its body, and never take
+ * {@code @RequestBody}, which Spring resolves, unbounded, before the method runs.
  *
  * <p>After a 413 Tomcat closes the connection (it drops connections on 413) and discards at most
  * {@code server.tomcat.max-swallow-size} of what is left, so the rest of a huge upload is neither
@@ -28,7 +28,10 @@ public final class BoundedBody {
     this.maxBytes = properties.maxBodyBytes();
   }
 
-  /** The body, at most {@code SP_MAX_BODY_BYTES} long (empty when there is none); 413 {@code PAYLOAD_TOO_LARGE} if longer. */
+  /**
+   * The body, at most {@code SP_MAX_BODY_BYTES} long (empty when there is none); 413 {@code
+   * PAYLOAD_TOO_LARGE} if longer.
+   */
   public byte[] read(HttpServletRequest request) {
     long declared = request.getContentLengthLong();
     if (declared > maxBytes) {

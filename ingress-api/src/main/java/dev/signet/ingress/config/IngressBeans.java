@@ -2,12 +2,12 @@ package dev.signet.ingress.config;
 
 import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
-import dev.signet.core.crypto.ServerSecret;
-import dev.signet.core.trace.TraceIds;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.PublicKey;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.QueryPool;
 import dev.signet.store.query.ReceiptQueries;
@@ -33,7 +33,8 @@ class IngressBeans {
 
   @Bean
   Admission admission(IngressProperties properties) {
-    return new Admission(new Admission.Limits(properties.maxBodyBytes(), properties.maxJsonDepth()));
+    return new Admission(
+        new Admission.Limits(properties.maxBodyBytes(), properties.maxJsonDepth()));
   }
 
   @Bean
@@ -53,7 +54,8 @@ class IngressBeans {
   /** Read-only and never migrating: only the receipt store creates and changes its schema. */
   @Bean(destroyMethod = "close")
   DataSource receiptDataSource(IngressProperties properties) {
-    return QueryPool.open(properties.postgresUrl(), properties.postgresUser(), properties.postgresPassword());
+    return QueryPool.open(
+        properties.postgresUrl(), properties.postgresUser(), properties.postgresPassword());
   }
 
   @Bean
@@ -63,6 +65,7 @@ class IngressBeans {
 
   @Bean(destroyMethod = "close")
   ExchangeGateway exchangeGateway(IngressProperties properties, MeterRegistry meters) {
-    return new ExchangeGateway(properties.kafkaBootstrap(), properties.replyTimeout(), meters).start();
+    return new ExchangeGateway(properties.kafkaBootstrap(), properties.replyTimeout(), meters)
+        .start();
   }
 }

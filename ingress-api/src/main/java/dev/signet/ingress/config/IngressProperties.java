@@ -8,8 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
 /**
- * Ingress configuration, bound from {@code signet.*} (which {@code application.yml} maps from
- * the {@code SP_*} environment).
+ * Ingress configuration, bound from {@code signet.*} (which {@code application.yml} maps from the
+ * {@code SP_*} environment).
  *
  * @param apiKeys the {@code SP_API_KEYS} JSON
  * @param privateKey {@code SP_PRIVATE_KEY_B64}: signs export bundles
@@ -17,7 +17,8 @@ import org.springframework.validation.annotation.Validated;
  * @param replyTimeout how long {@code POST /v1/exchange} waits for the processor (then 504)
  * @param maxBodyBytes larger requests are 413 {@code PAYLOAD_TOO_LARGE}
  * @param maxJsonDepth deeper JSON is 413 {@code PAYLOAD_TOO_LARGE} ({@code SP_MAX_JSON_DEPTH})
- * @param serverSecret {@code SP_SERVER_SECRET}: keys derived trace ids; derived from the signing key if empty
+ * @param serverSecret {@code SP_SERVER_SECRET}: keys derived trace ids; derived from the signing
+ *     key if empty
  */
 @Validated
 @ConfigurationProperties("signet")

@@ -21,8 +21,8 @@ public final class ApiException extends RuntimeException {
   }
 
   /**
-   * A refusal whose problem carries extension members besides {@code code} and {@code detail}
-   * (RFC 9457 §3.2), so that clients can act on the reason without parsing the detail.
+   * A refusal whose problem carries extension members besides {@code code} and {@code detail} (RFC
+   * 9457 §3.2), so that clients can act on the reason without parsing the detail.
    */
   public ApiException(ErrorCode code, String detail, Map<String, Object> members) {
     super(detail);

@@ -34,7 +34,8 @@ class ProblemAdvice {
 
   @ExceptionHandler({HttpMessageNotReadableException.class, MissingRequestHeaderException.class})
   ResponseEntity<byte[]> unreadable(Exception e) {
-    return Problems.response(ErrorCode.MALFORMED_REQUEST, "the request body is missing or unreadable");
+    return Problems.response(
+        ErrorCode.MALFORMED_REQUEST, "the request body is missing or unreadable");
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)
@@ -52,11 +53,15 @@ class ProblemAdvice {
     return Problems.response(ErrorCode.NOT_FOUND, "no such resource");
   }
 
-  /** The store is down or has not created its schema yet: a dependency, so 503 and a retry, not a bug. */
+  /**
+   * The store is down or has not created its schema yet: a dependency, so 503 and a retry, not a
+   * bug.
+   */
   @ExceptionHandler(ReceiptStoreException.class)
   ResponseEntity<byte[]> storeUnavailable(ReceiptStoreException e) {
     log.warn("receipt store unavailable: {} ({})", e.getMessage(), String.valueOf(e.getCause()));
-    return Problems.response(ErrorCode.UNAVAILABLE, "the receipt store is unavailable; retry later");
+    return Problems.response(
+        ErrorCode.UNAVAILABLE, "the receipt store is unavailable; retry later");
   }
 
   @ExceptionHandler(Exception.class)

@@ -20,14 +20,17 @@ public final class Problems {
   }
 
   /** The problem with extension members; they never replace the standard ones. */
-  public static ResponseEntity<byte[]> response(ErrorCode code, String detail, Map<String, Object> members) {
+  public static ResponseEntity<byte[]> response(
+      ErrorCode code, String detail, Map<String, Object> members) {
     ObjectNode problem = Problem.of(code, detail);
-    members.forEach((name, value) -> {
-      if (!problem.has(name)) {
-        problem.set(name, Json.tree(value));
-      }
-    });
-    ResponseEntity.BodyBuilder response = ResponseEntity.status(code.status()).contentType(PROBLEM_JSON);
+    members.forEach(
+        (name, value) -> {
+          if (!problem.has(name)) {
+            problem.set(name, Json.tree(value));
+          }
+        });
+    ResponseEntity.BodyBuilder response =
+        ResponseEntity.status(code.status()).contentType(PROBLEM_JSON);
     if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
       // The rest of an oversize upload is unread: the connection cannot carry another request.
       response.header("Connection", "close");

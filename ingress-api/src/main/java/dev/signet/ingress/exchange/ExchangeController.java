@@ -22,8 +22,8 @@ import org.springframework.web.bind.annotation.RestController;
 
 /**
  * {@code POST /v1/exchange}: authenticate, check limits and the idempotency key, publish to the
- * requests topic and answer with the processor's result. The servlet thread is released while
- * the exchange travels through Kafka.
+ * requests topic and answer with the processor's result. The servlet thread is released while the
+ * exchange travels through Kafka.
  */
 @RestController
 class ExchangeController {
@@ -58,7 +58,11 @@ class ExchangeController {
     this.gateway = gateway;
     this.bodies = bodies;
     this.properties = properties;
-    this.latency = Timer.builder("signet_ingress_exchange_seconds").description("POST /v1/exchange latency").publishPercentileHistogram().register(meters);
+    this.latency =
+        Timer.builder("signet_ingress_exchange_seconds")
+            .description("POST /v1/exchange latency")
+            .publishPercentileHistogram()
+            .register(meters);
   }
 
   @PostMapping(path = "/v1/exchange", consumes = MediaType.ALL_VALUE)
@@ -66,11 +70,16 @@ class ExchangeController {
     long started = System.nanoTime();
     Authenticator.Caller caller = authenticator.authenticate(request);
     if (!rateLimiter.tryAcquire(caller.tenant().tenant())) {
-      throw new ApiException(ErrorCode.RATE_LIMITED, "slow down: at most " + properties.rateLimitPerSecond() + " requests/s per tenant");
+      throw new ApiException(
+          ErrorCode.RATE_LIMITED,
+          "slow down: at most " + properties.rateLimitPerSecond() + " requests/s per tenant");
     }
-    String idempotencyKey = Authenticator.header(request, IDEMPOTENCY_HEADER, LEGACY_IDEMPOTENCY_HEADER);
+    String idempotencyKey =
+        Authenticator.header(request, IDEMPOTENCY_HEADER, LEGACY_IDEMPOTENCY_HEADER);
     if (idempotencyKey == null) {
-      throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_MISSING, "send a unique " + IDEMPOTENCY_HEADER + " with every exchange");
+      throw new ApiException(
+          ErrorCode.IDEMPOTENCY_KEY_MISSING,
+          "send a unique " + IDEMPOTENCY_HEADER + " with every exchange");
     }
     Admission.checkIdempotencyKey(idempotencyKey).ifPresent(ExchangeController::refuse);
     // Only now, with the caller known and its headers checked, is the body read: bounded.
@@ -78,17 +87,19 @@ class ExchangeController {
     String traceId = traceId(admission.admit(body), caller.tenant().tenant(), idempotencyKey);
     return gateway
         .submit(traceId, body, caller.apiKey(), idempotencyKey)
-        .handle((result, error) -> {
-          latency.record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-          return error == null ? respond(result) : failure(error);
-        });
+        .handle(
+            (result, error) -> {
+              latency.record(
+                  System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+              return error == null ? respond(result) : failure(error);
+            });
   }
 
   /**
-   * The trace id the request is keyed by: the body's, or one derived from (tenant, idempotency
-   * key) with the server secret, so that a retry lands on the same partition as the original and
-   * finds its result, and nobody else can compute it in advance. The admission rules are the
-   * processor's own, so an HTTP caller and an async producer get the same answers.
+   * The trace id the request is keyed by: the body's, or one derived from (tenant, idempotency key)
+   * with the server secret, so that a retry lands on the same partition as the original and finds
+   * its result, and nobody else can compute it in advance. The admission rules are the processor's
+   * own, so an HTTP caller and an async producer get the same answers.
    */
   private String traceId(Admission.Outcome admitted, String tenant, String idempotencyKey) {
     if (admitted instanceof Admission.Refused refused) {
@@ -104,7 +115,10 @@ class ExchangeController {
 
   /** The processor's answer as it is: its status, its body's bytes, JSON or a problem. */
   private static ResponseEntity<byte[]> respond(ExchangeResult result) {
-    MediaType type = result instanceof ExchangeResult.Accepted ? MediaType.APPLICATION_JSON : Problems.PROBLEM_JSON;
+    MediaType type =
+        result instanceof ExchangeResult.Accepted
+            ? MediaType.APPLICATION_JSON
+            : Problems.PROBLEM_JSON;
     ResponseEntity.BodyBuilder response = ResponseEntity.status(result.status()).contentType(type);
     if (result.traceId() != null) {
       response.header(TRACE_HEADER, result.traceId());
@@ -116,11 +130,14 @@ class ExchangeController {
   }
 
   private static ResponseEntity<byte[]> failure(Throwable error) {
-    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    Throwable cause =
+        error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
     if (cause instanceof TimeoutException) {
       return Problems.response(
-          ErrorCode.TIMEOUT, "no result in time; retry with the same idempotency key to get the outcome without a second receipt");
+          ErrorCode.TIMEOUT,
+          "no result in time; retry with the same idempotency key to get the outcome without a second receipt");
     }
-    return Problems.response(ErrorCode.UNAVAILABLE, "the pipeline is unavailable; retry with the same idempotency key");
+    return Problems.response(
+        ErrorCode.UNAVAILABLE, "the pipeline is unavailable; retry with the same idempotency key");
   }
 }

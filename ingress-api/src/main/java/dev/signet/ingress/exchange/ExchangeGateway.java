@@ -19,9 +19,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
- * Request/reply over Kafka: publishes a request keyed by its trace id and completes the
- * caller's future when {@link ReplyListener} sees the result with the same correlation id. No
- * servlet thread waits: the controller returns the future.
+ * Request/reply over Kafka: publishes a request keyed by its trace id and completes the caller's
+ * future when {@link ReplyListener} sees the result with the same correlation id. No servlet thread
+ * waits: the controller returns the future.
  */
 public final class ExchangeGateway implements AutoCloseable {
 
@@ -32,7 +32,11 @@ public final class ExchangeGateway implements AutoCloseable {
 
   public ExchangeGateway(String bootstrapServers, Duration replyTimeout, MeterRegistry meters) {
     this.replyTimeout = replyTimeout;
-    this.producer = new KafkaProducer<>(producerProperties(bootstrapServers), new StringSerializer(), new ByteArraySerializer());
+    this.producer =
+        new KafkaProducer<>(
+            producerProperties(bootstrapServers),
+            new StringSerializer(),
+            new ByteArraySerializer());
     this.replies = new ReplyListener(bootstrapServers, this::complete);
     meters.gauge("signet_ingress_pending_replies", pending, Map::size);
   }
@@ -48,7 +52,9 @@ public final class ExchangeGateway implements AutoCloseable {
     return props;
   }
 
-  /** Starts listening for replies; returns once the listener is positioned, so no reply is missed. */
+  /**
+   * Starts listening for replies; returns once the listener is positioned, so no reply is missed.
+   */
   public ExchangeGateway start() {
     replies.start();
     return this;
@@ -58,16 +64,19 @@ public final class ExchangeGateway implements AutoCloseable {
     return replies.isPositioned() && replies.isAlive();
   }
 
-  public CompletableFuture<ExchangeResult> submit(String traceId, byte[] body, String apiKey, String idempotencyKey) {
+  public CompletableFuture<ExchangeResult> submit(
+      String traceId, byte[] body, String apiKey, String idempotencyKey) {
     String correlationId = UUID.randomUUID().toString();
     CompletableFuture<ExchangeResult> reply = new CompletableFuture<>();
     pending.put(correlationId, reply);
-    ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), traceId, body);
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), traceId, body);
     Headers headers = record.headers();
     SignetHeaders.put(headers, SignetHeaders.API_KEY, apiKey);
     SignetHeaders.put(headers, SignetHeaders.IDEMPOTENCY_KEY, idempotencyKey);
     SignetHeaders.put(headers, SignetHeaders.CORRELATION_ID, correlationId);
-    SignetHeaders.put(headers, SignetHeaders.ACCEPTED_AT, Long.toString(System.currentTimeMillis()));
+    SignetHeaders.put(
+        headers, SignetHeaders.ACCEPTED_AT, Long.toString(System.currentTimeMillis()));
     producer.send(
         record,
         (metadata, error) -> {

@@ -6,8 +6,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
 
 /**
- * A per-tenant token bucket for this instance (burst = one second of the rate). Zero disables
- * it. Limits are per instance: N instances admit up to N times the rate.
+ * A per-tenant token bucket for this instance (burst = one second of the rate). Zero disables it.
+ * Limits are per instance: N instances admit up to N times the rate.
  */
 @Component
 class RateLimiter {
@@ -23,7 +23,9 @@ class RateLimiter {
     if (perSecond <= 0) {
       return true;
     }
-    return buckets.computeIfAbsent(tenant, t -> new Bucket(perSecond, System.nanoTime())).tryAcquire(System.nanoTime());
+    return buckets
+        .computeIfAbsent(tenant, t -> new Bucket(perSecond, System.nanoTime()))
+        .tryAcquire(System.nanoTime());
   }
 
   private static final class Bucket {

@@ -22,11 +22,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of {@code signet.exchange.results.v1} (read_committed, no consumer
- * group: each ingress instance sees all results and keeps those it is waiting for, so
- * instances scale out without rebalances or reply-topic bookkeeping). Starts at the end: a
- * restarted instance has no callers waiting for older results. A result's body is sliced out of the
- * record value without being parsed into a tree (see {@link ExchangeResult#fromWire}).
+ * Reads every partition of {@code signet.exchange.results.v1} (read_committed, no consumer group:
+ * each ingress instance sees all results and keeps those it is waiting for, so instances scale out
+ * without rebalances or reply-topic bookkeeping). Starts at the end: a restarted instance has no
+ * callers waiting for older results. A result's body is sliced out of the record value without
+ * being parsed into a tree (see {@link ExchangeResult#fromWire}).
  */
 final class ReplyListener implements AutoCloseable {
 
@@ -45,7 +45,8 @@ final class ReplyListener implements AutoCloseable {
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-    this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+    this.consumer =
+        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.onReply = onReply;
     this.thread = new Thread(this::run, "signet-ingress-replies");
     this.thread.setDaemon(true);
@@ -55,7 +56,8 @@ final class ReplyListener implements AutoCloseable {
     thread.start();
     try {
       if (!positioned.await(60, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("could not subscribe to " + Topics.EXCHANGE_RESULTS.name() + " within 60 s");
+        throw new IllegalStateException(
+            "could not subscribe to " + Topics.EXCHANGE_RESULTS.name() + " within 60 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -104,10 +106,12 @@ final class ReplyListener implements AutoCloseable {
       return;
     }
     try {
-      // Top-level members only; the body stays the bytes the processor wrote, passed on as they are.
+      // Top-level members only; the body stays the bytes the processor wrote, passed on as they
+      // are.
       onReply.accept(correlationId, ExchangeResult.fromWire(record.value()));
     } catch (RuntimeException e) {
-      log.warn("unreadable result at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
+      log.warn(
+          "unreadable result at {}-{}@{}", record.topic(), record.partition(), record.offset(), e);
     }
   }
 

@@ -40,7 +40,10 @@ final class PipelineHealth {
       // Not ready also while the receipt store has not created its schema: ingress never migrates.
       return queries.isReady()
           ? Health.up().build()
-          : Health.down().withDetail("postgres", "not reachable, or the receipt store's schema is not created yet").build();
+          : Health.down()
+              .withDetail(
+                  "postgres", "not reachable, or the receipt store's schema is not created yet")
+              .build();
     }
   }
 }

@@ -10,8 +10,8 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * The public keys that verify receipts and bundles, active first, retired after. Cached for
- * five minutes: long enough to spare the server, short enough that a rotation is seen soon.
+ * The public keys that verify receipts and bundles, active first, retired after. Cached for five
+ * minutes: long enough to spare the server, short enough that a rotation is seen soon.
  */
 @RestController
 class JwksController {

@@ -28,17 +28,18 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Chain reads and signed export bundles, from the receipt store. Tenant-scoped: another
- * tenant's trace is indistinguishable from an unknown one (404). Every read is bounded: chains
- * are read a page at a time, an export reads at most one receipt more than a chain may hold.
- * An export signs only a chain that verifies with this deployment's own keys and has no
- * recorded conflicts: the bundle's signature vouches for its content, so a gap or a tampered row
- * in the store must be refused, not signed.
+ * Chain reads and signed export bundles, from the receipt store. Tenant-scoped: another tenant's
+ * trace is indistinguishable from an unknown one (404). Every read is bounded: chains are read a
+ * page at a time, an export reads at most one receipt more than a chain may hold. An export signs
+ * only a chain that verifies with this deployment's own keys and has no recorded conflicts: the
+ * bundle's signature vouches for its content, so a gap or a tampered row in the store must be
+ * refused, not signed.
  */
 @RestController
 class ReceiptController {
 
   static final int DEFAULT_PAGE_SIZE = 100;
+
   /** The {@code check} of a refused export whose trace has rows in {@code receipt_conflicts}. */
   static final String CONFLICT_RECORDED = "CONFLICT_RECORDED";
 
@@ -49,7 +50,12 @@ class ReceiptController {
   private final ReceiptVerifier verifier;
   private final Clock clock;
 
-  ReceiptController(Authenticator authenticator, ReceiptQueries queries, BoundedBody bodies, SigningKey signingKey, Jwks jwks) {
+  ReceiptController(
+      Authenticator authenticator,
+      ReceiptQueries queries,
+      BoundedBody bodies,
+      SigningKey signingKey,
+      Jwks jwks) {
     this.authenticator = authenticator;
     this.queries = queries;
     this.bodies = bodies;
@@ -71,11 +77,13 @@ class ReceiptController {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "after_hop must be 0 or more");
     }
     if (limit < 1 || limit > ReceiptQueries.MAX_PAGE_SIZE) {
-      throw new ApiException(ErrorCode.MALFORMED_REQUEST, "limit must be within 1.." + ReceiptQueries.MAX_PAGE_SIZE);
+      throw new ApiException(
+          ErrorCode.MALFORMED_REQUEST, "limit must be within 1.." + ReceiptQueries.MAX_PAGE_SIZE);
     }
-    ChainPage page = queries
-        .chainPage(caller.tenant().tenant(), traceId, afterHop, limit)
-        .orElseThrow(() -> unknown(traceId));
+    ChainPage page =
+        queries
+            .chainPage(caller.tenant().tenant(), traceId, afterHop, limit)
+            .orElseThrow(() -> unknown(traceId));
     ObjectNode body = Json.MAPPER.createObjectNode();
     body.put("trace_id", traceId);
     body.put("hops", page.receipts().size());
@@ -121,15 +129,20 @@ class ReceiptController {
 
   /** The whole stored chain, if it is one this deployment may sign; else a refusal naming why. */
   private List<JsonNode> exportableChain(Authenticator.Caller caller, String traceId) {
-    List<JsonNode> chain = queries.chain(caller.tenant().tenant(), traceId).orElseThrow(() -> unknown(traceId));
+    List<JsonNode> chain =
+        queries.chain(caller.tenant().tenant(), traceId).orElseThrow(() -> unknown(traceId));
     if (chain.size() > Receipt.MAX_HOPS) {
-      throw new ApiException(ErrorCode.CHAIN_TOO_LONG, "the store holds more than " + Receipt.MAX_HOPS + " receipts for this trace");
+      throw new ApiException(
+          ErrorCode.CHAIN_TOO_LONG,
+          "the store holds more than " + Receipt.MAX_HOPS + " receipts for this trace");
     }
     List<Integer> conflicts = queries.conflictingHops(traceId);
     if (!conflicts.isEmpty()) {
       throw new ApiException(
           ErrorCode.CHAIN_UNVERIFIABLE,
-          "different receipts were recorded for hop(s) " + conflicts + " of this trace; it is not exported",
+          "different receipts were recorded for hop(s) "
+              + conflicts
+              + " of this trace; it is not exported",
           Map.of("check", CONFLICT_RECORDED, "conflicting_hops", conflicts));
     }
     if (verifier.verifyChain(chain) instanceof Verification.Invalid invalid) {

@@ -18,15 +18,30 @@ class BoundedBodyTest {
 
   private static final int MAX = 2048;
 
-  private final BoundedBody bodies = new BoundedBody(new IngressProperties(
-      "127.0.0.1:1", "jdbc:postgresql://127.0.0.1:1/x", "u", "p", "{}", "seed", "kid", "", Duration.ofSeconds(1), MAX, 64, "", 0));
+  private final BoundedBody bodies =
+      new BoundedBody(
+          new IngressProperties(
+              "127.0.0.1:1",
+              "jdbc:postgresql://127.0.0.1:1/x",
+              "u",
+              "p",
+              "{}",
+              "seed",
+              "kid",
+              "",
+              Duration.ofSeconds(1),
+              MAX,
+              64,
+              "",
+              0));
 
   @Test
   void shouldRefuseADeclaredOversizeBodyWithoutReadingIt() {
     CountingStream endless = new CountingStream(Long.MAX_VALUE);
 
     assertThatThrownBy(() -> bodies.read(request(MAX + 1L, endless)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
     assertThat(endless.handedOut).isZero();
   }
 
@@ -35,7 +50,8 @@ class BoundedBodyTest {
     CountingStream endless = new CountingStream(Long.MAX_VALUE);
 
     assertThatThrownBy(() -> bodies.read(request(-1, endless)))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
     assertThat(endless.handedOut).isEqualTo(MAX + 1L);
   }
 
@@ -58,7 +74,8 @@ class BoundedBodyTest {
   void shouldRefuseABodyLongerThanItsDeclaredLengthToo() {
     // A declared length is the client's word: the cap on what is read still holds.
     assertThatThrownBy(() -> bodies.read(request(10, new CountingStream(Long.MAX_VALUE))))
-        .isInstanceOfSatisfying(ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
+        .isInstanceOfSatisfying(
+            ApiException.class, e -> assertThat(e.code()).isEqualTo(ErrorCode.PAYLOAD_TOO_LARGE));
   }
 
   private static MockHttpServletRequest request(long contentLength, InputStream body) {

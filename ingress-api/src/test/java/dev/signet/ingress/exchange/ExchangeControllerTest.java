@@ -37,11 +37,18 @@ import org.springframework.test.web.servlet.assertj.MockMvcTester;
 import org.springframework.test.web.servlet.assertj.MvcTestResult;
 
 @WebMvcTest(ExchangeController.class)
-@Import({Authenticator.class, RateLimiter.class, BoundedBody.class, ExchangeControllerTest.Config.class})
+@Import({
+  Authenticator.class,
+  RateLimiter.class,
+  BoundedBody.class,
+  ExchangeControllerTest.Config.class
+})
 class ExchangeControllerTest {
 
-  static final ServerSecret SECRET = ServerSecret.parse("aW5ncmVzcy10ZXN0LXNlcnZlci1zZWNyZXQtMzItYnl0ZXMhIQ");
-  private static final String BODY = "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{},\"trace_id\":\"t-1\"}";
+  static final ServerSecret SECRET =
+      ServerSecret.parse("aW5ncmVzcy10ZXN0LXNlcnZlci1zZWNyZXQtMzItYnl0ZXMhIQ");
+  private static final String BODY =
+      "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{},\"trace_id\":\"t-1\"}";
 
   @TestConfiguration
   static class Config {
@@ -52,8 +59,20 @@ class ExchangeControllerTest {
 
     @Bean
     IngressProperties ingressProperties() {
-      return new IngressProperties("127.0.0.1:1", "jdbc:postgresql://127.0.0.1:1/x", "u", "p", "{}", "seed", "kid", "",
-          Duration.ofSeconds(1), 1024, 16, "", 0);
+      return new IngressProperties(
+          "127.0.0.1:1",
+          "jdbc:postgresql://127.0.0.1:1/x",
+          "u",
+          "p",
+          "{}",
+          "seed",
+          "kid",
+          "",
+          Duration.ofSeconds(1),
+          1024,
+          16,
+          "",
+          0);
     }
 
     @Bean
@@ -75,8 +94,10 @@ class ExchangeControllerTest {
   @Autowired MockMvcTester mvc;
   @MockitoBean ExchangeGateway gateway;
 
-  private MvcTestResult post(String body, String apiKeyHeader, String apiKey, String idempotencyKey) {
-    var request = mvc.post().uri("/v1/exchange").contentType(MediaType.APPLICATION_JSON).content(body);
+  private MvcTestResult post(
+      String body, String apiKeyHeader, String apiKey, String idempotencyKey) {
+    var request =
+        mvc.post().uri("/v1/exchange").contentType(MediaType.APPLICATION_JSON).content(body);
     if (apiKey != null) {
       request = request.header(apiKeyHeader, apiKey);
     }
@@ -95,7 +116,8 @@ class ExchangeControllerTest {
   private static void assertProblem(MvcTestResult result, ErrorCode code) {
     assertThat(result).hasStatus(code.status());
     assertThat(result.getResponse().getContentType()).isEqualTo(Problem.MEDIA_TYPE);
-    assertThat(Json.parse(result.getResponse().getContentAsByteArray()).get("code").asText()).isEqualTo(code.name());
+    assertThat(Json.parse(result.getResponse().getContentAsByteArray()).get("code").asText())
+        .isEqualTo(code.name());
   }
 
   @Test
@@ -111,12 +133,14 @@ class ExchangeControllerTest {
 
   @Test
   void shouldRequireIdempotencyKey() {
-    assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", null), ErrorCode.IDEMPOTENCY_KEY_MISSING);
+    assertProblem(
+        post(BODY, "X-SIGNET-API-Key", "demo_key", null), ErrorCode.IDEMPOTENCY_KEY_MISSING);
   }
 
   @Test
   void shouldRejectMalformedJsonWithoutPublishing() {
-    assertProblem(post("{not json", "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.MALFORMED_REQUEST);
+    assertProblem(
+        post("{not json", "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.MALFORMED_REQUEST);
     verify(gateway, never()).submit(anyString(), any(), anyString(), anyString());
   }
 
@@ -137,27 +161,40 @@ class ExchangeControllerTest {
 
   @Test
   void shouldAnswerWithTheProcessorsResult() {
-    when(gateway.submit(eq("t-1"), any(), eq("demo_key"), eq("k1"))).thenReturn(CompletableFuture.completedFuture(ok(false)));
+    when(gateway.submit(eq("t-1"), any(), eq("demo_key"), eq("k1")))
+        .thenReturn(CompletableFuture.completedFuture(ok(false)));
 
     MvcTestResult result = post(BODY, "X-SIGNET-API-Key", "demo_key", "k1");
 
-    assertThat(result).hasStatusOk().hasHeader("X-SIGNET-Trace", "t-1").doesNotContainHeader("X-SIGNET-Idempotency-Hit");
-    assertThat(Json.parse(result.getResponse().getContentAsByteArray()).at("/receipt/hop").asInt()).isEqualTo(1);
+    assertThat(result)
+        .hasStatusOk()
+        .hasHeader("X-SIGNET-Trace", "t-1")
+        .doesNotContainHeader("X-SIGNET-Idempotency-Hit");
+    assertThat(Json.parse(result.getResponse().getContentAsByteArray()).at("/receipt/hop").asInt())
+        .isEqualTo(1);
   }
 
   @Test
   void shouldAcceptThePythonOriginalsHeadersAndMarkReplays() {
-    when(gateway.submit(anyString(), any(), anyString(), anyString())).thenReturn(CompletableFuture.completedFuture(ok(true)));
+    when(gateway.submit(anyString(), any(), anyString(), anyString()))
+        .thenReturn(CompletableFuture.completedFuture(ok(true)));
 
-    MvcTestResult result = mvc.post().uri("/v1/exchange").contentType(MediaType.APPLICATION_JSON).content(BODY)
-        .header("X-ODIN-API-Key", "demo_key").header("X-ODIN-Idempotency-Key", "k1").exchange();
+    MvcTestResult result =
+        mvc.post()
+            .uri("/v1/exchange")
+            .contentType(MediaType.APPLICATION_JSON)
+            .content(BODY)
+            .header("X-ODIN-API-Key", "demo_key")
+            .header("X-ODIN-Idempotency-Key", "k1")
+            .exchange();
 
     assertThat(result).hasStatusOk().hasHeader("X-SIGNET-Idempotency-Hit", "1");
   }
 
   @Test
   void shouldDeriveTheTraceIdFromTenantAndIdempotencyKey() {
-    when(gateway.submit(anyString(), any(), anyString(), anyString())).thenReturn(CompletableFuture.completedFuture(ok(false)));
+    when(gateway.submit(anyString(), any(), anyString(), anyString()))
+        .thenReturn(CompletableFuture.completedFuture(ok(false)));
     String withoutTrace = "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{}}";
 
     post(withoutTrace, "X-SIGNET-API-Key", "demo_key", "retry-me");
@@ -167,26 +204,32 @@ class ExchangeControllerTest {
   }
 
   @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
-  @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
-      "trace id with NUL | {\"trace_id\":\"a\\u0000b\",\"payload\":{}} | TRACE_ID_INVALID",
-      "trace id too long | {\"trace_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"payload\":{}} | TRACE_ID_INVALID",
-      "duplicate member names | {\"payload\":{},\"payload\":{}} | MALFORMED_REQUEST",
-      "trailing content | {\"payload\":{}}{} | MALFORMED_REQUEST",
-      "integer beyond 2^53 | {\"payload\":{\"TotalMinor\":-18446744073709551615}} | NUMBER_OUT_OF_RANGE",
-      "nested too deep | {\"payload\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]} | PAYLOAD_TOO_LARGE"})
-  void shouldRefuseWhatTheProcessorRefusesWithTheSameCodeWithoutPublishing(String name, String body, ErrorCode code) {
+  @org.junit.jupiter.params.provider.CsvSource(
+      delimiter = '|',
+      value = {
+        "trace id with NUL | {\"trace_id\":\"a\\u0000b\",\"payload\":{}} | TRACE_ID_INVALID",
+        "trace id too long | {\"trace_id\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\",\"payload\":{}} | TRACE_ID_INVALID",
+        "duplicate member names | {\"payload\":{},\"payload\":{}} | MALFORMED_REQUEST",
+        "trailing content | {\"payload\":{}}{} | MALFORMED_REQUEST",
+        "integer beyond 2^53 | {\"payload\":{\"TotalMinor\":-18446744073709551615}} | NUMBER_OUT_OF_RANGE",
+        "nested too deep | {\"payload\":[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]} | PAYLOAD_TOO_LARGE"
+      })
+  void shouldRefuseWhatTheProcessorRefusesWithTheSameCodeWithoutPublishing(
+      String name, String body, ErrorCode code) {
     assertProblem(post(body, "X-SIGNET-API-Key", "demo_key", "k1"), code);
     verify(gateway, never()).submit(anyString(), any(), anyString(), anyString());
   }
 
   @Test
   void shouldRefuseAnIdempotencyKeyWithControlCharacters() {
-    assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", "tab\there"), ErrorCode.IDEMPOTENCY_KEY_INVALID);
+    assertProblem(
+        post(BODY, "X-SIGNET-API-Key", "demo_key", "tab\there"), ErrorCode.IDEMPOTENCY_KEY_INVALID);
   }
 
   @Test
   void shouldAnswer504WhenNoResultComesInTime() {
-    when(gateway.submit(anyString(), any(), anyString(), anyString())).thenReturn(CompletableFuture.failedFuture(new TimeoutException()));
+    when(gateway.submit(anyString(), any(), anyString(), anyString()))
+        .thenReturn(CompletableFuture.failedFuture(new TimeoutException()));
     assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.TIMEOUT);
   }
 
@@ -194,21 +237,31 @@ class ExchangeControllerTest {
   void shouldPassProcessorRejectionsThroughAsProblems() {
     var problem = Problem.of(ErrorCode.SCHEMA_INVALID, "/amount must be a number");
     when(gateway.submit(anyString(), any(), anyString(), anyString()))
-        .thenReturn(CompletableFuture.completedFuture(new ExchangeResult.Rejected(422, "t-1", "SCHEMA_INVALID", false, RawJson.of(problem))));
+        .thenReturn(
+            CompletableFuture.completedFuture(
+                new ExchangeResult.Rejected(
+                    422, "t-1", "SCHEMA_INVALID", false, RawJson.of(problem))));
     assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.SCHEMA_INVALID);
   }
 
   @Test
   void shouldAnswerWithTheResultBodyByteForByte() {
-    // Spacing and escapes as the processor wrote them: the body is passed on, not parsed and re-written.
+    // Spacing and escapes as the processor wrote them: the body is passed on, not parsed and
+    // re-written.
     String body = "{ \"trace_id\" : \"t-1\", \"receipt\" : {\"hop\":1, \"note\":\"\\u00e9\"} }";
-    when(gateway.submit(anyString(), any(), anyString(), anyString())).thenReturn(CompletableFuture.completedFuture(
-        ExchangeResult.fromWire(("{\"status\":200,\"trace_id\":\"t-1\",\"idempotency_hit\":false,\"body\":" + body + "}")
-            .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+    when(gateway.submit(anyString(), any(), anyString(), anyString()))
+        .thenReturn(
+            CompletableFuture.completedFuture(
+                ExchangeResult.fromWire(
+                    ("{\"status\":200,\"trace_id\":\"t-1\",\"idempotency_hit\":false,\"body\":"
+                            + body
+                            + "}")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8))));
 
     MvcTestResult result = post(BODY, "X-SIGNET-API-Key", "demo_key", "k1");
 
     assertThat(result).hasStatusOk().hasContentType(MediaType.APPLICATION_JSON);
-    assertThat(result.getResponse().getContentAsByteArray()).isEqualTo(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(result.getResponse().getContentAsByteArray())
+        .isEqualTo(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 }

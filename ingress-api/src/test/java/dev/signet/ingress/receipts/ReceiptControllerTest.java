@@ -63,8 +63,20 @@ class ReceiptControllerTest {
 
     @Bean
     IngressProperties ingressProperties() {
-      return new IngressProperties("127.0.0.1:1", "jdbc:postgresql://127.0.0.1:1/x", "u", "p", "{}", "seed", "kid", "",
-          Duration.ofSeconds(1), 1024, 64, "", 0);
+      return new IngressProperties(
+          "127.0.0.1:1",
+          "jdbc:postgresql://127.0.0.1:1/x",
+          "u",
+          "p",
+          "{}",
+          "seed",
+          "kid",
+          "",
+          Duration.ofSeconds(1),
+          1024,
+          64,
+          "",
+          0);
     }
 
     @Bean
@@ -95,16 +107,35 @@ class ReceiptControllerTest {
     assertThat(json(result).get("code").asText()).isEqualTo(code.name());
   }
 
-  /** Hops {@code hops} of one trace, each linked to the one before it in the list, signed with {@code key}. */
+  /**
+   * Hops {@code hops} of one trace, each linked to the one before it in the list, signed with
+   * {@code key}.
+   */
   private static List<JsonNode> chain(SigningKey key, int... hops) {
     ReceiptIssuer issuer = new ReceiptIssuer(key);
     List<JsonNode> chain = new ArrayList<>();
     String prev = null;
     for (int hop : hops) {
       String canon = "{\"doc\":\"hop-" + hop + "\"}";
-      Receipt receipt = issuer.seal(new Receipt(
-          TRACE, hop, ReceiptIssuer.timestamp(START.plusMillis(hop)), "demo", ReceiptIssuer.contentId(canon), canon,
-          Receipt.ALGO, hop == 1 ? null : prev, Policy.allowed("allowlisted"), "invoice", "ledger", null, null, null, null, null));
+      Receipt receipt =
+          issuer.seal(
+              new Receipt(
+                  TRACE,
+                  hop,
+                  ReceiptIssuer.timestamp(START.plusMillis(hop)),
+                  "demo",
+                  ReceiptIssuer.contentId(canon),
+                  canon,
+                  Receipt.ALGO,
+                  hop == 1 ? null : prev,
+                  Policy.allowed("allowlisted"),
+                  "invoice",
+                  "ledger",
+                  null,
+                  null,
+                  null,
+                  null,
+                  null));
       chain.add(Json.tree(receipt));
       prev = receipt.receiptHash();
     }
@@ -120,9 +151,12 @@ class ReceiptControllerTest {
   void shouldAnswerUnavailableWhileTheStoreCannotBeRead() {
     // As when ingress starts before the receipt store created its schema: ingress never migrates.
     when(queries.chainPage("demo", TRACE, 0, 100))
-        .thenThrow(new ReceiptStoreException("cannot read", new SQLException("relation \"receipts\" does not exist")));
+        .thenThrow(
+            new ReceiptStoreException(
+                "cannot read", new SQLException("relation \"receipts\" does not exist")));
     when(queries.chain("demo", TRACE))
-        .thenThrow(new ReceiptStoreException("cannot read", new SQLException("connection refused")));
+        .thenThrow(
+            new ReceiptStoreException("cannot read", new SQLException("connection refused")));
 
     assertProblem(get("/v1/receipts/chain/" + TRACE), ErrorCode.UNAVAILABLE);
     assertProblem(get("/v1/receipts/export/" + TRACE), ErrorCode.UNAVAILABLE);
@@ -130,7 +164,8 @@ class ReceiptControllerTest {
 
   @Test
   void shouldReadTheFirstPageWithTheDefaultLimit() {
-    when(queries.chainPage("demo", TRACE, 0, 100)).thenReturn(Optional.of(new ChainPage(chain(ACTIVE, 1, 2), OptionalInt.empty())));
+    when(queries.chainPage("demo", TRACE, 0, 100))
+        .thenReturn(Optional.of(new ChainPage(chain(ACTIVE, 1, 2), OptionalInt.empty())));
 
     MvcTestResult result = get("/v1/receipts/chain/" + TRACE);
 
@@ -142,7 +177,8 @@ class ReceiptControllerTest {
 
   @Test
   void shouldPointAtTheNextPageWhileMoreHopsAreStored() {
-    when(queries.chainPage("demo", TRACE, 2, 2)).thenReturn(Optional.of(new ChainPage(chain(ACTIVE, 1, 2), OptionalInt.of(4))));
+    when(queries.chainPage("demo", TRACE, 2, 2))
+        .thenReturn(Optional.of(new ChainPage(chain(ACTIVE, 1, 2), OptionalInt.of(4))));
 
     MvcTestResult result = get("/v1/receipts/chain/" + TRACE + "?after_hop=2&limit=2");
 
@@ -152,7 +188,14 @@ class ReceiptControllerTest {
 
   @ParameterizedTest(name = "{0}")
   @CsvSource({
-      "limit=1001", "limit=0", "limit=-5", "after_hop=-1", "limit=ten", "after_hop=x", "limit=99999999999"})
+    "limit=1001",
+    "limit=0",
+    "limit=-5",
+    "after_hop=-1",
+    "limit=ten",
+    "after_hop=x",
+    "limit=99999999999"
+  })
   void shouldRefusePagingParametersOutsideTheirRange(String query) {
     assertProblem(get("/v1/receipts/chain/" + TRACE + "?" + query), ErrorCode.MALFORMED_REQUEST);
     verify(queries, never()).chainPage(anyString(), anyString(), anyInt(), anyInt());
@@ -172,7 +215,8 @@ class ReceiptControllerTest {
     MvcTestResult result = get("/v1/receipts/export/" + TRACE);
 
     assertThat(result).hasStatusOk().hasHeader("X-ODIN-KID", "active");
-    assertThat(ExportBundle.verify(json(result), Jwks.of(ACTIVE.publicKey(), List.of())).valid()).isTrue();
+    assertThat(ExportBundle.verify(json(result), Jwks.of(ACTIVE.publicKey(), List.of())).valid())
+        .isTrue();
   }
 
   @Test
@@ -245,8 +289,13 @@ class ReceiptControllerTest {
   void shouldExportThroughThePostBundleEndpoint() {
     stored(chain(ACTIVE, 1));
 
-    MvcTestResult result = mvc.post().uri("/v1/export/bundle").header("X-SIGNET-API-Key", "demo_key")
-        .contentType(MediaType.APPLICATION_JSON).content("{\"trace_id\":\"t-1\"}").exchange();
+    MvcTestResult result =
+        mvc.post()
+            .uri("/v1/export/bundle")
+            .header("X-SIGNET-API-Key", "demo_key")
+            .contentType(MediaType.APPLICATION_JSON)
+            .content("{\"trace_id\":\"t-1\"}")
+            .exchange();
 
     assertThat(result).hasStatusOk();
     assertThat(json(result).get("trace_id").asText()).isEqualTo(TRACE);
@@ -256,8 +305,13 @@ class ReceiptControllerTest {
   void shouldRefuseAnOversizeExportRequest() {
     String big = "{\"trace_id\":\"" + "x".repeat(2000) + "\"}";
 
-    MvcTestResult result = mvc.post().uri("/v1/export/bundle").header("X-SIGNET-API-Key", "demo_key")
-        .contentType(MediaType.APPLICATION_JSON).content(big).exchange();
+    MvcTestResult result =
+        mvc.post()
+            .uri("/v1/export/bundle")
+            .header("X-SIGNET-API-Key", "demo_key")
+            .contentType(MediaType.APPLICATION_JSON)
+            .content(big)
+            .exchange();
 
     assertProblem(result, ErrorCode.PAYLOAD_TOO_LARGE);
     verify(queries, never()).chain(anyString(), anyString());
@@ -267,7 +321,12 @@ class ReceiptControllerTest {
   void shouldAuthenticateAnExportRequestBeforeItsBody() {
     String big = "{\"trace_id\":\"" + "x".repeat(2000) + "\"}";
 
-    MvcTestResult result = mvc.post().uri("/v1/export/bundle").contentType(MediaType.APPLICATION_JSON).content(big).exchange();
+    MvcTestResult result =
+        mvc.post()
+            .uri("/v1/export/bundle")
+            .contentType(MediaType.APPLICATION_JSON)
+            .content(big)
+            .exchange();
 
     assertProblem(result, ErrorCode.AUTH_MISSING);
   }

@@ -35,7 +35,8 @@ public final class Bench {
       "{\"invoice_id\":\"INV-%d\",\"amount\":%d.%02d,\"currency\":\"EUR\",\"customer_name\":\"ACME GmbH\",\"description\":\"Consulting hours\"}";
 
   private final LocalMode local;
-  private final OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private final OperatingSystemMXBean os =
+      (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
 
   private Bench(LocalMode local) {
@@ -61,8 +62,12 @@ public final class Bench {
     env.put("SP_LOCAL_POSTGRES_PORT", "0");
     env.put("SP_COMMIT_INTERVAL_MS", Integer.toString(options.commitIntervalMs()));
     env.put("SP_LOCAL_PARTITIONS", Integer.toString(options.partitions()));
-    System.out.printf("signet bench: %d cores, commit.interval.ms=%d, %d partitions, data in %s%n",
-        Runtime.getRuntime().availableProcessors(), options.commitIntervalMs(), options.partitions(), dataDir);
+    System.out.printf(
+        "signet bench: %d cores, commit.interval.ms=%d, %d partitions, data in %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        options.commitIntervalMs(),
+        options.partitions(),
+        dataDir);
     try (LocalMode local = LocalMode.start(env)) {
       Bench bench = new Bench(local);
       // JIT warm-up halves early figures: each mode first runs unreported for the warm-up time.
@@ -86,9 +91,12 @@ public final class Bench {
 
   private byte[] body(String traceId, int n) {
     String arguments = String.format(ARGUMENTS, n, n % 100_000, n % 100);
-    String json = "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\",\"trace_id\":\""
-        + traceId + "\",\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":{\"name\":\"create_invoice\",\"arguments\":"
-        + Json.toText(arguments) + "}}]}}";
+    String json =
+        "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\",\"trace_id\":\""
+            + traceId
+            + "\",\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":{\"name\":\"create_invoice\",\"arguments\":"
+            + Json.toText(arguments)
+            + "}}]}}";
     return json.getBytes(StandardCharsets.UTF_8);
   }
 
@@ -101,17 +109,20 @@ public final class Bench {
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     long cpuBefore = os.getProcessCpuTime();
     long started = System.nanoTime();
-    try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
       for (int i = 0; i < requests; i++) {
         String traceId = (report ? "async-" : "warm-async-") + runId + "-" + i;
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), traceId, body(traceId, i));
+        ProducerRecord<String, byte[]> record =
+            new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), traceId, body(traceId, i));
         SignetHeaders.put(record.headers(), SignetHeaders.API_KEY, API_KEY);
         producer.send(record);
       }
     }
     long produced = System.nanoTime();
     long deadline = produced + TimeUnit.MINUTES.toNanos(10);
-    while (local.pipeline().storedReceipts() - storedBefore < requests && System.nanoTime() < deadline) {
+    while (local.pipeline().storedReceipts() - storedBefore < requests
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
     long elapsed = System.nanoTime() - started;
@@ -120,18 +131,24 @@ public final class Bench {
     if (!report) {
       return;
     }
-    System.out.printf("%nasync: %,d requests produced in %.2f s; %,d receipts stored in PostgreSQL after %.2f s%n",
+    System.out.printf(
+        "%nasync: %,d requests produced in %.2f s; %,d receipts stored in PostgreSQL after %.2f s%n",
         requests, (produced - started) / 1e9, stored, elapsed / 1e9);
-    System.out.printf("async: %,.0f exchanges/s end to end, %.0f µs CPU per exchange (whole JVM: broker, services, PostgreSQL excluded)%n",
+    System.out.printf(
+        "async: %,.0f exchanges/s end to end, %.0f µs CPU per exchange (whole JVM: broker, services, PostgreSQL excluded)%n",
         stored / (elapsed / 1e9), cpu / 1e3 / Math.max(1, stored));
   }
 
-  private void sync(int concurrency, Duration duration, boolean report) throws InterruptedException {
+  private void sync(int concurrency, Duration duration, boolean report)
+      throws InterruptedException {
     String prefix = (report ? "sync-" : "warm-") + runId + "-";
-    HttpLoad load = new HttpLoad(local.pipeline().httpPort(), n -> {
-      String traceId = prefix + n;
-      return HttpLoad.post("/v1/exchange", API_KEY, traceId, body(traceId, n));
-    });
+    HttpLoad load =
+        new HttpLoad(
+            local.pipeline().httpPort(),
+            n -> {
+              String traceId = prefix + n;
+              return HttpLoad.post("/v1/exchange", API_KEY, traceId, body(traceId, n));
+            });
     Recorder recorder = new Recorder(3);
     long cpuBefore = os.getProcessCpuTime();
     HttpLoad.Result result = load.run(concurrency, duration.toNanos(), recorder);
@@ -141,11 +158,15 @@ public final class Bench {
     }
     Histogram latencies = recorder.getIntervalHistogram();
     double seconds = result.elapsedNanos() / 1e9;
-    System.out.printf("%nsync: concurrency %d for %.1f s: %,d ok, %,d failed, %,.0f requests/s%n",
+    System.out.printf(
+        "%nsync: concurrency %d for %.1f s: %,d ok, %,d failed, %,.0f requests/s%n",
         concurrency, seconds, result.ok(), result.failed(), result.ok() / seconds);
-    System.out.printf("sync: latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; %.0f µs CPU per request%n",
-        latencies.getValueAtPercentile(50) / 1e3, latencies.getValueAtPercentile(99) / 1e3,
-        latencies.getValueAtPercentile(99.9) / 1e3, latencies.getMaxValue() / 1e3,
+    System.out.printf(
+        "sync: latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; %.0f µs CPU per request%n",
+        latencies.getValueAtPercentile(50) / 1e3,
+        latencies.getValueAtPercentile(99) / 1e3,
+        latencies.getValueAtPercentile(99.9) / 1e3,
+        latencies.getMaxValue() / 1e3,
         cpu / 1e3 / Math.max(1, result.ok() + result.failed()));
   }
 

@@ -2,9 +2,18 @@ package dev.signet.launcher.bench;
 
 import java.time.Duration;
 
-/** {@code ./signet bench [async|sync|all] [--requests N] [--concurrency C] [--duration S] [--warmup S]}. */
+/**
+ * {@code ./signet bench [async|sync|all] [--requests N] [--concurrency C] [--duration S] [--warmup
+ * S]}.
+ */
 record BenchOptions(
-    String mode, int asyncRequests, int concurrency, Duration syncDuration, Duration warmup, int commitIntervalMs, int partitions) {
+    String mode,
+    int asyncRequests,
+    int concurrency,
+    Duration syncDuration,
+    Duration warmup,
+    int commitIntervalMs,
+    int partitions) {
 
   static BenchOptions parse(String[] args) {
     String mode = "all";

@@ -12,9 +12,9 @@ import java.util.function.IntFunction;
 import org.HdrHistogram.Recorder;
 
 /**
- * A closed-loop HTTP/1.1 load generator: C threads, one keep-alive connection each, one request
- * in flight per connection. Deliberately minimal so that it takes little of the CPU it shares
- * with the system under test.
+ * A closed-loop HTTP/1.1 load generator: C threads, one keep-alive connection each, one request in
+ * flight per connection. Deliberately minimal so that it takes little of the CPU it shares with the
+ * system under test.
  */
 final class HttpLoad {
 
@@ -36,29 +36,33 @@ final class HttpLoad {
     Thread[] threads = new Thread[concurrency];
     long started = System.nanoTime();
     for (int t = 0; t < concurrency; t++) {
-      threads[t] = new Thread(() -> {
-        // Reconnects when the server closes a keep-alive connection; counts the request as failed.
-        while (System.nanoTime() < deadline) {
-          try (Socket socket = new Socket()) {
-            socket.setTcpNoDelay(true);
-            socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-            socket.setSoTimeout(30_000);
-            OutputStream out = socket.getOutputStream();
-            InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-            while (System.nanoTime() < deadline) {
-              byte[] request = requestFor.apply((int) sequence.incrementAndGet());
-              long sent = System.nanoTime();
-              out.write(request);
-              out.flush();
-              int status = readResponse(in);
-              latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
-              (status == 200 ? ok : failed).incrementAndGet();
-            }
-          } catch (IOException e) {
-            failed.incrementAndGet();
-          }
-        }
-      }, "bench-http-" + t);
+      threads[t] =
+          new Thread(
+              () -> {
+                // Reconnects when the server closes a keep-alive connection; counts the request as
+                // failed.
+                while (System.nanoTime() < deadline) {
+                  try (Socket socket = new Socket()) {
+                    socket.setTcpNoDelay(true);
+                    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+                    socket.setSoTimeout(30_000);
+                    OutputStream out = socket.getOutputStream();
+                    InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
+                    while (System.nanoTime() < deadline) {
+                      byte[] request = requestFor.apply((int) sequence.incrementAndGet());
+                      long sent = System.nanoTime();
+                      out.write(request);
+                      out.flush();
+                      int status = readResponse(in);
+                      latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+                      (status == 200 ? ok : failed).incrementAndGet();
+                    }
+                  } catch (IOException e) {
+                    failed.incrementAndGet();
+                  }
+                }
+              },
+              "bench-http-" + t);
       threads[t].start();
     }
     for (Thread thread : threads) {
@@ -82,7 +86,9 @@ final class HttpLoad {
       }
     }
     if (chunked) {
-      for (int size = Integer.parseInt(readLine(in).strip(), 16); size > 0; size = Integer.parseInt(readLine(in).strip(), 16)) {
+      for (int size = Integer.parseInt(readLine(in).strip(), 16);
+          size > 0;
+          size = Integer.parseInt(readLine(in).strip(), 16)) {
         in.skipNBytes(size);
         readLine(in);
       }
@@ -107,9 +113,18 @@ final class HttpLoad {
   }
 
   static byte[] post(String path, String apiKey, String idempotencyKey, byte[] body) {
-    String head = "POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-        + "X-SIGNET-API-Key: " + apiKey + "\r\nX-SIGNET-Idempotency-Key: " + idempotencyKey + "\r\n"
-        + "Content-Length: " + body.length + "\r\n\r\n";
+    String head =
+        "POST "
+            + path
+            + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+            + "X-SIGNET-API-Key: "
+            + apiKey
+            + "\r\nX-SIGNET-Idempotency-Key: "
+            + idempotencyKey
+            + "\r\n"
+            + "Content-Length: "
+            + body.length
+            + "\r\n\r\n";
     byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
     byte[] request = new byte[headBytes.length + body.length];
     System.arraycopy(headBytes, 0, request, 0, headBytes.length);

@@ -13,8 +13,8 @@ import java.util.Map;
 
 /**
  * {@code signet healthcheck [URL]}: exits 0 when {@code GET URL} answers 2xx, 1 otherwise (other
- * status, refused, timed out), 2 on bad usage. For container health checks in an image that has
- * no curl or wget. The URL defaults to this host's {@code /healthz} on {@code SP_METRICS_PORT}.
+ * status, refused, timed out), 2 on bad usage. For container health checks in an image that has no
+ * curl or wget. The URL defaults to this host's {@code /healthz} on {@code SP_METRICS_PORT}.
  */
 public final class HealthCheckCommand {
 
@@ -28,14 +28,16 @@ public final class HealthCheckCommand {
 
   public static int run(String[] args, Env environment, PrintStream out) {
     if (args.length > 1 || (args.length == 1 && args[0].startsWith("-"))) {
-      out.println("usage: signet healthcheck [URL]   (default http://127.0.0.1:$SP_METRICS_PORT/healthz)");
+      out.println(
+          "usage: signet healthcheck [URL]   (default http://127.0.0.1:$SP_METRICS_PORT/healthz)");
       return 2;
     }
     URI uri;
     try {
-      uri = args.length == 1
-          ? URI.create(args[0])
-          : URI.create("http://127.0.0.1:" + ServiceEndpoint.port(environment) + "/healthz");
+      uri =
+          args.length == 1
+              ? URI.create(args[0])
+              : URI.create("http://127.0.0.1:" + ServiceEndpoint.port(environment) + "/healthz");
     } catch (IllegalArgumentException e) {
       out.println("healthcheck: " + e.getMessage());
       return 2;
@@ -43,7 +45,9 @@ public final class HealthCheckCommand {
     HttpClient client = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
     try {
       HttpResponse<String> response =
-          client.send(HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(), HttpResponse.BodyHandlers.ofString());
+          client.send(
+              HttpRequest.newBuilder(uri).timeout(TIMEOUT).GET().build(),
+              HttpResponse.BodyHandlers.ofString());
       out.println(response.statusCode() + " " + response.body().strip());
       return response.statusCode() / 100 == 2 ? 0 : 1;
     } catch (IOException | IllegalArgumentException e) {

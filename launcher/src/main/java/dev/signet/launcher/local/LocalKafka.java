@@ -67,7 +67,8 @@ public final class LocalKafka implements AutoCloseable {
    * Formats {@code logDir} if it has never been formatted, then starts the server and returns once
    * the broker is unfenced and serving.
    *
-   * @param overrides broker properties that replace the local defaults (e.g. {@code num.partitions})
+   * @param overrides broker properties that replace the local defaults (e.g. {@code
+   *     num.partitions})
    */
   public LocalKafka(Path logDir, int port, int controllerPort, Map<String, String> overrides) {
     Objects.requireNonNull(logDir, "logDir");
@@ -85,7 +86,8 @@ public final class LocalKafka implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create Kafka log dir " + this.logDir, e);
     }
-    KafkaConfig config = new KafkaConfig(brokerProperties(this.logDir, port, controllerPort, overrides), false);
+    KafkaConfig config =
+        new KafkaConfig(brokerProperties(this.logDir, port, controllerPort, overrides), false);
     this.clusterId = formatIfNeeded(this.logDir);
     this.server = new KafkaRaftServer(config, Time.SYSTEM);
     try {
@@ -145,9 +147,21 @@ public final class LocalKafka implements AutoCloseable {
     p.put("inter.broker.listener.name", BROKER_LISTENER);
     p.put(
         "listeners",
-        BROKER_LISTENER + "://" + HOST + ":" + port + "," + CONTROLLER_LISTENER + "://" + HOST + ":" + controllerPort);
+        BROKER_LISTENER
+            + "://"
+            + HOST
+            + ":"
+            + port
+            + ","
+            + CONTROLLER_LISTENER
+            + "://"
+            + HOST
+            + ":"
+            + controllerPort);
     p.put("advertised.listeners", BROKER_LISTENER + "://" + HOST + ":" + port);
-    p.put("listener.security.protocol.map", BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
+    p.put(
+        "listener.security.protocol.map",
+        BROKER_LISTENER + ":PLAINTEXT," + CONTROLLER_LISTENER + ":PLAINTEXT");
     p.put("log.dirs", logDir.toString());
     p.put("metadata.log.dir", logDir.toString());
 
@@ -180,7 +194,8 @@ public final class LocalKafka implements AutoCloseable {
       String newClusterId = Uuid.randomUuid().toString();
       Formatter formatter =
           new Formatter()
-              .setPrintStream(new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
+              .setPrintStream(
+                  new PrintStream(OutputStream.nullOutputStream(), true, StandardCharsets.UTF_8))
               .setNodeId(NODE_ID)
               .setClusterId(newClusterId)
               .setDirectories(List.of(logDir.toString()))

@@ -39,7 +39,11 @@ public final class LocalPostgres implements AutoCloseable {
 
   private static final String HOST = "127.0.0.1";
   private static final String USER = "postgres";
-  /** Connections from loopback are trusted (zonky's initdb uses {@code -A trust}); any password works. */
+
+  /**
+   * Connections from loopback are trusted (zonky's initdb uses {@code -A trust}); any password
+   * works.
+   */
   private static final String PASSWORD = "postgres";
 
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
@@ -57,8 +61,8 @@ public final class LocalPostgres implements AutoCloseable {
   }
 
   /**
-   * Starts PostgreSQL over {@code dataDir} (created and initialised when empty, reopened
-   * otherwise) and returns once it accepts connections and {@value #DATABASE} exists.
+   * Starts PostgreSQL over {@code dataDir} (created and initialised when empty, reopened otherwise)
+   * and returns once it accepts connections and {@value #DATABASE} exists.
    *
    * @param port the port to listen on, or 0 for any free port (see {@link #port()})
    */
@@ -145,7 +149,8 @@ public final class LocalPostgres implements AutoCloseable {
   private void createDatabaseIfMissing() throws SQLException {
     try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USER, PASSWORD)) {
       boolean exists;
-      try (PreparedStatement q = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      try (PreparedStatement q =
+          c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
         q.setString(1, DATABASE);
         try (ResultSet rs = q.executeQuery()) {
           exists = rs.next();
@@ -178,10 +183,17 @@ public final class LocalPostgres implements AutoCloseable {
       postmaster.onExit().get(ORPHAN_STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (TimeoutException e) {
       throw new IOException(
-          "orphaned postmaster " + postmaster.pid() + " of " + dataDir + " did not stop within " + ORPHAN_STOP_WAIT, e);
+          "orphaned postmaster "
+              + postmaster.pid()
+              + " of "
+              + dataDir
+              + " did not stop within "
+              + ORPHAN_STOP_WAIT,
+          e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new IOException("interrupted while stopping orphaned postmaster " + postmaster.pid(), e);
+      throw new IOException(
+          "interrupted while stopping orphaned postmaster " + postmaster.pid(), e);
     } catch (ExecutionException e) {
       throw new IOException("cannot await orphaned postmaster " + postmaster.pid(), e);
     }

@@ -59,22 +59,26 @@ public final class LocalTopics {
   }
 
   /**
-   * Creates those of {@code topics} that are missing and waits until every partition of every
-   * given topic has a leader; returns the names it created (empty when all existed).
+   * Creates those of {@code topics} that are missing and waits until every partition of every given
+   * topic has a leader; returns the names it created (empty when all existed).
    */
   public Set<String> createMissing(Collection<? extends Topic<?, ?>> topics) {
     Map<String, NewTopic> wanted = new LinkedHashMap<>();
     for (Topic<?, ?> topic : topics) {
-      NewTopic newTopic = new NewTopic(topic.name(), Optional.of(partitions), Optional.of((short) 1));
+      NewTopic newTopic =
+          new NewTopic(topic.name(), Optional.of(partitions), Optional.of((short) 1));
       if (topic.compacted()) {
-        newTopic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+        newTopic.configs(
+            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
       }
       wanted.put(topic.name(), newTopic);
     }
     Map<String, Object> config =
         Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-            AdminClientConfig.CLIENT_ID_CONFIG, "signet-local-topics");
+            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrapServers,
+            AdminClientConfig.CLIENT_ID_CONFIG,
+            "signet-local-topics");
     try (Admin admin = Admin.create(config)) {
       Set<String> existing = get(admin.listTopics().names());
       List<NewTopic> missing = new ArrayList<>();
@@ -85,7 +89,8 @@ public final class LocalTopics {
       }
       Set<String> created = new TreeSet<>();
       if (!missing.isEmpty()) {
-        for (Map.Entry<String, KafkaFuture<Void>> e : admin.createTopics(missing).values().entrySet()) {
+        for (Map.Entry<String, KafkaFuture<Void>> e :
+            admin.createTopics(missing).values().entrySet()) {
           try {
             get(e.getValue());
             created.add(e.getKey());
@@ -106,7 +111,8 @@ public final class LocalTopics {
     long deadline = System.nanoTime() + TIMEOUT.toNanos();
     while (true) {
       try {
-        Map<String, TopicDescription> descriptions = get(admin.describeTopics(names).allTopicNames());
+        Map<String, TopicDescription> descriptions =
+            get(admin.describeTopics(names).allTopicNames());
         boolean ready =
             descriptions.values().stream()
                 .flatMap(d -> d.partitions().stream())
@@ -132,7 +138,10 @@ public final class LocalTopics {
     }
   }
 
-  /** Waits for an admin future; failures come out as an IllegalStateException whose cause is Kafka's. */
+  /**
+   * Waits for an admin future; failures come out as an IllegalStateException whose cause is
+   * Kafka's.
+   */
   private static <T> T get(KafkaFuture<T> future) {
     try {
       return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);

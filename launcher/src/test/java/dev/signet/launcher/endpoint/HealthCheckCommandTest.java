@@ -26,8 +26,10 @@ class HealthCheckCommandTest {
 
   @BeforeEach
   void start() {
-    endpoint = ServiceEndpoint.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-        new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+    endpoint =
+        ServiceEndpoint.start(
+            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+            new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
     endpoint.register("sink", SinkHealth.of(running::get));
   }
 
@@ -65,7 +67,8 @@ class HealthCheckCommandTest {
 
   @Test
   void shouldCheckTheLocalHealthzOnSpMetricsPortByDefault() {
-    Map<String, String> environment = Map.of("SP_METRICS_PORT", Integer.toString(endpoint.address().getPort()));
+    Map<String, String> environment =
+        Map.of("SP_METRICS_PORT", Integer.toString(endpoint.address().getPort()));
 
     assertThat(HealthCheckCommand.run(new String[0], environment, out)).isZero();
   }

@@ -68,12 +68,17 @@ class LocalInfrastructureIT {
     int pgPort = freePort();
 
     String clusterId;
-    LocalKafka kafka = timed("Kafka first start (format)", () -> new LocalKafka(kafkaDir, kafkaPort, controllerPort));
+    LocalKafka kafka =
+        timed(
+            "Kafka first start (format)",
+            () -> new LocalKafka(kafkaDir, kafkaPort, controllerPort));
     try {
       clusterId = kafka.clusterId();
-      LocalPostgres pg = timed("PostgreSQL first start (initdb)", () -> new LocalPostgres(pgDir, pgPort));
+      LocalPostgres pg =
+          timed("PostgreSQL first start (initdb)", () -> new LocalPostgres(pgDir, pgPort));
       try {
-        Set<String> created = timed("create topics", () -> new LocalTopics(kafka.bootstrapServers()).createMissing());
+        Set<String> created =
+            timed("create topics", () -> new LocalTopics(kafka.bootstrapServers()).createMissing());
         assertThat(created).containsExactlyInAnyOrderElementsOf(allTopicNames());
 
         produceTransactionally(kafka.bootstrapServers(), "it-tx-clean");
@@ -88,7 +93,8 @@ class LocalInfrastructureIT {
       timedRun("Kafka close", kafka::close);
     }
 
-    try (LocalKafka restarted = timed("Kafka restart", () -> new LocalKafka(kafkaDir, kafkaPort, controllerPort));
+    try (LocalKafka restarted =
+            timed("Kafka restart", () -> new LocalKafka(kafkaDir, kafkaPort, controllerPort));
         LocalPostgres pg = timed("PostgreSQL restart", () -> new LocalPostgres(pgDir, pgPort))) {
       assertThat(restarted.clusterId()).isEqualTo(clusterId);
       assertKafkaKeptEverything(restarted.bootstrapServers(), true);
@@ -126,19 +132,26 @@ class LocalInfrastructureIT {
       await("child process ready")
           .atMost(Duration.ofSeconds(90))
           .pollInterval(Duration.ofMillis(100))
-          .until(() -> {
-            String out = Files.readString(childLog);
-            if (!child.isAlive()) {
-              throw new AssertionError("child exited with " + child.exitValue() + ":\n" + out);
-            }
-            return out.contains(KilledProcess.READY);
-          });
+          .until(
+              () -> {
+                String out = Files.readString(childLog);
+                if (!child.isAlive()) {
+                  throw new AssertionError("child exited with " + child.exitValue() + ":\n" + out);
+                }
+                return out.contains(KilledProcess.READY);
+              });
       // SIGKILL: no shutdown hooks, no controlled shutdown; the postmaster is left orphaned.
       child.destroyForcibly();
       assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
-      try (LocalKafka kafka = timed("Kafka restart after kill", () -> new LocalKafka(kafkaDir, kafkaPort, controllerPort));
-          LocalPostgres pg = timed("PostgreSQL restart after kill (stops orphan)", () -> new LocalPostgres(pgDir, pgPort))) {
+      try (LocalKafka kafka =
+              timed(
+                  "Kafka restart after kill",
+                  () -> new LocalKafka(kafkaDir, kafkaPort, controllerPort));
+          LocalPostgres pg =
+              timed(
+                  "PostgreSQL restart after kill (stops orphan)",
+                  () -> new LocalPostgres(pgDir, pgPort))) {
         assertKafkaKeptEverything(kafka.bootstrapServers(), false);
         assertThat(readRows(pg)).containsExactly("before-kill");
         assertDurable(pg);
@@ -177,24 +190,38 @@ class LocalInfrastructureIT {
     }
   }
 
-  private static void assertKafkaKeptEverything(String bootstrap, boolean checkIdempotentCreate) throws Exception {
+  private static void assertKafkaKeptEverything(String bootstrap, boolean checkIdempotentCreate)
+      throws Exception {
     if (checkIdempotentCreate) {
       assertThat(new LocalTopics(bootstrap).createMissing()).isEmpty();
     }
-    try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+    try (Admin admin =
+        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
       assertThat(admin.listTopics().names().get(10, TimeUnit.SECONDS)).containsAll(allTopicNames());
-      assertThat(admin.describeTopics(List.of(TOPIC.name())).allTopicNames().get(10, TimeUnit.SECONDS)
-              .get(TOPIC.name()).partitions())
+      assertThat(
+              admin
+                  .describeTopics(List.of(TOPIC.name()))
+                  .allTopicNames()
+                  .get(10, TimeUnit.SECONDS)
+                  .get(TOPIC.name())
+                  .partitions())
           .hasSize(LocalTopics.DEFAULT_PARTITIONS);
       for (Topic<?, ?> topic : Topics.all()) {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
-        Config config = admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
+        Config config =
+            admin.describeConfigs(List.of(resource)).all().get(10, TimeUnit.SECONDS).get(resource);
         assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value())
             .as("cleanup.policy of %s", topic.name())
-            .isEqualTo(topic.compacted() ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+            .isEqualTo(
+                topic.compacted()
+                    ? TopicConfig.CLEANUP_POLICY_COMPACT
+                    : TopicConfig.CLEANUP_POLICY_DELETE);
       }
       Map<TopicPartition, OffsetAndMetadata> committed =
-          admin.listConsumerGroupOffsets(GROUP).partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+          admin
+              .listConsumerGroupOffsets(GROUP)
+              .partitionsToOffsetAndMetadata()
+              .get(10, TimeUnit.SECONDS);
       assertThat(committed.values().stream().mapToLong(OffsetAndMetadata::offset).sum())
           .as("committed offsets of %s", GROUP)
           .isEqualTo(2); // the record and its transaction marker
@@ -205,14 +232,19 @@ class LocalInfrastructureIT {
   private static void produceTransactionally(String bootstrap, String transactionalId) {
     Map<String, Object> config =
         Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-            ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            bootstrap,
+            ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+            transactionalId,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
+            StringSerializer.class,
+            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+            ByteArraySerializer.class);
     try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config)) {
       producer.initTransactions();
       producer.beginTransaction();
-      producer.send(new ProducerRecord<>(TOPIC.name(), KEY, VALUE.getBytes(StandardCharsets.UTF_8)));
+      producer.send(
+          new ProducerRecord<>(TOPIC.name(), KEY, VALUE.getBytes(StandardCharsets.UTF_8)));
       producer.commitTransaction();
     }
   }
@@ -226,12 +258,13 @@ class LocalInfrastructureIT {
       consumer.subscribe(List.of(TOPIC.name()));
       await("group consumer reads the record")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-              values.add(new String(r.value(), StandardCharsets.UTF_8));
-            }
-            return !values.isEmpty();
-          });
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  values.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+                return !values.isEmpty();
+              });
       consumer.commitSync(Duration.ofSeconds(10));
     }
     return values;
@@ -250,12 +283,13 @@ class LocalInfrastructureIT {
       Map<TopicPartition, Long> end = consumer.endOffsets(partitions, Duration.ofSeconds(10));
       await("read to the end offsets")
           .atMost(Duration.ofSeconds(30))
-          .until(() -> {
-            for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-              values.add(new String(r.value(), StandardCharsets.UTF_8));
-            }
-            return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
-          });
+          .until(
+              () -> {
+                for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                  values.add(new String(r.value(), StandardCharsets.UTF_8));
+                }
+                return partitions.stream().allMatch(tp -> consumer.position(tp) >= end.get(tp));
+              });
     }
     return values;
   }
@@ -292,7 +326,9 @@ class LocalInfrastructureIT {
   }
 
   private static void assertDurable(LocalPostgres pg) throws SQLException {
-    assertThat(pg.jdbcUrl()).startsWith("jdbc:postgresql://127.0.0.1:").endsWith("/" + LocalPostgres.DATABASE);
+    assertThat(pg.jdbcUrl())
+        .startsWith("jdbc:postgresql://127.0.0.1:")
+        .endsWith("/" + LocalPostgres.DATABASE);
     try (Connection c = connect(pg)) {
       assertThat(show(c, "fsync")).isEqualTo("on");
       assertThat(show(c, "synchronous_commit")).isEqualTo("on");
@@ -331,9 +367,11 @@ class LocalInfrastructureIT {
   }
 
   private static void timedRun(String what, Runnable action) {
-    timed(what, () -> {
-      action.run();
-      return null;
-    });
+    timed(
+        what,
+        () -> {
+          action.run();
+          return null;
+        });
   }
 }

@@ -8,7 +8,8 @@ import java.util.OptionalInt;
  * One page of a stored chain, in hop order.
  *
  * @param receipts the receipts of the page, each parsed from its exact stored JSON
- * @param nextAfterHop the {@code after_hop} that reads the next page, present only when more hops are stored
+ * @param nextAfterHop the {@code after_hop} that reads the next page, present only when more hops
+ *     are stored
  */
 public record ChainPage(List<JsonNode> receipts, OptionalInt nextAfterHop) {
 

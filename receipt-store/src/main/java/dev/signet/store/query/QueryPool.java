@@ -6,8 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 /**
  * The read-only connection pool {@link ReceiptQueries} reads through. It never migrates: the
  * receipt store's sink owns the schema and brings it up to date at its start, so a reader that
- * comes up first sees no tables and reports not ready ({@link ReceiptQueries#isReady()}) until
- * the store has created them.
+ * comes up first sees no tables and reports not ready ({@link ReceiptQueries#isReady()}) until the
+ * store has created them.
  */
 public final class QueryPool {
 

@@ -14,10 +14,10 @@ import java.util.OptionalInt;
 import javax.sql.DataSource;
 
 /**
- * Reads for the receipt APIs, the one part of the receipt store other services may use (through
- * a {@link QueryPool}; this package never migrates). Every lookup by trace is served by the
- * primary key {@code (trace_id, hop)}; database failures, a schema the store has not created yet
- * among them, surface as {@link ReceiptStoreException}.
+ * Reads for the receipt APIs, the one part of the receipt store other services may use (through a
+ * {@link QueryPool}; this package never migrates). Every lookup by trace is served by the primary
+ * key {@code (trace_id, hop)}; database failures, a schema the store has not created yet among
+ * them, surface as {@link ReceiptStoreException}.
  */
 public final class ReceiptQueries {
 
@@ -26,11 +26,15 @@ public final class ReceiptQueries {
 
   // Bounded like every read here: a whole chain is at most MAX_HOPS receipts by the chain rules;
   // one more row tells the caller the store holds more than a chain may have.
-  private static final String CHAIN = "SELECT tenant, body FROM receipts WHERE trace_id = ? ORDER BY hop LIMIT ?";
-  private static final String PAGE = "SELECT tenant, body, hop FROM receipts WHERE trace_id = ? AND hop > ? ORDER BY hop LIMIT ?";
+  private static final String CHAIN =
+      "SELECT tenant, body FROM receipts WHERE trace_id = ? ORDER BY hop LIMIT ?";
+  private static final String PAGE =
+      "SELECT tenant, body, hop FROM receipts WHERE trace_id = ? AND hop > ? ORDER BY hop LIMIT ?";
   private static final String CONFLICTING_HOPS =
-      "SELECT DISTINCT hop FROM receipt_conflicts WHERE trace_id = ? ORDER BY hop LIMIT " + Receipt.MAX_HOPS;
-  private static final String TENANT_OF = "SELECT tenant FROM receipts WHERE trace_id = ? ORDER BY hop LIMIT 1";
+      "SELECT DISTINCT hop FROM receipt_conflicts WHERE trace_id = ? ORDER BY hop LIMIT "
+          + Receipt.MAX_HOPS;
+  private static final String TENANT_OF =
+      "SELECT tenant FROM receipts WHERE trace_id = ? ORDER BY hop LIMIT 1";
   private static final String COUNT = "SELECT count(*) FROM receipts";
   private static final String SCHEMA_PRESENT =
       "SELECT to_regclass('receipts') IS NOT NULL AND to_regclass('receipt_conflicts') IS NOT NULL";
@@ -44,9 +48,9 @@ public final class ReceiptQueries {
   /**
    * The stored receipts of a trace, ordered by hop, each parsed from its exact stored JSON. Empty
    * when the trace is unknown or is not entirely the given tenant's: a caller cannot tell another
-   * tenant's trace from a missing one. At most {@link Receipt#MAX_HOPS} + 1 receipts: a list
-   * longer than {@code MAX_HOPS} means the store holds more than a valid chain, and the caller
-   * must refuse it rather than read on.
+   * tenant's trace from a missing one. At most {@link Receipt#MAX_HOPS} + 1 receipts: a list longer
+   * than {@code MAX_HOPS} means the store holds more than a valid chain, and the caller must refuse
+   * it rather than read on.
    */
   public Optional<List<JsonNode>> chain(String tenant, String traceId) {
     try (Connection connection = dataSource.getConnection();
@@ -71,15 +75,16 @@ public final class ReceiptQueries {
 
   /**
    * The receipts of a trace with {@code hop > afterHop}, at most {@code limit} of them, in hop
-   * order. Empty when the trace is unknown or not the tenant's (as for {@link #chain}); a page
-   * past the last hop of a trace the tenant owns is present and empty.
+   * order. Empty when the trace is unknown or not the tenant's (as for {@link #chain}); a page past
+   * the last hop of a trace the tenant owns is present and empty.
    *
    * @param afterHop 0 for the first page, else the previous page's {@link ChainPage#nextAfterHop}
    * @param limit 1 to {@link #MAX_PAGE_SIZE}
    */
   public Optional<ChainPage> chainPage(String tenant, String traceId, int afterHop, int limit) {
     if (afterHop < 0 || limit < 1 || limit > MAX_PAGE_SIZE) {
-      throw new IllegalArgumentException("afterHop must be >= 0 and limit within 1.." + MAX_PAGE_SIZE);
+      throw new IllegalArgumentException(
+          "afterHop must be >= 0 and limit within 1.." + MAX_PAGE_SIZE);
     }
     List<JsonNode> receipts = new ArrayList<>();
     int lastHop = 0;
@@ -114,12 +119,13 @@ public final class ReceiptQueries {
     if (afterHop == 0 && receipts.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(new ChainPage(receipts, more ? OptionalInt.of(lastHop) : OptionalInt.empty()));
+    return Optional.of(
+        new ChainPage(receipts, more ? OptionalInt.of(lastHop) : OptionalInt.empty()));
   }
 
   /**
-   * The hops of a trace for which a different receipt than the stored one arrived (rows of
-   * {@code receipt_conflicts}), in order, at most {@link Receipt#MAX_HOPS}. Empty when none did.
+   * The hops of a trace for which a different receipt than the stored one arrived (rows of {@code
+   * receipt_conflicts}), in order, at most {@link Receipt#MAX_HOPS}. Empty when none did.
    */
   public List<Integer> conflictingHops(String traceId) {
     try (Connection connection = dataSource.getConnection();
@@ -164,8 +170,8 @@ public final class ReceiptQueries {
 
   /**
    * Whether the database answers within two seconds and holds the tables these reads use: the
-   * health check's probe, cheap at any size. False while the receipt store has not yet created
-   * its schema (this API never migrates), so a reader started first reports not ready.
+   * health check's probe, cheap at any size. False while the receipt store has not yet created its
+   * schema (this API never migrates), so a reader started first reports not ready.
    */
   public boolean isReady() {
     try (Connection connection = dataSource.getConnection()) {
