@@ -3,7 +3,6 @@ package dev.signet.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
@@ -11,7 +10,6 @@ import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
-import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.shell.StreamsService;
@@ -58,19 +56,7 @@ class ExchangeProcessorIT {
 
   private static StreamsService startProcessor(Path stateDir) {
     ProcessorConfig config =
-        new ProcessorConfig(
-            broker.getBrokersAsString(),
-            "it-processor",
-            stateDir,
-            Duration.ofMillis(50),
-            1,
-            (short) 1,
-            ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
-            KEY,
-            ExchangeTopologyTest.SECRET,
-            Admission.Limits.defaults(),
-            Duration.ofHours(24),
-            null);
+        ProcessorITs.processorConfig(broker.getBrokersAsString(), "it-processor", stateDir, 1, KEY);
     return ExchangeProcessorService.create(config, new SimpleMeterRegistry()).start();
   }
 
@@ -94,7 +80,7 @@ class ExchangeProcessorIT {
   }
 
   private static <V> List<V> readAll(Topic<String, V> topic, int expected) {
-    return CommittedRecords.readAll(broker.getBrokersAsString(), topic, expected);
+    return ProcessorITs.readAll(broker.getBrokersAsString(), topic, expected);
   }
 
   @Test

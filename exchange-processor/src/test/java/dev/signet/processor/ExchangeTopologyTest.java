@@ -22,9 +22,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -74,30 +72,11 @@ class ExchangeTopologyTest {
     if (driver != null) {
       driver.close();
     }
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-    driver = new TopologyTestDriver(topology.build(), props, START);
-    requests =
-        driver.createInputTopic(
-            Topics.EXCHANGE_REQUESTS.name(),
-            Topics.EXCHANGE_REQUESTS.keySerde().serializer(),
-            Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
-    results =
-        driver.createOutputTopic(
-            Topics.EXCHANGE_RESULTS.name(),
-            Topics.EXCHANGE_RESULTS.keySerde().deserializer(),
-            Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
-    receipts =
-        driver.createOutputTopic(
-            Topics.RECEIPTS.name(),
-            Topics.RECEIPTS.keySerde().deserializer(),
-            Topics.RECEIPTS.valueSerde().deserializer());
-    dlq =
-        driver.createOutputTopic(
-            Topics.EXCHANGE_DLQ.name(),
-            Topics.EXCHANGE_DLQ.keySerde().deserializer(),
-            Topics.EXCHANGE_DLQ.valueSerde().deserializer());
+    driver = TestDrivers.start(topology, START);
+    requests = TestDrivers.requests(driver);
+    results = TestDrivers.results(driver);
+    receipts = TestDrivers.output(driver, Topics.RECEIPTS);
+    dlq = TestDrivers.output(driver, Topics.EXCHANGE_DLQ);
   }
 
   @AfterEach

@@ -10,16 +10,13 @@ import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.tenant.ApiKeys;
-import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -53,20 +50,9 @@ class IdempotencyExpiryTopologyTest {
                 RETENTION,
                 1),
             meters);
-    Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "test");
-    props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1");
-    driver = new TopologyTestDriver(topology.build(), props, START);
-    requests =
-        driver.createInputTopic(
-            Topics.EXCHANGE_REQUESTS.name(),
-            Topics.EXCHANGE_REQUESTS.keySerde().serializer(),
-            Topics.EXCHANGE_REQUESTS.valueSerde().serializer());
-    results =
-        driver.createOutputTopic(
-            Topics.EXCHANGE_RESULTS.name(),
-            Topics.EXCHANGE_RESULTS.keySerde().deserializer(),
-            Topics.EXCHANGE_RESULTS.valueSerde().deserializer());
+    driver = TestDrivers.start(topology, START);
+    requests = TestDrivers.requests(driver);
+    results = TestDrivers.results(driver);
   }
 
   @AfterEach

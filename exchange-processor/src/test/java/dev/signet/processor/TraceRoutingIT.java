@@ -3,7 +3,6 @@ package dev.signet.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
@@ -11,7 +10,6 @@ import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
-import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.core.trace.TracePartitioner;
@@ -73,19 +71,12 @@ class TraceRoutingIT {
   @Test
   void shouldKeepOneChainPerTraceWhateverPartitionerTheProducersUse() throws Exception {
     ProcessorConfig config =
-        new ProcessorConfig(
+        ProcessorITs.processorConfig(
             broker.getBrokersAsString(),
             "routing-it",
             Files.createTempDirectory("routing-it"),
-            Duration.ofMillis(50),
             2,
-            (short) 1,
-            ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
-            KEY,
-            ExchangeTopologyTest.SECRET,
-            Admission.Limits.defaults(),
-            Duration.ofHours(24),
-            null);
+            KEY);
     int traces = 8;
     int hopsPerTrace = 8;
     try (StreamsService processor =
@@ -167,6 +158,6 @@ class TraceRoutingIT {
   }
 
   private static <V> List<V> readAll(Topic<String, V> topic, int expected) {
-    return CommittedRecords.readAll(broker.getBrokersAsString(), topic, expected);
+    return ProcessorITs.readAll(broker.getBrokersAsString(), topic, expected);
   }
 }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.core.error.ErrorCode;
-import dev.signet.ingress.config.IngressProperties;
+import dev.signet.ingress.config.TestIngressProperties;
 import dev.signet.ingress.errors.ApiException;
 import jakarta.servlet.ServletInputStream;
 import java.io.InputStream;
-import java.time.Duration;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 import org.springframework.mock.web.DelegatingServletInputStream;
@@ -18,22 +17,7 @@ class BoundedBodyTest {
 
   private static final int MAX = 2048;
 
-  private final BoundedBody bodies =
-      new BoundedBody(
-          new IngressProperties(
-              "127.0.0.1:1",
-              "jdbc:postgresql://127.0.0.1:1/x",
-              "u",
-              "p",
-              "{}",
-              "seed",
-              "kid",
-              "",
-              Duration.ofSeconds(1),
-              MAX,
-              64,
-              "",
-              0));
+  private final BoundedBody bodies = new BoundedBody(TestIngressProperties.withLimits(MAX, 64));
 
   @Test
   void shouldRefuseADeclaredOversizeBodyWithoutReadingIt() {

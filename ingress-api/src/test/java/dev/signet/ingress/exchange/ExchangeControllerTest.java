@@ -20,9 +20,9 @@ import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
+import dev.signet.ingress.config.TestIngressProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
@@ -59,20 +59,7 @@ class ExchangeControllerTest {
 
     @Bean
     IngressProperties ingressProperties() {
-      return new IngressProperties(
-          "127.0.0.1:1",
-          "jdbc:postgresql://127.0.0.1:1/x",
-          "u",
-          "p",
-          "{}",
-          "seed",
-          "kid",
-          "",
-          Duration.ofSeconds(1),
-          1024,
-          16,
-          "",
-          0);
+      return TestIngressProperties.withLimits(1024, 16);
     }
 
     @Bean

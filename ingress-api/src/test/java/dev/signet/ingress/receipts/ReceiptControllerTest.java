@@ -22,11 +22,11 @@ import dev.signet.core.tenant.ApiKeys;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
+import dev.signet.ingress.config.TestIngressProperties;
 import dev.signet.store.query.ChainPage;
 import dev.signet.store.query.ReceiptQueries;
 import dev.signet.store.query.ReceiptStoreException;
 import java.sql.SQLException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,20 +63,7 @@ class ReceiptControllerTest {
 
     @Bean
     IngressProperties ingressProperties() {
-      return new IngressProperties(
-          "127.0.0.1:1",
-          "jdbc:postgresql://127.0.0.1:1/x",
-          "u",
-          "p",
-          "{}",
-          "seed",
-          "kid",
-          "",
-          Duration.ofSeconds(1),
-          1024,
-          64,
-          "",
-          0);
+      return TestIngressProperties.withLimits(1024, 64);
     }
 
     @Bean

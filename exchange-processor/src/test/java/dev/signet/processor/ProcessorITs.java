@@ -2,7 +2,11 @@ package dev.signet.processor;
 
 import static org.awaitility.Awaitility.await;
 
+import dev.signet.core.admission.Admission;
+import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topic;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,10 +14,34 @@ import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
-/** Reads a topic from the start as a read_committed consumer would, for the processor's ITs. */
-final class CommittedRecords {
+/**
+ * Shared pieces of the processor's ITs: its configuration, and reading topics as read_committed.
+ */
+final class ProcessorITs {
 
-  private CommittedRecords() {}
+  private ProcessorITs() {}
+
+  /** The processor for tenant {@code demo} (key {@code demo_key}), committing every 50 ms. */
+  static ProcessorConfig processorConfig(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      int streamThreads,
+      SigningKey key) {
+    return new ProcessorConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        Duration.ofMillis(50),
+        streamThreads,
+        (short) 1,
+        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
+        key,
+        ExchangeTopologyTest.SECRET,
+        Admission.Limits.defaults(),
+        Duration.ofHours(24),
+        null);
+  }
 
   /** Waits until at least {@code expected} committed values are there; returns all it read. */
   static <V> List<V> readAll(String bootstrapServers, Topic<String, V> topic, int expected) {
