@@ -6,7 +6,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** {@code signet_exchanges_total{outcome}}, shared by every node of the exchange topology. */
+/**
+ * {@code signet_processor_exchanges_total{outcome}}, shared by every node of the exchange topology.
+ */
 final class ExchangeCounters {
 
   private final MeterRegistry meters;
@@ -33,7 +35,7 @@ final class ExchangeCounters {
         .computeIfAbsent(
             outcome,
             o ->
-                Counter.builder("signet_exchanges")
+                Counter.builder("signet_processor_exchanges")
                     .tag("outcome", o)
                     .description("Exchanges processed, by outcome")
                     .register(meters))

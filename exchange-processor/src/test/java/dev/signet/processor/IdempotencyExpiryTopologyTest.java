@@ -101,7 +101,7 @@ class IdempotencyExpiryTopologyTest {
 
     driver.advanceWallClockTime(Duration.ofMinutes(2));
     assertThat(timeIndexRows()).isEmpty();
-    assertThat(meters.get("signet_idempotency_expired").counter().count()).isEqualTo(1);
+    assertThat(meters.get("signet_processor_idempotency_expired").counter().count()).isEqualTo(1);
     assertThat(sendAndReadReplayFlag()).isFalse();
   }
 }

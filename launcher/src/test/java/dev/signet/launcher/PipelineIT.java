@@ -255,7 +255,7 @@ class PipelineIT {
     assertThat(health.statusCode()).isEqualTo(200);
     assertThat(Json.parse(health.body()).get("status").asText()).isEqualTo("UP");
     assertThat(get("/metrics").body())
-        .contains("signet_exchanges_total")
+        .contains("signet_processor_exchanges_total")
         .contains("outcome=\"issued\"");
   }
 

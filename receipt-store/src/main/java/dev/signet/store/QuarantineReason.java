@@ -5,7 +5,7 @@ import dev.signet.core.receipt.Verification;
 /**
  * Why a record on the receipt topic was quarantined instead of stored: a stable code, stored in
  * {@code receipt_quarantine.reason} and used as the {@code reason} tag of {@code
- * signet_receipts_quarantined_total}.
+ * signet_store_receipts_quarantined_total}.
  */
 enum QuarantineReason {
   /** No {@code x-signet-receipt-mac} header: not written by Signet's processor. */

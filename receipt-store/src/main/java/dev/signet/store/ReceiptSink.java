@@ -56,21 +56,21 @@ import org.slf4j.LoggerFactory;
  * <p>Authenticity: a record is stored only if it carries the processor's {@code
  * x-signet-receipt-mac} over its exact value bytes and, unless {@code SP_STORE_VERIFY_SIGNATURES}
  * is false, its Ed25519 signature verifies against the active or a retired key. Any other record
- * goes to {@code receipt_quarantine} with a reason code, {@code signet_receipts_quarantined_total}
- * and an ERROR log; it never stops the partition. Checks run on the whole poll before its database
- * transaction.
+ * goes to {@code receipt_quarantine} with a reason code, {@code
+ * signet_store_receipts_quarantined_total} and an ERROR log; it never stops the partition. Checks
+ * run on the whole poll before its database transaction.
  *
  * <p>Guarantee: every committed, authentic receipt is stored exactly once. Each poll is written
  * (quarantine, then receipts) before its offsets are committed; a crash in between re-delivers the
  * batch, and both writes are idempotent. A <em>different</em> receipt for a stored {@code
  * (trace_id, hop)} never overwrites it: it goes to {@code receipt_conflicts}, {@code
- * signet_receipt_conflicts_total} and an ERROR log.
+ * signet_store_receipt_conflicts_total} and an ERROR log.
  *
  * <p>Failures: while the database cannot take a batch, the batch is retried with backoff and no
  * offset moves. A commit that fails or times out (broker down, coordinator moving) keeps its
  * offsets and retries them with the next commit; any retriable Kafka error is waited out with
- * backoff. Each retry counts in {@code signet_receipt_sink_retries_total} and drops {@code
- * signet_receipt_sink_up} to 0 until the sink is healthy again. A fenced static member (another
+ * backoff. Each retry counts in {@code signet_store_sink_retries_total} and drops {@code
+ * signet_store_sink_up} to 0 until the sink is healthy again. A fenced static member (another
  * instance runs with the same {@code SP_INSTANCE_ID}), an {@link Error}, or any other error {@value
  * #DEFAULT_MAX_UNEXPECTED_FAILURES} times in a row stops the sink and is reported once to its
  * {@link FailureListener}: the standalone service then exits non-zero so that its supervisor

@@ -9,25 +9,25 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sink's meters. Dotted Micrometer names; Prometheus shows them as {@code
- * signet_receipts_stored_total}, {@code signet_receipt_conflicts_total}, and so on.
+ * signet_store_receipts_stored_total}, {@code signet_store_receipt_conflicts_total}, and so on.
  *
- * <p>Alert on {@code signet_receipts_quarantined_total} (any increase: someone wrote records to the
- * receipt topic without the server secret, or the processor and the store disagree on keys), on
- * {@code signet_receipt_sink_up == 0} for more than a few minutes, and on a growing {@code
- * signet_receipt_sink_lag}.
+ * <p>Alert on {@code signet_store_receipts_quarantined_total} (any increase: someone wrote records
+ * to the receipt topic without the server secret, or the processor and the store disagree on keys),
+ * on {@code signet_store_sink_up == 0} for more than a few minutes, and on a growing {@code
+ * signet_store_sink_lag}.
  */
 final class SinkMetrics {
 
-  static final String STORED = "signet.receipts.stored";
-  static final String DUPLICATES = "signet.receipts.duplicates";
-  static final String CONFLICTS = "signet.receipt.conflicts";
-  static final String REJECTED = "signet.receipts.rejected";
-  static final String WRITE_FAILURES = "signet.receipt.write.failures";
-  static final String BATCH_WRITE = "signet.receipt.batch.write";
-  static final String QUARANTINED = "signet.receipts.quarantined";
-  static final String RETRIES = "signet.receipt.sink.retries";
-  static final String UP = "signet.receipt.sink.up";
-  static final String LAG = "signet.receipt.sink.lag";
+  static final String STORED = "signet.store.receipts.stored";
+  static final String DUPLICATES = "signet.store.receipts.duplicates";
+  static final String CONFLICTS = "signet.store.receipt.conflicts";
+  static final String REJECTED = "signet.store.receipts.rejected";
+  static final String WRITE_FAILURES = "signet.store.write.failures";
+  static final String BATCH_WRITE = "signet.store.batch.write";
+  static final String QUARANTINED = "signet.store.receipts.quarantined";
+  static final String RETRIES = "signet.store.sink.retries";
+  static final String UP = "signet.store.sink.up";
+  static final String LAG = "signet.store.sink.lag";
 
   private final MeterRegistry registry;
   final Counter stored;

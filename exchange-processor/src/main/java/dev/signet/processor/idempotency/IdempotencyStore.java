@@ -71,7 +71,7 @@ public final class IdempotencyStore {
     this.entries = Objects.requireNonNull(entries, "entries");
     this.index = Objects.requireNonNull(index, "index");
     this.expiredCounter =
-        Counter.builder("signet_idempotency_expired")
+        Counter.builder("signet_processor_idempotency_expired")
             .description("Idempotency entries deleted after their retention")
             .register(meters);
   }

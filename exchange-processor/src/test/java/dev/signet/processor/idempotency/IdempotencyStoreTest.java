@@ -62,7 +62,7 @@ class IdempotencyStoreTest {
         .containsExactly(cutoff() + "/at-cutoff", (cutoff() + 128) + "/young", NOW + "/now");
     assertThat(store.get("old-b")).isNull();
     assertThat(store.get("at-cutoff")).isNotNull();
-    assertThat(meters.get("signet_idempotency_expired").counter().count()).isEqualTo(4);
+    assertThat(meters.get("signet_processor_idempotency_expired").counter().count()).isEqualTo(4);
   }
 
   @Test
