@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Services talk through Kafka and PostgreSQL, never through each other's code. The one shared piece
  * besides {@code core} is the receipt store's query API ({@code dev.signet.store.query}), which
- * ingress reads chains with; it never migrates, only the receipt store runs Flyway.
+ * ingress reads chains with; it never migrates. Only the receipt store migrates the receipts
+ * schema; billing migrates its own Stripe push ledger, with a history table of its own.
  */
 class ModuleBoundariesTest {
 
