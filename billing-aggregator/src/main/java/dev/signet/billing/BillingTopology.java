@@ -2,6 +2,7 @@ package dev.signet.billing;
 
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.topic.JsonSerde;
 import dev.signet.core.topic.Topic;
@@ -16,15 +17,19 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Materialized;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Hourly usage per tenant, derived from the receipts themselves: one receipt is one VEx, plus its
- * {@code fu_tokens} as FU, so a VEx is billed exactly when a receipt exists.
+ * Hourly usage and monthly period totals per tenant, derived from the receipts themselves: one
+ * receipt is one VEx, plus its {@code fu_tokens} as FU, so a VEx is billed exactly when a receipt
+ * exists.
  *
  * <ul>
  *   <li>In: {@link Topics#RECEIPTS} (key: trace id), read as bytes: a record is billed only if its
@@ -32,27 +37,32 @@ import org.apache.kafka.streams.state.WindowStore;
  *       {@link ReceiptOrigin}); any other record is dropped before the repartition, logged and
  *       counted in {@code signet_billing_receipts_rejected_total{reason}}.
  *   <li>Internal: repartition topic {@code <application.id>-usage-by-tenant-repartition} (key:
- *       tenant, value: {@link UsageEvent}); window store {@value #USAGE_HOURLY_STORE} and its
- *       changelog.
+ *       tenant, value: {@link UsageEvent}), shared by both sums below; window store {@value
+ *       #USAGE_HOURLY_STORE}, key-value store {@value #PERIOD_TOTALS_STORE}, and their changelogs.
  *   <li>Out: {@link Topics#BILLING_USAGE_HOURLY}, key {@code tenant@windowStart} (for example
  *       {@code acme@2025-01-27T12:00:00Z}), value {@link HourlyUsage}.
+ *   <li>Out: {@link Topics#BILLING_PERIOD_TOTALS}, key {@code tenant@YYYY-MM@type} (for example
+ *       {@code acme@2025-01@vex}), value {@link PeriodTotal}: the UTC calendar month's running
+ *       total of one unit type (see {@link SumUsagePerPeriod}).
  * </ul>
  *
  * <p><b>Running totals.</b> Every update of an hour's window is emitted (at most once per key per
  * commit, thanks to the record cache), so each record carries the hour's total so far. The output
  * topic is compacted: its latest value per key is the hour's total, final once stream time passes
- * the end of the hour plus the grace period. Consumers must treat a record as "replace", never
- * "add".
+ * the end of the hour plus the grace period. Period totals are emitted on every change (no record
+ * cache in front of their store) and are running totals too. Consumers of both topics must treat a
+ * record as "replace", never "add".
  *
  * <p><b>Time.</b> A receipt is billed to the UTC hour of its signed {@code ts}, not of the moment
  * it was produced (see {@link ReceiptTimestampExtractor}), so the hour on the bill is the hour
  * printed on the receipt, and a replay of old receipts bills the hours they happened in. A receipt
  * arriving after its hour closed (end + grace, by stream time) is dropped by Kafka Streams and
- * counted in its {@code dropped-records} metric.
+ * counted in its {@code dropped-records} metric. Months have no grace: a late receipt still adds to
+ * its month's period total, however late it is.
  *
  * <p><b>Guarantee.</b> Run under {@code exactly_once_v2} (see {@link BillingConfig}): reading a
- * receipt, updating the window store and writing the hourly total commit atomically, so a crash or
- * restart bills no receipt twice and loses none.
+ * receipt, updating both stores and writing the hourly and period totals commit atomically, so a
+ * crash or restart bills no receipt twice and loses none.
  */
 public final class BillingTopology {
 
@@ -67,6 +77,7 @@ public final class BillingTopology {
   static final Duration HOUR = Duration.ofHours(1);
   static final String USAGE_BY_TENANT = "usage-by-tenant";
   static final String USAGE_HOURLY_STORE = "usage-hourly-store";
+  static final String PERIOD_TOTALS_STORE = "period-totals-store";
 
   private static final Serde<UsageEvent> USAGE_EVENT_SERDE = JsonSerde.of(UsageEvent.class);
 
@@ -91,21 +102,32 @@ public final class BillingTopology {
   public Topology build() {
     Topic<String, Receipt> receipts = Topics.RECEIPTS;
     Topic<String, HourlyUsage> hourly = Topics.BILLING_USAGE_HOURLY;
+    Topic<String, PeriodTotal> periods = Topics.BILLING_PERIOD_TOTALS;
     StreamsBuilder builder = new StreamsBuilder();
 
-    builder.stream(
-            receipts.name(),
-            // The extractor is set on this source only: the repartition topic downstream carries
-            // the extracted time as its record timestamp and is read with the default extractor.
-            // Bytes, not the topic's receipt serde: the MAC is over the value exactly as written.
-            Consumed.with(receipts.keySerde(), Serdes.ByteArray())
-                .withTimestampExtractor(new ReceiptTimestampExtractor())
-                .withName("read-receipts"))
-        .processValues(
-            () -> new AuthenticateReceipts(origin, registry), Named.as("authenticate-receipts"))
-        .flatMapValues(ReceiptUsage::of, Named.as("receipt-to-usage"))
-        .selectKey((traceId, usage) -> usage.tenant(), Named.as("key-by-tenant"))
-        .groupByKey(Grouped.with(USAGE_BY_TENANT, Serdes.String(), USAGE_EVENT_SERDE))
+    KStream<String, UsageEvent> usageByTenant =
+        builder.stream(
+                receipts.name(),
+                // The extractor is set on this source only: the repartition topic downstream
+                // carries the extracted time as its record timestamp and is read with the default
+                // extractor. Bytes, not the topic's receipt serde: the MAC is over the value
+                // exactly as written.
+                Consumed.with(receipts.keySerde(), Serdes.ByteArray())
+                    .withTimestampExtractor(new ReceiptTimestampExtractor())
+                    .withName("read-receipts"))
+            .processValues(
+                () -> new AuthenticateReceipts(origin, registry), Named.as("authenticate-receipts"))
+            .flatMapValues(ReceiptUsage::of, Named.as("receipt-to-usage"))
+            .selectKey((traceId, usage) -> usage.tenant(), Named.as("key-by-tenant"))
+            // Explicit, so that the hourly and the period sums share this one repartition topic;
+            // its name is the one the former groupByKey(Grouped.with(USAGE_BY_TENANT, ...)) made.
+            .repartition(
+                Repartitioned.<String, UsageEvent>as(USAGE_BY_TENANT)
+                    .withKeySerde(Serdes.String())
+                    .withValueSerde(USAGE_EVENT_SERDE));
+
+    usageByTenant
+        .groupByKey(Grouped.with(Serdes.String(), USAGE_EVENT_SERDE))
         .windowedBy(TimeWindows.ofSizeAndGrace(HOUR, grace))
         .aggregate(
             () -> UsageTotals.ZERO,
@@ -119,6 +141,19 @@ public final class BillingTopology {
         .to(
             hourly.name(),
             Produced.with(hourly.keySerde(), hourly.valueSerde()).withName("write-usage-hourly"));
+
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PERIOD_TOTALS_STORE), Serdes.String(), Serdes.Long()));
+    usageByTenant
+        .process(
+            () -> new SumUsagePerPeriod(PERIOD_TOTALS_STORE),
+            Named.as("sum-usage-per-period"),
+            PERIOD_TOTALS_STORE)
+        .to(
+            periods.name(),
+            Produced.with(periods.keySerde(), periods.valueSerde())
+                .withName("write-period-totals"));
 
     return builder.build();
   }

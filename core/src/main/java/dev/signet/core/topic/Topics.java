@@ -2,6 +2,7 @@ package dev.signet.core.topic;
 
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.receipt.Receipt;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -42,10 +43,26 @@ public final class Topics {
       new Topic<>(
           "signet.billing.usage-hourly.v1", Serdes.String(), JsonSerde.of(HourlyUsage.class), true);
 
+  /**
+   * Running VEx/FU totals per tenant and UTC calendar month; keyed by {@code tenant@YYYY-MM@type}
+   * (see {@link PeriodTotal#key}), compacted to the latest total. Consumers replace, never add.
+   */
+  public static final Topic<String, PeriodTotal> BILLING_PERIOD_TOTALS =
+      new Topic<>(
+          "signet.billing.period-totals.v1",
+          Serdes.String(),
+          JsonSerde.of(PeriodTotal.class),
+          true);
+
   private Topics() {}
 
   public static List<Topic<?, ?>> all() {
     return List.of(
-        EXCHANGE_REQUESTS, EXCHANGE_RESULTS, RECEIPTS, EXCHANGE_DLQ, BILLING_USAGE_HOURLY);
+        EXCHANGE_REQUESTS,
+        EXCHANGE_RESULTS,
+        RECEIPTS,
+        EXCHANGE_DLQ,
+        BILLING_USAGE_HOURLY,
+        BILLING_PERIOD_TOTALS);
   }
 }

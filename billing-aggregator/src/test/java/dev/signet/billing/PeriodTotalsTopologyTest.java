@@ -1,0 +1,226 @@
+package dev.signet.billing;
+
+import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
+import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
+import static dev.signet.core.topic.Topics.RECEIPTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.PeriodTotal;
+import dev.signet.core.receipt.Receipt;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The UTC calendar-month totals forked off the tenant-keyed usage, with explicit timestamps. */
+class PeriodTotalsTopologyTest {
+
+  private static final Instant WALL_CLOCK = Instant.parse("2025-03-01T08:00:00Z");
+  private static final Instant JAN_10 = Instant.parse("2025-01-10T10:00:00Z");
+  private static final Instant FEB_1 = Instant.parse("2025-02-01T00:00:00Z");
+
+  /** Short, so that a late receipt is past its hour's grace but not past its month. */
+  private static final Duration TEST_GRACE = Duration.ofMinutes(5);
+
+  @TempDir Path stateDir;
+
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> rawReceipts;
+  private TestOutputTopic<String, PeriodTotal> periods;
+  private TestOutputTopic<String, HourlyUsage> hourly;
+
+  /** The period topic as compaction leaves it: the latest value per key. */
+  private final Map<String, PeriodTotal> compacted = new HashMap<>();
+
+  @BeforeEach
+  void startDriver() {
+    BillingConfig config =
+        new BillingConfig(
+            "127.0.0.1:9",
+            "period-totals-test",
+            stateDir,
+            Duration.ofSeconds(1),
+            TEST_GRACE,
+            1,
+            TestReceipts.SECRET);
+    driver =
+        new TopologyTestDriver(
+            new BillingTopology(config.grace(), TestReceipts.MAC, new SimpleMeterRegistry())
+                .build(),
+            config.streamsProperties(),
+            WALL_CLOCK);
+    rawReceipts =
+        driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
+    periods =
+        driver.createOutputTopic(
+            BILLING_PERIOD_TOTALS.name(),
+            BILLING_PERIOD_TOTALS.keySerde().deserializer(),
+            BILLING_PERIOD_TOTALS.valueSerde().deserializer());
+    hourly =
+        driver.createOutputTopic(
+            BILLING_USAGE_HOURLY.name(),
+            BILLING_USAGE_HOURLY.keySerde().deserializer(),
+            BILLING_USAGE_HOURLY.valueSerde().deserializer());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void shouldSumVexAndFuTokensPerTenantMonthAndType() {
+    signedAndProduced("tenant-a", JAN_10, 7L);
+    signedAndProduced("tenant-a", JAN_10.plus(Duration.ofDays(3)), null);
+    signedAndProduced("tenant-a", JAN_10.plus(Duration.ofDays(20)), 5L);
+
+    assertThat(totals())
+        .containsOnly(
+            Map.entry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 3)),
+            Map.entry("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 12)));
+  }
+
+  @Test
+  void shouldEmitEachChangeAsTheRunningTotal() {
+    signedAndProduced("tenant-a", JAN_10, 2L);
+    signedAndProduced("tenant-a", JAN_10.plusSeconds(60), 3L);
+
+    List<KeyValue<String, PeriodTotal>> records = periods.readKeyValuesToList();
+
+    assertThat(records)
+        .containsExactly(
+            KeyValue.pair("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 1)),
+            KeyValue.pair("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 2)),
+            KeyValue.pair("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 2)),
+            KeyValue.pair("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 5)));
+  }
+
+  @Test
+  void shouldEmitNoFuTotalWhileNoReceiptCarriesFu() {
+    signedAndProduced("tenant-a", JAN_10, null);
+    signedAndProduced("tenant-a", JAN_10.plusSeconds(60), 0L);
+
+    assertThat(totals())
+        .containsOnly(Map.entry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 2)));
+  }
+
+  @Test
+  void shouldStartTheNextMonthAtMidnightUtcOnTheFirst() {
+    signedAndProduced("tenant-a", FEB_1.minusMillis(1), 1L);
+    signedAndProduced("tenant-a", FEB_1, 10L);
+    signedAndProduced("tenant-a", FEB_1.plusMillis(1), 100L);
+
+    assertThat(totals())
+        .containsOnly(
+            Map.entry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 1)),
+            Map.entry("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 1)),
+            Map.entry("tenant-a@2025-02@vex", total("tenant-a", "2025-02", "vex", 2)),
+            Map.entry("tenant-a@2025-02@fu", total("tenant-a", "2025-02", "fu", 110)));
+  }
+
+  @Test
+  void shouldAddALateReceiptToLastMonthAfterItsHourIsClosed() {
+    signedAndProduced("tenant-a", JAN_10, 1L);
+    signedAndProduced("tenant-a", FEB_1.plus(Duration.ofDays(2)), 1L);
+    hourly.readKeyValuesToList();
+
+    // Signed in January, read two days into February: its hour is long past grace.
+    produce(receipt("tenant-a", JAN_10.plusSeconds(600), 4L), FEB_1.plus(Duration.ofDays(2)));
+
+    assertThat(totals())
+        .containsEntry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 2))
+        .containsEntry("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 5))
+        .containsEntry("tenant-a@2025-02@vex", total("tenant-a", "2025-02", "vex", 1));
+    assertThat(hourly.isEmpty()).as("the late receipt's hour is closed: no hourly update").isTrue();
+  }
+
+  @Test
+  void shouldKeepTenantsApart() {
+    signedAndProduced("tenant-a", JAN_10, 2L);
+    signedAndProduced("tenant-b", JAN_10.plusSeconds(1), 3L);
+    signedAndProduced("tenant-b", JAN_10.plusSeconds(2), null);
+
+    assertThat(totals())
+        .containsOnly(
+            Map.entry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 1)),
+            Map.entry("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 2)),
+            Map.entry("tenant-b@2025-01@vex", total("tenant-b", "2025-01", "vex", 2)),
+            Map.entry("tenant-b@2025-01@fu", total("tenant-b", "2025-01", "fu", 3)));
+  }
+
+  @Test
+  void shouldKeepTheHourlyTotalsAsTheyWereAndAgreeWithThem() {
+    Instant h10 = JAN_10;
+    Instant h11 = JAN_10.plus(Duration.ofHours(1));
+    signedAndProduced("tenant-a", h10.plusSeconds(60), 7L);
+    signedAndProduced("tenant-a", h10.plusSeconds(120), null);
+    signedAndProduced("tenant-a", h11.plusSeconds(60), 3L);
+
+    Map<String, HourlyUsage> hours = hourly.readKeyValuesToMap();
+
+    assertThat(hours)
+        .containsOnly(
+            Map.entry(HourlyUsages.key("tenant-a", h10), hour("tenant-a", h10, 2, 7)),
+            Map.entry(HourlyUsages.key("tenant-a", h11), hour("tenant-a", h11, 1, 3)));
+    assertThat(totals())
+        .containsOnly(
+            Map.entry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 3)),
+            Map.entry("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 10)));
+  }
+
+  @Test
+  void shouldKeepTheSignedTimeAsTheRecordTimestamp() {
+    Instant signedAt = FEB_1.minusMillis(1);
+    signedAndProduced("tenant-a", signedAt, null);
+
+    TestRecord<String, PeriodTotal> record = periods.readRecord();
+
+    assertThat(record.getRecordTime()).isEqualTo(signedAt);
+    assertThat(record.value().updatedAt()).isEqualTo(WALL_CLOCK.toString());
+  }
+
+  private void signedAndProduced(String tenant, Instant signedAt, Long fuTokens) {
+    produce(receipt(tenant, signedAt, fuTokens), signedAt.plusMillis(20));
+  }
+
+  /** As the processor writes a receipt: its serde's bytes, with their MAC. */
+  private void produce(Receipt receipt, Instant producedAt) {
+    byte[] value = TestReceipts.bytes(receipt);
+    rawReceipts.pipeInput(
+        new TestRecord<>(receipt.traceId(), value, TestReceipts.genuineHeaders(value), producedAt));
+  }
+
+  private Map<String, PeriodTotal> totals() {
+    compacted.putAll(periods.readKeyValuesToMap());
+    return Map.copyOf(compacted);
+  }
+
+  private static PeriodTotal total(String tenant, String period, String type, long units) {
+    return new PeriodTotal(tenant, period, type, units, WALL_CLOCK.toString());
+  }
+
+  private static HourlyUsage hour(String tenant, Instant windowStart, long vex, long fuTokens) {
+    return new HourlyUsage(
+        tenant,
+        windowStart.toString(),
+        windowStart.plus(Duration.ofHours(1)).toString(),
+        vex,
+        fuTokens);
+  }
+}
