@@ -1,6 +1,7 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
 import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,8 +11,10 @@ import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
+import dev.signet.core.topic.Topic;
 import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -60,6 +63,8 @@ class BillingIT {
     broker.addTopics(
         new NewTopic(RECEIPTS.name(), PARTITIONS, (short) 1),
         new NewTopic(BILLING_USAGE_HOURLY.name(), PARTITIONS, (short) 1)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        new NewTopic(BILLING_PERIOD_TOTALS.name(), PARTITIONS, (short) 1)
             .configs(
                 Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
   }
@@ -164,6 +169,60 @@ class BillingIT {
     }
   }
 
+  @Test
+  void shouldPublishTheMonthsTotalsOfEveryReceiptPerTenantAndType() throws Exception {
+    // One past hour lies in one UTC month, whenever the test runs.
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+    String period = SumUsagePerPeriod.period(hour.toEpochMilli());
+    String a = "a-" + UUID.randomUUID();
+    String b = "b-" + UUID.randomUUID();
+    List<Receipt> receipts =
+        List.of(
+            receipt(a, hour.plusSeconds(60), 4L),
+            receipt(a, hour.plusSeconds(120), null),
+            receipt(b, hour.plusSeconds(180), 6L),
+            receipt(a, hour.plusSeconds(240), 5L),
+            receipt(b, hour.plusSeconds(300), null));
+
+    try (StreamsService service = BillingService.start(config());
+        KafkaProducer<String, byte[]> producer = producer();
+        KafkaConsumer<String, PeriodTotal> consumer =
+            readCommittedConsumer(BILLING_PERIOD_TOTALS)) {
+      for (Receipt receipt : receipts) {
+        producer.send(genuine(receipt.traceId(), receipt));
+      }
+      producer.flush();
+
+      consumer.subscribe(List.of(BILLING_PERIOD_TOTALS.name()));
+      Map<String, Long> latest = new HashMap<>();
+      await()
+          .atMost(Duration.ofSeconds(45))
+          .pollInterval(Duration.ofMillis(200))
+          .untilAsserted(
+              () -> {
+                consumer
+                    .poll(Duration.ofMillis(200))
+                    .forEach(
+                        record -> {
+                          String tenant = record.value().tenant();
+                          if (tenant.equals(a) || tenant.equals(b)) {
+                            assertThat(record.key()).isEqualTo(record.value().key());
+                            latest.put(record.key(), record.value().units());
+                          }
+                        });
+                assertThat(latest)
+                    .containsOnly(
+                        Map.entry(PeriodTotal.key(a, period, PeriodTotal.VEX), 3L),
+                        Map.entry(PeriodTotal.key(a, period, PeriodTotal.FU), 9L),
+                        Map.entry(PeriodTotal.key(b, period, PeriodTotal.VEX), 2L),
+                        Map.entry(PeriodTotal.key(b, period, PeriodTotal.FU), 6L));
+              });
+      assertThat(service.state().isRunningOrRebalancing())
+          .as("billing state %s", service.state())
+          .isTrue();
+    }
+  }
+
   private BillingConfig config() {
     return new BillingConfig(
         broker.getBrokersAsString(),
@@ -224,6 +283,10 @@ class BillingIT {
   }
 
   private static KafkaConsumer<String, HourlyUsage> readCommittedConsumer() {
+    return readCommittedConsumer(BILLING_USAGE_HOURLY);
+  }
+
+  private static <V> KafkaConsumer<String, V> readCommittedConsumer(Topic<String, V> topic) {
     return new KafkaConsumer<>(
         Map.of(
             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
@@ -234,7 +297,7 @@ class BillingIT {
             "earliest",
             ConsumerConfig.ISOLATION_LEVEL_CONFIG,
             "read_committed"),
-        BILLING_USAGE_HOURLY.keySerde().deserializer(),
-        BILLING_USAGE_HOURLY.valueSerde().deserializer());
+        topic.keySerde().deserializer(),
+        topic.valueSerde().deserializer());
   }
 }
