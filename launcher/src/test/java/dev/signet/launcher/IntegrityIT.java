@@ -55,7 +55,7 @@ class IntegrityIT {
     Path dataDir = Files.createTempDirectory("signet-integrity-it");
     Map<String, String> env = new HashMap<>();
     env.put("SP_DATA_DIR", dataDir.toString());
-    env.put("PORT", Integer.toString(PipelineIT.freePort()));
+    env.put("PORT", "0");
     env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(PipelineIT.freePort()));
     env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(PipelineIT.freePort()));
     env.put("SP_LOCAL_POSTGRES_PORT", Integer.toString(PipelineIT.freePort()));

@@ -56,7 +56,8 @@ public final class Bench {
     Map<String, String> env = new HashMap<>();
     env.put("SP_DATA_DIR", dataDir.toString());
     env.put("SP_API_KEYS", "{\"" + API_KEY + "\":{\"tenant\":\"bench\"}}");
-    env.put("PORT", Integer.toString(freePort()));
+    // 0: Tomcat binds a free port itself; a port probed free earlier can be taken by then.
+    env.put("PORT", "0");
     env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(freePort()));
     env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
     env.put("SP_LOCAL_POSTGRES_PORT", "0");
