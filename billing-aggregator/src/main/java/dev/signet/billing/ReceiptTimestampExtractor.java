@@ -1,7 +1,9 @@
 package dev.signet.billing;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.signet.core.json.Json;
+import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,21 +41,19 @@ final class ReceiptTimestampExtractor implements TimestampExtractor {
       // Not billable anyway (a tombstone); the authentication step drops it with a reason.
       return produced;
     }
-    JsonNode receipt;
-    try {
-      receipt = Json.parse(value);
-    } catch (RuntimeException e) {
+    // Streamed, not parsed into a tree: authentication parses each receipt once, after this.
+    String ts = topLevelText(value, "ts");
+    if (ts == null) {
       return produced;
     }
-    String ts = receipt.path("ts").asText();
     long signed;
     try {
       signed = Instant.parse(ts).toEpochMilli();
     } catch (DateTimeException e) {
       log.warn(
           "receipt {}/{} at {}-{}@{} has an unreadable ts '{}'; using its produce time",
-          receipt.path("trace_id").asText(),
-          receipt.path("hop").asText(),
+          topLevelText(value, "trace_id"),
+          topLevelText(value, "hop"),
           record.topic(),
           record.partition(),
           record.offset(),
@@ -63,8 +63,8 @@ final class ReceiptTimestampExtractor implements TimestampExtractor {
     if (produced >= 0 && signed > produced + MAX_AHEAD_OF_PRODUCE_TIME.toMillis()) {
       log.warn(
           "receipt {}/{} at {}-{}@{} has ts {} ahead of its produce time {}; using the produce time",
-          receipt.path("trace_id").asText(),
-          receipt.path("hop").asText(),
+          topLevelText(value, "trace_id"),
+          topLevelText(value, "hop"),
           record.topic(),
           record.partition(),
           record.offset(),
@@ -73,5 +73,29 @@ final class ReceiptTimestampExtractor implements TimestampExtractor {
       return produced;
     }
     return signed;
+  }
+
+  /**
+   * The text of a top-level scalar field, stopping at it: {@code ""} if the object has no such
+   * scalar, null if the value is not a JSON object.
+   */
+  static String topLevelText(byte[] value, String field) {
+    try (JsonParser parser = Json.MAPPER.getFactory().createParser(value)) {
+      if (parser.nextToken() != JsonToken.START_OBJECT) {
+        return null;
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        boolean wanted = field.equals(parser.currentName());
+        JsonToken token = parser.nextToken();
+        if (token.isStructStart()) {
+          parser.skipChildren();
+        } else if (wanted) {
+          return token == JsonToken.VALUE_NULL ? "" : parser.getValueAsString("");
+        }
+      }
+      return "";
+    } catch (IOException e) {
+      return null;
+    }
   }
 }
