@@ -98,11 +98,7 @@ public final class ServiceEndpoint implements AutoCloseable {
 
   private void metrics(HttpExchange exchange) throws IOException {
     if (!exchange.getRequestURI().getPath().equals("/metrics")) {
-      send(
-          exchange,
-          404,
-          "text/plain; charset=utf-8",
-          "not found\n".getBytes(StandardCharsets.UTF_8));
+      notFound(exchange);
       return;
     }
     send(
@@ -110,6 +106,11 @@ public final class ServiceEndpoint implements AutoCloseable {
         200,
         "text/plain; version=0.0.4; charset=utf-8",
         registry.scrape().getBytes(StandardCharsets.UTF_8));
+  }
+
+  private static void notFound(HttpExchange exchange) throws IOException {
+    send(
+        exchange, 404, "text/plain; charset=utf-8", "not found\n".getBytes(StandardCharsets.UTF_8));
   }
 
   private void health(HttpExchange exchange) throws IOException {
@@ -120,11 +121,7 @@ public final class ServiceEndpoint implements AutoCloseable {
           default -> null;
         };
     if (probe == null) {
-      send(
-          exchange,
-          404,
-          "text/plain; charset=utf-8",
-          "not found\n".getBytes(StandardCharsets.UTF_8));
+      notFound(exchange);
       return;
     }
     HealthReport report = HealthReport.of(probe, checks);
