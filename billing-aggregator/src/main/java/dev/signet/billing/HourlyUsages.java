@@ -16,7 +16,8 @@ final class HourlyUsages {
     Instant end = window.window().endTime();
     return KeyValue.pair(
         key(tenant, start),
-        new HourlyUsage(tenant, start.toString(), end.toString(), totals.vex(), totals.fuTokens()));
+        new HourlyUsage(
+            tenant, start.toString(), end.toString(), totals.vex(), totals.fuTokens(), false));
   }
 
   /** {@code tenant@windowStart}, the window start in RFC 3339 UTC: one key per tenant and hour. */

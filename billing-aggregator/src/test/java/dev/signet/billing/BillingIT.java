@@ -268,7 +268,8 @@ class BillingIT {
         windowStart.toString(),
         windowStart.plus(Duration.ofHours(1)).toString(),
         vex,
-        fuTokens);
+        fuTokens,
+        false);
   }
 
   private static KafkaProducer<String, byte[]> producer() {

@@ -104,7 +104,8 @@ class BillingTopologyTest {
     assertThat(record.key).isEqualTo("tenant-a@2025-01-27T10:00:00Z");
     assertThat(record.value)
         .isEqualTo(
-            new HourlyUsage("tenant-a", "2025-01-27T10:00:00Z", "2025-01-27T11:00:00Z", 1, 4));
+            new HourlyUsage(
+                "tenant-a", "2025-01-27T10:00:00Z", "2025-01-27T11:00:00Z", 1, 4, false));
   }
 
   /** Short, so that the tests can cross it with a few minutes of receipts. */
@@ -309,7 +310,8 @@ class BillingTopologyTest {
         windowStart.toString(),
         windowStart.plus(Duration.ofHours(1)).toString(),
         vex,
-        fuTokens);
+        fuTokens,
+        false);
   }
 
   private static Duration minutes(long minutes) {

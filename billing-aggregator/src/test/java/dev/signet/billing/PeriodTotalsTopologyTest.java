@@ -221,6 +221,7 @@ class PeriodTotalsTopologyTest {
         windowStart.toString(),
         windowStart.plus(Duration.ofHours(1)).toString(),
         vex,
-        fuTokens);
+        fuTokens,
+        false);
   }
 }

@@ -4,7 +4,7 @@ package dev.signet.core.error;
 public enum ErrorCode {
   AUTH_MISSING(401, "API key missing"),
   AUTH_INVALID(401, "API key invalid"),
-  FORBIDDEN_SCOPE(403, "API key lacks the required scope"),
+  SCOPE_MISSING(403, "API key lacks the scope this endpoint needs"),
   IDEMPOTENCY_KEY_MISSING(400, "Idempotency key missing"),
   IDEMPOTENCY_KEY_INVALID(400, "Idempotency key invalid"),
   IDEMPOTENCY_CONFLICT(409, "Idempotency key reused with a different request"),
@@ -26,6 +26,9 @@ public enum ErrorCode {
   PAYLOAD_TOO_LARGE(413, "Request body too large"),
   RATE_LIMITED(429, "Too many requests"),
   NOT_FOUND(404, "Not found"),
+  PERIOD_INVALID(400, "Billing period must be YYYY-MM"),
+  RESERVED_CONFIG_INVALID(422, "Reserved-capacity file refused; the previous one stays in force"),
+  RESERVED_CONFIG_UNSET(409, "No reserved-capacity file is configured (SP_RESERVED_CONFIG)"),
   TIMEOUT(504, "The pipeline did not answer in time"),
   UNAVAILABLE(503, "A dependency is unavailable"),
   INTERNAL(500, "Internal error");

@@ -2,7 +2,11 @@ package dev.signet.core.topic;
 
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
+import dev.signet.core.message.ReservedConfigChange;
+import dev.signet.core.message.StripePush;
+import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
@@ -54,6 +58,58 @@ public final class Topics {
           JsonSerde.of(PeriodTotal.class),
           true);
 
+  /**
+   * Usage of an hour that arrived after the hour was final; keyed by {@code tenant@windowStart}.
+   * Adjustments add to the hour's final total.
+   */
+  public static final Topic<String, UsageAdjustment> BILLING_USAGE_ADJUSTMENTS =
+      new Topic<>(
+          "signet.billing.usage-adjustments.v1",
+          Serdes.String(),
+          JsonSerde.of(UsageAdjustment.class),
+          false);
+
+  /** Overage charges, one per increment and band; keyed by tenant. Charges add. */
+  public static final Topic<String, OverageCharge> BILLING_OVERAGE =
+      new Topic<>(
+          "signet.billing.overage.v1", Serdes.String(), JsonSerde.of(OverageCharge.class), false);
+
+  /** What happened to each charge at Stripe; keyed by charge id, latest record is its state. */
+  public static final Topic<String, StripePush> BILLING_STRIPE_PUSHES =
+      new Topic<>(
+          "signet.billing.stripe-pushes.v1",
+          Serdes.String(),
+          JsonSerde.of(StripePush.class),
+          false);
+
+  /**
+   * Charges Stripe did not accept after every retry, as their {@link OverageCharge}, with the
+   * reason in {@code x-signet-error}; keyed by charge id.
+   */
+  public static final Topic<String, OverageCharge> BILLING_STRIPE_DLQ =
+      new Topic<>(
+          "signet.billing.stripe-dlq.v1",
+          Serdes.String(),
+          JsonSerde.of(OverageCharge.class),
+          false);
+
+  /** Reserved capacity in force per tenant; keyed by tenant, compacted to the latest change. */
+  public static final Topic<String, ReservedConfigChange> BILLING_RESERVED_CONFIG =
+      new Topic<>(
+          "signet.billing.reserved-config.v1",
+          Serdes.String(),
+          JsonSerde.of(ReservedConfigChange.class),
+          true);
+
+  /** Every change of reserved capacity ever published, kept forever; keyed by tenant. */
+  public static final Topic<String, ReservedConfigChange> BILLING_RESERVED_CONFIG_AUDIT =
+      new Topic<>(
+          "signet.billing.reserved-config-audit.v1",
+          Serdes.String(),
+          JsonSerde.of(ReservedConfigChange.class),
+          false,
+          true);
+
   private Topics() {}
 
   public static List<Topic<?, ?>> all() {
@@ -63,6 +119,12 @@ public final class Topics {
         RECEIPTS,
         EXCHANGE_DLQ,
         BILLING_USAGE_HOURLY,
-        BILLING_PERIOD_TOTALS);
+        BILLING_PERIOD_TOTALS,
+        BILLING_USAGE_ADJUSTMENTS,
+        BILLING_OVERAGE,
+        BILLING_STRIPE_PUSHES,
+        BILLING_STRIPE_DLQ,
+        BILLING_RESERVED_CONFIG,
+        BILLING_RESERVED_CONFIG_AUDIT);
   }
 }

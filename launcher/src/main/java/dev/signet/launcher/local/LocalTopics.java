@@ -20,7 +20,6 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
@@ -67,10 +66,7 @@ public final class LocalTopics {
     for (Topic<?, ?> topic : topics) {
       NewTopic newTopic =
           new NewTopic(topic.name(), Optional.of(partitions), Optional.of((short) 1));
-      if (topic.compacted()) {
-        newTopic.configs(
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
-      }
+      newTopic.configs(topic.configs());
       wanted.put(topic.name(), newTopic);
     }
     Map<String, Object> config =

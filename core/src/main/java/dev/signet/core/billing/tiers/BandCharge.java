@@ -1,4 +1,4 @@
-package dev.signet.billing.tiers;
+package dev.signet.core.billing.tiers;
 
 import java.math.BigDecimal;
 import java.util.Objects;

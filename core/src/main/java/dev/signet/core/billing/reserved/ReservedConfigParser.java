@@ -1,4 +1,4 @@
-package dev.signet.billing.reserved;
+package dev.signet.core.billing.reserved;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.json.Json;

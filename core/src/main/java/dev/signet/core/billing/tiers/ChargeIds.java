@@ -1,6 +1,6 @@
-package dev.signet.billing.tiers;
+package dev.signet.core.billing.tiers;
 
-import dev.signet.billing.reserved.UnitType;
+import dev.signet.core.billing.reserved.UnitType;
 import dev.signet.core.crypto.Hashes;
 import dev.signet.core.json.Json;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.signet.billing.reserved;
+package dev.signet.core.billing.reserved;
 
 import java.math.BigDecimal;
 import java.util.Objects;

@@ -1,10 +1,10 @@
-package dev.signet.billing.reserved;
+package dev.signet.core.billing.reserved;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.billing.reserved.ReservedConfigParser.Invalid;
-import dev.signet.billing.reserved.ReservedConfigParser.Outcome;
-import dev.signet.billing.reserved.ReservedConfigParser.Parsed;
+import dev.signet.core.billing.reserved.ReservedConfigParser.Invalid;
+import dev.signet.core.billing.reserved.ReservedConfigParser.Outcome;
+import dev.signet.core.billing.reserved.ReservedConfigParser.Parsed;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;

@@ -1,11 +1,11 @@
-package dev.signet.billing.tiers;
+package dev.signet.core.billing.tiers;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.billing.reserved.Allowance;
-import dev.signet.billing.reserved.OverageBand;
-import dev.signet.billing.reserved.TenantReservation;
-import dev.signet.billing.reserved.UnitType;
+import dev.signet.core.billing.reserved.Allowance;
+import dev.signet.core.billing.reserved.OverageBand;
+import dev.signet.core.billing.reserved.TenantReservation;
+import dev.signet.core.billing.reserved.UnitType;
 import java.math.BigDecimal;
 import java.time.YearMonth;
 import java.util.ArrayList;

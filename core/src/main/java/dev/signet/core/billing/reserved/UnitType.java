@@ -1,4 +1,4 @@
-package dev.signet.billing.reserved;
+package dev.signet.core.billing.reserved;
 
 /** What a tenant is billed for: verified exchanges, or LLM repair tokens (fallback units). */
 public enum UnitType {

@@ -1,9 +1,9 @@
-package dev.signet.billing.tiers;
+package dev.signet.core.billing.tiers;
 
-import dev.signet.billing.reserved.Allowance;
-import dev.signet.billing.reserved.OverageBand;
-import dev.signet.billing.reserved.TenantReservation;
-import dev.signet.billing.reserved.UnitType;
+import dev.signet.core.billing.reserved.Allowance;
+import dev.signet.core.billing.reserved.OverageBand;
+import dev.signet.core.billing.reserved.TenantReservation;
+import dev.signet.core.billing.reserved.UnitType;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.YearMonth;
