@@ -31,6 +31,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class Bench {
 
   private static final String API_KEY = "bench_key";
+  private static final String TENANT = "bench";
   private static final String ARGUMENTS =
       "{\"invoice_id\":\"INV-%d\",\"amount\":%d.%02d,\"currency\":\"EUR\",\"customer_name\":\"ACME GmbH\",\"description\":\"Consulting hours\"}";
 
@@ -55,7 +56,7 @@ public final class Bench {
     Path dataDir = Files.createTempDirectory("signet-bench");
     Map<String, String> env = new HashMap<>();
     env.put("SP_DATA_DIR", dataDir.toString());
-    env.put("SP_API_KEYS", "{\"" + API_KEY + "\":{\"tenant\":\"bench\"}}");
+    env.put("SP_API_KEYS", "{\"" + API_KEY + "\":{\"tenant\":\"" + TENANT + "\"}}");
     // 0: Tomcat binds a free port itself; a port probed free earlier can be taken by then.
     env.put("PORT", "0");
     env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(freePort()));
@@ -102,6 +103,13 @@ public final class Bench {
   }
 
   private void async(int requests, boolean report) throws InterruptedException {
+    try (BillingLagProbe billing = new BillingLagProbe(local.kafkaBootstrap(), TENANT)) {
+      async(requests, report, billing);
+    }
+  }
+
+  private void async(int requests, boolean report, BillingLagProbe billing)
+      throws InterruptedException {
     long storedBefore = local.pipeline().storedReceipts();
     Properties props = new Properties();
     props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, local.kafkaBootstrap());
@@ -127,17 +135,28 @@ public final class Bench {
       Thread.sleep(20);
     }
     long elapsed = System.nanoTime() - started;
+    long storedAtMs = System.currentTimeMillis();
     long stored = local.pipeline().storedReceipts() - storedBefore;
     long cpu = os.getProcessCpuTime() - cpuBefore;
     if (!report) {
       return;
     }
+    // Every receipt of the run is the bench tenant's, and the run starts on a fresh pipeline: the
+    // month's VEx total reaches the number of receipts stored (unless the run spans a month end).
+    long billedAtMs = billing.awaitUnits(local.pipeline().storedReceipts(), Duration.ofSeconds(60));
     System.out.printf(
         "%nasync: %,d requests produced in %.2f s; %,d receipts stored in PostgreSQL after %.2f s%n",
         requests, (produced - started) / 1e9, stored, elapsed / 1e9);
     System.out.printf(
         "async: %,.0f exchanges/s end to end, %.0f µs CPU per exchange (whole JVM: broker, services, PostgreSQL excluded)%n",
         stored / (elapsed / 1e9), cpu / 1e3 / Math.max(1, stored));
+    System.out.printf("billing: %s%n", billing.report());
+    System.out.printf(
+        billedAtMs < 0
+            ? "billing: the month's VEx total did not reach the stored receipts within 60 s%n"
+            : "billing: the month's VEx total reached the stored receipts %d ms after the last"
+                + " receipt was stored%n",
+        billedAtMs - storedAtMs);
   }
 
   private void sync(int concurrency, Duration duration, boolean report)
