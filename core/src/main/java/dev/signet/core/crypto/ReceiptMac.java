@@ -1,6 +1,6 @@
 package dev.signet.core.crypto;
 
-import java.security.MessageDigest;
+import dev.signet.core.message.SignetHeaders;
 
 /**
  * Proof that a record on {@code signet.receipts.v1} was written by Signet's processor: an
@@ -12,28 +12,19 @@ import java.security.MessageDigest;
  */
 public final class ReceiptMac {
 
-  private final HmacSha256 hmac;
+  private final RecordMac mac;
 
   public ReceiptMac(ServerSecret secret) {
-    this.hmac = new HmacSha256(secret.subKey("receipt-mac/v1"));
+    this.mac = new RecordMac(secret, "receipt-mac/v1", SignetHeaders.RECEIPT_MAC);
   }
 
   /** base64url MAC of the record value. */
   public String sign(byte[] value) {
-    return Base64Url.encode(hmac.mac(value));
+    return mac.sign(value);
   }
 
   /** True only for the MAC this key makes of exactly these bytes; compared in constant time. */
   public boolean verify(byte[] value, String mac) {
-    if (value == null || mac == null) {
-      return false;
-    }
-    byte[] given;
-    try {
-      given = Base64Url.decodeStrict(mac);
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
-    return MessageDigest.isEqual(hmac.mac(value), given);
+    return this.mac.verify(value, mac);
   }
 }

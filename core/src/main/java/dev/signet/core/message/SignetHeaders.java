@@ -22,6 +22,12 @@ public final class SignetHeaders {
   /** On {@code signet.receipts.v1}: the processor's MAC of the record value (see ReceiptMac). */
   public static final String RECEIPT_MAC = "x-signet-receipt-mac";
 
+  /**
+   * HMAC-SHA256 of the value of a billing record Signet acts on (reserved-config changes, overage
+   * charges), under the server secret: see {@link dev.signet.core.crypto.RecordMac}.
+   */
+  public static final String RECORD_MAC = "x-signet-record-mac";
+
   /** On a re-routed request: the partition it first landed on (see TraceRouting). */
   public static final String REROUTED_FROM = "x-signet-rerouted-from";
 
