@@ -6,6 +6,7 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ReservedConfigChange;
@@ -22,12 +23,17 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -201,6 +207,70 @@ class ReservedConfigReloadIT {
       assertThat(Json.parse(response.body()).get("code").asText()).isEqualTo("SCOPE_MISSING");
     }
     assertThat(reload(null).statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldKeepTheTopicsWholeWhenTwoInstancesPublishAtOnce() throws Exception {
+    // Topics of this test alone, so the endpoint scenario's counts stay its own.
+    Topic<String, ReservedConfigChange> config = copy(BILLING_RESERVED_CONFIG, "concurrent");
+    Topic<String, ReservedConfigChange> audit = copy(BILLING_RESERVED_CONFIG_AUDIT, "concurrent");
+    broker.addTopics(topic(config), topic(audit));
+    Path concurrent = Files.createTempFile("reserved-concurrent-", ".json");
+    Files.writeString(concurrent, "{\"acme\": " + ACME + ", \"beta\": " + BETA + "}", UTF_8);
+    List<ReservedConfigPublisher> instances =
+        List.of(
+            new ReservedConfigPublisher(
+                broker.getBrokersAsString(), Clock.systemUTC(), config, audit),
+            new ReservedConfigPublisher(
+                broker.getBrokersAsString(), Clock.systemUTC(), config, audit));
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      List<Future<ReservedConfigPublisher.Outcome>> outcomes =
+          pool.invokeAll(
+              instances.stream()
+                  .map(
+                      p ->
+                          (Callable<ReservedConfigPublisher.Outcome>)
+                              () -> p.publish(concurrent, "admin:ops"))
+                  .toList());
+      for (Future<ReservedConfigPublisher.Outcome> outcome : outcomes) {
+        assertThat(outcome.get()).isInstanceOf(ReservedConfigPublisher.Published.class);
+      }
+    } finally {
+      pool.shutdown();
+    }
+
+    List<ReservedConfigChange> written = read(config);
+    // Both diffed before either committed (2 + 2 records), or one after the other (2 + 0): each
+    // publication is whole, on both topics, and every record carries the file's entry.
+    assertThat(written.size()).isIn(2, 4);
+    assertThat(written).containsExactlyInAnyOrderElementsOf(read(audit));
+    assertThat(written)
+        .allSatisfy(
+            c -> {
+              assertThat(c.action()).isEqualTo(ReservedConfigChange.SET);
+              assertThat(c.version())
+                  .isEqualTo(
+                      sha256(Canonical.canonicalize(c.tenant().equals("acme") ? ACME : BETA)));
+            });
+    assertThat(written.stream().map(ReservedConfigChange::tenant).distinct())
+        .containsExactlyInAnyOrder("acme", "beta");
+    // A third publication of the same file finds everything in force and writes nothing.
+    ReservedConfigPublisher.Outcome again = instances.get(0).publish(concurrent, "admin:ops");
+    Files.deleteIfExists(concurrent);
+    assertThat(((ReservedConfigPublisher.Published) again).summary().unchanged())
+        .containsExactly("acme", "beta");
+    assertThat(read(config)).hasSameSizeAs(written);
+  }
+
+  private static Topic<String, ReservedConfigChange> copy(
+      Topic<String, ReservedConfigChange> topic, String suffix) {
+    return new Topic<>(
+        topic.name() + "." + suffix,
+        topic.keySerde(),
+        topic.valueSerde(),
+        topic.compacted(),
+        topic.keptForever());
   }
 
   private static JsonNode text(String value) {

@@ -82,7 +82,8 @@ public final class ReservedConfigPublisher {
         Topics.BILLING_RESERVED_CONFIG_AUDIT);
   }
 
-  ReservedConfigPublisher(
+  /** Over other topics than {@link Topics}' (tests that must not share state). */
+  public ReservedConfigPublisher(
       String bootstrapServers,
       Clock clock,
       Topic<String, ReservedConfigChange> config,
