@@ -15,6 +15,8 @@ public final class BillingApp {
   public static void main(String[] args) throws InterruptedException {
     Env env = Env.system();
     BillingConfig config = BillingConfig.fromEnvironment(env);
+    BillingService.publishReservedCapacity(
+        config.bootstrapServers(), BillingConfig.reservedConfigFile(env));
     ServiceShell.runMain("streams", env, meters -> BillingService.create(config, meters));
   }
 }

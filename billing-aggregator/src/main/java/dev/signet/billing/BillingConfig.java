@@ -1,5 +1,6 @@
 package dev.signet.billing;
 
+import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
@@ -150,6 +151,15 @@ public record BillingConfig(
     }
     // The kid does not enter the derivation; only the seed does.
     return ServerSecret.derivedFrom(KeyParser.parse("billing", seed));
+  }
+
+  /**
+   * The reserved-capacity file of {@code SP_RESERVED_CONFIG}, or null when unset. Not a component
+   * of this record: it is published once at start ({@link BillingService#publishReservedCapacity}),
+   * while the topology reads reserved capacity from its topic.
+   */
+  public static Path reservedConfigFile(Env env) {
+    return env.path(ReservedConfigPublisher.ENV, null);
   }
 
   /** The Kafka Streams configuration of this service. */

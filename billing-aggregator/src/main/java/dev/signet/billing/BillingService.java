@@ -1,10 +1,15 @@
 package dev.signet.billing;
 
+import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds and starts the billing aggregator as a {@link StreamsService} (await, health, metrics and
@@ -13,7 +18,38 @@ import java.util.Objects;
  */
 public final class BillingService {
 
+  private static final Logger log = LoggerFactory.getLogger(BillingService.class);
+
   private BillingService() {}
+
+  /**
+   * Publishes the reserved-capacity file of {@code SP_RESERVED_CONFIG} (null: none configured) to
+   * {@code signet.billing.reserved-config.v1} before billing starts, so that the topic holds the
+   * file billing starts with. Unchanged tenants publish nothing, so restarts add no records.
+   *
+   * @throws IllegalStateException naming every reason when the file is refused: billing does not
+   *     start on a file it cannot bill by
+   */
+  public static void publishReservedCapacity(String bootstrapServers, Path file) {
+    if (file == null) {
+      log.info(
+          "{} is not set: no reserved capacity is configured; overage is not billed until a"
+              + " file is published",
+          ReservedConfigPublisher.ENV);
+      return;
+    }
+    ReservedConfigPublisher.Outcome outcome =
+        new ReservedConfigPublisher(bootstrapServers, Clock.systemUTC())
+            .publish(file, ReservedConfigPublisher.CHANGED_BY_STARTUP);
+    if (outcome instanceof ReservedConfigPublisher.Refused refused) {
+      throw new IllegalStateException(
+          ReservedConfigPublisher.ENV
+              + " ("
+              + file
+              + ") is refused, billing does not start: "
+              + String.join("; ", refused.reasons()));
+    }
+  }
 
   /** As {@link #start(BillingConfig, MeterRegistry)}, counting into the global registry. */
   public static StreamsService start(BillingConfig config) {

@@ -1,5 +1,6 @@
 package dev.signet.launcher;
 
+import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
@@ -83,7 +84,8 @@ public final class LocalMode implements AutoCloseable {
                     dataDir.resolve("streams"),
                     env.integer("PORT", 8088),
                     env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)),
-                    env.integer("SP_STREAM_THREADS", 2))));
+                    env.integer("SP_STREAM_THREADS", 2),
+                    env.path(ReservedConfigPublisher.ENV, null))));
   }
 
   /** Starts everything; on failure, stops what had started and rethrows. */

@@ -83,6 +83,7 @@ public final class Pipeline implements AutoCloseable {
                         cause)));
     receiptSink.start();
 
+    BillingService.publishReservedCapacity(settings.kafkaBootstrap(), settings.reservedConfig());
     BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap(), serverSecret);
     this.billing =
         running.add(
@@ -174,6 +175,9 @@ public final class Pipeline implements AutoCloseable {
     props.put(
         "signet.server-secret", settings.serverSecret() == null ? "" : settings.serverSecret());
     props.put("signet.retired-jwks", settings.retiredJwks() == null ? "" : settings.retiredJwks());
+    props.put(
+        "signet.reserved-config",
+        settings.reservedConfig() == null ? "" : settings.reservedConfig().toString());
     return props;
   }
 

@@ -7,7 +7,8 @@ import java.util.Objects;
 
 /**
  * Where the whole pipeline's services find their infrastructure, and how they are tuned. {@code
- * serverSecret} is the {@code SP_SERVER_SECRET} text, or null to derive it from the key.
+ * serverSecret} is the {@code SP_SERVER_SECRET} text, or null to derive it from the key; {@code
+ * reservedConfig} the {@code SP_RESERVED_CONFIG} file, or null when none is configured.
  */
 public record PipelineSettings(
     String kafkaBootstrap,
@@ -21,7 +22,8 @@ public record PipelineSettings(
     Path stateDir,
     int httpPort,
     Duration commitInterval,
-    int streamThreads) {
+    int streamThreads,
+    Path reservedConfig) {
 
   public PipelineSettings {
     Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");

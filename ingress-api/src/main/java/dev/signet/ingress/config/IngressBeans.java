@@ -1,6 +1,7 @@
 package dev.signet.ingress.config;
 
 import dev.signet.core.admission.Admission;
+import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.PublicKey;
@@ -8,10 +9,12 @@ import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.trace.TraceIds;
+import dev.signet.ingress.billing.BillingQueries;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.QueryPool;
 import dev.signet.store.query.ReceiptQueries;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
 import java.util.List;
 import javax.sql.DataSource;
 import org.springframework.context.annotation.Bean;
@@ -61,6 +64,23 @@ class IngressBeans {
   @Bean
   ReceiptQueries receiptQueries(DataSource receiptDataSource) {
     return new ReceiptQueries(receiptDataSource);
+  }
+
+  /** Opens its Kafka clients per publication only: reloads are rare. */
+  @Bean
+  ReservedConfigPublisher reservedConfigPublisher(IngressProperties properties) {
+    return new ReservedConfigPublisher(properties.kafkaBootstrap(), Clock.systemUTC());
+  }
+
+  /** The finance views' "now": current month, elapsed time of the projection, {@code as_of}. */
+  @Bean
+  Clock billingClock() {
+    return Clock.systemUTC();
+  }
+
+  @Bean
+  BillingQueries billingQueries(DataSource receiptDataSource) {
+    return new BillingQueries(receiptDataSource);
   }
 
   @Bean(destroyMethod = "close")

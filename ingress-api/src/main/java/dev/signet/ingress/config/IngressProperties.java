@@ -3,7 +3,9 @@ package dev.signet.ingress.config;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.validation.annotation.Validated;
 
@@ -19,6 +21,8 @@ import org.springframework.validation.annotation.Validated;
  * @param maxJsonDepth deeper JSON is 413 {@code PAYLOAD_TOO_LARGE} ({@code SP_MAX_JSON_DEPTH})
  * @param serverSecret {@code SP_SERVER_SECRET}: keys derived trace ids; derived from the signing
  *     key if empty
+ * @param reservedConfig {@code SP_RESERVED_CONFIG}: the reserved-capacity file {@code POST
+ *     /v1/admin/reload-reserved} publishes; blank when none is configured
  */
 @Validated
 @ConfigurationProperties("signet")
@@ -35,4 +39,13 @@ public record IngressProperties(
     @Min(1024) int maxBodyBytes,
     @Min(8) int maxJsonDepth,
     String serverSecret,
-    @Min(0) int rateLimitPerSecond) {}
+    @Min(0) int rateLimitPerSecond,
+    String reservedConfig) {
+
+  /** The reserved-capacity file, if one is configured. */
+  public Optional<Path> reservedConfigFile() {
+    return reservedConfig == null || reservedConfig.isBlank()
+        ? Optional.empty()
+        : Optional.of(Path.of(reservedConfig.strip()));
+  }
+}

@@ -21,6 +21,7 @@ public final class TestIngressProperties {
         maxBodyBytes,
         maxJsonDepth,
         "",
-        0);
+        0,
+        "");
   }
 }
