@@ -96,7 +96,9 @@ final class ReconcileCommand implements Callable<Integer> {
       differences.addAll(reconciliation.chargesVsTiers());
       differences.addAll(reconciliation.chargesVsLedger());
       if (stripeKey == null) {
-        out.println("Stripe not compared: SP_STRIPE_API_KEY is not set");
+        out.println(
+            "Stripe not compared: "
+                + (skipStripe ? "--skip-stripe" : "SP_STRIPE_API_KEY is not set"));
       } else {
         differences.addAll(
             ledgerVsStripe(
@@ -157,8 +159,7 @@ final class ReconcileCommand implements Callable<Integer> {
 
   static void print(PrintWriter out, YearMonth month, List<Reconciliation.Difference> rows) {
     if (rows.isEmpty()) {
-      out.println(
-          "billing reconcile " + month + ": no difference, everything compared matches");
+      out.println("billing reconcile " + month + ": no difference, everything compared matches");
       out.flush();
       return;
     }
