@@ -1,12 +1,13 @@
 package dev.signet.billing;
 
+import dev.signet.billing.ledger.LedgerConfig;
 import dev.signet.core.config.Env;
 import dev.signet.shell.ServiceShell;
 
 /**
  * Runs the billing aggregator as its own process: configuration from the environment, then the
- * service shell ({@code /metrics} and {@code /healthz} on {@code SP_METRICS_PORT}; exit 1 on
- * failure).
+ * Streams application and the ledger worker as one service in the service shell ({@code /metrics}
+ * and {@code /healthz} on {@code SP_METRICS_PORT}; exit 1 on failure).
  */
 public final class BillingApp {
 
@@ -17,6 +18,7 @@ public final class BillingApp {
     BillingConfig config = BillingConfig.fromEnvironment(env);
     BillingService.publishReservedCapacity(
         config.bootstrapServers(), BillingConfig.reservedConfigFile(env));
-    ServiceShell.runMain("streams", env, meters -> BillingService.create(config, meters));
+    LedgerConfig ledger = LedgerConfig.fromEnvironment(env);
+    ServiceShell.runMain("billing", env, meters -> BillingService.create(config, ledger, meters));
   }
 }

@@ -1,12 +1,18 @@
 package dev.signet.billing;
 
+import dev.signet.billing.ledger.LedgerConfig;
+import dev.signet.billing.ledger.LedgerWorker;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.shell.Service;
+import dev.signet.shell.ServiceGroup;
 import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,5 +77,18 @@ public final class BillingService {
         new BillingTopology(config.grace(), new ReceiptMac(config.serverSecret()), registry);
     return new StreamsService(
         "billing aggregator", topology.build(), config.streamsProperties(), registry);
+  }
+
+  /**
+   * Billing as one service: the Streams application ({@code streams}) and its ledger worker ({@code
+   * ledger}), which materialises the billing topics and pushes charges to Stripe off the stream
+   * threads. Both start together; either failing stops both (see {@link ServiceGroup}).
+   */
+  public static ServiceGroup create(
+      BillingConfig config, LedgerConfig ledger, MeterRegistry registry) {
+    Map<String, Service> parts = new LinkedHashMap<>();
+    parts.put("streams", create(config, registry));
+    parts.put("ledger", LedgerWorker.create(ledger, registry));
+    return new ServiceGroup("billing", parts);
   }
 }

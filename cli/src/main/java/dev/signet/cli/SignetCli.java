@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
       CanonicalizeCommand.class,
       KeygenCommand.class,
       ExportCommand.class,
+      BillingCommand.class,
       CommandLine.HelpCommand.class
     },
     description = "Verify Signet SR-1 receipts, chains and export bundles offline.",
@@ -47,7 +48,8 @@ public final class SignetCli implements Runnable {
   @Override
   public void run() {
     throw new ParameterException(
-        spec.commandLine(), "a command is required: verify, canonicalize, keygen or export");
+        spec.commandLine(),
+        "a command is required: verify, canonicalize, keygen, export or billing");
   }
 
   public static void main(String[] args) {

@@ -2,7 +2,11 @@ package dev.signet.launcher;
 
 import dev.signet.billing.BillingConfig;
 import dev.signet.billing.BillingService;
+import dev.signet.billing.ledger.LedgerConfig;
+import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.core.admission.Admission;
+import dev.signet.core.config.Env;
+import dev.signet.core.config.PostgresSettings;
 import dev.signet.core.crypto.Base64Url;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.ServerSecret;
@@ -45,7 +49,7 @@ public final class Pipeline implements AutoCloseable {
   private final ConfigurableApplicationContext ingress;
   private final StreamsService processor;
   private final ReceiptSink receiptSink;
-  private final StreamsService billing;
+  private final Service billing;
   private final int httpPort;
 
   private Pipeline(
@@ -85,18 +89,27 @@ public final class Pipeline implements AutoCloseable {
 
     BillingService.publishReservedCapacity(settings.kafkaBootstrap(), settings.reservedConfig());
     BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap(), serverSecret);
+    // Billing's ledger worker writes the finance tables beside the receipts; it pushes to Stripe
+    // only when SP_STRIPE_API_KEY is set (SP_STRIPE_API_BASE for a stub).
+    LedgerConfig ledger =
+        LedgerConfig.defaults(
+            settings.kafkaBootstrap(),
+            new PostgresSettings(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword()),
+            StripeConfig.fromEnvironment(Env.system()));
     this.billing =
         running.add(
-            BillingService.start(
-                new BillingConfig(
-                    settings.kafkaBootstrap(),
-                    billingDefaults.applicationId(),
-                    settings.stateDir().resolve("billing"),
-                    billingDefaults.commitInterval(),
-                    billingDefaults.grace(),
-                    1,
-                    serverSecret),
-                meters));
+            BillingService.create(
+                    new BillingConfig(
+                        settings.kafkaBootstrap(),
+                        billingDefaults.applicationId(),
+                        settings.stateDir().resolve("billing"),
+                        billingDefaults.commitInterval(),
+                        billingDefaults.grace(),
+                        1,
+                        serverSecret),
+                    ledger,
+                    meters)
+                .start());
 
     this.processor =
         running.add(

@@ -26,6 +26,8 @@ public final class SignetLauncher {
         ingress | processor | billing | receipt-store
                         run one service, configured from the SP_* environment (the last three
                         serve /metrics and /healthz[/live|/ready] on SP_METRICS_PORT, default 9404)
+        billing reconcile --period YYYY-MM
+                        compare a month's receipts, totals, charges, push ledger and Stripe
         healthcheck [URL]
                         exit 0 if GET URL answers 2xx, else 1 (for container health checks;
                         default http://127.0.0.1:$SP_METRICS_PORT/healthz)
@@ -43,7 +45,14 @@ public final class SignetLauncher {
       // Each serves /metrics and /healthz on SP_METRICS_PORT itself (the service shell), blocks
       // while it runs and exits 1 if it fails, so that compose or Kubernetes restarts it.
       case "processor" -> ExchangeProcessorApp.main(rest);
-      case "billing" -> BillingApp.main(rest);
+      // "billing reconcile" (any billing subcommand) is the CLI's; bare "billing" runs the service.
+      case "billing" -> {
+        if (rest.length > 0) {
+          SignetCli.main(args);
+        } else {
+          BillingApp.main(rest);
+        }
+      }
       case "receipt-store" -> ReceiptStoreApp.main(rest);
       case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, Env.system(), System.out));
       default -> {

@@ -1,13 +1,12 @@
 package dev.signet.store;
 
 import dev.signet.core.config.Env;
+import dev.signet.core.config.PostgresSettings;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.PublicKey;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +38,7 @@ public record ReceiptStoreConfig(
     boolean verifySignatures) {
 
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
-  public static final String DEFAULT_JDBC_URL = "jdbc:postgresql://127.0.0.1:5432/signet";
+  public static final String DEFAULT_JDBC_URL = PostgresSettings.DEFAULT_JDBC_URL;
   public static final String DEFAULT_GROUP_ID = "signet-receipt-store";
 
   /** Large enough to amortise a round trip, small enough to keep one statement's arrays ~1 MB. */
@@ -108,32 +107,14 @@ public record ReceiptStoreConfig(
 
   /** As {@link #fromEnvironment(Map)}, through the one environment reader. */
   public static ReceiptStoreConfig fromEnvironment(Env env) {
-    String url = env.string("SP_POSTGRES_URL", DEFAULT_JDBC_URL);
-    String user = env.optional("SP_POSTGRES_USER");
-    String password = env.verbatim("SP_POSTGRES_PASSWORD");
-    if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
-      URI uri = parse(url);
-      String[] userInfo =
-          uri.getUserInfo() == null ? new String[0] : uri.getUserInfo().split(":", 2);
-      user =
-          user != null
-              ? user
-              : (userInfo.length > 0 && !userInfo[0].isBlank() ? userInfo[0] : null);
-      password = password != null ? password : (userInfo.length > 1 ? userInfo[1] : null);
-      url =
-          JDBC_PREFIX
-              + "//"
-              + uri.getRawAuthority().substring(uri.getRawAuthority().indexOf('@') + 1)
-              + Objects.requireNonNullElse(uri.getRawPath(), "")
-              + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
-    }
+    PostgresSettings postgres = PostgresSettings.fromEnvironment(env);
     SigningKey signingKey = signingKey(env);
     return new ReceiptStoreConfig(
         env.string("SP_KAFKA_BOOTSTRAP", DEFAULT_BOOTSTRAP),
         DEFAULT_GROUP_ID,
-        url,
-        user,
-        password,
+        postgres.jdbcUrl(),
+        postgres.user(),
+        postgres.password(),
         DEFAULT_MAX_BATCH,
         serverSecret(env, signingKey),
         jwks(env, signingKey),
@@ -222,21 +203,9 @@ public record ReceiptStoreConfig(
         + "]";
   }
 
-  private static URI parse(String url) {
-    try {
-      URI uri = new URI(url);
-      if (uri.getRawAuthority() == null) {
-        throw new IllegalArgumentException("SP_POSTGRES_URL has no host: " + redact(url));
-      }
-      return uri;
-    } catch (URISyntaxException e) {
-      throw new IllegalArgumentException("SP_POSTGRES_URL is not a URL: " + redact(url), e);
-    }
-  }
-
   // JDBC URLs may carry password=...; keep it out of messages.
   private static String redact(String url) {
-    return url.replaceAll("(?i)(password=)[^&]*", "$1***").replaceAll("//[^/@]*@", "//***@");
+    return PostgresSettings.redact(url);
   }
 
   private static void requireText(String value, String name) {

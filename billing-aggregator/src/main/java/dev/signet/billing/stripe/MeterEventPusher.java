@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class MeterEventPusher {
 
-  static final String TIMER = "signet_billing_stripe_push";
+  public static final String TIMER = "signet_stripe_push";
 
   private static final Logger log = LoggerFactory.getLogger(MeterEventPusher.class);
 

@@ -28,7 +28,7 @@ import java.time.Clock;
  */
 public final class StripeBilling {
 
-  static final String PUSHES = "signet_billing_stripe_pushes_total";
+  public static final String PUSHES = "signet_stripe_push_total";
 
   private final PushLedger ledger;
   private final MeterEventPusher pusher;

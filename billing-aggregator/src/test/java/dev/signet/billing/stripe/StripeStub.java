@@ -26,20 +26,20 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A Stripe API stand-in on 127.0.0.1 for the real stripe-java client: records every request and
  * answers from a script (then 200 once the script is used up).
  */
-final class StripeStub implements AutoCloseable {
+public final class StripeStub implements AutoCloseable {
 
   /** One request as received. */
-  record Request(
+  public record Request(
       String method, String path, String authorization, Map<String, String> form, Instant at) {}
 
   /** What the stub answers to one request. */
-  sealed interface Answer {}
+  public sealed interface Answer {}
 
-  record Ok() implements Answer {}
+  public record Ok() implements Answer {}
 
-  record Status(int code, String retryAfter) implements Answer {}
+  public record Status(int code, String retryAfter) implements Answer {}
 
-  record Hang() implements Answer {}
+  public record Hang() implements Answer {}
 
   private final HttpServer server;
   private final ExecutorService executor = Executors.newCachedThreadPool();
@@ -48,24 +48,24 @@ final class StripeStub implements AutoCloseable {
   private final CountDownLatch closed = new CountDownLatch(1);
   private final AtomicInteger served = new AtomicInteger();
 
-  StripeStub() throws IOException {
+  public StripeStub() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
     server.createContext("/", this::handle);
     server.start();
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
   /** Queues answers for the next requests, in order. */
-  synchronized StripeStub then(Answer... answers) {
+  public synchronized StripeStub then(Answer... answers) {
     script.addAll(List.of(answers));
     return this;
   }
 
-  List<Request> requests() {
+  public List<Request> requests() {
     return List.copyOf(requests);
   }
 
