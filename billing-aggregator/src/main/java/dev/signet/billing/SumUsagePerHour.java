@@ -43,7 +43,9 @@ import org.apache.kafka.streams.state.Stores;
  * closes the hours of a tenant or partition that went quiet; while records flow (a catch-up after
  * an outage), only stream time closes hours, so a backlog is billed into its hours and does not
  * become adjustments. Closing emits the hour's total with {@code final=true}, removes the hour from
- * the open store and moves the watermark: the final record is the last record of its key.
+ * the open store and moves the watermark: the final record is the last record of its key. Stream
+ * time moves the watermark to {@code T - grace} (rounded down to the hour); the wall clock only to
+ * the end of the last open hour it closed (see {@link #close}).
  *
  * <p><b>Late usage.</b> Usage whose hour ends at or before the watermark is forwarded as one {@link
  * dev.signet.core.message.UsageAdjustment} (reason {@code late}) per usage event, with a
@@ -121,7 +123,7 @@ final class SumUsagePerHour implements Processor<String, UsageEvent, String, Hou
       return;
     }
     lastRecordWallMs = context.currentSystemTimeMs();
-    long start = Math.floorDiv(record.timestamp(), HOUR_MS) * HOUR_MS;
+    long start = hourFloor(record.timestamp());
     Instant windowStart = Instant.ofEpochMilli(start);
     String key = HourlyUsages.key(usage.tenant(), windowStart);
     if (start + HOUR_MS <= closedThrough) {
@@ -139,47 +141,62 @@ final class SumUsagePerHour implements Processor<String, UsageEvent, String, Hou
       dirty.put(key, record.timestamp());
       earliestOpenStart = Math.min(earliestOpenStart, start);
     }
-    closeThrough(record.timestamp());
+    close(hourFloor(record.timestamp() - graceMs), true);
   }
 
   private void punctuate(long wallMs) {
     if (wallMs - lastRecordWallMs >= idleMs) {
-      closeThrough(wallMs);
+      close(hourFloor(wallMs - graceMs), false);
     }
     emitChanged();
   }
 
-  /** Closes every open hour with {@code end + grace <= time}, and moves the watermark there. */
-  private void closeThrough(long time) {
-    long candidate = Math.floorDiv(time - graceMs, HOUR_MS) * HOUR_MS;
-    if (candidate <= closedThrough) {
+  /**
+   * Closes every open hour ending at or before {@code through} (an hour boundary). Stream time
+   * moves the watermark to {@code through} itself: every hour up to there is over for this task.
+   * The wall clock moves it only to the end of the last open hour it closes: it never declares an
+   * hour final that it holds no usage of, so a backlog reaching a task after a pause (at start, or
+   * after an upstream outage) is billed into its hours by stream time, not turned into adjustments.
+   */
+  private void close(long through, boolean byStreamTime) {
+    if (through <= closedThrough) {
       return;
     }
-    closedThrough = candidate;
-    closed.put(CLOSED_THROUGH, candidate);
-    if (earliestOpenStart == NONE || earliestOpenStart + HOUR_MS > candidate) {
-      return;
-    }
-    // At most once per hour boundary: the scan is over the open hours only (a grace's worth).
     List<KeyValue<String, UsageTotals>> closing = new ArrayList<>();
-    long stillOpen = NONE;
-    try (KeyValueIterator<String, UsageTotals> all = open.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, UsageTotals> hour = all.next();
-        long start = HourlyUsages.windowStartOf(hour.key).toEpochMilli();
-        if (start + HOUR_MS <= candidate) {
-          closing.add(hour);
-        } else {
-          stillOpen = Math.min(stillOpen, start);
+    if (earliestOpenStart != NONE && earliestOpenStart + HOUR_MS <= through) {
+      // At most once per hour boundary: the scan is over the open hours only (a grace's worth).
+      long stillOpen = NONE;
+      try (KeyValueIterator<String, UsageTotals> all = open.all()) {
+        while (all.hasNext()) {
+          KeyValue<String, UsageTotals> hour = all.next();
+          long start = HourlyUsages.windowStartOf(hour.key).toEpochMilli();
+          if (start + HOUR_MS <= through) {
+            closing.add(hour);
+          } else {
+            stillOpen = Math.min(stillOpen, start);
+          }
         }
       }
+      earliestOpenStart = stillOpen;
+    }
+    long watermark = byStreamTime ? through : closedThrough;
+    for (KeyValue<String, UsageTotals> hour : closing) {
+      watermark =
+          Math.max(watermark, HourlyUsages.windowStartOf(hour.key).toEpochMilli() + HOUR_MS);
+    }
+    if (watermark > closedThrough) {
+      closedThrough = watermark;
+      closed.put(CLOSED_THROUGH, watermark);
     }
     for (KeyValue<String, UsageTotals> hour : closing) {
       forward(hour.key, hour.value, true);
       open.delete(hour.key);
       dirty.delete(hour.key);
     }
-    earliestOpenStart = stillOpen;
+  }
+
+  private static long hourFloor(long epochMillis) {
+    return Math.floorDiv(epochMillis, HOUR_MS) * HOUR_MS;
   }
 
   /** The running totals of the open hours changed since the last emission. */

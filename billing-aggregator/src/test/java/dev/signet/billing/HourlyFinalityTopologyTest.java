@@ -153,23 +153,38 @@ class HourlyFinalityTopologyTest {
   }
 
   @Test
+  void shouldNotTurnABacklogIntoAdjustmentsWhenTheWallClockRanWithoutRecords() {
+    // A task that started (or whose upstream stalled) and saw nothing for longer than the grace.
+    driver.advanceWallClockTime(GRACE.multipliedBy(4));
+
+    signed("tenant-a", H10.plusSeconds(60), 1L);
+    signed("tenant-a", H11.plus(GRACE), 2L);
+
+    assertThat(adjustments.isEmpty()).isTrue();
+    assertThat(hourly.readKeyValuesToList())
+        .containsExactly(KeyValue.pair(key(H10), usage(H10, 1, 1, true)));
+    assertThat(emitted()).containsExactly(KeyValue.pair(key(H11), usage(H11, 1, 2, false)));
+  }
+
+  @Test
   void shouldEmitExactlyOneFinalRecordPerHour() {
     signed("tenant-a", H10.plusSeconds(60), 1L);
     signed("tenant-a", H11.plus(GRACE), 1L);
     signed("tenant-a", H11.plus(GRACE).plusSeconds(1), 1L);
     driver.advanceWallClockTime(GRACE.multipliedBy(3));
-    // The wall clock closed everything up to itself: later usage of those hours only adjusts.
+    // H11 was closed by wall clock: more usage of it only adjusts; a later hour opens afresh.
     signed("tenant-a", H11.plusSeconds(30), 1L);
     signed("tenant-a", H11.plus(Duration.ofHours(5)), 1L);
+    driver.advanceWallClockTime(GRACE.multipliedBy(3));
     driver.advanceWallClockTime(GRACE.multipliedBy(3));
 
     List<KeyValue<String, HourlyUsage>> records = hourly.readKeyValuesToList();
 
     assertThat(records.stream().filter(record -> record.value.isFinal()).map(r -> r.key))
-        .containsExactly(key(H10), key(H11));
+        .containsExactly(key(H10), key(H11), key(H11.plus(Duration.ofHours(5))));
     assertThat(adjustments.readKeyValuesToList())
         .extracting(record -> record.key)
-        .containsExactly(key(H11), key(H11.plus(Duration.ofHours(5))));
+        .containsExactly(key(H11));
     assertThat(records.stream().filter(record -> record.key.equals(key(H10))))
         .last()
         .isEqualTo(KeyValue.pair(key(H10), usage(H10, 1, 1, true)));
