@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
@@ -114,6 +115,22 @@ class HourlyFinalityTopologyTest {
     assertThat(hourly.readKeyValuesToList())
         .as("the final record comes with the record that moved stream time, not a tick later")
         .containsExactly(KeyValue.pair(key(H10), usage(H10, 1, 3, true)));
+  }
+
+  @Test
+  void shouldWriteTheDocumentedJsonFields() {
+    TestOutputTopic<String, String> rawHourly =
+        driver.createOutputTopic(
+            BILLING_USAGE_HOURLY.name(), new StringDeserializer(), new StringDeserializer());
+    signed("tenant-a", H10.plusSeconds(60), 3L);
+    signed("tenant-a", H11.plus(GRACE), null);
+
+    assertThat(rawHourly.readValuesToList())
+        .singleElement()
+        .isEqualTo(
+            "{\"tenant\":\"tenant-a\",\"window_start\":\"2025-01-27T10:00:00Z\","
+                + "\"window_end\":\"2025-01-27T11:00:00Z\",\"vex\":1,\"fu_tokens\":3,"
+                + "\"final\":true}");
   }
 
   @Test
