@@ -232,7 +232,9 @@ class BillingIT {
   @Test
   void shouldCloseHoursOnceAndPublishLateUsageAsAdjustmentsAcrossARestart(@TempDir Path otherDir)
       throws Exception {
-    Instant earlier = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(3));
+    // Later hours than the other tests' receipts (at most 2 h ago plus minutes), which this
+    // billing reads too from the shared topic: they must not move its stream time past ours.
+    Instant earlier = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
     Instant later = earlier.plus(Duration.ofHours(1));
     String tenant = "closing-" + UUID.randomUUID();
     // One key, so one receipt partition: billing reads these receipts in the order sent.
@@ -296,7 +298,9 @@ class BillingIT {
                     5,
                     UsageAdjustment.LATE,
                     adjustments.get(0).recordedAt()));
-        assertThat(registry.counter(SumUsagePerHour.LATE_USAGE_METRIC).count()).isEqualTo(1);
+        // At least: other tests' receipts of hours this billing has closed are late here too.
+        assertThat(registry.counter(SumUsagePerHour.LATE_USAGE_METRIC).count())
+            .isGreaterThanOrEqualTo(1);
         assertThat(service.state().isRunningOrRebalancing())
             .as("billing state %s", service.state())
             .isTrue();
