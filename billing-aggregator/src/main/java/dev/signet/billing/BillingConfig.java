@@ -6,6 +6,7 @@ import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -23,7 +24,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * @param stateDir root of the local state; Streams keeps this application's under {@code
  *     stateDir/applicationId}, so services may share one root
  * @param commitInterval how often a transaction commits, and so how often hourly totals are emitted
- * @param grace lateness accepted after an hour ends before its total is final
+ * @param grace lateness accepted after an hour ends before its total is final ({@code
+ *     SP_BILLING_GRACE}, whole seconds); usage of a final hour becomes an adjustment
  * @param replicationFactor of the internal topics (changelog, repartition): 1 locally, 3 in
  *     production
  * @param serverSecret checks the processor's {@code x-signet-receipt-mac}: only receipts carrying
@@ -58,6 +60,10 @@ public record BillingConfig(
   static final String ENV_STATE_DIR = "SP_STATE_DIR";
   static final String ENV_REPLICATION_FACTOR = "SP_REPLICATION_FACTOR";
   static final String ENV_PRIVATE_KEY = "SP_PRIVATE_KEY_B64";
+  static final String ENV_GRACE = "SP_BILLING_GRACE";
+
+  /** The longest {@code SP_BILLING_GRACE} accepted: the former fixed grace. */
+  static final Duration MAX_GRACE = Duration.ofDays(7);
 
   public BillingConfig {
     requireText(bootstrapServers, "bootstrapServers");
@@ -113,9 +119,10 @@ public record BillingConfig(
   /**
    * Reads {@code SP_KAFKA_BOOTSTRAP} (default {@value #DEFAULT_BOOTSTRAP_SERVERS}), {@code
    * SP_STATE_DIR} (default {@code java.io.tmpdir/signet-state}) and {@code SP_REPLICATION_FACTOR}
-   * (default 1; the deprecated {@code SP_KAFKA_REPLICATION_FACTOR} is still read), and the server
-   * secret: {@code SP_SERVER_SECRET}, or derived from {@code SP_PRIVATE_KEY_B64} as the processor
-   * derives it; with neither, billing refuses to start.
+   * (default 1; the deprecated {@code SP_KAFKA_REPLICATION_FACTOR} is still read), {@code
+   * SP_BILLING_GRACE} (whole seconds, 0 to 7 days, default {@link BillingTopology#DEFAULT_GRACE}),
+   * and the server secret: {@code SP_SERVER_SECRET}, or derived from {@code SP_PRIVATE_KEY_B64} as
+   * the processor derives it; with neither, billing refuses to start.
    */
   public static BillingConfig fromEnvironment(Map<String, String> env) {
     return fromEnvironment(Env.of(env));
@@ -130,9 +137,24 @@ public record BillingConfig(
         defaults.applicationId(),
         env.path(ENV_STATE_DIR, defaults.stateDir()),
         defaults.commitInterval(),
-        defaults.grace(),
+        grace(env),
         env.integer(ENV_REPLICATION_FACTOR, defaults.replicationFactor()),
         defaults.serverSecret());
+  }
+
+  private static Duration grace(Env env) {
+    Duration grace = env.duration(ENV_GRACE, ChronoUnit.SECONDS, BillingTopology.DEFAULT_GRACE);
+    if (grace.compareTo(MAX_GRACE) > 0) {
+      throw new IllegalArgumentException(
+          ENV_GRACE
+              + " must be at most "
+              + MAX_GRACE.toSeconds()
+              + " seconds (7 days), got "
+              + grace.toSeconds()
+              + ": each task keeps a grace's worth of open hours per tenant, and finance waits that"
+              + " long for a final hour");
+    }
+    return grace;
   }
 
   private static ServerSecret serverSecret(Env env) {

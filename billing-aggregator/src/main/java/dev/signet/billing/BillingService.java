@@ -74,7 +74,11 @@ public final class BillingService {
   public static StreamsService create(BillingConfig config, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
     BillingTopology topology =
-        new BillingTopology(config.grace(), new ReceiptMac(config.serverSecret()), registry);
+        new BillingTopology(
+            config.grace(),
+            config.commitInterval(),
+            new ReceiptMac(config.serverSecret()),
+            registry);
     return new StreamsService(
         "billing aggregator", topology.build(), config.streamsProperties(), registry);
   }

@@ -29,7 +29,7 @@ class BillingConfigTest {
 
     assertThat(config.bootstrapServers()).isEqualTo("127.0.0.1:9092");
     assertThat(config.applicationId()).isEqualTo("signet-billing-aggregator");
-    assertThat(config.grace()).isEqualTo(Duration.ofDays(7));
+    assertThat(config.grace()).isEqualTo(Duration.ofMinutes(10));
     assertThat(config.replicationFactor()).isEqualTo(1);
   }
 
@@ -69,6 +69,32 @@ class BillingConfigTest {
                 BillingConfig.fromEnvironment(with(KEYED, "SP_KAFKA_REPLICATION_FACTOR", "three")))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("SP_KAFKA_REPLICATION_FACTOR");
+  }
+
+  @Test
+  void shouldReadTheGraceInSeconds() {
+    BillingConfig config = BillingConfig.fromEnvironment(with(KEYED, "SP_BILLING_GRACE", "90"));
+
+    assertThat(config.grace()).isEqualTo(Duration.ofSeconds(90));
+  }
+
+  @Test
+  void shouldRejectAGraceThatIsNotANonNegativeNumberNamingTheVariable() {
+    for (String bad : new String[] {"ten", "-1", "1.5"}) {
+      assertThatThrownBy(() -> BillingConfig.fromEnvironment(with(KEYED, "SP_BILLING_GRACE", bad)))
+          .as(bad)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("SP_BILLING_GRACE");
+    }
+  }
+
+  @Test
+  void shouldRejectAGraceLongerThanSevenDays() {
+    assertThatThrownBy(
+            () -> BillingConfig.fromEnvironment(with(KEYED, "SP_BILLING_GRACE", "604801")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SP_BILLING_GRACE")
+        .hasMessageContaining("604800");
   }
 
   @Test

@@ -2,9 +2,11 @@ package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
 import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
+import static dev.signet.core.topic.Topics.BILLING_USAGE_ADJUSTMENTS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
 import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.signet.core.crypto.ReceiptMac;
@@ -13,6 +15,7 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.topic.Topic;
 import dev.signet.shell.StreamsService;
@@ -23,9 +26,11 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -35,6 +40,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -65,8 +71,8 @@ class BillingIT {
         new NewTopic(BILLING_USAGE_HOURLY.name(), PARTITIONS, (short) 1)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
         new NewTopic(BILLING_PERIOD_TOTALS.name(), PARTITIONS, (short) 1)
-            .configs(
-                Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        new NewTopic(BILLING_USAGE_ADJUSTMENTS.name(), PARTITIONS, (short) 1));
   }
 
   @AfterAll
@@ -223,15 +229,200 @@ class BillingIT {
     }
   }
 
+  @Test
+  void shouldCloseHoursOnceAndPublishLateUsageAsAdjustmentsAcrossARestart(@TempDir Path otherDir)
+      throws Exception {
+    // Later hours than the other tests' receipts (at most 2 h ago plus minutes), which this
+    // billing reads too from the shared topic: they must not move its stream time past ours.
+    Instant earlier = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+    Instant later = earlier.plus(Duration.ofHours(1));
+    String tenant = "closing-" + UUID.randomUUID();
+    // One key, so one receipt partition: billing reads these receipts in the order sent.
+    String key = "trace-" + UUID.randomUUID();
+    // A short grace: the earlier hour closes by stream time (the later receipt is past its end
+    // plus grace), the later one by wall clock once billing has seen nothing for the grace.
+    Duration grace = Duration.ofSeconds(5);
+    BillingConfig config = config("billing-it-closing-" + UUID.randomUUID(), grace);
+    MeterRegistry registry = new SimpleMeterRegistry();
+    Map<String, HourlyUsage> latest = new HashMap<>();
+    List<HourlyUsage> finals = new ArrayList<>();
+    List<UsageAdjustment> adjustments = new ArrayList<>();
+
+    try (KafkaProducer<String, byte[]> producer = producer();
+        KafkaConsumer<String, HourlyUsage> hourly = readCommittedConsumer();
+        KafkaConsumer<String, UsageAdjustment> late =
+            readCommittedConsumer(BILLING_USAGE_ADJUSTMENTS)) {
+      hourly.subscribe(List.of(BILLING_USAGE_HOURLY.name()));
+      late.subscribe(List.of(BILLING_USAGE_ADJUSTMENTS.name()));
+      Receipt lateForEarlier = receipt(tenant, earlier.plusSeconds(120), 5L);
+      // Sent before billing starts, so that its tasks see them at once: a task that sees no
+      // record for the grace closes every hour up to its wall clock, which would make them late.
+      producer.send(genuine(key, receipt(tenant, earlier.plusSeconds(60), 2L)));
+      producer.send(genuine(key, receipt(tenant, later.plusSeconds(60), 3L)));
+      producer.flush();
+      try (StreamsService service = startWithShortSession(config, registry)) {
+
+        await()
+            .atMost(Duration.ofSeconds(45))
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> {
+                  pollFinals(hourly, latest, finals, tenant);
+                  assertThat(latest)
+                      .containsOnly(
+                          Map.entry(
+                              HourlyUsages.key(tenant, earlier), finalUsage(tenant, earlier, 1, 2)),
+                          Map.entry(
+                              HourlyUsages.key(tenant, later), finalUsage(tenant, later, 1, 3)));
+                });
+
+        producer.send(genuine(key, lateForEarlier));
+        producer.flush();
+        await()
+            .atMost(Duration.ofSeconds(45))
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> {
+                  pollAdjustments(late, adjustments, tenant);
+                  assertThat(adjustments).hasSize(1);
+                });
+        assertThat(adjustments.get(0))
+            .isEqualTo(
+                new UsageAdjustment(
+                    HourlyUsages.adjustmentId(
+                        tenant, earlier, lateForEarlier.traceId(), lateForEarlier.hop()),
+                    tenant,
+                    earlier.toString(),
+                    later.toString(),
+                    1,
+                    5,
+                    UsageAdjustment.LATE,
+                    adjustments.get(0).recordedAt()));
+        // At least: other tests' receipts of hours this billing has closed are late here too.
+        assertThat(registry.counter(SumUsagePerHour.LATE_USAGE_METRIC).count())
+            .isGreaterThanOrEqualTo(1);
+        assertThat(service.state().isRunningOrRebalancing())
+            .as("billing state %s", service.state())
+            .isTrue();
+      }
+
+      // Restart with empty local state: the watermark comes back from its changelog.
+      BillingConfig restarted =
+          new BillingConfig(
+              config.bootstrapServers(),
+              config.applicationId(),
+              otherDir,
+              config.commitInterval(),
+              config.grace(),
+              1,
+              config.serverSecret());
+      producer.send(genuine(key, receipt(tenant, later.plusSeconds(300), 7L)));
+      producer.flush();
+      try (StreamsService service = startWithShortSession(restarted, new SimpleMeterRegistry())) {
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .pollInterval(Duration.ofMillis(200))
+            .untilAsserted(
+                () -> {
+                  pollAdjustments(late, adjustments, tenant);
+                  assertThat(adjustments)
+                      .extracting(UsageAdjustment::windowStart, UsageAdjustment::fuTokens)
+                      .containsExactly(tuple(earlier.toString(), 5L), tuple(later.toString(), 7L));
+                });
+        // Wall-clock closing has had time to run again: still one final per hour.
+        await()
+            .pollDelay(grace.plusSeconds(1))
+            .atMost(grace.plusSeconds(10))
+            .untilAsserted(
+                () -> {
+                  pollFinals(hourly, latest, finals, tenant);
+                  assertThat(finals)
+                      .extracting(HourlyUsage::windowStart)
+                      .containsExactlyInAnyOrder(earlier.toString(), later.toString());
+                });
+        assertThat(service.state().isRunningOrRebalancing())
+            .as("billing state %s", service.state())
+            .isTrue();
+      }
+    }
+  }
+
+  /**
+   * Billing as {@link BillingService} wires it, with a short consumer session: the restarted
+   * instance then waits 6 s, not the default 45 s, for the stopped one to leave its group.
+   */
+  private static StreamsService startWithShortSession(
+      BillingConfig config, MeterRegistry registry) {
+    Properties props = config.streamsProperties();
+    props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
+    BillingTopology topology =
+        new BillingTopology(
+            config.grace(),
+            config.commitInterval(),
+            new ReceiptMac(config.serverSecret()),
+            registry);
+    return new StreamsService("billing aggregator", topology.build(), props, registry).start();
+  }
+
   private BillingConfig config() {
+    return config("billing-it-" + UUID.randomUUID(), Duration.ofHours(6));
+  }
+
+  private BillingConfig config(String applicationId, Duration grace) {
     return new BillingConfig(
         broker.getBrokersAsString(),
-        "billing-it-" + UUID.randomUUID(),
+        applicationId,
         stateDir,
         Duration.ofMillis(100),
-        Duration.ofHours(6),
+        grace,
         1,
         TestReceipts.SECRET);
+  }
+
+  /** Polls the hourly topic: the latest record per key, and every final record, of the tenant. */
+  private static void pollFinals(
+      KafkaConsumer<String, HourlyUsage> consumer,
+      Map<String, HourlyUsage> latest,
+      List<HourlyUsage> finals,
+      String tenant) {
+    consumer
+        .poll(Duration.ofMillis(200))
+        .forEach(
+            record -> {
+              if (record.value().tenant().equals(tenant)) {
+                latest.put(record.key(), record.value());
+                if (record.value().isFinal()) {
+                  finals.add(record.value());
+                }
+              }
+            });
+  }
+
+  private static void pollAdjustments(
+      KafkaConsumer<String, UsageAdjustment> consumer,
+      List<UsageAdjustment> adjustments,
+      String tenant) {
+    consumer
+        .poll(Duration.ofMillis(200))
+        .forEach(
+            record -> {
+              if (record.value().tenant().equals(tenant)) {
+                assertThat(record.key())
+                    .isEqualTo(HourlyUsage.key(tenant, record.value().windowStart()));
+                adjustments.add(record.value());
+              }
+            });
+  }
+
+  private static HourlyUsage finalUsage(
+      String tenant, Instant windowStart, long vex, long fuTokens) {
+    return new HourlyUsage(
+        tenant,
+        windowStart.toString(),
+        windowStart.plus(Duration.ofHours(1)).toString(),
+        vex,
+        fuTokens,
+        true);
   }
 
   /** As the processor writes a receipt: its bytes, with their MAC. */

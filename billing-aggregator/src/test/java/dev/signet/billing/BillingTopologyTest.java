@@ -1,6 +1,7 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.core.topic.Topics.BILLING_USAGE_ADJUSTMENTS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
 import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -9,6 +10,7 @@ import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,6 +41,8 @@ class BillingTopologyTest {
 
   private static final Instant H10 = Instant.parse("2025-01-27T10:00:00Z");
   private static final Instant H11 = Instant.parse("2025-01-27T11:00:00Z");
+  private static final Instant WALL_CLOCK = Instant.parse("2025-03-01T08:00:00Z");
+  private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
 
   @TempDir Path stateDir;
 
@@ -46,6 +50,7 @@ class BillingTopologyTest {
   private final MeterRegistry registry = new SimpleMeterRegistry();
   private TestInputTopic<String, byte[]> rawReceipts;
   private TestOutputTopic<String, HourlyUsage> hourly;
+  private TestOutputTopic<String, UsageAdjustment> adjustments;
 
   /** The hourly topic as compaction leaves it: the latest value per key. */
   private final Map<String, HourlyUsage> compacted = new HashMap<>();
@@ -57,13 +62,13 @@ class BillingTopologyTest {
             "127.0.0.1:9",
             "billing-topology-test",
             stateDir,
-            Duration.ofSeconds(1),
+            COMMIT_INTERVAL,
             TEST_GRACE,
             1,
             TestReceipts.SECRET);
     driver =
         new TopologyTestDriver(
-            topology(config.grace(), registry).build(), config.streamsProperties());
+            topology(config.grace(), registry).build(), config.streamsProperties(), WALL_CLOCK);
     rawReceipts =
         driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
     hourly =
@@ -71,6 +76,11 @@ class BillingTopologyTest {
             BILLING_USAGE_HOURLY.name(),
             BILLING_USAGE_HOURLY.keySerde().deserializer(),
             BILLING_USAGE_HOURLY.valueSerde().deserializer());
+    adjustments =
+        driver.createOutputTopic(
+            BILLING_USAGE_ADJUSTMENTS.name(),
+            BILLING_USAGE_ADJUSTMENTS.keySerde().deserializer(),
+            BILLING_USAGE_ADJUSTMENTS.valueSerde().deserializer());
   }
 
   @AfterEach
@@ -89,8 +99,9 @@ class BillingTopologyTest {
 
     assertThat(totals())
         .containsOnly(
-            Map.entry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 2, 7)),
-            Map.entry("tenant-b@2025-01-27T10:00:00Z", usage("tenant-b", H10, 1, 5)),
+            // Stream time passed 11:05, the end of 10:00-11:00 plus grace: those hours are final.
+            Map.entry("tenant-a@2025-01-27T10:00:00Z", finalUsage("tenant-a", H10, 2, 7)),
+            Map.entry("tenant-b@2025-01-27T10:00:00Z", finalUsage("tenant-b", H10, 1, 5)),
             Map.entry("tenant-a@2025-01-27T11:00:00Z", usage("tenant-a", H11, 1, 3)),
             Map.entry("tenant-b@2025-01-27T11:00:00Z", usage("tenant-b", H11, 2, 2)));
   }
@@ -98,6 +109,7 @@ class BillingTopologyTest {
   @Test
   void shouldKeyByTenantAndUtcWindowStart() {
     signedAndProduced("tenant-a", H11.minusMillis(1), 4L);
+    driver.advanceWallClockTime(COMMIT_INTERVAL);
 
     var record = hourly.readKeyValue();
 
@@ -123,16 +135,26 @@ class BillingTopologyTest {
   }
 
   @Test
-  void shouldDropReceiptAfterGrace() {
+  void shouldPublishAReceiptAfterGraceAsAnAdjustmentNotDropIt() {
     signedAndProduced("tenant-a", H10.plus(minutes(10)), 1L);
     signedAndProduced("tenant-a", H11.plus(minutes(6)), 1L);
     Map<String, HourlyUsage> beforeLateReceipt = totals();
 
     signedAndProduced("tenant-a", H10.plus(minutes(30)), 2L);
 
+    driver.advanceWallClockTime(COMMIT_INTERVAL);
     assertThat(hourly.isEmpty()).isTrue();
     assertThat(beforeLateReceipt)
-        .containsEntry("tenant-a@2025-01-27T10:00:00Z", usage("tenant-a", H10, 1, 1));
+        .containsEntry("tenant-a@2025-01-27T10:00:00Z", finalUsage("tenant-a", H10, 1, 1));
+    assertThat(adjustments.readKeyValuesToList())
+        .singleElement()
+        .satisfies(
+            adjustment -> {
+              assertThat(adjustment.key).isEqualTo("tenant-a@2025-01-27T10:00:00Z");
+              assertThat(adjustment.value.vex()).isEqualTo(1);
+              assertThat(adjustment.value.fuTokens()).isEqualTo(2);
+              assertThat(adjustment.value.reason()).isEqualTo(UsageAdjustment.LATE);
+            });
   }
 
   @Test
@@ -252,8 +274,11 @@ class BillingTopologyTest {
             "read-receipts",
             "authenticate-receipts",
             "usage-by-tenant-repartition",
-            BillingTopology.USAGE_HOURLY_STORE,
-            "write-usage-hourly")
+            SumUsagePerHour.OPEN_STORE,
+            SumUsagePerHour.DIRTY_STORE,
+            SumUsagePerHour.CLOSED_STORE,
+            "write-usage-hourly",
+            "write-usage-adjustments")
         .doesNotContain("KSTREAM-", "KTABLE-");
   }
 
@@ -299,7 +324,9 @@ class BillingTopologyTest {
     return new BillingTopology(grace, TestReceipts.MAC, registry);
   }
 
+  /** After the next emission. */
   private Map<String, HourlyUsage> totals() {
+    driver.advanceWallClockTime(COMMIT_INTERVAL);
     compacted.putAll(hourly.readKeyValuesToMap());
     return Map.copyOf(compacted);
   }
@@ -312,6 +339,17 @@ class BillingTopologyTest {
         vex,
         fuTokens,
         false);
+  }
+
+  private static HourlyUsage finalUsage(
+      String tenant, Instant windowStart, long vex, long fuTokens) {
+    return new HourlyUsage(
+        tenant,
+        windowStart.toString(),
+        windowStart.plus(Duration.ofHours(1)).toString(),
+        vex,
+        fuTokens,
+        true);
   }
 
   private static Duration minutes(long minutes) {

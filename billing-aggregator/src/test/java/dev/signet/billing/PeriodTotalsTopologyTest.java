@@ -172,6 +172,8 @@ class PeriodTotalsTopologyTest {
     signedAndProduced("tenant-a", h10.plusSeconds(120), null);
     signedAndProduced("tenant-a", h11.plusSeconds(60), 3L);
 
+    // Hourly totals are emitted once per commit interval, by wall clock.
+    driver.advanceWallClockTime(Duration.ofSeconds(1));
     Map<String, HourlyUsage> hours = hourly.readKeyValuesToMap();
 
     assertThat(hours)
