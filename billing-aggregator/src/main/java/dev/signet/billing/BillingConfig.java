@@ -3,8 +3,10 @@ package dev.signet.billing;
 import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
+import dev.signet.core.tenant.ApiKeys;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
@@ -27,6 +29,10 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  *     production
  * @param serverSecret checks the processor's {@code x-signet-receipt-mac}: only receipts carrying
  *     it are billed
+ * @param chargeInterval how often overage charges are computed ({@code SP_BILLING_CHARGE_INTERVAL},
+ *     whole seconds, default 60): charges follow usage within it
+ * @param apiKeys {@code SP_API_KEYS}, for each tenant's {@code stripe_customer} and default meter
+ *     names {@code stripe_item_vex}/{@code stripe_item_fu}; empty when unset
  */
 public record BillingConfig(
     String bootstrapServers,
@@ -35,7 +41,9 @@ public record BillingConfig(
     Duration commitInterval,
     Duration grace,
     int replicationFactor,
-    ServerSecret serverSecret) {
+    ServerSecret serverSecret,
+    Duration chargeInterval,
+    ApiKeys apiKeys) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final String DEFAULT_APPLICATION_ID = "signet-billing-aggregator";
@@ -57,6 +65,15 @@ public record BillingConfig(
   static final String ENV_STATE_DIR = "SP_STATE_DIR";
   static final String ENV_REPLICATION_FACTOR = "SP_REPLICATION_FACTOR";
   static final String ENV_PRIVATE_KEY = "SP_PRIVATE_KEY_B64";
+  static final String ENV_CHARGE_INTERVAL = "SP_BILLING_CHARGE_INTERVAL";
+  static final String ENV_API_KEYS = "SP_API_KEYS";
+
+  /**
+   * Charges follow usage within a minute (issue 8): the default is the longest interval that keeps
+   * that promise. Shorter means more, smaller charges (each band an increment reaches is one record
+   * and, later, one Stripe meter event).
+   */
+  public static final Duration DEFAULT_CHARGE_INTERVAL = Duration.ofSeconds(60);
 
   public BillingConfig {
     requireText(bootstrapServers, "bootstrapServers");
@@ -75,6 +92,61 @@ public record BillingConfig(
           "replicationFactor must be at least 1, got " + replicationFactor);
     }
     Objects.requireNonNull(serverSecret, "serverSecret");
+    Objects.requireNonNull(chargeInterval, "chargeInterval");
+    if (chargeInterval.isNegative() || chargeInterval.isZero()) {
+      throw new IllegalArgumentException(
+          ENV_CHARGE_INTERVAL + " must be a positive number of seconds, got " + chargeInterval);
+    }
+    Objects.requireNonNull(apiKeys, "apiKeys");
+  }
+
+  /** Without charge settings: charges every {@link #DEFAULT_CHARGE_INTERVAL}, no API keys. */
+  public BillingConfig(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      Duration grace,
+      int replicationFactor,
+      ServerSecret serverSecret) {
+    this(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        grace,
+        replicationFactor,
+        serverSecret,
+        DEFAULT_CHARGE_INTERVAL,
+        ApiKeys.parse(null));
+  }
+
+  /** This config with overage charged every {@code interval}. */
+  public BillingConfig withChargeInterval(Duration interval) {
+    return new BillingConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        grace,
+        replicationFactor,
+        serverSecret,
+        interval,
+        apiKeys);
+  }
+
+  /** This config with the tenants' Stripe names from {@code keys}. */
+  public BillingConfig withApiKeys(ApiKeys keys) {
+    return new BillingConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        grace,
+        replicationFactor,
+        serverSecret,
+        chargeInterval,
+        keys);
   }
 
   /** Local defaults against the given brokers: replication factor 1, state under the temp dir. */
@@ -106,6 +178,10 @@ public record BillingConfig(
         + replicationFactor
         + ", serverSecret="
         + serverSecret
+        + ", chargeInterval="
+        + chargeInterval
+        + ", apiKeys="
+        + apiKeys
         + "]";
   }
 
@@ -114,7 +190,9 @@ public record BillingConfig(
    * SP_STATE_DIR} (default {@code java.io.tmpdir/signet-state}) and {@code SP_REPLICATION_FACTOR}
    * (default 1; the deprecated {@code SP_KAFKA_REPLICATION_FACTOR} is still read), and the server
    * secret: {@code SP_SERVER_SECRET}, or derived from {@code SP_PRIVATE_KEY_B64} as the processor
-   * derives it; with neither, billing refuses to start.
+   * derives it; with neither, billing refuses to start. {@code SP_BILLING_CHARGE_INTERVAL}: whole
+   * seconds between overage charges, default 60, must be positive. {@code SP_API_KEYS}: the
+   * tenants' Stripe names (no Stripe names when unset).
    */
   public static BillingConfig fromEnvironment(Map<String, String> env) {
     return fromEnvironment(Env.of(env));
@@ -131,7 +209,9 @@ public record BillingConfig(
         defaults.commitInterval(),
         defaults.grace(),
         env.integer(ENV_REPLICATION_FACTOR, defaults.replicationFactor()),
-        defaults.serverSecret());
+        defaults.serverSecret(),
+        env.duration(ENV_CHARGE_INTERVAL, ChronoUnit.SECONDS, DEFAULT_CHARGE_INTERVAL),
+        ApiKeys.parse(env.verbatim(ENV_API_KEYS)));
   }
 
   private static ServerSecret serverSecret(Env env) {

@@ -32,7 +32,13 @@ public final class BillingService {
   public static StreamsService create(BillingConfig config, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
     BillingTopology topology =
-        new BillingTopology(config.grace(), new ReceiptMac(config.serverSecret()), registry);
+        new BillingTopology(
+            config.grace(),
+            config.commitInterval(),
+            config.chargeInterval(),
+            config.apiKeys(),
+            new ReceiptMac(config.serverSecret()),
+            registry);
     return new StreamsService(
         "billing aggregator", topology.build(), config.streamsProperties(), registry);
   }

@@ -2,13 +2,17 @@ package dev.signet.billing;
 
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
+import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
+import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.JsonSerde;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -23,8 +27,12 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.kstream.TimeWindows;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Hourly usage and monthly period totals per tenant, derived from the receipts themselves: one
@@ -78,34 +86,84 @@ public final class BillingTopology {
   static final String USAGE_BY_TENANT = "usage-by-tenant";
   static final String USAGE_HOURLY_STORE = "usage-hourly-store";
   static final String PERIOD_TOTALS_STORE = "period-totals-store";
+  static final String PERIOD_TOTALS_DIRTY_STORE = "period-totals-dirty-store";
+  static final String RESERVED_CONFIG_STORE = "reserved-config-store";
+  static final String OVERAGE_CHARGED_STORE = "overage-charged-through-store";
+  static final String OVERAGE_PENDING_STORE = "overage-pending-store";
 
   private static final Serde<UsageEvent> USAGE_EVENT_SERDE = JsonSerde.of(UsageEvent.class);
+  static final Serde<TenantEvent> TENANT_EVENT_SERDE = JsonSerde.of(TenantEvent.class);
+
+  private static final Logger log = LoggerFactory.getLogger(BillingTopology.class);
 
   private final Duration grace;
+  private final Duration totalsInterval;
+  private final Duration chargeInterval;
+  private final StripeNames stripeNames;
   private final ReceiptOrigin origin;
   private final MeterRegistry registry;
+  private final BillingMeters meters;
 
   /**
+   * With the defaults of {@link BillingConfig}: totals published every second, charges every
+   * minute, no Stripe names.
+   *
    * @param mac the processor's receipt MAC, from the deployment's server secret
    * @param registry where refused records are counted
    */
   public BillingTopology(Duration grace, ReceiptMac mac, MeterRegistry registry) {
+    this(
+        grace,
+        BillingConfig.DEFAULT_COMMIT_INTERVAL,
+        BillingConfig.DEFAULT_CHARGE_INTERVAL,
+        ApiKeys.parse(null),
+        mac,
+        registry);
+  }
+
+  /**
+   * @param totalsInterval how often changed period totals are published (the commit interval)
+   * @param chargeInterval how often overage is charged ({@code SP_BILLING_CHARGE_INTERVAL})
+   * @param apiKeys the tenants' Stripe customers and default meter names
+   * @param mac the processor's receipt MAC, from the deployment's server secret
+   * @param registry where refused records, usage, overage and reservations are measured
+   */
+  public BillingTopology(
+      Duration grace,
+      Duration totalsInterval,
+      Duration chargeInterval,
+      ApiKeys apiKeys,
+      ReceiptMac mac,
+      MeterRegistry registry) {
     Objects.requireNonNull(grace, "grace");
     this.origin = new ReceiptOrigin(mac);
     this.registry = Objects.requireNonNull(registry, "registry");
+    this.meters = new BillingMeters(registry);
+    this.stripeNames = new StripeNames(Objects.requireNonNull(apiKeys, "apiKeys"));
     if (grace.isNegative()) {
       throw new IllegalArgumentException("grace must not be negative, got " + grace);
     }
     this.grace = grace;
+    this.totalsInterval = positive(totalsInterval, "totalsInterval");
+    this.chargeInterval = positive(chargeInterval, "chargeInterval");
   }
 
   public Topology build() {
     Topic<String, Receipt> receipts = Topics.RECEIPTS;
+    Topic<String, ReservedConfigChange> reserved = Topics.BILLING_RESERVED_CONFIG;
     Topic<String, HourlyUsage> hourly = Topics.BILLING_USAGE_HOURLY;
     Topic<String, PeriodTotal> periods = Topics.BILLING_PERIOD_TOTALS;
+    Topic<String, OverageCharge> overage = Topics.BILLING_OVERAGE;
     StreamsBuilder builder = new StreamsBuilder();
 
-    KStream<String, UsageEvent> usageByTenant =
+    KStream<String, TenantEvent> configChanges =
+        builder.stream(
+                reserved.name(),
+                Consumed.with(reserved.keySerde(), reserved.valueSerde())
+                    .withName("read-reserved-config"))
+            .flatMapValues(BillingTopology::configEvent, Named.as("reserved-config-to-event"));
+
+    KStream<String, TenantEvent> eventsByTenant =
         builder.stream(
                 receipts.name(),
                 // The extractor is set on this source only: the repartition topic downstream
@@ -117,14 +175,20 @@ public final class BillingTopology {
                     .withName("read-receipts"))
             .processValues(
                 () -> new AuthenticateReceipts(origin, registry), Named.as("authenticate-receipts"))
-            .flatMapValues(ReceiptUsage::of, Named.as("receipt-to-usage"))
-            .selectKey((traceId, usage) -> usage.tenant(), Named.as("key-by-tenant"))
+            .<TenantEvent>flatMapValues(ReceiptUsage::of, Named.as("receipt-to-usage"))
+            // Config changes join the usage before the repartition, so that a change reaches the
+            // tenant's task through the same partition as the usage around it, in order.
+            .merge(configChanges, Named.as("merge-usage-and-config"))
+            .selectKey((key, event) -> event.tenant(), Named.as("key-by-tenant"))
             // Explicit, so that the hourly and the period sums share this one repartition topic;
             // its name is the one the former groupByKey(Grouped.with(USAGE_BY_TENANT, ...)) made.
             .repartition(
-                Repartitioned.<String, UsageEvent>as(USAGE_BY_TENANT)
+                Repartitioned.<String, TenantEvent>as(USAGE_BY_TENANT)
                     .withKeySerde(Serdes.String())
-                    .withValueSerde(USAGE_EVENT_SERDE));
+                    .withValueSerde(TENANT_EVENT_SERDE));
+
+    KStream<String, UsageEvent> usageByTenant =
+        eventsByTenant.flatMapValues(TenantEvent::usageOnly, Named.as("usage-only"));
 
     usageByTenant
         .groupByKey(Grouped.with(Serdes.String(), USAGE_EVENT_SERDE))
@@ -142,19 +206,70 @@ public final class BillingTopology {
             hourly.name(),
             Produced.with(hourly.keySerde(), hourly.valueSerde()).withName("write-usage-hourly"));
 
-    builder.addStateStore(
-        Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(PERIOD_TOTALS_STORE), Serdes.String(), Serdes.Long()));
+    builder.addStateStore(keyValueStore(PERIOD_TOTALS_STORE, Serdes.Long()));
+    builder.addStateStore(keyValueStore(PERIOD_TOTALS_DIRTY_STORE, Serdes.Long()));
     usageByTenant
         .process(
-            () -> new SumUsagePerPeriod(PERIOD_TOTALS_STORE),
+            () ->
+                new SumUsagePerPeriod(
+                    PERIOD_TOTALS_STORE, PERIOD_TOTALS_DIRTY_STORE, totalsInterval, meters),
             Named.as("sum-usage-per-period"),
-            PERIOD_TOTALS_STORE)
+            PERIOD_TOTALS_STORE,
+            PERIOD_TOTALS_DIRTY_STORE)
         .to(
             periods.name(),
             Produced.with(periods.keySerde(), periods.valueSerde())
                 .withName("write-period-totals"));
 
+    builder.addStateStore(keyValueStore(RESERVED_CONFIG_STORE, reserved.valueSerde()));
+    builder.addStateStore(keyValueStore(OVERAGE_CHARGED_STORE, Serdes.Long()));
+    builder.addStateStore(keyValueStore(OVERAGE_PENDING_STORE, UsageSpan.SERDE));
+    ChargeOverage.Stores chargeStores =
+        new ChargeOverage.Stores(
+            PERIOD_TOTALS_STORE,
+            RESERVED_CONFIG_STORE,
+            OVERAGE_CHARGED_STORE,
+            OVERAGE_PENDING_STORE);
+    eventsByTenant
+        .process(
+            () -> new ChargeOverage(chargeStores, chargeInterval, stripeNames, meters),
+            Named.as("charge-overage"),
+            PERIOD_TOTALS_STORE,
+            RESERVED_CONFIG_STORE,
+            OVERAGE_CHARGED_STORE,
+            OVERAGE_PENDING_STORE)
+        .to(
+            overage.name(),
+            Produced.with(overage.keySerde(), overage.valueSerde()).withName("write-overage"));
+
     return builder.build();
+  }
+
+  /** A config record as an event of its tenant; a record without a key has no tenant to go to. */
+  static List<TenantEvent> configEvent(String tenant, ReservedConfigChange change) {
+    if (tenant == null || tenant.isBlank()) {
+      log.error("Ignoring a reserved-config record without a tenant key: {}", change);
+      return List.of();
+    }
+    return List.of(new ReservedConfigEvent(tenant, change));
+  }
+
+  /**
+   * A persistent store with a record cache: a key written many times between two commits reaches
+   * the changelog once.
+   */
+  private static <V> StoreBuilder<KeyValueStore<String, V>> keyValueStore(
+      String name, Serde<V> values) {
+    return Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(name), Serdes.String(), values)
+        .withCachingEnabled();
+  }
+
+  private static Duration positive(Duration value, String name) {
+    Objects.requireNonNull(value, name);
+    if (value.isNegative() || value.isZero()) {
+      throw new IllegalArgumentException(name + " must be positive, got " + value);
+    }
+    return value;
   }
 }
