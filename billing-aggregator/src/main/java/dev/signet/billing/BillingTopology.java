@@ -35,31 +35,45 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hourly usage and monthly period totals per tenant, derived from the receipts themselves: one
- * receipt is one VEx, plus its {@code fu_tokens} as FU, so a VEx is billed exactly when a receipt
- * exists.
+ * Hourly usage, monthly period totals and overage charges per tenant, derived from the receipts
+ * themselves: one receipt is one VEx, plus its {@code fu_tokens} as FU, so a VEx is billed exactly
+ * when a receipt exists.
  *
  * <ul>
  *   <li>In: {@link Topics#RECEIPTS} (key: trace id), read as bytes: a record is billed only if its
  *       {@code x-signet-receipt-mac} header is the processor's MAC of exactly those bytes (see
  *       {@link ReceiptOrigin}); any other record is dropped before the repartition, logged and
  *       counted in {@code signet_billing_receipts_rejected_total{reason}}.
+ *   <li>In: {@link Topics#BILLING_RESERVED_CONFIG} (key: tenant, value {@link
+ *       ReservedConfigChange}; a tombstone removes): merged with the usage before the repartition.
  *   <li>Internal: repartition topic {@code <application.id>-usage-by-tenant-repartition} (key:
- *       tenant, value: {@link UsageEvent}), shared by both sums below; window store {@value
- *       #USAGE_HOURLY_STORE}, key-value store {@value #PERIOD_TOTALS_STORE}, and their changelogs.
+ *       tenant, value: {@link TenantEvent}: usage or a config change, JSON with {@code kind}; old
+ *       records without it are usage); window store {@value #USAGE_HOURLY_STORE}; key-value stores
+ *       {@value #PERIOD_TOTALS_STORE}, {@value #PERIOD_TOTALS_DIRTY_STORE}, {@value
+ *       #RESERVED_CONFIG_STORE}, {@value #OVERAGE_CHARGED_STORE}, {@value #OVERAGE_PENDING_STORE};
+ *       their changelogs.
  *   <li>Out: {@link Topics#BILLING_USAGE_HOURLY}, key {@code tenant@windowStart} (for example
  *       {@code acme@2025-01-27T12:00:00Z}), value {@link HourlyUsage}.
  *   <li>Out: {@link Topics#BILLING_PERIOD_TOTALS}, key {@code tenant@YYYY-MM@type} (for example
  *       {@code acme@2025-01@vex}), value {@link PeriodTotal}: the UTC calendar month's running
- *       total of one unit type (see {@link SumUsagePerPeriod}).
+ *       total of one unit type, published once per commit interval for each key that changed (see
+ *       {@link SumUsagePerPeriod}).
+ *   <li>Out: {@link Topics#BILLING_OVERAGE}, key tenant, value {@link OverageCharge}: one per band
+ *       an increment of a month's overage reaches, every charge interval and on each config change
+ *       (see {@link ChargeOverage}).
  * </ul>
  *
- * <p><b>Running totals.</b> Every update of an hour's window is emitted (at most once per key per
- * commit, thanks to the record cache), so each record carries the hour's total so far. The output
- * topic is compacted: its latest value per key is the hour's total, final once stream time passes
- * the end of the hour plus the grace period. Period totals are emitted on every change (no record
- * cache in front of their store) and are running totals too. Consumers of both topics must treat a
- * record as "replace", never "add".
+ * <p><b>Config in order with usage.</b> A reserved-config change travels through the same
+ * repartition topic as the usage, keyed by tenant, so it reaches the tenant's task after the usage
+ * repartitioned before it and before the usage after it; it applies from the next usage on. The
+ * hourly sum reads the usage only.
+ *
+ * <p><b>Running totals; charges add.</b> Every update of an hour's window is emitted (at most once
+ * per key per commit, thanks to the record cache), so each record carries the hour's total so far.
+ * The output topic is compacted: its latest value per key is the hour's total, final once stream
+ * time passes the end of the hour plus the grace period. Period totals are running totals too.
+ * Consumers of both topics must treat a record as "replace", never "add". Overage charges are
+ * increments: a month's bill is the sum of its charges.
  *
  * <p><b>Time.</b> A receipt is billed to the UTC hour of its signed {@code ts}, not of the moment
  * it was produced (see {@link ReceiptTimestampExtractor}), so the hour on the bill is the hour
@@ -69,8 +83,11 @@ import org.slf4j.LoggerFactory;
  * its month's period total, however late it is.
  *
  * <p><b>Guarantee.</b> Run under {@code exactly_once_v2} (see {@link BillingConfig}): reading a
- * receipt, updating both stores and writing the hourly and period totals commit atomically, so a
- * crash or restart bills no receipt twice and loses none.
+ * receipt or a config change, updating the stores and writing hourly totals, period totals and
+ * charges commit atomically, so a crash or restart bills no receipt twice, loses none, and charges
+ * no unit twice. Punctuations (period totals, charges) write in the transaction of the next commit
+ * with the store changes they make. A receipt written twice to the receipts topic is two receipts
+ * to billing: the processor writes each once, exactly once.
  */
 public final class BillingTopology {
 
