@@ -4,6 +4,7 @@ import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
+import dev.signet.core.tenant.ApiKeys;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -30,6 +31,10 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  *     production
  * @param serverSecret checks the processor's {@code x-signet-receipt-mac}: only receipts carrying
  *     it are billed
+ * @param chargeInterval how often overage charges are computed ({@code SP_BILLING_CHARGE_INTERVAL},
+ *     whole seconds, default 60): charges follow usage within it
+ * @param apiKeys {@code SP_API_KEYS}, for each tenant's {@code stripe_customer} and default meter
+ *     names {@code stripe_item_vex}/{@code stripe_item_fu}; empty when unset
  */
 public record BillingConfig(
     String bootstrapServers,
@@ -38,7 +43,9 @@ public record BillingConfig(
     Duration commitInterval,
     Duration grace,
     int replicationFactor,
-    ServerSecret serverSecret) {
+    ServerSecret serverSecret,
+    Duration chargeInterval,
+    ApiKeys apiKeys) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final String DEFAULT_APPLICATION_ID = "signet-billing-aggregator";
@@ -65,6 +72,16 @@ public record BillingConfig(
   /** The longest {@code SP_BILLING_GRACE} accepted: the former fixed grace. */
   static final Duration MAX_GRACE = Duration.ofDays(7);
 
+  static final String ENV_CHARGE_INTERVAL = "SP_BILLING_CHARGE_INTERVAL";
+  static final String ENV_API_KEYS = "SP_API_KEYS";
+
+  /**
+   * Charges follow usage within a minute (issue 8): the default is the longest interval that keeps
+   * that promise. Shorter means more, smaller charges (each band an increment reaches is one record
+   * and, later, one Stripe meter event).
+   */
+  public static final Duration DEFAULT_CHARGE_INTERVAL = Duration.ofSeconds(60);
+
   public BillingConfig {
     requireText(bootstrapServers, "bootstrapServers");
     requireText(applicationId, "applicationId");
@@ -82,6 +99,61 @@ public record BillingConfig(
           "replicationFactor must be at least 1, got " + replicationFactor);
     }
     Objects.requireNonNull(serverSecret, "serverSecret");
+    Objects.requireNonNull(chargeInterval, "chargeInterval");
+    if (chargeInterval.isNegative() || chargeInterval.isZero()) {
+      throw new IllegalArgumentException(
+          ENV_CHARGE_INTERVAL + " must be a positive number of seconds, got " + chargeInterval);
+    }
+    Objects.requireNonNull(apiKeys, "apiKeys");
+  }
+
+  /** Without charge settings: charges every {@link #DEFAULT_CHARGE_INTERVAL}, no API keys. */
+  public BillingConfig(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      Duration grace,
+      int replicationFactor,
+      ServerSecret serverSecret) {
+    this(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        grace,
+        replicationFactor,
+        serverSecret,
+        DEFAULT_CHARGE_INTERVAL,
+        ApiKeys.parse(null));
+  }
+
+  /** This config with overage charged every {@code interval}. */
+  public BillingConfig withChargeInterval(Duration interval) {
+    return new BillingConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        grace,
+        replicationFactor,
+        serverSecret,
+        interval,
+        apiKeys);
+  }
+
+  /** This config with the tenants' Stripe names from {@code keys}. */
+  public BillingConfig withApiKeys(ApiKeys keys) {
+    return new BillingConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        grace,
+        replicationFactor,
+        serverSecret,
+        chargeInterval,
+        keys);
   }
 
   /** Local defaults against the given brokers: replication factor 1, state under the temp dir. */
@@ -113,6 +185,10 @@ public record BillingConfig(
         + replicationFactor
         + ", serverSecret="
         + serverSecret
+        + ", chargeInterval="
+        + chargeInterval
+        + ", apiKeys="
+        + apiKeys
         + "]";
   }
 
@@ -122,7 +198,9 @@ public record BillingConfig(
    * (default 1; the deprecated {@code SP_KAFKA_REPLICATION_FACTOR} is still read), {@code
    * SP_BILLING_GRACE} (whole seconds, 0 to 7 days, default {@link BillingTopology#DEFAULT_GRACE}),
    * and the server secret: {@code SP_SERVER_SECRET}, or derived from {@code SP_PRIVATE_KEY_B64} as
-   * the processor derives it; with neither, billing refuses to start.
+   * the processor derives it; with neither, billing refuses to start. {@code
+   * SP_BILLING_CHARGE_INTERVAL}: whole seconds between overage charges, default 60, must be
+   * positive. {@code SP_API_KEYS}: the tenants' Stripe names (no Stripe names when unset).
    */
   public static BillingConfig fromEnvironment(Map<String, String> env) {
     return fromEnvironment(Env.of(env));
@@ -139,7 +217,9 @@ public record BillingConfig(
         defaults.commitInterval(),
         grace(env),
         env.integer(ENV_REPLICATION_FACTOR, defaults.replicationFactor()),
-        defaults.serverSecret());
+        defaults.serverSecret(),
+        env.duration(ENV_CHARGE_INTERVAL, ChronoUnit.SECONDS, DEFAULT_CHARGE_INTERVAL),
+        ApiKeys.parse(env.verbatim(ENV_API_KEYS)));
   }
 
   private static Duration grace(Env env) {

@@ -77,6 +77,8 @@ public final class BillingService {
         new BillingTopology(
             config.grace(),
             config.commitInterval(),
+            config.chargeInterval(),
+            config.apiKeys(),
             new ReceiptMac(config.serverSecret()),
             registry);
     return new StreamsService(

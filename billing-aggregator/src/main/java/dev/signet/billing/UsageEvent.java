@@ -9,8 +9,8 @@ import java.util.Objects;
  * receipt itself, so that a VEx exists exactly when a receipt does. Billing's own value: it only
  * travels on billing's internal repartition topic, so it lives here, not in {@code core}.
  */
-record UsageEvent(
-    String tenant, String traceId, int hop, long vex, long fuTokens, long timestampMs) {
+record UsageEvent(String tenant, String traceId, int hop, long vex, long fuTokens, long timestampMs)
+    implements TenantEvent {
 
   public UsageEvent {
     Objects.requireNonNull(tenant, "tenant");

@@ -146,6 +146,37 @@ class BillingConfigTest {
         .hasMessageContaining("SP_SERVER_SECRET");
   }
 
+  @Test
+  void shouldChargeEveryMinuteByDefaultAndReadTheIntervalInSeconds() {
+    assertThat(BillingConfig.fromEnvironment(KEYED).chargeInterval())
+        .isEqualTo(Duration.ofSeconds(60));
+    assertThat(
+            BillingConfig.fromEnvironment(with(KEYED, "SP_BILLING_CHARGE_INTERVAL", "15"))
+                .chargeInterval())
+        .isEqualTo(Duration.ofSeconds(15));
+  }
+
+  @Test
+  void shouldRefuseAChargeIntervalOfZero() {
+    assertThatThrownBy(
+            () -> BillingConfig.fromEnvironment(with(KEYED, "SP_BILLING_CHARGE_INTERVAL", "0")))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("SP_BILLING_CHARGE_INTERVAL");
+  }
+
+  @Test
+  void shouldReadTheTenantsStripeNamesFromTheApiKeys() {
+    BillingConfig config =
+        BillingConfig.fromEnvironment(
+            with(
+                KEYED,
+                "SP_API_KEYS",
+                "{\"k\": {\"tenant\": \"acme\", \"stripe_customer\": \"cus_1\"}}"));
+
+    assertThat(new StripeNames(config.apiKeys()).customer("acme")).isEqualTo("cus_1");
+    assertThat(config.toString()).doesNotContain("\"k\"");
+  }
+
   private static Map<String, String> with(Map<String, String> base, String... pairs) {
     Map<String, String> env = new HashMap<>(base);
     for (int i = 0; i < pairs.length; i += 2) {

@@ -1,7 +1,9 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.core.topic.Topics.BILLING_OVERAGE;
 import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
+import static dev.signet.core.topic.Topics.BILLING_RESERVED_CONFIG;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_ADJUSTMENTS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
 import static dev.signet.core.topic.Topics.RECEIPTS;
@@ -12,8 +14,11 @@ import static org.awaitility.Awaitility.await;
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.json.Json;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
+import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
@@ -72,7 +77,10 @@ class BillingIT {
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
         new NewTopic(BILLING_PERIOD_TOTALS.name(), PARTITIONS, (short) 1)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
-        new NewTopic(BILLING_USAGE_ADJUSTMENTS.name(), PARTITIONS, (short) 1));
+        new NewTopic(BILLING_USAGE_ADJUSTMENTS.name(), PARTITIONS, (short) 1),
+        new NewTopic(BILLING_RESERVED_CONFIG.name(), PARTITIONS, (short) 1)
+            .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
+        new NewTopic(BILLING_OVERAGE.name(), PARTITIONS, (short) 1));
   }
 
   @AfterAll
@@ -359,9 +367,115 @@ class BillingIT {
         new BillingTopology(
             config.grace(),
             config.commitInterval(),
+            config.chargeInterval(),
+            config.apiKeys(),
             new ReceiptMac(config.serverSecret()),
             registry);
     return new StreamsService("billing aggregator", topology.build(), props, registry).start();
+  }
+
+  @Test
+  void shouldChargeOverageOfAReservedTenantAndNothingTwiceAcrossARestart() throws Exception {
+    Instant hour = Instant.now().truncatedTo(ChronoUnit.HOURS).minus(Duration.ofHours(2));
+    String tenant = "reserved-" + UUID.randomUUID();
+    BillingConfig config = config().withChargeInterval(Duration.ofSeconds(1));
+    MeterRegistry registry = new SimpleMeterRegistry();
+    Map<String, OverageCharge> charges = new HashMap<>();
+
+    try (KafkaProducer<String, byte[]> producer = producer();
+        KafkaProducer<String, ReservedConfigChange> configProducer = configProducer();
+        KafkaConsumer<String, OverageCharge> consumer = readCommittedConsumer(BILLING_OVERAGE)) {
+      consumer.subscribe(List.of(BILLING_OVERAGE.name()));
+      try (StreamsService service = BillingService.start(config, registry)) {
+        configProducer.send(
+            new ProducerRecord<>(
+                BILLING_RESERVED_CONFIG.name(),
+                tenant,
+                new ReservedConfigChange(
+                    tenant,
+                    ReservedConfigChange.SET,
+                    Json.parse(
+                        "{\"vex_reserved\": 10, \"fu_reserved\": 0, \"vex_overage_tiers\":"
+                            + " [{\"threshold\": 0, \"price_per_unit\": \"0.25\"}]}"),
+                    "v1",
+                    null,
+                    Instant.now().toString(),
+                    "startup",
+                    "sha")));
+        configProducer.flush();
+        // The receipts are signed earlier than the config record was produced, so Streams would
+        // pick them first: wait until the reservation is in force.
+        await()
+            .atMost(Duration.ofSeconds(45))
+            .until(
+                () ->
+                    registry
+                            .find(BillingMeters.RESERVED_CAPACITY)
+                            .tags("tenant", tenant, "type", "vex")
+                            .gauge()
+                        != null);
+        for (int i = 0; i < 12; i++) {
+          Receipt receipt = receipt(tenant, hour.plusSeconds(i), null);
+          producer.send(genuine(receipt.traceId(), receipt));
+        }
+        producer.flush();
+        awaitCharges(consumer, tenant, charges, 2);
+        assertThat(service.state().isRunningOrRebalancing()).isTrue();
+      }
+
+      // Restarted on the same state: what was charged is not charged again; new usage is.
+      try (StreamsService service = BillingService.start(config, registry)) {
+        Receipt more = receipt(tenant, hour.plusSeconds(60), null);
+        producer.send(genuine(more.traceId(), more));
+        producer.flush();
+        awaitCharges(consumer, tenant, charges, 3);
+        assertThat(service.state().isRunningOrRebalancing()).isTrue();
+      }
+    }
+
+    assertThat(charges.values())
+        .extracting(OverageCharge::usedBefore, OverageCharge::usedAfter, OverageCharge::amount)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(0L, 12L, "0.50"),
+            org.assertj.core.groups.Tuple.tuple(12L, 13L, "0.25"));
+  }
+
+  /** Polls until the charges of {@code tenant} bill {@code units} units, failing on a repeat. */
+  private static void awaitCharges(
+      KafkaConsumer<String, OverageCharge> consumer,
+      String tenant,
+      Map<String, OverageCharge> charges,
+      long units) {
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(
+            () -> {
+              consumer
+                  .poll(Duration.ofMillis(200))
+                  .forEach(
+                      record -> {
+                        if (record.value().tenant().equals(tenant)) {
+                          assertThat(record.key()).isEqualTo(tenant);
+                          assertThat(charges.put(record.value().chargeId(), record.value()))
+                              .as("charge %s seen twice", record.value().chargeId())
+                              .isNull();
+                        }
+                      });
+              assertThat(charges.values().stream().mapToLong(OverageCharge::units).sum())
+                  .isEqualTo(units);
+            });
+  }
+
+  private static KafkaProducer<String, ReservedConfigChange> configProducer() {
+    return new KafkaProducer<>(
+        Map.of(
+            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            broker.getBrokersAsString(),
+            ProducerConfig.ACKS_CONFIG,
+            "all"),
+        BILLING_RESERVED_CONFIG.keySerde().serializer(),
+        BILLING_RESERVED_CONFIG.valueSerde().serializer());
   }
 
   private BillingConfig config() {

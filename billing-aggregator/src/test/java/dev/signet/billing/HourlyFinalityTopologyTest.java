@@ -284,6 +284,8 @@ class HourlyFinalityTopologyTest {
               assertThat(adjustment.windowStart()).isEqualTo("2025-01-31T23:00:00Z");
               assertThat(adjustment.windowEnd()).isEqualTo("2025-02-01T00:00:00Z");
             });
+    // Period totals are published once per emit interval.
+    driver.advanceWallClockTime(INTERVAL);
     Map<String, Long> months = new HashMap<>();
     periods.readValuesToList().forEach(total -> months.put(total.key(), total.units()));
     assertThat(months)
@@ -328,7 +330,13 @@ class HourlyFinalityTopologyTest {
     Properties props = config.streamsProperties();
     driver =
         new TopologyTestDriver(
-            new BillingTopology(config.grace(), config.commitInterval(), TestReceipts.MAC, registry)
+            new BillingTopology(
+                    config.grace(),
+                    config.commitInterval(),
+                    config.chargeInterval(),
+                    config.apiKeys(),
+                    TestReceipts.MAC,
+                    registry)
                 .build(),
             props,
             wallClock);

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.receipt.Receipt;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,10 +36,17 @@ class PeriodTotalsTopologyTest {
   private static final Instant JAN_10 = Instant.parse("2025-01-10T10:00:00Z");
   private static final Instant FEB_1 = Instant.parse("2025-02-01T00:00:00Z");
 
+  private static final Duration COMMIT_INTERVAL = Duration.ofSeconds(1);
+
+  /** When the first publication runs: the totals carry it as {@code updated_at}. */
+  private static final Instant PUBLISHED_AT = WALL_CLOCK.plus(COMMIT_INTERVAL);
+
   /** Short, so that a late receipt is past its hour's grace but not past its month. */
   private static final Duration TEST_GRACE = Duration.ofMinutes(5);
 
   @TempDir Path stateDir;
+
+  private final MeterRegistry registry = new SimpleMeterRegistry();
 
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> rawReceipts;
@@ -55,13 +63,19 @@ class PeriodTotalsTopologyTest {
             "127.0.0.1:9",
             "period-totals-test",
             stateDir,
-            Duration.ofSeconds(1),
+            COMMIT_INTERVAL,
             TEST_GRACE,
             1,
             TestReceipts.SECRET);
     driver =
         new TopologyTestDriver(
-            new BillingTopology(config.grace(), TestReceipts.MAC, new SimpleMeterRegistry())
+            new BillingTopology(
+                    config.grace(),
+                    config.commitInterval(),
+                    config.chargeInterval(),
+                    config.apiKeys(),
+                    TestReceipts.MAC,
+                    registry)
                 .build(),
             config.streamsProperties(),
             WALL_CLOCK);
@@ -97,18 +111,51 @@ class PeriodTotalsTopologyTest {
   }
 
   @Test
-  void shouldEmitEachChangeAsTheRunningTotal() {
+  void shouldPublishNothingBeforeTheCommitIntervalHasPassed() {
+    signedAndProduced("tenant-a", JAN_10, 2L);
+
+    driver.advanceWallClockTime(COMMIT_INTERVAL.minusMillis(1));
+
+    assertThat(periods.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldPublishEachChangedTotalOncePerIntervalAsTheRunningTotal() {
     signedAndProduced("tenant-a", JAN_10, 2L);
     signedAndProduced("tenant-a", JAN_10.plusSeconds(60), 3L);
+    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    signedAndProduced("tenant-a", JAN_10.plusSeconds(120), null);
+    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    driver.advanceWallClockTime(COMMIT_INTERVAL);
 
     List<KeyValue<String, PeriodTotal>> records = periods.readKeyValuesToList();
 
     assertThat(records)
-        .containsExactly(
-            KeyValue.pair("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 1)),
-            KeyValue.pair("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 2)),
+        .containsExactlyInAnyOrder(
             KeyValue.pair("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 2)),
-            KeyValue.pair("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 5)));
+            KeyValue.pair("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 5)),
+            KeyValue.pair(
+                "tenant-a@2025-01@vex",
+                new PeriodTotal(
+                    "tenant-a",
+                    "2025-01",
+                    "vex",
+                    3,
+                    PUBLISHED_AT.plus(COMMIT_INTERVAL).toString())));
+  }
+
+  @Test
+  void shouldCountVexAndFuTokensPerTenant() {
+    signedAndProduced("tenant-a", JAN_10, 2L);
+    signedAndProduced("tenant-a", JAN_10.plusSeconds(60), 3L);
+    signedAndProduced("tenant-b", JAN_10.plusSeconds(60), null);
+
+    assertThat(registry.get(BillingMeters.VEX_UNITS).tag("tenant", "tenant-a").counter().count())
+        .isEqualTo(2);
+    assertThat(registry.get(BillingMeters.FU_TOKENS).tag("tenant", "tenant-a").counter().count())
+        .isEqualTo(5);
+    assertThat(registry.get(BillingMeters.VEX_UNITS).tag("tenant", "tenant-b").counter().count())
+        .isEqualTo(1);
   }
 
   @Test
@@ -147,7 +194,10 @@ class PeriodTotalsTopologyTest {
         .containsEntry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 2))
         .containsEntry("tenant-a@2025-01@fu", total("tenant-a", "2025-01", "fu", 5))
         .containsEntry("tenant-a@2025-02@vex", total("tenant-a", "2025-02", "vex", 1));
-    assertThat(hourly.isEmpty()).as("the late receipt's hour is closed: no hourly update").isTrue();
+    assertThat(hourly.readValuesToList())
+        .as("the late receipt's hour is closed: no hourly update of it")
+        .extracting(HourlyUsage::windowStart)
+        .doesNotContain(JAN_10.toString());
   }
 
   @Test
@@ -191,10 +241,11 @@ class PeriodTotalsTopologyTest {
     Instant signedAt = FEB_1.minusMillis(1);
     signedAndProduced("tenant-a", signedAt, null);
 
+    driver.advanceWallClockTime(COMMIT_INTERVAL);
     TestRecord<String, PeriodTotal> record = periods.readRecord();
 
     assertThat(record.getRecordTime()).isEqualTo(signedAt);
-    assertThat(record.value().updatedAt()).isEqualTo(WALL_CLOCK.toString());
+    assertThat(record.value().updatedAt()).isEqualTo(PUBLISHED_AT.toString());
   }
 
   private void signedAndProduced(String tenant, Instant signedAt, Long fuTokens) {
@@ -209,12 +260,13 @@ class PeriodTotalsTopologyTest {
   }
 
   private Map<String, PeriodTotal> totals() {
+    driver.advanceWallClockTime(COMMIT_INTERVAL);
     compacted.putAll(periods.readKeyValuesToMap());
     return Map.copyOf(compacted);
   }
 
   private static PeriodTotal total(String tenant, String period, String type, long units) {
-    return new PeriodTotal(tenant, period, type, units, WALL_CLOCK.toString());
+    return new PeriodTotal(tenant, period, type, units, PUBLISHED_AT.toString());
   }
 
   private static HourlyUsage hour(String tenant, Instant windowStart, long vex, long fuTokens) {

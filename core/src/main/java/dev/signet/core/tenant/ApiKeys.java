@@ -3,7 +3,9 @@ package dev.signet.core.tenant;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.crypto.Hashes;
 import dev.signet.core.json.Json;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -14,14 +16,16 @@ import java.util.Optional;
 public final class ApiKeys {
 
   private final Map<String, Tenant> tenantsByKeyDigest;
+  private final List<Tenant> inFileOrder;
 
-  private ApiKeys(Map<String, Tenant> tenantsByKeyDigest) {
+  private ApiKeys(Map<String, Tenant> tenantsByKeyDigest, List<Tenant> inFileOrder) {
     this.tenantsByKeyDigest = Map.copyOf(tenantsByKeyDigest);
+    this.inFileOrder = List.copyOf(inFileOrder);
   }
 
   public static ApiKeys parse(String json) {
     if (json == null || json.isBlank()) {
-      return new ApiKeys(Map.of());
+      return new ApiKeys(Map.of(), List.of());
     }
     JsonNode root;
     try {
@@ -34,15 +38,26 @@ public final class ApiKeys {
           "SP_API_KEYS must be a JSON object of key -> tenant config");
     }
     Map<String, Tenant> tenants = new HashMap<>();
+    List<Tenant> inFileOrder = new ArrayList<>();
     for (Map.Entry<String, JsonNode> entry : root.properties()) {
       try {
-        tenants.put(digest(entry.getKey()), Json.convert(entry.getValue(), Tenant.class));
+        Tenant tenant = Json.convert(entry.getValue(), Tenant.class);
+        tenants.put(digest(entry.getKey()), tenant);
+        inFileOrder.add(tenant);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
             "SP_API_KEYS has an invalid tenant config: " + e.getMessage(), e);
       }
     }
-    return new ApiKeys(tenants);
+    return new ApiKeys(tenants, inFileOrder);
+  }
+
+  /**
+   * The configs of every key of {@code tenant}, in the order of the file: where keys of one tenant
+   * disagree on a setting (a Stripe customer, say), the first key that names it wins.
+   */
+  public List<Tenant> configsOf(String tenant) {
+    return inFileOrder.stream().filter(t -> t.tenant().equals(tenant)).toList();
   }
 
   public Optional<Tenant> authenticate(String apiKey) {

@@ -1,0 +1,18 @@
+package dev.signet.billing;
+
+import dev.signet.core.message.ReservedConfigChange;
+import java.util.Objects;
+
+/**
+ * A record of {@code signet.billing.reserved-config.v1} on its way to the tenant's task.
+ *
+ * @param tenant the record's key: the tenant the change is for
+ * @param change the change; null for a tombstone, which removes the tenant's reservation as a
+ *     {@code removed} change does
+ */
+record ReservedConfigEvent(String tenant, ReservedConfigChange change) implements TenantEvent {
+
+  ReservedConfigEvent {
+    Objects.requireNonNull(tenant, "tenant");
+  }
+}
