@@ -16,8 +16,7 @@ public final class BillingApp {
   public static void main(String[] args) throws InterruptedException {
     Env env = Env.system();
     BillingConfig config = BillingConfig.fromEnvironment(env);
-    BillingService.publishReservedCapacity(
-        config.bootstrapServers(), BillingConfig.reservedConfigFile(env));
+    BillingService.publishReservedCapacity(config, BillingConfig.reservedConfigFile(env));
     LedgerConfig ledger = LedgerConfig.fromEnvironment(env);
     ServiceShell.runMain("billing", env, meters -> BillingService.create(config, ledger, meters));
   }

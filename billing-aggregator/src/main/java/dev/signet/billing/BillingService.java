@@ -3,7 +3,7 @@ package dev.signet.billing;
 import dev.signet.billing.ledger.LedgerConfig;
 import dev.signet.billing.ledger.LedgerWorker;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
-import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.BillingMacs;
 import dev.signet.shell.Service;
 import dev.signet.shell.ServiceGroup;
 import dev.signet.shell.StreamsService;
@@ -36,7 +36,7 @@ public final class BillingService {
    * @throws IllegalStateException naming every reason when the file is refused: billing does not
    *     start on a file it cannot bill by
    */
-  public static void publishReservedCapacity(String bootstrapServers, Path file) {
+  public static void publishReservedCapacity(BillingConfig config, Path file) {
     if (file == null) {
       log.info(
           "{} is not set: no reserved capacity is configured; overage is not billed until a"
@@ -45,7 +45,10 @@ public final class BillingService {
       return;
     }
     ReservedConfigPublisher.Outcome outcome =
-        new ReservedConfigPublisher(bootstrapServers, Clock.systemUTC())
+        new ReservedConfigPublisher(
+                config.bootstrapServers(),
+                Clock.systemUTC(),
+                BillingMacs.of(config.serverSecret()).reservedConfig())
             .publish(file, ReservedConfigPublisher.CHANGED_BY_STARTUP);
     if (outcome instanceof ReservedConfigPublisher.Refused refused) {
       throw new IllegalStateException(
@@ -79,7 +82,7 @@ public final class BillingService {
             config.commitInterval(),
             config.chargeInterval(),
             config.apiKeys(),
-            new ReceiptMac(config.serverSecret()),
+            config.serverSecret(),
             registry);
     return new StreamsService(
         "billing aggregator", topology.build(), config.streamsProperties(), registry);
@@ -94,7 +97,8 @@ public final class BillingService {
       BillingConfig config, LedgerConfig ledger, MeterRegistry registry) {
     Map<String, Service> parts = new LinkedHashMap<>();
     parts.put("streams", create(config, registry));
-    parts.put("ledger", LedgerWorker.create(ledger, registry));
+    parts.put(
+        "ledger", LedgerWorker.create(ledger, BillingMacs.of(config.serverSecret()), registry));
     return new ServiceGroup("billing", parts);
   }
 }

@@ -1,6 +1,8 @@
 package dev.signet.billing;
 
+import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
@@ -9,6 +11,7 @@ import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.JsonSerde;
+import dev.signet.core.topic.MacStampingSerializer;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.Counter;
@@ -124,6 +127,7 @@ public final class BillingTopology {
   private final Duration chargeInterval;
   private final StripeNames stripeNames;
   private final ReceiptOrigin origin;
+  private final BillingMacs macs;
   private final MeterRegistry registry;
   private final BillingMeters meters;
 
@@ -131,16 +135,17 @@ public final class BillingTopology {
    * With the defaults of {@link BillingConfig}: totals emitted every second, charges every minute,
    * no Stripe names.
    *
-   * @param mac the processor's receipt MAC, from the deployment's server secret
+   * @param secret the deployment's server secret: checks the processor's receipt MAC and the
+   *     reserved-config MAC, and stamps the MAC of period totals and charges
    * @param registry where refused records are counted
    */
-  public BillingTopology(Duration grace, ReceiptMac mac, MeterRegistry registry) {
+  public BillingTopology(Duration grace, ServerSecret secret, MeterRegistry registry) {
     this(
         grace,
         BillingConfig.DEFAULT_COMMIT_INTERVAL,
         BillingConfig.DEFAULT_CHARGE_INTERVAL,
         ApiKeys.parse(null),
-        mac,
+        secret,
         registry);
   }
 
@@ -150,7 +155,8 @@ public final class BillingTopology {
    *     closed by wall clock: the commit interval, so that each commit carries one batch
    * @param chargeInterval how often overage is charged ({@code SP_BILLING_CHARGE_INTERVAL})
    * @param apiKeys the tenants' Stripe customers and default meter names
-   * @param mac the processor's receipt MAC, from the deployment's server secret
+   * @param secret the deployment's server secret: checks the processor's receipt MAC and the
+   *     reserved-config MAC, and stamps the MAC of period totals and charges
    * @param registry where refused records, late usage, usage, overage and reservations are measured
    */
   public BillingTopology(
@@ -158,10 +164,11 @@ public final class BillingTopology {
       Duration emitInterval,
       Duration chargeInterval,
       ApiKeys apiKeys,
-      ReceiptMac mac,
+      ServerSecret secret,
       MeterRegistry registry) {
     Objects.requireNonNull(grace, "grace");
-    this.origin = new ReceiptOrigin(mac);
+    this.origin = new ReceiptOrigin(new ReceiptMac(secret));
+    this.macs = BillingMacs.of(secret);
     this.registry = Objects.requireNonNull(registry, "registry");
     this.meters = new BillingMeters(registry);
     this.stripeNames = new StripeNames(Objects.requireNonNull(apiKeys, "apiKeys"));
@@ -181,11 +188,16 @@ public final class BillingTopology {
     Topic<String, OverageCharge> overage = Topics.BILLING_OVERAGE;
     StreamsBuilder builder = new StreamsBuilder();
 
+    builder.addStateStore(DeduplicateReceipts.store(DeduplicateReceipts.DEFAULT_RETENTION));
     KStream<String, TenantEvent> configChanges =
         builder.stream(
                 reserved.name(),
-                Consumed.with(reserved.keySerde(), reserved.valueSerde())
+                // Bytes: the MAC is over the value exactly as published.
+                Consumed.with(reserved.keySerde(), Serdes.ByteArray())
                     .withName("read-reserved-config"))
+            .processValues(
+                () -> new AuthenticateReservedConfig(macs.reservedConfig(), registry),
+                Named.as("authenticate-reserved-config"))
             .flatMapValues(BillingTopology::configEvent, Named.as("reserved-config-to-event"));
 
     KStream<String, TenantEvent> eventsByTenant =
@@ -210,7 +222,12 @@ public final class BillingTopology {
             .repartition(
                 Repartitioned.<String, TenantEvent>as(USAGE_BY_TENANT)
                     .withKeySerde(Serdes.String())
-                    .withValueSerde(TENANT_EVENT_SERDE));
+                    .withValueSerde(TENANT_EVENT_SERDE))
+            // After the repartition: every copy of a receipt reaches its tenant's task.
+            .processValues(
+                () -> new DeduplicateReceipts(DeduplicateReceipts.DEFAULT_RETENTION, registry),
+                Named.as("deduplicate-receipts"),
+                DeduplicateReceipts.STORE);
 
     KStream<String, UsageEvent> usageByTenant =
         eventsByTenant.flatMapValues(TenantEvent::usageOnly, Named.as("usage-only"));
@@ -264,7 +281,12 @@ public final class BillingTopology {
             PERIOD_TOTALS_DIRTY_STORE)
         .to(
             periods.name(),
-            Produced.with(periods.keySerde(), periods.valueSerde())
+            Produced.with(
+                    periods.keySerde(),
+                    Serdes.serdeFrom(
+                        new MacStampingSerializer<>(
+                            periods.valueSerde().serializer(), macs.periodTotals()),
+                        periods.valueSerde().deserializer()))
                 .withName("write-period-totals"));
 
     builder.addStateStore(keyValueStore(RESERVED_CONFIG_STORE, reserved.valueSerde()));
@@ -286,7 +308,13 @@ public final class BillingTopology {
             OVERAGE_PENDING_STORE)
         .to(
             overage.name(),
-            Produced.with(overage.keySerde(), overage.valueSerde()).withName("write-overage"));
+            Produced.with(
+                    overage.keySerde(),
+                    Serdes.serdeFrom(
+                        new MacStampingSerializer<>(
+                            overage.valueSerde().serializer(), macs.overage()),
+                        overage.valueSerde().deserializer()))
+                .withName("write-overage"));
 
     return builder.build();
   }

@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
+import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
@@ -22,6 +23,7 @@ import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
+import dev.signet.core.topic.MacStampingSerializer;
 import dev.signet.core.topic.Topic;
 import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.Counter;
@@ -369,7 +371,7 @@ class BillingIT {
             config.commitInterval(),
             config.chargeInterval(),
             config.apiKeys(),
-            new ReceiptMac(config.serverSecret()),
+            config.serverSecret(),
             registry);
     return new StreamsService("billing aggregator", topology.build(), props, registry).start();
   }
@@ -475,7 +477,9 @@ class BillingIT {
             ProducerConfig.ACKS_CONFIG,
             "all"),
         BILLING_RESERVED_CONFIG.keySerde().serializer(),
-        BILLING_RESERVED_CONFIG.valueSerde().serializer());
+        new MacStampingSerializer<>(
+            BILLING_RESERVED_CONFIG.valueSerde().serializer(),
+            BillingMacs.of(TestReceipts.SECRET).reservedConfig()));
   }
 
   private BillingConfig config() {

@@ -13,7 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 class BillingServiceTest {
 
   // Nothing listens there: a test that reached Kafka would fail, not pass.
-  private static final String NO_KAFKA = "127.0.0.1:1";
+  private static final BillingConfig NO_KAFKA =
+      BillingConfig.defaults("127.0.0.1:1", TestReceipts.SECRET);
 
   @TempDir Path dir;
 

@@ -321,7 +321,7 @@ class BillingTopologyTest {
   }
 
   private static BillingTopology topology(Duration grace, MeterRegistry registry) {
-    return new BillingTopology(grace, TestReceipts.MAC, registry);
+    return new BillingTopology(grace, TestReceipts.SECRET, registry);
   }
 
   /** After the next emission. */

@@ -8,11 +8,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.billing.reserved.UnitType;
 import dev.signet.core.billing.tiers.ChargeIds;
+import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.topic.MacStampingSerializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -379,7 +381,7 @@ class OverageChargesTopologyTest {
                     config.commitInterval(),
                     config.chargeInterval(),
                     config.apiKeys(),
-                    TestReceipts.MAC,
+                    TestReceipts.SECRET,
                     registry)
                 .build(),
             config.streamsProperties(),
@@ -391,7 +393,9 @@ class OverageChargesTopologyTest {
         driver.createInputTopic(
             BILLING_RESERVED_CONFIG.name(),
             BILLING_RESERVED_CONFIG.keySerde().serializer(),
-            BILLING_RESERVED_CONFIG.valueSerde().serializer());
+            new MacStampingSerializer<>(
+                BILLING_RESERVED_CONFIG.valueSerde().serializer(),
+                BillingMacs.of(TestReceipts.SECRET).reservedConfig()));
     overage =
         driver.createOutputTopic(
             BILLING_OVERAGE.name(),

@@ -74,7 +74,7 @@ class PeriodTotalsTopologyTest {
                     config.commitInterval(),
                     config.chargeInterval(),
                     config.apiKeys(),
-                    TestReceipts.MAC,
+                    TestReceipts.SECRET,
                     registry)
                 .build(),
             config.streamsProperties(),

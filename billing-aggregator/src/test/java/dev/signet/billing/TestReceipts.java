@@ -33,17 +33,22 @@ final class TestReceipts {
   }
 
   static Receipt receipt(String tenant, String ts, Long fuTokens) {
+    return receipt(tenant, UUID.randomUUID().toString(), 1, ts, fuTokens);
+  }
+
+  /** Hop {@code hop} of {@code traceId}; hops after the first link to a made-up hash. */
+  static Receipt receipt(String tenant, String traceId, int hop, String ts, Long fuTokens) {
     String canon = "{\"n\":1}";
     return ISSUER.seal(
         new Receipt(
-            UUID.randomUUID().toString(),
-            1,
+            traceId,
+            hop,
             ts,
             tenant,
             ReceiptIssuer.contentId(canon),
             canon,
             Receipt.ALGO,
-            null,
+            hop == 1 ? null : "0".repeat(64),
             Policy.allowed("ok"),
             "invoice",
             "invoice",

@@ -87,8 +87,8 @@ public final class Pipeline implements AutoCloseable {
                         cause)));
     receiptSink.start();
 
-    BillingService.publishReservedCapacity(settings.kafkaBootstrap(), settings.reservedConfig());
     BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap(), serverSecret);
+    BillingService.publishReservedCapacity(billingDefaults, settings.reservedConfig());
     // Billing's ledger worker writes the finance tables beside the receipts; it pushes to Stripe
     // only when SP_STRIPE_API_KEY is set (SP_STRIPE_API_BASE for a stub).
     LedgerConfig ledger =

@@ -1,5 +1,7 @@
 package dev.signet.billing.ledger;
 
+import dev.signet.core.crypto.BillingMacs;
+import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.ReservedConfigChange;
@@ -44,7 +46,12 @@ record LedgerBatch(
     reservations = List.copyOf(reservations);
   }
 
-  static LedgerBatch of(ConsumerRecords<String, byte[]> records) {
+  /**
+   * Reads a poll. A record whose {@code x-signet-record-mac} is not billing's MAC of its value (a
+   * record billing did not write, a tombstone) is left out like an unreadable one: write access to
+   * these topics alone must not put a charge on Stripe or a row in finance's tables.
+   */
+  static LedgerBatch of(ConsumerRecords<String, byte[]> records, BillingMacs macs) {
     List<OverageCharge> charges = new ArrayList<>();
     List<PeriodTotal> totals = new ArrayList<>();
     List<Reservation> reservations = new ArrayList<>();
@@ -55,6 +62,11 @@ record LedgerBatch(
         last = Math.max(last, record.timestamp());
         try {
           String topic = record.topic();
+          RecordMac mac = macFor(topic, macs);
+          if (mac == null || !mac.verify(record.headers(), record.value())) {
+            throw new IllegalArgumentException(
+                "no valid x-signet-record-mac: not written by Signet's billing");
+          }
           if (topic.equals(Topics.BILLING_OVERAGE.name())) {
             OverageCharge charge = read(Topics.BILLING_OVERAGE, record);
             if (charge != null) {
@@ -80,7 +92,7 @@ record LedgerBatch(
         } catch (RuntimeException e) {
           unreadable++;
           log.error(
-              "Skipping unreadable billing record {}-{}@{} (key {}): {}",
+              "Skipping unreadable or unauthenticated billing record {}-{}@{} (key {}): {}",
               record.topic(),
               record.partition(),
               record.offset(),
@@ -90,6 +102,19 @@ record LedgerBatch(
       }
     }
     return new LedgerBatch(charges, totals, reservations, unreadable, last);
+  }
+
+  private static RecordMac macFor(String topic, BillingMacs macs) {
+    if (topic.equals(Topics.BILLING_OVERAGE.name())) {
+      return macs.overage();
+    }
+    if (topic.equals(Topics.BILLING_PERIOD_TOTALS.name())) {
+      return macs.periodTotals();
+    }
+    if (topic.equals(Topics.BILLING_RESERVED_CONFIG.name())) {
+      return macs.reservedConfig();
+    }
+    return null;
   }
 
   boolean isEmpty() {

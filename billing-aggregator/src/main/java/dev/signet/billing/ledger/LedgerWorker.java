@@ -7,6 +7,7 @@ import dev.signet.billing.stripe.MeterEventPusher;
 import dev.signet.billing.stripe.PushLedger;
 import dev.signet.billing.stripe.PushOutcome;
 import dev.signet.billing.stripe.StripeBilling;
+import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.message.StripePush;
@@ -98,6 +99,7 @@ public final class LedgerWorker implements Service {
   private final LedgerTables tables;
   private final Optional<StripeBilling> stripe;
   private final Clock clock;
+  private final BillingMacs macs;
   private final LedgerMetrics metrics;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
@@ -116,12 +118,14 @@ public final class LedgerWorker implements Service {
    */
   LedgerWorker(
       LedgerConfig config,
+      BillingMacs macs,
       MeterRegistry registry,
       DataSource dataSource,
       AutoCloseable pool,
       Optional<StripeBilling> stripe,
       Clock clock) {
     this.config = config;
+    this.macs = macs;
     this.dataSource = dataSource;
     this.pool = pool;
     this.tables = new LedgerTables(dataSource);
@@ -147,8 +151,11 @@ public final class LedgerWorker implements Service {
             "signet-billing-ledger");
   }
 
-  /** The worker over {@code config}: its own connection pool, and Stripe when a key is set. */
-  public static LedgerWorker create(LedgerConfig config, MeterRegistry registry) {
+  /**
+   * The worker over {@code config}: its own connection pool, and Stripe when a key is set. It acts
+   * only on records carrying billing's {@code macs}.
+   */
+  public static LedgerWorker create(LedgerConfig config, BillingMacs macs, MeterRegistry registry) {
     HikariDataSource pool = pool(config);
     Optional<StripeBilling> stripe =
         config
@@ -160,7 +167,7 @@ public final class LedgerWorker implements Service {
                         new MeterEventPusher(s, registry),
                         registry,
                         Clock.systemUTC()));
-    return new LedgerWorker(config, registry, pool, pool, stripe, Clock.systemUTC());
+    return new LedgerWorker(config, macs, registry, pool, pool, stripe, Clock.systemUTC());
   }
 
   static Map<String, Object> consumerProperties(LedgerConfig config) {
@@ -332,7 +339,7 @@ public final class LedgerWorker implements Service {
 
   /** Materialise, bill each charge, wait for every produced record's ack. */
   private void handle(ConsumerRecords<String, byte[]> records) throws SQLException {
-    LedgerBatch batch = LedgerBatch.of(records);
+    LedgerBatch batch = LedgerBatch.of(records, macs);
     tables.materialise(batch);
     List<Future<RecordMetadata>> acks = new ArrayList<>();
     boolean deadLettersChanged = false;

@@ -10,12 +10,16 @@ import dev.signet.billing.stripe.StripeBilling;
 import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.billing.stripe.StripeStub;
 import dev.signet.core.config.PostgresSettings;
+import dev.signet.core.crypto.BillingMacs;
+import dev.signet.core.crypto.RecordMac;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.message.StripePush;
+import dev.signet.core.topic.MacStampingSerializer;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.shell.Health;
@@ -50,6 +54,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -69,6 +74,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 class LedgerWorkerIT {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
+  private static final BillingMacs MACS =
+      BillingMacs.of(ServerSecret.parse("bGVkZ2VyLWl0LXNlcnZlci1zZWNyZXQtb2YtMzItYnl0ZXMh"));
 
   private static EmbeddedKafkaKraftBroker broker;
   private static EmbeddedPostgres postgres;
@@ -142,6 +149,24 @@ class LedgerWorkerIT {
     assertThat(count("stripe_push_ledger WHERE tenant = ?", tenant)).isEqualTo(2);
     assertThat(amount(second.chargeId())).isEqualTo("0.30");
     assertThat(worker.isRunning()).isTrue();
+  }
+
+  @Test
+  void shouldNeitherRecordNorPushAChargeBillingDidNotWrite() throws Exception {
+    OverageCharge forged = charge(0, 0, 1_000_000);
+    OverageCharge genuine = charge(0, 0, 5);
+    started(pushingWorker(new PushLedger(dataSource)));
+
+    sendUnstamped(Topics.BILLING_OVERAGE, tenant, forged);
+    send(Topics.BILLING_OVERAGE, tenant, genuine);
+
+    assertThat(awaitPushList(1))
+        .extracting(StripePush::chargeId)
+        .containsExactly(genuine.chargeId());
+    assertThat(stripe.requests())
+        .extracting(r -> r.form().get("identifier"))
+        .containsExactly(genuine.chargeId());
+    assertThat(count("billing_charges WHERE tenant = ?", tenant)).isEqualTo(1);
   }
 
   @Test
@@ -336,13 +361,43 @@ class LedgerWorkerIT {
 
   private LedgerWorker worker(Optional<StripeBilling> billing, LedgerConfig config) {
     LedgerWorker worker =
-        new LedgerWorker(config, registry, dataSource, null, billing, Clock.systemUTC());
+        new LedgerWorker(config, MACS, registry, dataSource, null, billing, Clock.systemUTC());
     workers.add(worker);
     return worker;
   }
 
   private static LedgerWorker started(LedgerWorker worker) {
     return worker.start();
+  }
+
+  /** As a client with write access to the topic but without the server secret would. */
+  private void sendUnstamped(Topic<String, OverageCharge> topic, String key, OverageCharge value)
+      throws Exception {
+    try (KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
+      producer
+          .send(
+              new ProducerRecord<>(
+                  topic.name(),
+                  key,
+                  topic.valueSerde().serializer().serialize(topic.name(), value)))
+          .get();
+    }
+  }
+
+  /** The value's bytes, with billing's MAC of them stamped into {@code headers}. */
+  private static <V> byte[] stamped(Topic<String, V> topic, V value, RecordHeaders headers) {
+    RecordMac mac =
+        topic.name().equals(Topics.BILLING_OVERAGE.name())
+            ? MACS.overage()
+            : topic.name().equals(Topics.BILLING_PERIOD_TOTALS.name())
+                ? MACS.periodTotals()
+                : MACS.reservedConfig();
+    return new MacStampingSerializer<>(topic.valueSerde().serializer(), mac)
+        .serialize(topic.name(), headers, value);
   }
 
   @SafeVarargs
@@ -353,12 +408,11 @@ class LedgerWorkerIT {
             new StringSerializer(),
             new ByteArraySerializer())) {
       for (V value : values) {
+        RecordHeaders headers = new RecordHeaders();
         producer
             .send(
                 new ProducerRecord<>(
-                    topic.name(),
-                    key,
-                    topic.valueSerde().serializer().serialize(topic.name(), value)))
+                    topic.name(), null, key, stamped(topic, value, headers), headers))
             .get();
       }
     }

@@ -2,6 +2,7 @@ package dev.signet.ingress.config;
 
 import dev.signet.core.admission.Admission;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
+import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.PublicKey;
@@ -40,9 +41,15 @@ class IngressBeans {
         new Admission.Limits(properties.maxBodyBytes(), properties.maxJsonDepth()));
   }
 
+  /** The processor's server secret: SP_SERVER_SECRET, or derived from the signing key. */
   @Bean
-  TraceIds traceIds(IngressProperties properties, SigningKey signingKey) {
-    return new TraceIds(ServerSecret.configured(properties.serverSecret(), signingKey));
+  ServerSecret serverSecret(IngressProperties properties, SigningKey signingKey) {
+    return ServerSecret.configured(properties.serverSecret(), signingKey);
+  }
+
+  @Bean
+  TraceIds traceIds(ServerSecret serverSecret) {
+    return new TraceIds(serverSecret);
   }
 
   @Bean
@@ -68,8 +75,12 @@ class IngressBeans {
 
   /** Opens its Kafka clients per publication only: reloads are rare. */
   @Bean
-  ReservedConfigPublisher reservedConfigPublisher(IngressProperties properties) {
-    return new ReservedConfigPublisher(properties.kafkaBootstrap(), Clock.systemUTC());
+  ReservedConfigPublisher reservedConfigPublisher(
+      IngressProperties properties, ServerSecret serverSecret) {
+    return new ReservedConfigPublisher(
+        properties.kafkaBootstrap(),
+        Clock.systemUTC(),
+        BillingMacs.of(serverSecret).reservedConfig());
   }
 
   /** The finance views' "now": current month, elapsed time of the projection, {@code as_of}. */

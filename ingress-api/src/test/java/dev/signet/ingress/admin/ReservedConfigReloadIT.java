@@ -7,6 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
+import dev.signet.core.crypto.BillingMacs;
+import dev.signet.core.crypto.KeyParser;
+import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ReservedConfigChange;
@@ -39,7 +42,11 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -63,12 +70,18 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
           + "\"ops_admin\":{\"tenant\":\"ops\",\"scopes\":[\"admin\"]},"
           + "\"ops_billing\":{\"tenant\":\"ops\",\"scopes\":[\"billing.read\"]},"
           + "\"ops_plain\":{\"tenant\":\"ops\"}}",
-      "signet.private-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+      "signet.private-key=" + ReservedConfigReloadIT.SEED,
       "signet.postgres-url=jdbc:postgresql://127.0.0.1:1/unused"
     })
 class ReservedConfigReloadIT {
 
   private static final int PARTITIONS = 2;
+  static final String SEED = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
+
+  /** The MACs of the ingress under test, whose key is {@link #SEED}. */
+  private static final BillingMacs MACS =
+      BillingMacs.of(ServerSecret.derivedFrom(KeyParser.parse("signet-1", SEED)));
+
   private static final EmbeddedKafkaKraftBroker broker = startBroker();
   private static final Path file = tempFile();
 
@@ -195,6 +208,35 @@ class ReservedConfigReloadIT {
         .contains("beta", "vex_reserved", "gamma", "fu_reserved");
     assertThat(read(BILLING_RESERVED_CONFIG)).hasSize(4);
     assertThat(read(BILLING_RESERVED_CONFIG_AUDIT)).hasSize(4);
+
+    // 6. A record written to the topic without Signet's MAC is not part of the config in force:
+    // the file in force, reloaded, is still unchanged.
+    forge(
+        new ReservedConfigChange(
+            "beta",
+            ReservedConfigChange.SET,
+            Json.parse("{\"vex_reserved\": 1, \"fu_reserved\": 0}"),
+            "forged",
+            null,
+            "2026-01-01T00:00:00Z",
+            "admin:ops",
+            "forged"));
+    write("{\"beta\": " + BETA_CHANGED + "}");
+    JsonNode afterForgery = Json.parse(reload("ops_admin").body());
+    assertThat(afterForgery.get("unchanged")).containsExactly(text("beta"));
+    assertThat(afterForgery.get("published").asInt()).isZero();
+  }
+
+  private static void forge(ReservedConfigChange change) {
+    Map<String, Object> props =
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString());
+    try (KafkaProducer<String, ReservedConfigChange> producer =
+        new KafkaProducer<>(
+            props,
+            BILLING_RESERVED_CONFIG.keySerde().serializer(),
+            BILLING_RESERVED_CONFIG.valueSerde().serializer())) {
+      producer.send(new ProducerRecord<>(BILLING_RESERVED_CONFIG.name(), change.tenant(), change));
+    }
   }
 
   @Test
@@ -220,9 +262,17 @@ class ReservedConfigReloadIT {
     List<ReservedConfigPublisher> instances =
         List.of(
             new ReservedConfigPublisher(
-                broker.getBrokersAsString(), Clock.systemUTC(), config, audit),
+                broker.getBrokersAsString(),
+                Clock.systemUTC(),
+                MACS.reservedConfig(),
+                config,
+                audit),
             new ReservedConfigPublisher(
-                broker.getBrokersAsString(), Clock.systemUTC(), config, audit));
+                broker.getBrokersAsString(),
+                Clock.systemUTC(),
+                MACS.reservedConfig(),
+                config,
+                audit));
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try {
       List<Future<ReservedConfigPublisher.Outcome>> outcomes =
@@ -306,9 +356,8 @@ class ReservedConfigReloadIT {
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     List<ReservedConfigChange> out = new ArrayList<>();
-    try (KafkaConsumer<String, ReservedConfigChange> consumer =
-        new KafkaConsumer<>(
-            props, topic.keySerde().deserializer(), topic.valueSerde().deserializer())) {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(props, topic.keySerde().deserializer(), new ByteArrayDeserializer())) {
       List<TopicPartition> partitions = new ArrayList<>();
       for (int p = 0; p < PARTITIONS; p++) {
         partitions.add(new TopicPartition(topic.name(), p));
@@ -319,10 +368,14 @@ class ReservedConfigReloadIT {
       long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
       while (partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
         assertThat(System.nanoTime()).as("read %s to its end", topic.name()).isLessThan(deadline);
-        for (ConsumerRecord<String, ReservedConfigChange> r :
-            consumer.poll(Duration.ofMillis(200))) {
-          assertThat(r.key()).isEqualTo(r.value().tenant());
-          out.add(r.value());
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+          if (!MACS.reservedConfig().verify(r.headers(), r.value())) {
+            continue; // a forged record of the test itself; Signet writes none
+          }
+          ReservedConfigChange change =
+              topic.valueSerde().deserializer().deserialize(r.topic(), r.value());
+          assertThat(r.key()).isEqualTo(change.tenant());
+          out.add(change);
         }
       }
     }

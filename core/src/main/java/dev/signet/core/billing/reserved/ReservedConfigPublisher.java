@@ -2,9 +2,11 @@ package dev.signet.core.billing.reserved;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.crypto.Hashes;
+import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ReservedConfigChange;
+import dev.signet.core.topic.MacStampingSerializer;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import java.io.IOException;
@@ -73,11 +75,17 @@ public final class ReservedConfigPublisher {
   private final Clock clock;
   private final Topic<String, ReservedConfigChange> config;
   private final Topic<String, ReservedConfigChange> audit;
+  private final RecordMac mac;
 
-  public ReservedConfigPublisher(String bootstrapServers, Clock clock) {
+  /**
+   * @param mac stamps every record (billing applies only authenticated changes) and picks the
+   *     authenticated ones out of the topic when reading the config in force
+   */
+  public ReservedConfigPublisher(String bootstrapServers, Clock clock, RecordMac mac) {
     this(
         bootstrapServers,
         clock,
+        mac,
         Topics.BILLING_RESERVED_CONFIG,
         Topics.BILLING_RESERVED_CONFIG_AUDIT);
   }
@@ -86,10 +94,12 @@ public final class ReservedConfigPublisher {
   public ReservedConfigPublisher(
       String bootstrapServers,
       Clock clock,
+      RecordMac mac,
       Topic<String, ReservedConfigChange> config,
       Topic<String, ReservedConfigChange> audit) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     this.clock = Objects.requireNonNull(clock, "clock");
+    this.mac = Objects.requireNonNull(mac, "mac");
     this.config = Objects.requireNonNull(config, "config");
     this.audit = Objects.requireNonNull(audit, "audit");
   }
@@ -271,11 +281,12 @@ public final class ReservedConfigPublisher {
               "could not read " + config.name() + " to its end within " + READ_TIMEOUT, null);
         }
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          if (record.key() == null) {
+          // Signet never writes tombstones or unauthenticated records: billing ignores them, so
+          // they are not part of the config in force either.
+          if (record.key() == null
+              || record.value() == null
+              || !mac.verify(record.headers(), record.value())) {
             continue;
-          }
-          if (record.value() == null) {
-            latest.remove(record.key());
           } else {
             latest.put(
                 record.key(),
@@ -307,7 +318,9 @@ public final class ReservedConfigPublisher {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     try (KafkaProducer<String, ReservedConfigChange> producer =
         new KafkaProducer<>(
-            props, config.keySerde().serializer(), config.valueSerde().serializer())) {
+            props,
+            config.keySerde().serializer(),
+            new MacStampingSerializer<>(config.valueSerde().serializer(), mac))) {
       producer.initTransactions();
       producer.beginTransaction();
       try {

@@ -1,0 +1,122 @@
+package dev.signet.billing;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.time.Instant;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
+import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
+import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Bills each receipt once, by (trace, hop), whatever reaches the receipts topic. The processor
+ * writes every receipt exactly once, but the MAC that proves a record came from it covers the
+ * bytes, not their uniqueness: a client with write access to the topic could copy a genuine record
+ * and bill its tenant twice. Runs after the repartition by tenant, so every copy of a receipt, on
+ * whatever receipts partition it was written, reaches the task that holds its trace.
+ *
+ * <p>State: per trace, the hops billed ({@link BilledHops}), in a window store whose segments
+ * expire after the retention, so the state holds the traces active within it and costs nothing to
+ * expire. A receipt signed longer than the retention before the task's stream time can no longer be
+ * checked; it is not billed, but logged and counted ({@code reason="TOO_OLD"}), and reconciliation
+ * reports it as a receipt stored but not billed.
+ *
+ * <p>Reserved-config events pass through untouched.
+ */
+final class DeduplicateReceipts implements FixedKeyProcessor<String, TenantEvent, TenantEvent> {
+
+  static final String STORE = "billed-hops-store";
+  static final String REPLAYED = "REPLAYED";
+  static final String TOO_OLD = "TOO_OLD";
+
+  /** Default retention: longer than a month, so no copy can bill an open month twice. */
+  static final Duration DEFAULT_RETENTION = Duration.ofDays(35);
+
+  private static final Logger log = LoggerFactory.getLogger(DeduplicateReceipts.class);
+  private static final long BUCKET_MS = Duration.ofHours(1).toMillis();
+
+  private final Duration retention;
+  private final Counter replayed;
+  private final Counter tooOld;
+  private FixedKeyProcessorContext<String, TenantEvent> context;
+  private WindowStore<String, BilledHops> billed;
+
+  DeduplicateReceipts(Duration retention, MeterRegistry registry) {
+    this.retention = retention;
+    this.replayed = rejected(registry, REPLAYED);
+    this.tooOld = rejected(registry, TOO_OLD);
+  }
+
+  /** The window store: one segment per half retention, dropped whole when it expires. */
+  static StoreBuilder<WindowStore<String, BilledHops>> store(Duration retention) {
+    return Stores.windowStoreBuilder(
+        Stores.persistentWindowStore(STORE, retention, Duration.ofMillis(BUCKET_MS), false),
+        Serdes.String(),
+        BilledHops.SERDE);
+  }
+
+  @Override
+  public void init(FixedKeyProcessorContext<String, TenantEvent> context) {
+    this.context = context;
+    this.billed = context.getStateStore(STORE);
+  }
+
+  @Override
+  public void process(FixedKeyRecord<String, TenantEvent> record) {
+    if (!(record.value() instanceof UsageEvent usage)) {
+      context.forward(record);
+      return;
+    }
+    long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
+    if (record.timestamp() < streamTime - retention.toMillis()) {
+      tooOld.increment();
+      log.error(
+          "Not billing receipt {}/{} of tenant {}: signed at {}, more than {} before stream time {};"
+              + " too old to tell from a copy",
+          usage.traceId(),
+          usage.hop(),
+          usage.tenant(),
+          Instant.ofEpochMilli(record.timestamp()),
+          retention,
+          Instant.ofEpochMilli(streamTime));
+      return;
+    }
+    String key = usage.tenant() + "@" + usage.traceId();
+    BilledHops hops = latest(key, streamTime);
+    if (hops.contains(usage.hop())) {
+      replayed.increment();
+      log.error(
+          "Not billing receipt {}/{} of tenant {} again: it was billed already (a copy written to"
+              + " the receipts topic)",
+          usage.traceId(),
+          usage.hop(),
+          usage.tenant());
+      return;
+    }
+    // Always into the newest bucket, so the latest value of a trace is the one fetched first.
+    billed.put(key, hops.plus(usage.hop()), streamTime - streamTime % BUCKET_MS);
+    context.forward(record);
+  }
+
+  private BilledHops latest(String key, long streamTime) {
+    try (WindowStoreIterator<BilledHops> values =
+        billed.backwardFetch(key, streamTime - retention.toMillis(), streamTime)) {
+      return values.hasNext() ? values.next().value : BilledHops.NONE;
+    }
+  }
+
+  private static Counter rejected(MeterRegistry registry, String reason) {
+    return Counter.builder(AuthenticateReceipts.REJECTED)
+        .description(
+            "Records of the receipt topic not billed because they are not authentic receipts")
+        .tag("reason", reason)
+        .register(registry);
+  }
+}

@@ -1,0 +1,257 @@
+package dev.signet.billing;
+
+import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.core.topic.Topics.BILLING_OVERAGE;
+import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
+import static dev.signet.core.topic.Topics.BILLING_RESERVED_CONFIG;
+import static dev.signet.core.topic.Topics.RECEIPTS;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.signet.core.crypto.BillingMacs;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.OverageCharge;
+import dev.signet.core.message.PeriodTotal;
+import dev.signet.core.message.ReservedConfigChange;
+import dev.signet.core.receipt.Receipt;
+import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.topic.MacStampingSerializer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What a client with write access to billing's topics can do: copy a genuine receipt, publish its
+ * own price list, or delete a reservation with a tombstone. None of it changes a bill; and every
+ * record billing writes carries the MAC its readers check.
+ */
+class ForgedAndReplayedRecordsTopologyTest {
+
+  private static final String ACME = "acme";
+  private static final Instant WALL_CLOCK = Instant.parse("2025-01-20T09:00:00Z");
+  private static final Instant JAN_10 = Instant.parse("2025-01-10T10:00:00Z");
+  private static final Duration EMIT = Duration.ofSeconds(1);
+  private static final Duration CHARGE_INTERVAL = Duration.ofSeconds(10);
+  private static final BillingMacs MACS = BillingMacs.of(TestReceipts.SECRET);
+  private static final String RESERVATION =
+      "{\"vex_reserved\": 1, \"fu_reserved\": 0, \"vex_overage_tiers\": [{\"threshold\": 0,"
+          + " \"price_per_unit\": \"0.10\"}]}";
+
+  @TempDir Path stateDir;
+
+  private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+  private TopologyTestDriver driver;
+  private TestInputTopic<String, byte[]> rawReceipts;
+  private TestInputTopic<String, ReservedConfigChange> configs;
+  private TestInputTopic<String, ReservedConfigChange> forgedConfigs;
+  private TestOutputTopic<String, byte[]> rawPeriods;
+  private TestOutputTopic<String, byte[]> rawOverage;
+
+  @BeforeEach
+  void startDriver() {
+    BillingConfig config =
+        new BillingConfig(
+                "127.0.0.1:9",
+                "forged-records-test",
+                stateDir,
+                EMIT,
+                BillingTopology.DEFAULT_GRACE,
+                1,
+                TestReceipts.SECRET)
+            .withChargeInterval(CHARGE_INTERVAL);
+    driver =
+        new TopologyTestDriver(
+            new BillingTopology(
+                    config.grace(),
+                    config.commitInterval(),
+                    config.chargeInterval(),
+                    config.apiKeys(),
+                    TestReceipts.SECRET,
+                    registry)
+                .build(),
+            config.streamsProperties(),
+            WALL_CLOCK);
+    rawReceipts =
+        driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
+    configs =
+        driver.createInputTopic(
+            BILLING_RESERVED_CONFIG.name(),
+            BILLING_RESERVED_CONFIG.keySerde().serializer(),
+            new MacStampingSerializer<>(
+                BILLING_RESERVED_CONFIG.valueSerde().serializer(), MACS.reservedConfig()));
+    forgedConfigs =
+        driver.createInputTopic(
+            BILLING_RESERVED_CONFIG.name(),
+            BILLING_RESERVED_CONFIG.keySerde().serializer(),
+            BILLING_RESERVED_CONFIG.valueSerde().serializer());
+    rawPeriods =
+        driver.createOutputTopic(
+            BILLING_PERIOD_TOTALS.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    rawOverage =
+        driver.createOutputTopic(
+            BILLING_OVERAGE.name(), new StringDeserializer(), new ByteArrayDeserializer());
+  }
+
+  @AfterEach
+  void closeDriver() {
+    driver.close();
+  }
+
+  @Test
+  void shouldBillACopiedReceiptOnce() {
+    Receipt genuine = receipt(ACME, JAN_10, 5L);
+    produce(genuine);
+    produce(genuine);
+    produce(genuine);
+
+    assertThat(monthTotals())
+        .containsEntry("acme@2025-01@vex", 1L)
+        .containsEntry("acme@2025-01@fu", 5L);
+    assertThat(rejected(DeduplicateReceipts.REPLAYED)).isEqualTo(2);
+  }
+
+  @Test
+  void shouldBillEveryHopOnceWhateverTheOrderTheyArriveIn() {
+    String trace = "trace-out-of-order";
+    Receipt hop1 = hop(trace, 1);
+    Receipt hop2 = hop(trace, 2);
+    Receipt hop3 = hop(trace, 3);
+    // A copy of hop 3 arrives before hops 1 and 2 (it was written to another partition).
+    produce(hop3);
+    produce(hop1);
+    produce(hop2);
+    produce(hop3);
+    produce(hop2);
+    produce(hop(trace, 4));
+
+    assertThat(monthTotals()).containsEntry("acme@2025-01@vex", 4L);
+    assertThat(rejected(DeduplicateReceipts.REPLAYED)).isEqualTo(2);
+  }
+
+  @Test
+  void shouldNotBillAReceiptTooOldToTellFromACopy() {
+    produce(receipt(ACME, JAN_10, null));
+    Instant tooOld = JAN_10.minus(DeduplicateReceipts.DEFAULT_RETENTION).minusSeconds(1);
+    produce(receipt(ACME, tooOld, null));
+    Instant justInTime = JAN_10.minus(DeduplicateReceipts.DEFAULT_RETENTION);
+    produce(receipt(ACME, justInTime, null));
+
+    Map<String, Long> totals = monthTotals();
+    assertThat(totals).containsEntry("acme@2025-01@vex", 1L);
+    assertThat(totals.get("acme@2024-12@vex")).isEqualTo(1L);
+    assertThat(rejected(DeduplicateReceipts.TOO_OLD)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldIgnoreAPriceListWithoutSignetsMacAndATombstone() {
+    forgedConfigs.pipeInput(ACME, change(RESERVATION), WALL_CLOCK);
+    receipts(3);
+    tick(CHARGE_INTERVAL);
+    assertThat(rawOverage.isEmpty()).as("a forged reservation is never applied").isTrue();
+    assertThat(configRejected("MAC_INVALID")).isEqualTo(1);
+
+    configs.pipeInput(ACME, change(RESERVATION), WALL_CLOCK);
+    // A tombstone would remove the reservation: Signet never writes one, so it is ignored.
+    forgedConfigs.pipeInput(ACME, null, WALL_CLOCK);
+    receipts(3);
+    tick(CHARGE_INTERVAL);
+
+    assertThat(rawOverage.readValuesToList()).isNotEmpty();
+    assertThat(configRejected("TOMBSTONE")).isEqualTo(1);
+  }
+
+  @Test
+  void shouldStampEveryPeriodTotalAndChargeWithItsMac() {
+    configs.pipeInput(ACME, change(RESERVATION), WALL_CLOCK);
+    receipts(4);
+    tick(CHARGE_INTERVAL);
+
+    List<TestRecord<String, byte[]>> charges = rawOverage.readRecordsToList();
+    List<TestRecord<String, byte[]>> totals = rawPeriods.readRecordsToList();
+    assertThat(charges).isNotEmpty();
+    assertThat(totals).isNotEmpty();
+    assertThat(charges)
+        .allSatisfy(r -> assertThat(MACS.overage().verify(r.headers(), r.value())).isTrue())
+        .allSatisfy(r -> assertThat(MACS.periodTotals().verify(r.headers(), r.value())).isFalse());
+    assertThat(totals)
+        .allSatisfy(r -> assertThat(MACS.periodTotals().verify(r.headers(), r.value())).isTrue());
+    OverageCharge charge =
+        BILLING_OVERAGE.valueSerde().deserializer().deserialize("t", charges.get(0).value());
+    assertThat(charge.units()).isEqualTo(3);
+  }
+
+  private Receipt hop(String trace, int hop) {
+    return receipt(ACME, trace, hop, ReceiptIssuer.timestamp(JAN_10.plusSeconds(hop)), null);
+  }
+
+  private void receipts(int count) {
+    for (int i = 0; i < count; i++) {
+      produce(receipt(ACME, JAN_10.plusSeconds(i), null));
+    }
+  }
+
+  private void produce(Receipt receipt) {
+    byte[] value = TestReceipts.bytes(receipt);
+    rawReceipts.pipeInput(
+        new TestRecord<>(
+            receipt.traceId(),
+            value,
+            TestReceipts.genuineHeaders(value),
+            Instant.parse(receipt.ts()).plusMillis(20)));
+  }
+
+  private void tick(Duration duration) {
+    driver.advanceWallClockTime(duration);
+  }
+
+  /** The latest total per key after the next emission. */
+  private Map<String, Long> monthTotals() {
+    tick(EMIT);
+    Map<String, Long> latest = new HashMap<>();
+    for (TestRecord<String, byte[]> record : rawPeriods.readRecordsToList()) {
+      PeriodTotal total =
+          BILLING_PERIOD_TOTALS.valueSerde().deserializer().deserialize("t", record.value());
+      latest.put(record.key(), total.units());
+    }
+    return latest;
+  }
+
+  private double rejected(String reason) {
+    Counter counter = registry.find(AuthenticateReceipts.REJECTED).tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private double configRejected(String reason) {
+    Counter counter =
+        registry.find(AuthenticateReservedConfig.REJECTED).tag("reason", reason).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private static ReservedConfigChange change(String reservation) {
+    return new ReservedConfigChange(
+        ACME,
+        ReservedConfigChange.SET,
+        Json.parse(reservation),
+        Integer.toHexString(reservation.hashCode()),
+        null,
+        "2025-01-20T08:00:00Z",
+        "test",
+        "sha");
+  }
+}
