@@ -215,14 +215,20 @@ public record BillingConfig(
         defaults.applicationId(),
         env.path(ENV_STATE_DIR, defaults.stateDir()),
         defaults.commitInterval(),
-        grace(env),
+        graceOf(env),
         env.integer(ENV_REPLICATION_FACTOR, defaults.replicationFactor()),
         defaults.serverSecret(),
-        env.duration(ENV_CHARGE_INTERVAL, ChronoUnit.SECONDS, DEFAULT_CHARGE_INTERVAL),
+        chargeIntervalOf(env),
         ApiKeys.parse(env.verbatim(ENV_API_KEYS)));
   }
 
-  private static Duration grace(Env env) {
+  /** {@code SP_BILLING_CHARGE_INTERVAL}: whole seconds, default 60. */
+  public static Duration chargeIntervalOf(Env env) {
+    return env.duration(ENV_CHARGE_INTERVAL, ChronoUnit.SECONDS, DEFAULT_CHARGE_INTERVAL);
+  }
+
+  /** {@code SP_BILLING_GRACE}: whole seconds, 0 to 7 days, default 10 minutes. */
+  public static Duration graceOf(Env env) {
     Duration grace = env.duration(ENV_GRACE, ChronoUnit.SECONDS, BillingTopology.DEFAULT_GRACE);
     if (grace.compareTo(MAX_GRACE) > 0) {
       throw new IllegalArgumentException(

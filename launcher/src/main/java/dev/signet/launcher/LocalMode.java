@@ -1,5 +1,7 @@
 package dev.signet.launcher;
 
+import dev.signet.billing.BillingConfig;
+import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
@@ -85,7 +87,11 @@ public final class LocalMode implements AutoCloseable {
                     env.integer("PORT", 8088),
                     env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)),
                     env.integer("SP_STREAM_THREADS", 2),
-                    env.path(ReservedConfigPublisher.ENV, null))));
+                    env.path(ReservedConfigPublisher.ENV, null),
+                    new PipelineSettings.BillingTuning(
+                        BillingConfig.graceOf(env),
+                        BillingConfig.chargeIntervalOf(env),
+                        StripeConfig.fromEnvironment(env)))));
   }
 
   /** Starts everything; on failure, stops what had started and rethrows. */

@@ -3,9 +3,7 @@ package dev.signet.launcher;
 import dev.signet.billing.BillingConfig;
 import dev.signet.billing.BillingService;
 import dev.signet.billing.ledger.LedgerConfig;
-import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.core.admission.Admission;
-import dev.signet.core.config.Env;
 import dev.signet.core.config.PostgresSettings;
 import dev.signet.core.crypto.Base64Url;
 import dev.signet.core.crypto.Jwks;
@@ -95,7 +93,7 @@ public final class Pipeline implements AutoCloseable {
         LedgerConfig.defaults(
             settings.kafkaBootstrap(),
             new PostgresSettings(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword()),
-            StripeConfig.fromEnvironment(Env.system()));
+            settings.billing().stripe());
     this.billing =
         running.add(
             BillingService.create(
@@ -104,9 +102,11 @@ public final class Pipeline implements AutoCloseable {
                         billingDefaults.applicationId(),
                         settings.stateDir().resolve("billing"),
                         billingDefaults.commitInterval(),
-                        billingDefaults.grace(),
+                        settings.billing().grace(),
                         1,
-                        serverSecret),
+                        serverSecret,
+                        settings.billing().chargeInterval(),
+                        ApiKeys.parse(settings.apiKeysJson())),
                     ledger,
                     meters)
                 .start());

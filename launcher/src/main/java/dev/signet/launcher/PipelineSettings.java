@@ -1,9 +1,11 @@
 package dev.signet.launcher;
 
+import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.core.crypto.SigningKey;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Where the whole pipeline's services find their infrastructure, and how they are tuned. {@code
@@ -23,7 +25,22 @@ public record PipelineSettings(
     int httpPort,
     Duration commitInterval,
     int streamThreads,
-    Path reservedConfig) {
+    Path reservedConfig,
+    BillingTuning billing) {
+
+  /**
+   * Billing's settings beyond the infrastructure: grace ({@code SP_BILLING_GRACE}), charge interval
+   * ({@code SP_BILLING_CHARGE_INTERVAL}) and Stripe ({@code SP_STRIPE_API_KEY}, {@code
+   * SP_STRIPE_API_BASE}; empty: pushing off).
+   */
+  public record BillingTuning(
+      Duration grace, Duration chargeInterval, Optional<StripeConfig> stripe) {
+    public BillingTuning {
+      Objects.requireNonNull(grace, "grace");
+      Objects.requireNonNull(chargeInterval, "chargeInterval");
+      Objects.requireNonNull(stripe, "stripe");
+    }
+  }
 
   public PipelineSettings {
     Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
@@ -32,5 +49,6 @@ public record PipelineSettings(
     Objects.requireNonNull(apiKeysJson, "apiKeysJson");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(commitInterval, "commitInterval");
+    Objects.requireNonNull(billing, "billing");
   }
 }
