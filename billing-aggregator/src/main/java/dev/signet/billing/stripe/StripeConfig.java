@@ -72,7 +72,8 @@ public record StripeConfig(
    */
   public static Optional<StripeConfig> fromEnvironment(Env env) {
     String key = env.verbatim(ENV_API_KEY);
-    if (key == null) {
+    // Blank counts as unset: compose passes `${SP_STRIPE_API_KEY:-}` through as "".
+    if (key == null || key.isBlank()) {
       return Optional.empty();
     }
     return Optional.of(defaults(key.strip(), env.string(ENV_API_BASE, DEFAULT_API_BASE)));
