@@ -130,7 +130,7 @@ final class ChargeOverage implements Processor<String, TenantEvent, String, Over
       log.error(
           "Ignoring reserved-config record of tenant {} (version {}); its config in force stays: {}",
           tenant,
-          event.change() == null ? null : event.change().version(),
+          event.change().version(),
           ignore.reason());
       return;
     }

@@ -7,12 +7,13 @@ import java.util.Objects;
  * A record of {@code signet.billing.reserved-config.v1} on its way to the tenant's task.
  *
  * @param tenant the record's key: the tenant the change is for
- * @param change the change; null for a tombstone, which removes the tenant's reservation as a
- *     {@code removed} change does
+ * @param change the change, authenticated by {@link AuthenticateReservedConfig}; tombstones are
+ *     dropped there (Signet removes a reservation with a {@code removed} change)
  */
 record ReservedConfigEvent(String tenant, ReservedConfigChange change) implements TenantEvent {
 
   ReservedConfigEvent {
     Objects.requireNonNull(tenant, "tenant");
+    Objects.requireNonNull(change, "change");
   }
 }

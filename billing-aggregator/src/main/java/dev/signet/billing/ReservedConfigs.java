@@ -27,17 +27,14 @@ final class ReservedConfigs {
 
   /**
    * @param tenant the record's key
-   * @param change the record's value; null (a tombstone) removes, as {@code removed} does
+   * @param change the record's value, authenticated (tombstones never get this far)
    */
   static Outcome read(String tenant, ReservedConfigChange change) {
-    if (change == null || change.removed()) {
-      if (change != null && !tenant.equals(change.tenant())) {
-        return mismatch(tenant, change);
-      }
-      return new Apply(Optional.empty());
-    }
     if (!tenant.equals(change.tenant())) {
       return mismatch(tenant, change);
+    }
+    if (change.removed()) {
+      return new Apply(Optional.empty());
     }
     String file = Json.toText(Map.of(tenant, change.reservation()));
     ReservedConfigParser.Outcome parsed = ReservedConfigParser.parse(file);
