@@ -10,9 +10,14 @@ import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -132,14 +137,47 @@ final class ReconcileCommand implements Callable<Integer> {
     return differences.isEmpty() ? SignetCli.OK : SignetCli.INVALID;
   }
 
+  /**
+   * Each ledger total vs Stripe's; then every other pair of the ledger's customers and event names,
+   * so that units Stripe counted for a customer on a meter the ledger pushed nothing to that month
+   * show too (as a ledger total of 0). Customers the ledger never names are not asked about.
+   */
   private static List<StripeComparison> compare(
       List<Reconciliation.LedgerUnits> ledger, StripeSummaries stripe) {
     List<StripeComparison> comparisons = new ArrayList<>();
+    Map<String, String> tenantsByCustomer = new TreeMap<>();
+    Set<String> eventNames = new TreeSet<>();
+    Set<String> pairs = new HashSet<>();
     for (Reconciliation.LedgerUnits units : ledger) {
       comparisons.add(
           new StripeComparison(units, stripe.total(units.eventName(), units.customer())));
+      tenantsByCustomer.merge(units.customer(), units.tenants(), ReconcileCommand::union);
+      eventNames.add(units.eventName());
+      pairs.add(units.customer() + "\u0000" + units.eventName());
+    }
+    for (Map.Entry<String, String> customer : tenantsByCustomer.entrySet()) {
+      for (String eventName : eventNames) {
+        if (pairs.contains(customer.getKey() + "\u0000" + eventName)) {
+          continue;
+        }
+        Optional<BigDecimal> counted = stripe.total(eventName, customer.getKey());
+        // No meter is reported on the pair the ledger has; zero at Stripe agrees with the ledger.
+        if (counted.isPresent() && counted.get().signum() != 0) {
+          comparisons.add(
+              new StripeComparison(
+                  new Reconciliation.LedgerUnits(
+                      customer.getValue(), customer.getKey(), eventName, 0),
+                  counted));
+        }
+      }
     }
     return comparisons;
+  }
+
+  private static String union(String tenants, String more) {
+    Set<String> all = new TreeSet<>(List.of(tenants.split(", ")));
+    all.addAll(List.of(more.split(", ")));
+    return String.join(", ", all);
   }
 
   private static List<Reconciliation.Difference> differences(List<StripeComparison> comparisons) {

@@ -242,22 +242,7 @@ class ReconcileCommandIT {
   @Test
   void shouldCompareTenantsSharingAStripeCustomerAsOneStripeTotal() throws Exception {
     // globex is billed to acme's Stripe customer: Stripe has one total for both tenants.
-    sql(
-        "INSERT INTO receipts (trace_id, hop, tenant, receipt_hash, ts, body) VALUES"
-            + " ('g1', 0, 'globex', 'hg1', '2026-01-04T10:00:00Z', '{}'),"
-            + " ('g2', 0, 'globex', 'hg2', '2026-01-05T10:00:00Z', '{}'),"
-            + " ('g3', 0, 'globex', 'hg3', '2026-01-06T10:00:00Z', '{}')",
-        "INSERT INTO billing_period_totals VALUES ('globex', '2026-01', 'vex', 3, now())",
-        "INSERT INTO billing_reservations SELECT 'globex', reservation, version, changed_at,"
-            + " changed_by FROM billing_reservations WHERE tenant = 'acme'",
-        "INSERT INTO billing_charges SELECT 'ch-globex-jan-1', 'globex', period, unit_type, band,"
-            + " units, unit_price, amount, currency, used_before, used_after, window_start,"
-            + " window_end, stripe_event_name, stripe_customer, charged_at FROM billing_charges"
-            + " WHERE charge_id = '"
-            + CHARGE
-            + "'",
-        "INSERT INTO stripe_push_ledger VALUES ('ch-globex-jan-1', 'globex', 'signet_vex',"
-            + " 'cus_acme', 2, 'ch-globex-jan-1', '2026-01-31T23:59:59.95Z', 'req_2')");
+    addGlobex("cus_acme", "signet_vex");
     try (StripeMetersStub stripe =
         new StripeMetersStub()
             .meter("mtr_vex", "signet_vex")
@@ -269,6 +254,60 @@ class ReconcileCommandIT {
       assertThat(run.out()).containsPattern("cus_acme +signet_vex +acme, globex +4 +4 +matches");
       assertThat(stripe.requests(SUMMARIES)).hasSize(1);
     }
+  }
+
+  @Test
+  void shouldReportUnitsStripeCountedOnAMeterTheLedgerPushedNothingToForTheCustomer()
+      throws Exception {
+    addGlobex("cus_globex", "signet_vex_t2");
+    try (StripeMetersStub stripe =
+        new StripeMetersStub()
+            .meter("mtr_vex", "signet_vex")
+            .meter("mtr_vex_t2", "signet_vex_t2")
+            .summaries("mtr_vex", "cus_acme", new BigDecimal("2"))
+            .summaries("mtr_vex_t2", "cus_globex", new BigDecimal("2"))
+            .summaries("mtr_vex_t2", "cus_acme", new BigDecimal("5"))) {
+
+      Run run = reconcileWithStripe(stripe, "2026-01");
+
+      assertThat(run.exitCode()).as(run.out()).isEqualTo(SignetCli.INVALID);
+      assertThat(run.out())
+          .containsPattern("cus_acme +signet_vex +acme +2 +2 +matches")
+          .containsPattern("cus_globex +signet_vex_t2 +globex +2 +2 +matches")
+          .containsPattern("cus_acme +signet_vex_t2 +acme +0 +5 +differs")
+          .containsPattern(
+              "ledger vs stripe +acme +signet_vex_t2 / cus_acme +0 units +5 units at Stripe")
+          .contains("1 difference(s)");
+      assertThat(stripe.requests("/v1/billing/meters/mtr_vex/event_summaries"))
+          .extracting(r -> r.query().get("customer"))
+          .containsExactlyInAnyOrder("cus_acme", "cus_globex");
+    }
+  }
+
+  /** A second consistent tenant like acme (3 receipts, 2 VEx over), pushed to the given names. */
+  private static void addGlobex(String customer, String eventName) throws SQLException {
+    sql(
+        "INSERT INTO receipts (trace_id, hop, tenant, receipt_hash, ts, body) VALUES"
+            + " ('g1', 0, 'globex', 'hg1', '2026-01-04T10:00:00Z', '{}'),"
+            + " ('g2', 0, 'globex', 'hg2', '2026-01-05T10:00:00Z', '{}'),"
+            + " ('g3', 0, 'globex', 'hg3', '2026-01-06T10:00:00Z', '{}')",
+        "INSERT INTO billing_period_totals VALUES ('globex', '2026-01', 'vex', 3, now())",
+        "INSERT INTO billing_reservations SELECT 'globex', reservation, version, changed_at,"
+            + " changed_by FROM billing_reservations WHERE tenant = 'acme'",
+        "INSERT INTO billing_charges SELECT 'ch-globex-jan-1', 'globex', period, unit_type, band,"
+            + " units, unit_price, amount, currency, used_before, used_after, window_start,"
+            + " window_end, '"
+            + eventName
+            + "', '"
+            + customer
+            + "', charged_at FROM billing_charges WHERE charge_id = '"
+            + CHARGE
+            + "'",
+        "INSERT INTO stripe_push_ledger VALUES ('ch-globex-jan-1', 'globex', '"
+            + eventName
+            + "', '"
+            + customer
+            + "', 2, 'ch-globex-jan-1', '2026-01-31T23:59:59.95Z', 'req_2')");
   }
 
   private record Run(int exitCode, String out) {}
