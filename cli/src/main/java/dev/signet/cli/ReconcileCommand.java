@@ -10,9 +10,14 @@ import java.sql.SQLException;
 import java.time.DateTimeException;
 import java.time.YearMonth;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -66,6 +71,19 @@ final class ReconcileCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
+  private final Env env;
+
+  ReconcileCommand(Env env) {
+    this.env = env;
+  }
+
+  /** One ledger total compared with Stripe's; {@code stripe} empty when no meter has the name. */
+  record StripeComparison(Reconciliation.LedgerUnits ledger, Optional<BigDecimal> stripe) {
+    boolean matches() {
+      return stripe.isPresent() && stripe.get().compareTo(BigDecimal.valueOf(ledger.units())) == 0;
+    }
+  }
+
   @Override
   public Integer call() {
     YearMonth month;
@@ -74,7 +92,6 @@ final class ReconcileCommand implements Callable<Integer> {
     } catch (DateTimeException e) {
       throw new ParameterException(spec.commandLine(), "--period must be YYYY-MM, got " + period);
     }
-    Env env = Env.system();
     PostgresSettings postgres =
         postgresUrl == null
             ? PostgresSettings.fromEnvironment(env)
@@ -90,6 +107,7 @@ final class ReconcileCommand implements Callable<Integer> {
 
     PrintWriter out = spec.commandLine().getOut();
     List<Reconciliation.Difference> differences = new ArrayList<>();
+    List<StripeComparison> stripeComparisons = List.of();
     try (Connection db = connect(postgres)) {
       Reconciliation reconciliation = new Reconciliation(db, month);
       differences.addAll(reconciliation.receiptsVsTotals());
@@ -100,10 +118,12 @@ final class ReconcileCommand implements Callable<Integer> {
             "Stripe not compared: "
                 + (skipStripe ? "--skip-stripe" : "SP_STRIPE_API_KEY is not set"));
       } else {
-        differences.addAll(
-            ledgerVsStripe(
+        stripeComparisons =
+            compare(
                 reconciliation.ledgerUnitsPushedInMonth(),
-                new StripeSummaries(stripeKey.strip(), base, month)));
+                new StripeSummaries(stripeKey.strip(), base, month));
+        printStripe(out, month, stripeComparisons);
+        differences.addAll(differences(stripeComparisons));
       }
     } catch (SQLException e) {
       throw new CliException(
@@ -117,31 +137,94 @@ final class ReconcileCommand implements Callable<Integer> {
     return differences.isEmpty() ? SignetCli.OK : SignetCli.INVALID;
   }
 
-  private static List<Reconciliation.Difference> ledgerVsStripe(
+  /**
+   * Each ledger total vs Stripe's; then every other pair of the ledger's customers and event names,
+   * so that units Stripe counted for a customer on a meter the ledger pushed nothing to that month
+   * show too (as a ledger total of 0). Customers the ledger never names are not asked about.
+   */
+  private static List<StripeComparison> compare(
       List<Reconciliation.LedgerUnits> ledger, StripeSummaries stripe) {
-    List<Reconciliation.Difference> differences = new ArrayList<>();
+    List<StripeComparison> comparisons = new ArrayList<>();
+    Map<String, String> tenantsByCustomer = new TreeMap<>();
+    Set<String> eventNames = new TreeSet<>();
+    Set<String> pairs = new HashSet<>();
     for (Reconciliation.LedgerUnits units : ledger) {
-      Optional<BigDecimal> counted = stripe.total(units.eventName(), units.customer());
-      String item = units.eventName() + " / " + units.customer();
-      if (counted.isEmpty()) {
-        differences.add(
-            new Reconciliation.Difference(
-                Reconciliation.STRIPE,
-                units.tenant(),
-                item,
-                units.units() + " units",
-                "no Stripe meter with this event name"));
-      } else if (counted.get().compareTo(BigDecimal.valueOf(units.units())) != 0) {
-        differences.add(
-            new Reconciliation.Difference(
-                Reconciliation.STRIPE,
-                units.tenant(),
-                item,
-                units.units() + " units",
-                counted.get().toPlainString() + " units at Stripe"));
+      comparisons.add(
+          new StripeComparison(units, stripe.total(units.eventName(), units.customer())));
+      tenantsByCustomer.merge(units.customer(), units.tenants(), ReconcileCommand::union);
+      eventNames.add(units.eventName());
+      pairs.add(units.customer() + "\u0000" + units.eventName());
+    }
+    for (Map.Entry<String, String> customer : tenantsByCustomer.entrySet()) {
+      for (String eventName : eventNames) {
+        if (pairs.contains(customer.getKey() + "\u0000" + eventName)) {
+          continue;
+        }
+        Optional<BigDecimal> counted = stripe.total(eventName, customer.getKey());
+        // No meter is reported on the pair the ledger has; zero at Stripe agrees with the ledger.
+        if (counted.isPresent() && counted.get().signum() != 0) {
+          comparisons.add(
+              new StripeComparison(
+                  new Reconciliation.LedgerUnits(
+                      customer.getValue(), customer.getKey(), eventName, 0),
+                  counted));
+        }
       }
     }
+    return comparisons;
+  }
+
+  private static String union(String tenants, String more) {
+    Set<String> all = new TreeSet<>(List.of(tenants.split(", ")));
+    all.addAll(List.of(more.split(", ")));
+    return String.join(", ", all);
+  }
+
+  private static List<Reconciliation.Difference> differences(List<StripeComparison> comparisons) {
+    List<Reconciliation.Difference> differences = new ArrayList<>();
+    for (StripeComparison c : comparisons) {
+      if (c.matches()) {
+        continue;
+      }
+      differences.add(
+          new Reconciliation.Difference(
+              Reconciliation.STRIPE,
+              c.ledger().tenants(),
+              c.ledger().eventName() + " / " + c.ledger().customer(),
+              c.ledger().units() + " units",
+              c.stripe()
+                  .map(units -> units.toPlainString() + " units at Stripe")
+                  .orElse("no Stripe meter with this event name")));
+    }
     return differences;
+  }
+
+  /** Every ledger total compared with Stripe, matching or not, so a match is visible too. */
+  private static void printStripe(
+      PrintWriter out, YearMonth month, List<StripeComparison> comparisons) {
+    out.println(
+        "Stripe compared: ledger rows pushed in "
+            + month
+            + " vs Stripe's meter event summaries ("
+            + comparisons.size()
+            + " customer and event name pair(s))");
+    if (comparisons.isEmpty()) {
+      return;
+    }
+    List<String[]> table = new ArrayList<>();
+    table.add(new String[] {"CUSTOMER", "EVENT NAME", "TENANT", "LEDGER", "STRIPE", "RESULT"});
+    for (StripeComparison c : comparisons) {
+      table.add(
+          new String[] {
+            c.ledger().customer(),
+            c.ledger().eventName(),
+            c.ledger().tenants(),
+            Long.toString(c.ledger().units()),
+            c.stripe().map(BigDecimal::toPlainString).orElse("-"),
+            c.matches() ? "matches" : c.stripe().isEmpty() ? "no meter" : "differs"
+          });
+    }
+    printTable(out, table);
   }
 
   private static Connection connect(PostgresSettings postgres) throws SQLException {
@@ -163,13 +246,19 @@ final class ReconcileCommand implements Callable<Integer> {
       out.flush();
       return;
     }
-    String[] header = {"CHECK", "TENANT", "ITEM", "EXPECTED", "ACTUAL"};
-    int[] widths = new int[header.length];
     List<String[]> table = new ArrayList<>();
-    table.add(header);
+    table.add(new String[] {"CHECK", "TENANT", "ITEM", "EXPECTED", "ACTUAL"});
     for (Reconciliation.Difference d : rows) {
       table.add(new String[] {d.check(), d.tenant(), d.item(), d.expected(), d.actual()});
     }
+    printTable(out, table);
+    out.println("billing reconcile " + month + ": " + rows.size() + " difference(s)");
+    out.flush();
+  }
+
+  /** Left-aligned columns, two spaces apart; the first row is the header. */
+  private static void printTable(PrintWriter out, List<String[]> table) {
+    int[] widths = new int[table.get(0).length];
     for (String[] row : table) {
       for (int i = 0; i < row.length; i++) {
         widths[i] = Math.max(widths[i], String.valueOf(row[i]).length());
@@ -186,7 +275,5 @@ final class ReconcileCommand implements Callable<Integer> {
       }
       out.println(line);
     }
-    out.println("billing reconcile " + month + ": " + rows.size() + " difference(s)");
-    out.flush();
   }
 }

@@ -40,8 +40,11 @@ final class Reconciliation {
     }
   }
 
-  /** Units per tenant, customer and Stripe event name, from the ledger. */
-  record LedgerUnits(String tenant, String customer, String eventName, long units) {}
+  /**
+   * Units per Stripe customer and event name, from the ledger, with the tenants that pushed them
+   * ({@code tenants}: comma-separated; several when tenants share a Stripe customer).
+   */
+  record LedgerUnits(String tenants, String customer, String eventName, long units) {}
 
   static final String RECEIPTS = "receipts vs totals";
   static final String CHARGES = "charges vs tiers";
@@ -264,14 +267,18 @@ final class Reconciliation {
     return differences;
   }
 
-  /** Ledger units per tenant, customer and event name of the rows pushed within the month. */
+  /**
+   * Ledger units per customer and event name of the rows pushed within the month. Grouped by
+   * customer, not tenant: Stripe knows only the customer, so two tenants billed to one customer are
+   * one meter total there.
+   */
   List<LedgerUnits> ledgerUnitsPushedInMonth() throws SQLException {
     List<LedgerUnits> units = new ArrayList<>();
     try (PreparedStatement s =
         db.prepareStatement(
-            "SELECT tenant, customer, event_name, sum(units) FROM stripe_push_ledger"
-                + " WHERE pushed_at >= ? AND pushed_at < ? GROUP BY tenant, customer, event_name"
-                + " ORDER BY tenant, customer, event_name")) {
+            "SELECT string_agg(DISTINCT tenant, ', ' ORDER BY tenant), customer, event_name,"
+                + " sum(units) FROM stripe_push_ledger WHERE pushed_at >= ? AND pushed_at < ?"
+                + " GROUP BY customer, event_name ORDER BY customer, event_name")) {
       s.setTimestamp(1, start);
       s.setTimestamp(2, end);
       try (ResultSet r = s.executeQuery()) {

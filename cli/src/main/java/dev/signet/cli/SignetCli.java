@@ -1,5 +1,6 @@
 package dev.signet.cli;
 
+import dev.signet.core.config.Env;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -65,7 +66,27 @@ public final class SignetCli implements Runnable {
 
   /** The configured command line; {@code main} and the tests both run through it. */
   public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-    CommandLine commandLine = new CommandLine(new SignetCli());
+    return commandLine(out, err, Env.system());
+  }
+
+  /**
+   * The command line over the given environment: the commands that read {@code SP_*} variables read
+   * them from {@code env}, so a test can hand them a Stripe key without touching the process
+   * environment.
+   */
+  static CommandLine commandLine(PrintWriter out, PrintWriter err, Env env) {
+    CommandLine.IFactory defaults = CommandLine.defaultFactory();
+    CommandLine.IFactory factory =
+        new CommandLine.IFactory() {
+          @Override
+          public <K> K create(Class<K> type) throws Exception {
+            if (type == ReconcileCommand.class) {
+              return type.cast(new ReconcileCommand(env));
+            }
+            return defaults.create(type);
+          }
+        };
+    CommandLine commandLine = new CommandLine(new SignetCli(), factory);
     commandLine.setOut(out);
     commandLine.setErr(err);
     commandLine.setExecutionExceptionHandler(
