@@ -4,6 +4,7 @@ import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.StripeException;
 import com.stripe.model.billing.MeterEvent;
+import com.stripe.net.RequestOptions;
 import com.stripe.net.StripeResponse;
 import com.stripe.param.billing.MeterEventCreateParams;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -26,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * retries are off ({@code maxNetworkRetries = 0}) because they ignore {@code Retry-After}.
  *
  * <p>Each attempt sends the same {@code identifier} (the charge id), so an attempt whose answer was
- * lost but which Stripe did record is deduplicated by Stripe (for about 24 h).
+ * lost but which Stripe did record is deduplicated by Stripe (for about 24 h), and the charge id as
+ * the request's {@code Idempotency-Key} too: Stripe then answers a repeat (after a timeout, or
+ * after a crash between its success and the ledger write) with the first request's saved response
+ * instead of judging it anew, so a repeat is recorded as pushed, never dead-lettered as a
+ * duplicate.
  */
 public final class MeterEventPusher {
 
@@ -71,10 +76,12 @@ public final class MeterEventPusher {
             .putPayload("stripe_customer_id", charge.customer())
             .putPayload("value", Long.toString(charge.units()))
             .build();
+    RequestOptions idempotent =
+        RequestOptions.builder().setIdempotencyKey(charge.identifier()).build();
     String reason = "not attempted";
     for (int attempt = 1; attempt <= config.maxAttempts(); attempt++) {
       try {
-        MeterEvent event = client.v1().billing().meterEvents().create(params);
+        MeterEvent event = client.v1().billing().meterEvents().create(params, idempotent);
         return new PushOutcome.Pushed(responseId(event, charge), attempt);
       } catch (StripeException e) {
         reason = describe(e);

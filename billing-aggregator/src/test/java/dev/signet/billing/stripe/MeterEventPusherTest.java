@@ -54,6 +54,7 @@ class MeterEventPusherTest {
         .containsEntry("payload[stripe_customer_id]", "cus_acme")
         .containsEntry("payload[value]", "42")
         .containsEntry("identifier", "chg_2026-01_acme_vex_b1_0001");
+    assertThat(request.idempotencyKey()).isEqualTo("chg_2026-01_acme_vex_b1_0001");
     assertThat(registry.get(MeterEventPusher.TIMER).timer().count()).isEqualTo(1);
   }
 
@@ -100,6 +101,10 @@ class MeterEventPusherTest {
     assertThat(((PushOutcome.Pushed) outcome).attempts()).isEqualTo(2);
     assertThat(stripe.requests())
         .extracting(r -> r.form().get("identifier"))
+        .containsExactly(CHARGE.chargeId(), CHARGE.chargeId());
+    // The same Idempotency-Key: Stripe replays its saved answer to the first attempt, if it saw it.
+    assertThat(stripe.requests())
+        .extracting(StripeStub.Request::idempotencyKey)
         .containsExactly(CHARGE.chargeId(), CHARGE.chargeId());
   }
 

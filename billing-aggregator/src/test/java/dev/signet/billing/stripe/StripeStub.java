@@ -30,7 +30,12 @@ public final class StripeStub implements AutoCloseable {
 
   /** One request as received. */
   public record Request(
-      String method, String path, String authorization, Map<String, String> form, Instant at) {}
+      String method,
+      String path,
+      String authorization,
+      String idempotencyKey,
+      Map<String, String> form,
+      Instant at) {}
 
   /** What the stub answers to one request. */
   public sealed interface Answer {}
@@ -86,6 +91,7 @@ public final class StripeStub implements AutoCloseable {
               exchange.getRequestMethod(),
               exchange.getRequestURI().getPath(),
               exchange.getRequestHeaders().getFirst("Authorization"),
+              exchange.getRequestHeaders().getFirst("Idempotency-Key"),
               form,
               Instant.now()));
       Answer answer = next();
