@@ -7,6 +7,7 @@ import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
+import dev.signet.shell.ConsumerLoop;
 import dev.signet.shell.HealthCheck;
 import dev.signet.shell.Service;
 import dev.signet.shell.SinkHealth;
@@ -21,10 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -76,7 +73,8 @@ import org.slf4j.LoggerFactory;
  * {@link FailureListener}: the standalone service then exits non-zero so that its supervisor
  * restarts it, instead of running on without storing receipts.
  *
- * <p>One thread owns the consumer; {@link #close()} wakes it and waits for it.
+ * <p>One thread owns the consumer; {@link #close()} wakes it and waits for it (see {@link
+ * ConsumerLoop}).
  */
 public final class ReceiptSink implements Service {
 
@@ -136,16 +134,9 @@ public final class ReceiptSink implements Service {
   private final SinkMetrics metrics;
   private final Backoff databaseBackoff;
   private final Backoff errorBackoff;
-  private final CountDownLatch stopping = new CountDownLatch(1);
-  // Counted down once the loop thread has ended (or by close() if it never started).
-  private final CountDownLatch terminated = new CountDownLatch(1);
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean failed = new AtomicBoolean();
   private final AtomicLong stored = new AtomicLong();
   private final AtomicInteger up = new AtomicInteger();
-  private final AtomicLong lag = new AtomicLong(-1);
-  private final Thread thread;
+  private final ConsumerLoop loop;
 
   /**
    * Offsets of batches already in the database but not yet committed to Kafka, because a commit
@@ -185,7 +176,7 @@ public final class ReceiptSink implements Service {
     this.config = config;
     this.tuning = tuning;
     this.failureListener = Objects.requireNonNull(failureListener, "failureListener");
-    this.metrics = new SinkMetrics(registry, up, lag);
+    this.metrics = new SinkMetrics(registry, up);
     this.databaseBackoff = new Backoff(tuning.retryInitial(), tuning.retryMax());
     this.errorBackoff = new Backoff(tuning.retryInitial(), tuning.retryMax());
     this.reader =
@@ -207,21 +198,9 @@ public final class ReceiptSink implements Service {
     this.consumer =
         new KafkaConsumer<>(
             consumerProperties, TOPIC.keySerde().deserializer(), new ByteArrayDeserializer());
-    this.thread =
-        new Thread(
-            () -> {
-              try {
-                run();
-              } finally {
-                terminated.countDown();
-              }
-            },
-            "signet-receipt-sink");
-    this.thread.setUncaughtExceptionHandler(
-        (t, e) ->
-            log.error(
-                "Receipt sink stopped on an unexpected error: receipts are no longer being stored",
-                e));
+    this.loop =
+        new ConsumerLoop(
+            "receipt sink", "signet-receipt-sink", CLOSE_TIMEOUT, consumer, new Loop());
   }
 
   static Map<String, Object> consumerProperties(ReceiptStoreConfig config) {
@@ -244,14 +223,7 @@ public final class ReceiptSink implements Service {
   /** Brings the schema up to date, then starts consuming on the sink's own thread. */
   @Override
   public ReceiptSink start() {
-    if (closed.get()) {
-      throw new IllegalStateException("the receipt sink is closed");
-    }
-    if (!started.compareAndSet(false, true)) {
-      throw new IllegalStateException("the receipt sink is already started");
-    }
-    Database.migrate(config);
-    thread.start();
+    loop.start();
     return this;
   }
 
@@ -264,8 +236,7 @@ public final class ReceiptSink implements Service {
   /** {@code FAILED} when the sink stopped on an unrecoverable error (see the class doc). */
   @Override
   public Termination awaitTermination() throws InterruptedException {
-    terminated.await();
-    return failed.get() ? Termination.FAILED : Termination.STOPPED;
+    return loop.awaitTermination();
   }
 
   /** Ready and live while {@link #isRunning()}, with the consumer {@link #lag()} as a detail. */
@@ -284,7 +255,7 @@ public final class ReceiptSink implements Service {
    * unrecoverable error: a health signal. True while it retries a recoverable failure.
    */
   public boolean isRunning() {
-    return thread.isAlive() && stopping.getCount() > 0 && !failed.get();
+    return loop.isRunning();
   }
 
   /**
@@ -293,70 +264,53 @@ public final class ReceiptSink implements Service {
    * cannot keep up or cannot store.
    */
   public long lag() {
-    return lag.get();
+    return metrics.lag.records();
   }
 
   /** Stops consuming: finishes or abandons the batch in hand, commits what was stored, closes. */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    stopping.countDown();
-    if (started.get()) {
-      consumer.wakeup();
-      if (Thread.currentThread() != thread) {
-        try {
-          thread.join(CLOSE_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-      if (thread.isAlive() && Thread.currentThread() != thread) {
-        log.warn(
-            "Receipt sink thread did not stop within {}; closing the pool under it", CLOSE_TIMEOUT);
-      }
-    } else {
-      consumer.close();
-      terminated.countDown();
-    }
-    dataSource.close();
+    loop.close();
   }
 
-  private void run() {
-    Throwable fatal = null;
-    try {
+  /** The sink's part of the loop: its schema, its subscription, its batches, its failure. */
+  private final class Loop implements ConsumerLoop.Body {
+
+    @Override
+    public void prepare() {
+      Database.migrate(config);
+    }
+
+    @Override
+    public void subscribe() {
       consumer.subscribe(List.of(TOPIC.name()), new CommitBeforeRevoke());
-      while (stopping.getCount() > 0) {
-        try {
-          step();
-          unexpectedFailuresInARow = 0;
-          errorBackoff.reset();
-        } catch (WakeupException | InterruptException | FencedInstanceIdException e) {
-          throw e;
-        } catch (RetriableException | RebalanceInProgressException e) {
-          retryAfter("kafka", e);
-        } catch (RuntimeException e) {
-          unexpectedFailuresInARow++;
-          if (unexpectedFailuresInARow >= tuning.maxUnexpectedFailures()) {
-            throw new IllegalStateException(
-                "the receipt sink failed "
-                    + unexpectedFailuresInARow
-                    + " times in a row; giving up",
-                e);
-          }
-          retryAfter("unexpected", e);
+    }
+
+    @Override
+    public void turn() {
+      try {
+        step();
+        unexpectedFailuresInARow = 0;
+        errorBackoff.reset();
+      } catch (WakeupException | InterruptException | FencedInstanceIdException e) {
+        // The wakeup of close(), or fenced (another instance has our id): the loop ends.
+        throw e;
+      } catch (RetriableException | RebalanceInProgressException e) {
+        retryAfter("kafka", e);
+      } catch (RuntimeException e) {
+        unexpectedFailuresInARow++;
+        if (unexpectedFailuresInARow >= tuning.maxUnexpectedFailures()) {
+          // An error that keeps coming back: retrying cannot help, a restart may.
+          throw new IllegalStateException(
+              "the receipt sink failed " + unexpectedFailuresInARow + " times in a row; giving up",
+              e);
         }
+        retryAfter("unexpected", e);
       }
-    } catch (WakeupException e) {
-      // close() interrupts a blocking poll or commit this way.
-    } catch (InterruptException e) {
-      Thread.currentThread().interrupt();
-    } catch (Throwable e) {
-      // Fenced, an Error, or an error that keeps coming back: retrying cannot help.
-      fatal = e;
-      failed.set(true);
-    } finally {
+    }
+
+    @Override
+    public void closeClients() {
       up.set(0);
       commitLeftover();
       try {
@@ -365,10 +319,17 @@ public final class ReceiptSink implements Service {
         log.warn("Could not close the receipt consumer cleanly: {}", e.toString());
       }
     }
-    if (fatal != null) {
-      log.error("RECEIPT SINK STOPPED: receipts are no longer being stored in PostgreSQL", fatal);
+
+    @Override
+    public void closeResources() {
+      dataSource.close();
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
+      log.error("RECEIPT SINK STOPPED: receipts are no longer being stored in PostgreSQL", cause);
       try {
-        failureListener.onFailure(fatal);
+        failureListener.onFailure(cause);
       } catch (RuntimeException e) {
         log.error("The receipt sink's failure listener failed", e);
       }
@@ -381,7 +342,7 @@ public final class ReceiptSink implements Service {
       commitUncommitted();
     }
     ConsumerRecords<String, byte[]> records = consumer.poll(POLL_TIMEOUT);
-    updateLag();
+    metrics.lag.update(consumer);
     boolean healthy = records.isEmpty() || process(records);
     up.set(healthy && uncommitted.isEmpty() ? 1 : 0);
   }
@@ -414,7 +375,7 @@ public final class ReceiptSink implements Service {
       // Read the same records again after the pause: nothing is committed, nothing is lost, and
       // polling again keeps this consumer in its group however long the outage lasts.
       rewind(records);
-      pause(databaseBackoff.nextDelay());
+      loop.pause(databaseBackoff.nextDelay());
       return false;
     }
     databaseBackoff.reset();
@@ -519,18 +480,6 @@ public final class ReceiptSink implements Service {
     uncommitted.clear();
   }
 
-  private void updateLag() {
-    long total = 0;
-    for (TopicPartition partition : consumer.assignment()) {
-      OptionalLong partitionLag = consumer.currentLag(partition);
-      if (partitionLag.isEmpty()) {
-        return;
-      }
-      total += partitionLag.getAsLong();
-    }
-    lag.set(total);
-  }
-
   private void retryAfter(String cause, RuntimeException e) {
     up.set(0);
     metrics.retried(cause);
@@ -541,7 +490,7 @@ public final class ReceiptSink implements Service {
         delay.toMillis(),
         uncommitted.size(),
         e.toString());
-    pause(delay);
+    loop.pause(delay);
   }
 
   private void rewind(ConsumerRecords<String, byte[]> records) {
@@ -552,16 +501,6 @@ public final class ReceiptSink implements Service {
         // No longer ours: the new owner reads from the committed offset, which is not past these.
         log.debug("Partition {} was revoked; not rewinding it", partition);
       }
-    }
-  }
-
-  private void pause(Duration delay) {
-    try {
-      // Returns at once when close() is called.
-      stopping.await(delay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      stopping.countDown();
     }
   }
 

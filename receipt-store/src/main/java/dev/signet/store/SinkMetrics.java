@@ -1,11 +1,11 @@
 package dev.signet.store;
 
+import dev.signet.shell.ConsumerLag;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The sink's meters. Dotted Micrometer names; Prometheus shows them as {@code
@@ -35,17 +35,19 @@ final class SinkMetrics {
   final Counter conflicts;
   final Counter writeFailures;
   final Timer batchWrite;
+  final ConsumerLag lag;
 
-  SinkMetrics(MeterRegistry registry, AtomicInteger up, AtomicLong lag) {
+  SinkMetrics(MeterRegistry registry, AtomicInteger up) {
     this.registry = registry;
     Gauge.builder(UP, up, AtomicInteger::get)
         .description(
             "1 while the sink consumes and stores normally; 0 while it retries, and once it stopped")
         .register(registry);
-    Gauge.builder(LAG, lag, AtomicLong::get)
-        .description(
-            "Receipts on the topic not yet read by this sink, as of its last poll (-1: not known yet)")
-        .register(registry);
+    lag =
+        ConsumerLag.register(
+            registry,
+            LAG,
+            "Receipts on the topic not yet read by this sink, as of its last poll (-1: not known yet)");
     stored = Counter.builder(STORED).description("Receipts newly stored").register(registry);
     duplicates =
         Counter.builder(DUPLICATES)

@@ -1,6 +1,7 @@
 package dev.signet.billing.ledger;
 
 import dev.signet.billing.stripe.StripeBilling;
+import dev.signet.shell.ConsumerLag;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,7 +26,7 @@ final class LedgerMetrics {
   final Counter deadLettered;
   final Counter retries;
   final AtomicLong deadLetters = new AtomicLong();
-  final AtomicLong lagRecords = new AtomicLong(-1);
+  final ConsumerLag lag;
   final AtomicLong lastHandledTimestampMs = new AtomicLong(-1);
 
   LedgerMetrics(MeterRegistry registry, Clock clock) {
@@ -42,9 +43,11 @@ final class LedgerMetrics {
     Gauge.builder(DEAD_LETTERS, deadLetters, AtomicLong::get)
         .description("Rows in stripe_push_dead_letters: charges waiting for an operator")
         .register(registry);
-    Gauge.builder(LAG_RECORDS, lagRecords, AtomicLong::get)
-        .description("Billing records the ledger worker has not handled yet (-1 until known)")
-        .register(registry);
+    lag =
+        ConsumerLag.register(
+            registry,
+            LAG_RECORDS,
+            "Billing records the ledger worker has not handled yet (-1 until known)");
     Gauge.builder(LAG_SECONDS, this, m -> m.lagSeconds(clock))
         .description(
             "Age of the last record the ledger worker handled while it is behind; 0 when caught up")
@@ -54,7 +57,7 @@ final class LedgerMetrics {
   /** 0 when nothing waits; else now minus the timestamp of the last handled record. */
   double lagSeconds(Clock clock) {
     long last = lastHandledTimestampMs.get();
-    if (lagRecords.get() == 0 || last < 0) {
+    if (lag.records() == 0 || last < 0) {
       return 0;
     }
     return Math.max(0, clock.millis() - last) / 1000.0;

@@ -12,6 +12,7 @@ import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.message.StripePush;
 import dev.signet.core.topic.Topics;
+import dev.signet.shell.ConsumerLoop;
 import dev.signet.shell.HealthCheck;
 import dev.signet.shell.Service;
 import dev.signet.shell.SinkHealth;
@@ -24,12 +25,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.CommitFailedException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -103,12 +100,7 @@ public final class LedgerWorker implements Service {
   private final LedgerMetrics metrics;
   private final KafkaConsumer<String, byte[]> consumer;
   private final KafkaProducer<String, byte[]> producer;
-  private final Thread thread;
-  private final CountDownLatch stopping = new CountDownLatch(1);
-  private final CountDownLatch terminated = new CountDownLatch(1);
-  private final AtomicBoolean started = new AtomicBoolean();
-  private final AtomicBoolean closed = new AtomicBoolean();
-  private final AtomicBoolean failed = new AtomicBoolean();
+  private final ConsumerLoop loop;
   private Duration nextPause;
   private int unexpectedInARow;
 
@@ -139,16 +131,9 @@ public final class LedgerWorker implements Service {
     this.producer =
         new KafkaProducer<>(
             producerProperties(config), new StringSerializer(), new ByteArraySerializer());
-    this.thread =
-        new Thread(
-            () -> {
-              try {
-                run();
-              } finally {
-                terminated.countDown();
-              }
-            },
-            "signet-billing-ledger");
+    this.loop =
+        new ConsumerLoop(
+            "ledger worker", "signet-billing-ledger", CLOSE_TIMEOUT, consumer, new Loop());
   }
 
   /**
@@ -221,16 +206,7 @@ public final class LedgerWorker implements Service {
   /** Brings billing's schema up to date, then starts the worker's thread. */
   @Override
   public LedgerWorker start() {
-    if (closed.get() || !started.compareAndSet(false, true)) {
-      throw new IllegalStateException("the ledger worker is closed or already started");
-    }
-    PushLedger.migrate(dataSource);
-    if (stripe.isEmpty()) {
-      log.warn(PUSHING_OFF + ": charges are computed, published and materialised, not billed");
-    } else {
-      log.info("Stripe pushing is on, to {}", config.stripe().orElseThrow().apiBase());
-    }
-    thread.start();
+    loop.start();
     return this;
   }
 
@@ -241,8 +217,7 @@ public final class LedgerWorker implements Service {
 
   @Override
   public Termination awaitTermination() throws InterruptedException {
-    terminated.await();
-    return failed.get() ? Termination.FAILED : Termination.STOPPED;
+    return loop.awaitTermination();
   }
 
   /** Ready while the loop runs; says whether Stripe pushing is on, the lag and the dead letters. */
@@ -250,12 +225,12 @@ public final class LedgerWorker implements Service {
   public HealthCheck health() {
     return SinkHealth.of(this::isRunning)
         .withDetail("stripe_pushing", () -> stripe.isPresent() ? "on" : PUSHING_OFF)
-        .withDetail("lag", metrics.lagRecords::get)
+        .withDetail("lag", metrics.lag::records)
         .withDetail("dead_letters", metrics.deadLetters::get);
   }
 
   public boolean isRunning() {
-    return thread.isAlive() && stopping.getCount() > 0 && !failed.get();
+    return loop.isRunning();
   }
 
   /** Whether charges are pushed to Stripe (an API key is configured). */
@@ -269,71 +244,69 @@ public final class LedgerWorker implements Service {
    */
   @Override
   public void close() {
-    if (!closed.compareAndSet(false, true)) {
-      return;
-    }
-    stopping.countDown();
-    if (started.get()) {
-      // No interrupt: an interrupted push would count as a Stripe failure and be dead-lettered.
-      consumer.wakeup();
-      if (Thread.currentThread() != thread) {
-        try {
-          thread.join(CLOSE_TIMEOUT.toMillis());
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
-    } else {
-      consumer.close();
-      producer.close();
-      terminated.countDown();
-    }
-    closePool();
+    loop.close();
   }
 
-  private void run() {
-    Throwable fatal = null;
-    try {
+  /** The worker's part of the loop: billing's schema, its topics, its batches, its failure. */
+  private final class Loop implements ConsumerLoop.Body {
+
+    @Override
+    public void prepare() {
+      PushLedger.migrate(dataSource);
+      if (stripe.isEmpty()) {
+        log.warn(PUSHING_OFF + ": charges are computed, published and materialised, not billed");
+      } else {
+        log.info("Stripe pushing is on, to {}", config.stripe().orElseThrow().apiBase());
+      }
+    }
+
+    @Override
+    public void subscribe() {
       consumer.subscribe(TOPICS);
       refreshDeadLetters();
-      while (stopping.getCount() > 0) {
-        ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
-        updateLag();
-        if (records.isEmpty()) {
-          continue;
-        }
-        try {
-          handle(records);
-          commit(records);
-          nextPause = config.retryInitial();
-          unexpectedInARow = 0;
-        } catch (SQLException | KafkaException e) {
-          if (e instanceof WakeupException || e instanceof InterruptException) {
-            throw (RuntimeException) e;
-          }
-          retryLater(records, e);
-        } catch (RuntimeException e) {
-          if (++unexpectedInARow >= MAX_UNEXPECTED_FAILURES) {
-            throw new IllegalStateException(
-                "the ledger worker failed " + unexpectedInARow + " times in a row; giving up", e);
-          }
-          retryLater(records, e);
-        }
+    }
+
+    @Override
+    public void turn() {
+      ConsumerRecords<String, byte[]> records = consumer.poll(config.pollTimeout());
+      metrics.lag.update(consumer);
+      if (records.isEmpty()) {
+        return;
       }
-    } catch (WakeupException e) {
-      // close() wakes a blocking poll or commit this way; what was not committed is re-read.
-    } catch (InterruptException e) {
-      Thread.currentThread().interrupt();
-    } catch (Throwable e) {
-      fatal = e;
-      failed.set(true);
-    } finally {
+      try {
+        handle(records);
+        commit(records);
+        nextPause = config.retryInitial();
+        unexpectedInARow = 0;
+      } catch (SQLException | KafkaException e) {
+        if (e instanceof WakeupException || e instanceof InterruptException) {
+          throw (RuntimeException) e;
+        }
+        retryLater(records, e);
+      } catch (RuntimeException e) {
+        if (++unexpectedInARow >= MAX_UNEXPECTED_FAILURES) {
+          throw new IllegalStateException(
+              "the ledger worker failed " + unexpectedInARow + " times in a row; giving up", e);
+        }
+        retryLater(records, e);
+      }
+    }
+
+    @Override
+    public void closeClients() {
       closeQuietly(consumer, "consumer");
       closeQuietly(producer, "producer");
     }
-    if (fatal != null) {
+
+    @Override
+    public void closeResources() {
+      closePool();
+    }
+
+    @Override
+    public void onFailure(Throwable cause) {
       log.error(
-          "BILLING LEDGER WORKER STOPPED: charges are no longer materialised or pushed", fatal);
+          "BILLING LEDGER WORKER STOPPED: charges are no longer materialised or pushed", cause);
     }
   }
 
@@ -486,12 +459,7 @@ public final class LedgerWorker implements Service {
         pause.toMillis(),
         e.toString());
     rewind(records);
-    try {
-      stopping.await(pause.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException interrupted) {
-      Thread.currentThread().interrupt();
-      stopping.countDown();
-    }
+    loop.pause(pause);
   }
 
   private void rewind(ConsumerRecords<String, byte[]> records) {
@@ -503,18 +471,6 @@ public final class LedgerWorker implements Service {
         log.debug("Partition {} was revoked; not rewinding it", partition);
       }
     }
-  }
-
-  private void updateLag() {
-    long total = 0;
-    for (TopicPartition partition : consumer.assignment()) {
-      OptionalLong lag = consumer.currentLag(partition);
-      if (lag.isEmpty()) {
-        return;
-      }
-      total += lag.getAsLong();
-    }
-    metrics.lagRecords.set(total);
   }
 
   private void refreshDeadLetters() {
