@@ -142,7 +142,8 @@ public final class ConsumerLoop {
       return;
     }
     stopping.countDown();
-    if (started.get()) {
+    // NEW: never started, or start() failed in prepare() (a migration): no thread to wait for.
+    if (started.get() && thread.getState() != Thread.State.NEW) {
       consumer.wakeup();
       if (Thread.currentThread() != thread) {
         try {

@@ -137,6 +137,20 @@ class ConsumerLoopTest {
   }
 
   @Test
+  void shouldCloseCleanlyAfterAStartThatFailedWhilePreparing() throws Exception {
+    body.failPrepare = true;
+    assertThatThrownBy(loop::start).hasMessage("migration failed");
+
+    loop.close();
+
+    assertThat(assertTimeoutPreemptively(SOON, loop::awaitTermination))
+        .isEqualTo(Service.Termination.STOPPED);
+    assertThat(body.clientsClosed.get()).isEqualTo(1);
+    assertThat(body.resourcesClosed.get()).isEqualTo(1);
+    assertThat(body.threads).isEmpty();
+  }
+
+  @Test
   void shouldCloseOnlyOnce() throws Exception {
     body.turn = () -> consumer.poll(Duration.ofMillis(20));
     loop.start();
@@ -152,6 +166,7 @@ class ConsumerLoopTest {
   /** Counts each hook; the turn is set by the test. */
   private final class Recorder implements ConsumerLoop.Body {
     volatile Runnable turn = () -> {};
+    volatile boolean failPrepare;
     final AtomicInteger prepared = new AtomicInteger();
     final AtomicInteger subscribed = new AtomicInteger();
     final AtomicInteger turns = new AtomicInteger();
@@ -163,6 +178,9 @@ class ConsumerLoopTest {
     @Override
     public void prepare() {
       prepared.incrementAndGet();
+      if (failPrepare) {
+        throw new IllegalStateException("migration failed");
+      }
     }
 
     @Override
