@@ -4,6 +4,7 @@ import static dev.signet.core.topic.Topics.BILLING_RESERVED_CONFIG;
 import static dev.signet.core.topic.Topics.RECEIPTS;
 
 import dev.signet.core.crypto.BillingMacs;
+import dev.signet.core.json.Json;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.topic.MacStampingSerializer;
@@ -125,6 +126,19 @@ final class BillingDriver implements AutoCloseable {
   @Override
   public void close() {
     driver.close();
+  }
+
+  /** Signet's change setting {@code tenant}'s reservation to the JSON {@code reservation}. */
+  static ReservedConfigChange reservation(String tenant, String reservation) {
+    return new ReservedConfigChange(
+        tenant,
+        ReservedConfigChange.SET,
+        Json.parse(reservation),
+        Integer.toHexString(reservation.hashCode()),
+        null,
+        "2025-01-20T08:00:00Z",
+        "test",
+        "sha");
   }
 
   /** The count of {@code meter} with {@code tags}; 0 while nothing was counted. */

@@ -1,6 +1,8 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.billing.TestUsage.finalUsage;
+import static dev.signet.billing.TestUsage.usage;
 import static dev.signet.core.topic.Topics.BILLING_OVERAGE;
 import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static dev.signet.core.topic.Topics.BILLING_RESERVED_CONFIG;
@@ -38,8 +40,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -197,16 +202,14 @@ class BillingIT {
       eventually(
           Duration.ofSeconds(45),
           () -> {
-            consumer
-                .poll(Duration.ofMillis(200))
-                .forEach(
-                    record -> {
-                      String tenant = record.value().tenant();
-                      if (tenant.equals(a) || tenant.equals(b)) {
-                        assertThat(record.key()).isEqualTo(record.value().key());
-                        latest.put(record.key(), record.value().units());
-                      }
-                    });
+            pollOurs(
+                consumer,
+                PeriodTotal::tenant,
+                List.of(a, b),
+                record -> {
+                  assertThat(record.key()).isEqualTo(record.value().key());
+                  latest.put(record.key(), record.value().units());
+                });
             assertThat(latest)
                 .containsOnly(
                     Map.entry(PeriodTotal.key(a, period, PeriodTotal.VEX), 3L),
@@ -409,17 +412,16 @@ class BillingIT {
     eventually(
         Duration.ofSeconds(60),
         () -> {
-          consumer
-              .poll(Duration.ofMillis(200))
-              .forEach(
-                  record -> {
-                    if (record.value().tenant().equals(tenant)) {
-                      assertThat(record.key()).isEqualTo(tenant);
-                      assertThat(charges.put(record.value().chargeId(), record.value()))
-                          .as("charge %s seen twice", record.value().chargeId())
-                          .isNull();
-                    }
-                  });
+          pollOurs(
+              consumer,
+              OverageCharge::tenant,
+              List.of(tenant),
+              record -> {
+                assertThat(record.key()).isEqualTo(tenant);
+                assertThat(charges.put(record.value().chargeId(), record.value()))
+                    .as("charge %s seen twice", record.value().chargeId())
+                    .isNull();
+              });
           assertThat(charges.values().stream().mapToLong(OverageCharge::units).sum())
               .isEqualTo(units);
         });
@@ -459,38 +461,30 @@ class BillingIT {
       Map<String, HourlyUsage> latest,
       List<HourlyUsage> finals,
       String tenant) {
-    consumer
-        .poll(Duration.ofMillis(200))
-        .forEach(
-            record -> {
-              if (record.value().tenant().equals(tenant)) {
-                latest.put(record.key(), record.value());
-                if (record.value().isFinal()) {
-                  finals.add(record.value());
-                }
-              }
-            });
+    pollOurs(
+        consumer,
+        HourlyUsage::tenant,
+        List.of(tenant),
+        record -> {
+          latest.put(record.key(), record.value());
+          if (record.value().isFinal()) {
+            finals.add(record.value());
+          }
+        });
   }
 
   private static void pollAdjustments(
       KafkaConsumer<String, UsageAdjustment> consumer,
       List<UsageAdjustment> adjustments,
       String tenant) {
-    consumer
-        .poll(Duration.ofMillis(200))
-        .forEach(
-            record -> {
-              if (record.value().tenant().equals(tenant)) {
-                assertThat(record.key())
-                    .isEqualTo(HourlyUsage.key(tenant, record.value().windowStart()));
-                adjustments.add(record.value());
-              }
-            });
-  }
-
-  private static HourlyUsage finalUsage(
-      String tenant, Instant windowStart, long vex, long fuTokens) {
-    return hour(tenant, windowStart, vex, fuTokens, true);
+    pollOurs(
+        consumer,
+        UsageAdjustment::tenant,
+        List.of(tenant),
+        record -> {
+          assertThat(record.key()).isEqualTo(HourlyUsage.key(tenant, record.value().windowStart()));
+          adjustments.add(record.value());
+        });
   }
 
   /** As the processor writes a receipt: its bytes, with their MAC. */
@@ -505,34 +499,31 @@ class BillingIT {
       KafkaConsumer<String, HourlyUsage> consumer,
       Map<String, HourlyUsage> latest,
       String... tenants) {
-    List<String> ours = List.of(tenants);
-    consumer
-        .poll(Duration.ofMillis(200))
-        .forEach(
-            record -> {
-              if (ours.contains(record.value().tenant())) {
-                latest.put(record.key(), record.value());
-              }
-            });
+    pollOurs(
+        consumer,
+        HourlyUsage::tenant,
+        List.of(tenants),
+        record -> latest.put(record.key(), record.value()));
+  }
+
+  /**
+   * Polls {@code consumer} once, handing {@code each} the records of {@code tenants} only: every
+   * test's billing reads the whole shared receipt topic, so its outputs hold other tests' tenants.
+   */
+  private static <V> void pollOurs(
+      KafkaConsumer<String, V> consumer,
+      Function<V, String> tenantOf,
+      List<String> tenants,
+      Consumer<ConsumerRecord<String, V>> each) {
+    for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+      if (tenants.contains(tenantOf.apply(record.value()))) {
+        each.accept(record);
+      }
+    }
   }
 
   private static double rejected(MeterRegistry registry, String reason) {
     return BillingDriver.counted(registry, AuthenticateReceipts.REJECTED, "reason", reason);
-  }
-
-  private static HourlyUsage usage(String tenant, Instant windowStart, long vex, long fuTokens) {
-    return hour(tenant, windowStart, vex, fuTokens, false);
-  }
-
-  private static HourlyUsage hour(
-      String tenant, Instant windowStart, long vex, long fuTokens, boolean isFinal) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        isFinal);
   }
 
   /** Sends {@code receipts} as the processor writes them, each keyed by its trace, and flushes. */

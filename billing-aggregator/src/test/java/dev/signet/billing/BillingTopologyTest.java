@@ -1,6 +1,8 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.billing.TestUsage.finalUsage;
+import static dev.signet.billing.TestUsage.usage;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_ADJUSTMENTS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -300,27 +302,6 @@ class BillingTopologyTest {
     billing.advance(COMMIT_INTERVAL);
     compacted.putAll(hourly.readKeyValuesToMap());
     return Map.copyOf(compacted);
-  }
-
-  private static HourlyUsage usage(String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        false);
-  }
-
-  private static HourlyUsage finalUsage(
-      String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        true);
   }
 
   private static Duration minutes(long minutes) {

@@ -6,7 +6,6 @@ import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.crypto.BillingMacs;
-import dev.signet.core.json.Json;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.ReservedConfigChange;
@@ -193,14 +192,6 @@ class ForgedAndReplayedRecordsTopologyTest {
   }
 
   private static ReservedConfigChange change(String reservation) {
-    return new ReservedConfigChange(
-        ACME,
-        ReservedConfigChange.SET,
-        Json.parse(reservation),
-        Integer.toHexString(reservation.hashCode()),
-        null,
-        "2025-01-20T08:00:00Z",
-        "test",
-        "sha");
+    return BillingDriver.reservation(ACME, reservation);
   }
 }

@@ -86,7 +86,8 @@ class HourlyFinalityTopologyTest {
     signed("tenant-b", H10.plusSeconds(63), 5L);
 
     assertThat(emitted())
-        .containsExactly(KeyValue.pair("tenant-b@" + H10, usage("tenant-b", H10, 3, 11, false)));
+        .containsExactly(
+            KeyValue.pair("tenant-b@" + H10, TestUsage.usage("tenant-b", H10, 3, 11, false)));
     assertThat(emitted()).isEmpty();
   }
 
@@ -361,17 +362,6 @@ class HourlyFinalityTopologyTest {
   }
 
   private static HourlyUsage usage(Instant windowStart, long vex, long fuTokens, boolean isFinal) {
-    return usage("tenant-a", windowStart, vex, fuTokens, isFinal);
-  }
-
-  private static HourlyUsage usage(
-      String tenant, Instant windowStart, long vex, long fuTokens, boolean isFinal) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        isFinal);
+    return TestUsage.usage("tenant-a", windowStart, vex, fuTokens, isFinal);
   }
 }

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.billing.reserved.UnitType;
 import dev.signet.core.billing.tiers.ChargeIds;
-import dev.signet.core.json.Json;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
@@ -370,15 +369,7 @@ class OverageChargesTopologyTest {
   }
 
   private static ReservedConfigChange change(String reservation) {
-    return new ReservedConfigChange(
-        ACME,
-        ReservedConfigChange.SET,
-        Json.parse(reservation),
-        Integer.toHexString(reservation.hashCode()),
-        null,
-        "2025-01-20T08:00:00Z",
-        "test",
-        "sha");
+    return BillingDriver.reservation(ACME, reservation);
   }
 
   /** {@code count} receipts without FU, signed a second apart from {@code first}. */

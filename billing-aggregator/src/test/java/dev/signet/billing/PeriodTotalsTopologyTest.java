@@ -1,6 +1,7 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.billing.TestUsage.usage;
 import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -196,8 +197,8 @@ class PeriodTotalsTopologyTest {
 
     assertThat(hours)
         .containsOnly(
-            Map.entry(HourlyUsages.key("tenant-a", h10), hour("tenant-a", h10, 2, 7)),
-            Map.entry(HourlyUsages.key("tenant-a", h11), hour("tenant-a", h11, 1, 3)));
+            Map.entry(HourlyUsages.key("tenant-a", h10), usage("tenant-a", h10, 2, 7)),
+            Map.entry(HourlyUsages.key("tenant-a", h11), usage("tenant-a", h11, 1, 3)));
     assertThat(totals())
         .containsOnly(
             Map.entry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 3)),
@@ -228,15 +229,5 @@ class PeriodTotalsTopologyTest {
 
   private static PeriodTotal total(String tenant, String period, String type, long units) {
     return new PeriodTotal(tenant, period, type, units, PUBLISHED_AT.toString());
-  }
-
-  private static HourlyUsage hour(String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        false);
   }
 }
