@@ -429,11 +429,7 @@ class BillingIT {
 
   private static KafkaProducer<String, ReservedConfigChange> configProducer() {
     return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.getBrokersAsString(),
-            ProducerConfig.ACKS_CONFIG,
-            "all"),
+        producerConfig(),
         BILLING_RESERVED_CONFIG.keySerde().serializer(),
         new MacStampingSerializer<>(
             BILLING_RESERVED_CONFIG.valueSerde().serializer(),
@@ -548,13 +544,15 @@ class BillingIT {
 
   private static KafkaProducer<String, byte[]> producer() {
     return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.getBrokersAsString(),
-            ProducerConfig.ACKS_CONFIG,
-            "all"),
-        RECEIPTS.keySerde().serializer(),
-        new ByteArraySerializer());
+        producerConfig(), RECEIPTS.keySerde().serializer(), new ByteArraySerializer());
+  }
+
+  private static Map<String, Object> producerConfig() {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.getBrokersAsString(),
+        ProducerConfig.ACKS_CONFIG,
+        "all");
   }
 
   private static KafkaConsumer<String, HourlyUsage> readCommittedConsumer() {
