@@ -27,12 +27,12 @@ final class AuthenticateReservedConfig
   private static final Logger log = LoggerFactory.getLogger(AuthenticateReservedConfig.class);
 
   private final RecordMac mac;
-  private final RefusedRecords refused;
+  private final RefusedRecords refusals;
   private FixedKeyProcessorContext<String, ReservedConfigChange> context;
 
   AuthenticateReservedConfig(RecordMac mac, MeterRegistry registry) {
     this.mac = Objects.requireNonNull(mac, "mac");
-    this.refused =
+    this.refusals =
         new RefusedRecords(
             registry,
             REJECTED,
@@ -67,6 +67,6 @@ final class AuthenticateReservedConfig
   }
 
   private void refuse(FixedKeyRecord<String, byte[]> record, String reason, String detail) {
-    refused.refuse(context, record.key(), reason, detail);
+    refusals.refuse(context, record.key(), reason, detail);
   }
 }
