@@ -2,7 +2,6 @@ package dev.signet.billing;
 
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -23,12 +22,18 @@ final class AuthenticateReceipts implements FixedKeyProcessor<String, byte[], Re
   private static final Logger log = LoggerFactory.getLogger(AuthenticateReceipts.class);
 
   private final ReceiptOrigin origin;
-  private final MeterRegistry registry;
+  private final RefusedRecords refusals;
   private FixedKeyProcessorContext<String, Receipt> context;
 
   AuthenticateReceipts(ReceiptOrigin origin, MeterRegistry registry) {
     this.origin = Objects.requireNonNull(origin, "origin");
-    this.registry = Objects.requireNonNull(registry, "registry");
+    this.refusals =
+        new RefusedRecords(
+            registry,
+            REJECTED,
+            "Records of the receipt topic not billed because they are not authentic receipts",
+            log,
+            "Not billing record");
   }
 
   @Override
@@ -44,23 +49,7 @@ final class AuthenticateReceipts implements FixedKeyProcessor<String, byte[], Re
     if (outcome instanceof ReceiptOrigin.Authentic authentic) {
       context.forward(record.withValue(authentic.receipt()));
     } else if (outcome instanceof ReceiptOrigin.Refused refused) {
-      Counter.builder(REJECTED)
-          .description(
-              "Records of the receipt topic not billed because they are not authentic receipts")
-          .tag("reason", refused.reason())
-          .register(registry)
-          .increment();
-      String where =
-          context
-              .recordMetadata()
-              .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-              .orElse("?");
-      log.error(
-          "Not billing record {} (key {}): {}: {}",
-          where,
-          record.key(),
-          refused.reason(),
-          refused.detail());
+      refusals.refuse(context, record.key(), refused.reason(), refused.detail());
     }
   }
 }

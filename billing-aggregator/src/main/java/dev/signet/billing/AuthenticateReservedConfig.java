@@ -3,7 +3,6 @@ package dev.signet.billing;
 import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ReservedConfigChange;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -28,12 +27,18 @@ final class AuthenticateReservedConfig
   private static final Logger log = LoggerFactory.getLogger(AuthenticateReservedConfig.class);
 
   private final RecordMac mac;
-  private final MeterRegistry registry;
+  private final RefusedRecords refusals;
   private FixedKeyProcessorContext<String, ReservedConfigChange> context;
 
   AuthenticateReservedConfig(RecordMac mac, MeterRegistry registry) {
     this.mac = Objects.requireNonNull(mac, "mac");
-    this.registry = Objects.requireNonNull(registry, "registry");
+    this.refusals =
+        new RefusedRecords(
+            registry,
+            REJECTED,
+            "Records of the reserved-config topic billing does not apply",
+            log,
+            "Not applying reserved-config record");
   }
 
   @Override
@@ -62,19 +67,6 @@ final class AuthenticateReservedConfig
   }
 
   private void refuse(FixedKeyRecord<String, byte[]> record, String reason, String detail) {
-    Counter.builder(REJECTED)
-        .description("Records of the reserved-config topic billing does not apply")
-        .tag("reason", reason)
-        .register(registry)
-        .increment();
-    log.error(
-        "Not applying reserved-config record {} (key {}): {}: {}",
-        context
-            .recordMetadata()
-            .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-            .orElse("?"),
-        record.key(),
-        reason,
-        detail);
+    refusals.refuse(context, record.key(), reason, detail);
   }
 }

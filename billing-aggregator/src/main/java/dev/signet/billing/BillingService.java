@@ -14,6 +14,7 @@ import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,16 +77,25 @@ public final class BillingService {
    */
   public static StreamsService create(BillingConfig config, MeterRegistry registry) {
     Objects.requireNonNull(config, "config");
-    BillingTopology topology =
-        new BillingTopology(
-            config.grace(),
-            config.commitInterval(),
-            config.chargeInterval(),
-            config.apiKeys(),
-            config.serverSecret(),
-            registry);
+    return create(config, config.streamsProperties(), registry);
+  }
+
+  /** As {@link #create(BillingConfig, MeterRegistry)}, with these Streams properties. */
+  static StreamsService create(
+      BillingConfig config, Properties streamsProperties, MeterRegistry registry) {
     return new StreamsService(
-        "billing aggregator", topology.build(), config.streamsProperties(), registry);
+        "billing aggregator", topology(config, registry).build(), streamsProperties, registry);
+  }
+
+  /** The topology over {@code config}, as the aggregator runs it. */
+  static BillingTopology topology(BillingConfig config, MeterRegistry registry) {
+    return new BillingTopology(
+        config.grace(),
+        config.commitInterval(),
+        config.chargeInterval(),
+        config.apiKeys(),
+        config.serverSecret(),
+        registry);
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.billing.TestUsage.finalUsage;
+import static dev.signet.billing.TestUsage.usage;
 import static dev.signet.core.topic.Topics.BILLING_OVERAGE;
 import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static dev.signet.core.topic.Topics.BILLING_RESERVED_CONFIG;
@@ -26,7 +28,6 @@ import dev.signet.core.receipt.Receipt;
 import dev.signet.core.topic.MacStampingSerializer;
 import dev.signet.core.topic.Topic;
 import dev.signet.shell.StreamsService;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -39,8 +40,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -48,6 +52,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.streams.StreamsConfig;
+import org.awaitility.core.ThrowingRunnable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,37 +108,29 @@ class BillingIT {
     try (StreamsService service = BillingService.start(config());
         KafkaProducer<String, byte[]> producer = producer();
         KafkaConsumer<String, HourlyUsage> consumer = readCommittedConsumer()) {
-      for (Receipt receipt :
-          List.of(
-              receipt(a, earlier.plusSeconds(60), null),
-              receipt(a, earlier.plusSeconds(120), 7L),
-              receipt(b, earlier.plusSeconds(180), 5L),
-              receipt(a, later.plusSeconds(60), 3L),
-              receipt(b, later.plusSeconds(120), null),
-              receipt(b, later.plusSeconds(180), 2L))) {
-        producer.send(genuine(receipt.traceId(), receipt));
-      }
-      producer.flush();
+      send(
+          producer,
+          receipt(a, earlier.plusSeconds(60), null),
+          receipt(a, earlier.plusSeconds(120), 7L),
+          receipt(b, earlier.plusSeconds(180), 5L),
+          receipt(a, later.plusSeconds(60), 3L),
+          receipt(b, later.plusSeconds(120), null),
+          receipt(b, later.plusSeconds(180), 2L));
 
       consumer.subscribe(List.of(BILLING_USAGE_HOURLY.name()));
       Map<String, HourlyUsage> latest = new HashMap<>();
-      await()
-          .atMost(Duration.ofSeconds(45))
-          .pollInterval(Duration.ofMillis(200))
-          .untilAsserted(
-              () -> {
-                pollInto(consumer, latest, a, b);
-                assertThat(latest)
-                    .containsOnly(
-                        Map.entry(HourlyUsages.key(a, earlier), usage(a, earlier, 2, 7)),
-                        Map.entry(HourlyUsages.key(b, earlier), usage(b, earlier, 1, 5)),
-                        Map.entry(HourlyUsages.key(a, later), usage(a, later, 1, 3)),
-                        Map.entry(HourlyUsages.key(b, later), usage(b, later, 2, 2)));
-              });
-      // A probing rebalance may still be under way; what matters is that billing did not fail.
-      assertThat(service.state().isRunningOrRebalancing())
-          .as("billing state %s", service.state())
-          .isTrue();
+      eventually(
+          Duration.ofSeconds(45),
+          () -> {
+            pollInto(consumer, latest, a, b);
+            assertThat(latest)
+                .containsOnly(
+                    Map.entry(HourlyUsages.key(a, earlier), usage(a, earlier, 2, 7)),
+                    Map.entry(HourlyUsages.key(b, earlier), usage(b, earlier, 1, 5)),
+                    Map.entry(HourlyUsages.key(a, later), usage(a, later, 1, 3)),
+                    Map.entry(HourlyUsages.key(b, later), usage(b, later, 2, 2)));
+          });
+      assertStillRunning(service);
     }
   }
 
@@ -166,22 +163,16 @@ class BillingIT {
 
       consumer.subscribe(List.of(BILLING_USAGE_HOURLY.name()));
       Map<String, HourlyUsage> latest = new HashMap<>();
-      await()
-          .atMost(Duration.ofSeconds(45))
-          .pollInterval(Duration.ofMillis(200))
-          .untilAsserted(
-              () -> {
-                pollInto(consumer, latest, victim);
-                assertThat(latest)
-                    .containsOnly(
-                        Map.entry(HourlyUsages.key(victim, hour), usage(victim, hour, 1, 4)));
-              });
+      eventually(
+          Duration.ofSeconds(45),
+          () -> {
+            pollInto(consumer, latest, victim);
+            assertThat(latest)
+                .containsOnly(Map.entry(HourlyUsages.key(victim, hour), usage(victim, hour, 1, 4)));
+          });
       assertThat(rejected(registry, ReceiptOrigin.MAC_MISSING)).isGreaterThanOrEqualTo(1);
       assertThat(rejected(registry, ReceiptOrigin.MAC_INVALID)).isGreaterThanOrEqualTo(1);
-      // A probing rebalance may still be under way; what matters is that billing did not fail.
-      assertThat(service.state().isRunningOrRebalancing())
-          .as("billing state %s", service.state())
-          .isTrue();
+      assertStillRunning(service);
     }
   }
 
@@ -192,50 +183,41 @@ class BillingIT {
     String period = SumUsagePerPeriod.period(hour.toEpochMilli());
     String a = "a-" + UUID.randomUUID();
     String b = "b-" + UUID.randomUUID();
-    List<Receipt> receipts =
-        List.of(
-            receipt(a, hour.plusSeconds(60), 4L),
-            receipt(a, hour.plusSeconds(120), null),
-            receipt(b, hour.plusSeconds(180), 6L),
-            receipt(a, hour.plusSeconds(240), 5L),
-            receipt(b, hour.plusSeconds(300), null));
+    Receipt[] receipts = {
+      receipt(a, hour.plusSeconds(60), 4L),
+      receipt(a, hour.plusSeconds(120), null),
+      receipt(b, hour.plusSeconds(180), 6L),
+      receipt(a, hour.plusSeconds(240), 5L),
+      receipt(b, hour.plusSeconds(300), null)
+    };
 
     try (StreamsService service = BillingService.start(config());
         KafkaProducer<String, byte[]> producer = producer();
         KafkaConsumer<String, PeriodTotal> consumer =
             readCommittedConsumer(BILLING_PERIOD_TOTALS)) {
-      for (Receipt receipt : receipts) {
-        producer.send(genuine(receipt.traceId(), receipt));
-      }
-      producer.flush();
+      send(producer, receipts);
 
       consumer.subscribe(List.of(BILLING_PERIOD_TOTALS.name()));
       Map<String, Long> latest = new HashMap<>();
-      await()
-          .atMost(Duration.ofSeconds(45))
-          .pollInterval(Duration.ofMillis(200))
-          .untilAsserted(
-              () -> {
-                consumer
-                    .poll(Duration.ofMillis(200))
-                    .forEach(
-                        record -> {
-                          String tenant = record.value().tenant();
-                          if (tenant.equals(a) || tenant.equals(b)) {
-                            assertThat(record.key()).isEqualTo(record.value().key());
-                            latest.put(record.key(), record.value().units());
-                          }
-                        });
-                assertThat(latest)
-                    .containsOnly(
-                        Map.entry(PeriodTotal.key(a, period, PeriodTotal.VEX), 3L),
-                        Map.entry(PeriodTotal.key(a, period, PeriodTotal.FU), 9L),
-                        Map.entry(PeriodTotal.key(b, period, PeriodTotal.VEX), 2L),
-                        Map.entry(PeriodTotal.key(b, period, PeriodTotal.FU), 6L));
-              });
-      assertThat(service.state().isRunningOrRebalancing())
-          .as("billing state %s", service.state())
-          .isTrue();
+      eventually(
+          Duration.ofSeconds(45),
+          () -> {
+            pollOurs(
+                consumer,
+                PeriodTotal::tenant,
+                List.of(a, b),
+                record -> {
+                  assertThat(record.key()).isEqualTo(record.value().key());
+                  latest.put(record.key(), record.value().units());
+                });
+            assertThat(latest)
+                .containsOnly(
+                    Map.entry(PeriodTotal.key(a, period, PeriodTotal.VEX), 3L),
+                    Map.entry(PeriodTotal.key(a, period, PeriodTotal.FU), 9L),
+                    Map.entry(PeriodTotal.key(b, period, PeriodTotal.VEX), 2L),
+                    Map.entry(PeriodTotal.key(b, period, PeriodTotal.FU), 6L));
+          });
+      assertStillRunning(service);
     }
   }
 
@@ -272,30 +254,25 @@ class BillingIT {
       producer.flush();
       try (StreamsService service = startWithShortSession(config, registry)) {
 
-        await()
-            .atMost(Duration.ofSeconds(45))
-            .pollInterval(Duration.ofMillis(200))
-            .untilAsserted(
-                () -> {
-                  pollFinals(hourly, latest, finals, tenant);
-                  assertThat(latest)
-                      .containsOnly(
-                          Map.entry(
-                              HourlyUsages.key(tenant, earlier), finalUsage(tenant, earlier, 1, 2)),
-                          Map.entry(
-                              HourlyUsages.key(tenant, later), finalUsage(tenant, later, 1, 3)));
-                });
+        eventually(
+            Duration.ofSeconds(45),
+            () -> {
+              pollFinals(hourly, latest, finals, tenant);
+              assertThat(latest)
+                  .containsOnly(
+                      Map.entry(
+                          HourlyUsages.key(tenant, earlier), finalUsage(tenant, earlier, 1, 2)),
+                      Map.entry(HourlyUsages.key(tenant, later), finalUsage(tenant, later, 1, 3)));
+            });
 
         producer.send(genuine(key, lateForEarlier));
         producer.flush();
-        await()
-            .atMost(Duration.ofSeconds(45))
-            .pollInterval(Duration.ofMillis(200))
-            .untilAsserted(
-                () -> {
-                  pollAdjustments(late, adjustments, tenant);
-                  assertThat(adjustments).hasSize(1);
-                });
+        eventually(
+            Duration.ofSeconds(45),
+            () -> {
+              pollAdjustments(late, adjustments, tenant);
+              assertThat(adjustments).hasSize(1);
+            });
         assertThat(adjustments.get(0))
             .isEqualTo(
                 new UsageAdjustment(
@@ -311,9 +288,7 @@ class BillingIT {
         // At least: other tests' receipts of hours this billing has closed are late here too.
         assertThat(registry.counter(SumUsagePerHour.LATE_USAGE_METRIC).count())
             .isGreaterThanOrEqualTo(1);
-        assertThat(service.state().isRunningOrRebalancing())
-            .as("billing state %s", service.state())
-            .isTrue();
+        assertStillRunning(service);
       }
 
       // Restart with empty local state: the watermark comes back from its changelog.
@@ -329,16 +304,14 @@ class BillingIT {
       producer.send(genuine(key, receipt(tenant, later.plusSeconds(300), 7L)));
       producer.flush();
       try (StreamsService service = startWithShortSession(restarted, new SimpleMeterRegistry())) {
-        await()
-            .atMost(Duration.ofSeconds(60))
-            .pollInterval(Duration.ofMillis(200))
-            .untilAsserted(
-                () -> {
-                  pollAdjustments(late, adjustments, tenant);
-                  assertThat(adjustments)
-                      .extracting(UsageAdjustment::windowStart, UsageAdjustment::fuTokens)
-                      .containsExactly(tuple(earlier.toString(), 5L), tuple(later.toString(), 7L));
-                });
+        eventually(
+            Duration.ofSeconds(60),
+            () -> {
+              pollAdjustments(late, adjustments, tenant);
+              assertThat(adjustments)
+                  .extracting(UsageAdjustment::windowStart, UsageAdjustment::fuTokens)
+                  .containsExactly(tuple(earlier.toString(), 5L), tuple(later.toString(), 7L));
+            });
         // Wall-clock closing has had time to run again: still one final per hour.
         await()
             .pollDelay(grace.plusSeconds(1))
@@ -350,9 +323,7 @@ class BillingIT {
                       .extracting(HourlyUsage::windowStart)
                       .containsExactlyInAnyOrder(earlier.toString(), later.toString());
                 });
-        assertThat(service.state().isRunningOrRebalancing())
-            .as("billing state %s", service.state())
-            .isTrue();
+        assertStillRunning(service);
       }
     }
   }
@@ -365,15 +336,7 @@ class BillingIT {
       BillingConfig config, MeterRegistry registry) {
     Properties props = config.streamsProperties();
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), 6_000);
-    BillingTopology topology =
-        new BillingTopology(
-            config.grace(),
-            config.commitInterval(),
-            config.chargeInterval(),
-            config.apiKeys(),
-            config.serverSecret(),
-            registry);
-    return new StreamsService("billing aggregator", topology.build(), props, registry).start();
+    return BillingService.create(config, props, registry).start();
   }
 
   @Test
@@ -416,22 +379,20 @@ class BillingIT {
                             .tags("tenant", tenant, "type", "vex")
                             .gauge()
                         != null);
-        for (int i = 0; i < 12; i++) {
-          Receipt receipt = receipt(tenant, hour.plusSeconds(i), null);
-          producer.send(genuine(receipt.traceId(), receipt));
+        Receipt[] twelve = new Receipt[12];
+        for (int i = 0; i < twelve.length; i++) {
+          twelve[i] = receipt(tenant, hour.plusSeconds(i), null);
         }
-        producer.flush();
+        send(producer, twelve);
         awaitCharges(consumer, tenant, charges, 2);
-        assertThat(service.state().isRunningOrRebalancing()).isTrue();
+        assertStillRunning(service);
       }
 
       // Restarted on the same state: what was charged is not charged again; new usage is.
       try (StreamsService service = BillingService.start(config, registry)) {
-        Receipt more = receipt(tenant, hour.plusSeconds(60), null);
-        producer.send(genuine(more.traceId(), more));
-        producer.flush();
+        send(producer, receipt(tenant, hour.plusSeconds(60), null));
         awaitCharges(consumer, tenant, charges, 3);
-        assertThat(service.state().isRunningOrRebalancing()).isTrue();
+        assertStillRunning(service);
       }
     }
 
@@ -448,34 +409,27 @@ class BillingIT {
       String tenant,
       Map<String, OverageCharge> charges,
       long units) {
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .pollInterval(Duration.ofMillis(200))
-        .untilAsserted(
-            () -> {
-              consumer
-                  .poll(Duration.ofMillis(200))
-                  .forEach(
-                      record -> {
-                        if (record.value().tenant().equals(tenant)) {
-                          assertThat(record.key()).isEqualTo(tenant);
-                          assertThat(charges.put(record.value().chargeId(), record.value()))
-                              .as("charge %s seen twice", record.value().chargeId())
-                              .isNull();
-                        }
-                      });
-              assertThat(charges.values().stream().mapToLong(OverageCharge::units).sum())
-                  .isEqualTo(units);
-            });
+    eventually(
+        Duration.ofSeconds(60),
+        () -> {
+          pollOurs(
+              consumer,
+              OverageCharge::tenant,
+              List.of(tenant),
+              record -> {
+                assertThat(record.key()).isEqualTo(tenant);
+                assertThat(charges.put(record.value().chargeId(), record.value()))
+                    .as("charge %s seen twice", record.value().chargeId())
+                    .isNull();
+              });
+          assertThat(charges.values().stream().mapToLong(OverageCharge::units).sum())
+              .isEqualTo(units);
+        });
   }
 
   private static KafkaProducer<String, ReservedConfigChange> configProducer() {
     return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.getBrokersAsString(),
-            ProducerConfig.ACKS_CONFIG,
-            "all"),
+        producerConfig(),
         BILLING_RESERVED_CONFIG.keySerde().serializer(),
         new MacStampingSerializer<>(
             BILLING_RESERVED_CONFIG.valueSerde().serializer(),
@@ -503,44 +457,30 @@ class BillingIT {
       Map<String, HourlyUsage> latest,
       List<HourlyUsage> finals,
       String tenant) {
-    consumer
-        .poll(Duration.ofMillis(200))
-        .forEach(
-            record -> {
-              if (record.value().tenant().equals(tenant)) {
-                latest.put(record.key(), record.value());
-                if (record.value().isFinal()) {
-                  finals.add(record.value());
-                }
-              }
-            });
+    pollOurs(
+        consumer,
+        HourlyUsage::tenant,
+        List.of(tenant),
+        record -> {
+          latest.put(record.key(), record.value());
+          if (record.value().isFinal()) {
+            finals.add(record.value());
+          }
+        });
   }
 
   private static void pollAdjustments(
       KafkaConsumer<String, UsageAdjustment> consumer,
       List<UsageAdjustment> adjustments,
       String tenant) {
-    consumer
-        .poll(Duration.ofMillis(200))
-        .forEach(
-            record -> {
-              if (record.value().tenant().equals(tenant)) {
-                assertThat(record.key())
-                    .isEqualTo(HourlyUsage.key(tenant, record.value().windowStart()));
-                adjustments.add(record.value());
-              }
-            });
-  }
-
-  private static HourlyUsage finalUsage(
-      String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        true);
+    pollOurs(
+        consumer,
+        UsageAdjustment::tenant,
+        List.of(tenant),
+        record -> {
+          assertThat(record.key()).isEqualTo(HourlyUsage.key(tenant, record.value().windowStart()));
+          adjustments.add(record.value());
+        });
   }
 
   /** As the processor writes a receipt: its bytes, with their MAC. */
@@ -555,41 +495,64 @@ class BillingIT {
       KafkaConsumer<String, HourlyUsage> consumer,
       Map<String, HourlyUsage> latest,
       String... tenants) {
-    List<String> ours = List.of(tenants);
-    consumer
-        .poll(Duration.ofMillis(200))
-        .forEach(
-            record -> {
-              if (ours.contains(record.value().tenant())) {
-                latest.put(record.key(), record.value());
-              }
-            });
+    pollOurs(
+        consumer,
+        HourlyUsage::tenant,
+        List.of(tenants),
+        record -> latest.put(record.key(), record.value()));
+  }
+
+  /**
+   * Polls {@code consumer} once, handing {@code each} the records of {@code tenants} only: every
+   * test's billing reads the whole shared receipt topic, so its outputs hold other tests' tenants.
+   */
+  private static <V> void pollOurs(
+      KafkaConsumer<String, V> consumer,
+      Function<V, String> tenantOf,
+      List<String> tenants,
+      Consumer<ConsumerRecord<String, V>> each) {
+    for (ConsumerRecord<String, V> record : consumer.poll(Duration.ofMillis(200))) {
+      if (tenants.contains(tenantOf.apply(record.value()))) {
+        each.accept(record);
+      }
+    }
   }
 
   private static double rejected(MeterRegistry registry, String reason) {
-    Counter counter = registry.find(AuthenticateReceipts.REJECTED).tag("reason", reason).counter();
-    return counter == null ? 0 : counter.count();
+    return BillingDriver.counted(registry, AuthenticateReceipts.REJECTED, "reason", reason);
   }
 
-  private static HourlyUsage usage(String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        false);
+  /** Sends {@code receipts} as the processor writes them, each keyed by its trace, and flushes. */
+  private static void send(KafkaProducer<String, byte[]> producer, Receipt... receipts) {
+    for (Receipt receipt : receipts) {
+      producer.send(genuine(receipt.traceId(), receipt));
+    }
+    producer.flush();
+  }
+
+  /** Retries {@code assertion} every 200 ms until it holds, for at most {@code atMost}. */
+  private static void eventually(Duration atMost, ThrowingRunnable assertion) {
+    await().atMost(atMost).pollInterval(Duration.ofMillis(200)).untilAsserted(assertion);
+  }
+
+  /** A probing rebalance may still be under way; what matters is that billing did not fail. */
+  private static void assertStillRunning(StreamsService service) {
+    assertThat(service.state().isRunningOrRebalancing())
+        .as("billing state %s", service.state())
+        .isTrue();
   }
 
   private static KafkaProducer<String, byte[]> producer() {
     return new KafkaProducer<>(
-        Map.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            broker.getBrokersAsString(),
-            ProducerConfig.ACKS_CONFIG,
-            "all"),
-        RECEIPTS.keySerde().serializer(),
-        new ByteArraySerializer());
+        producerConfig(), RECEIPTS.keySerde().serializer(), new ByteArraySerializer());
+  }
+
+  private static Map<String, Object> producerConfig() {
+    return Map.of(
+        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+        broker.getBrokersAsString(),
+        ProducerConfig.ACKS_CONFIG,
+        "all");
   }
 
   private static KafkaConsumer<String, HourlyUsage> readCommittedConsumer() {

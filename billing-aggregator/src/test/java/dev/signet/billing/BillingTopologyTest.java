@@ -1,9 +1,10 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.billing.TestUsage.finalUsage;
+import static dev.signet.billing.TestUsage.usage;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_ADJUSTMENTS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
-import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.crypto.ReceiptMac;
@@ -12,7 +13,6 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -26,11 +26,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -46,9 +42,8 @@ class BillingTopologyTest {
 
   @TempDir Path stateDir;
 
-  private TopologyTestDriver driver;
+  private BillingDriver billing;
   private final MeterRegistry registry = new SimpleMeterRegistry();
-  private TestInputTopic<String, byte[]> rawReceipts;
   private TestOutputTopic<String, HourlyUsage> hourly;
   private TestOutputTopic<String, UsageAdjustment> adjustments;
 
@@ -57,35 +52,18 @@ class BillingTopologyTest {
 
   @BeforeEach
   void startDriver() {
-    BillingConfig config =
-        new BillingConfig(
-            "127.0.0.1:9",
-            "billing-topology-test",
-            stateDir,
-            COMMIT_INTERVAL,
-            TEST_GRACE,
-            1,
-            TestReceipts.SECRET);
-    driver =
-        new TopologyTestDriver(
-            topology(config.grace(), registry).build(), config.streamsProperties(), WALL_CLOCK);
-    rawReceipts =
-        driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
-    hourly =
-        driver.createOutputTopic(
-            BILLING_USAGE_HOURLY.name(),
-            BILLING_USAGE_HOURLY.keySerde().deserializer(),
-            BILLING_USAGE_HOURLY.valueSerde().deserializer());
-    adjustments =
-        driver.createOutputTopic(
-            BILLING_USAGE_ADJUSTMENTS.name(),
-            BILLING_USAGE_ADJUSTMENTS.keySerde().deserializer(),
-            BILLING_USAGE_ADJUSTMENTS.valueSerde().deserializer());
+    billing =
+        new BillingDriver(
+            BillingDriver.config("billing-topology-test", stateDir, COMMIT_INTERVAL, TEST_GRACE),
+            registry,
+            WALL_CLOCK);
+    hourly = billing.output(BILLING_USAGE_HOURLY);
+    adjustments = billing.output(BILLING_USAGE_ADJUSTMENTS);
   }
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    billing.close();
   }
 
   @Test
@@ -109,7 +87,7 @@ class BillingTopologyTest {
   @Test
   void shouldKeyByTenantAndUtcWindowStart() {
     signedAndProduced("tenant-a", H11.minusMillis(1), 4L);
-    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    billing.advance(COMMIT_INTERVAL);
 
     var record = hourly.readKeyValue();
 
@@ -142,7 +120,7 @@ class BillingTopologyTest {
 
     signedAndProduced("tenant-a", H10.plus(minutes(30)), 2L);
 
-    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    billing.advance(COMMIT_INTERVAL);
     assertThat(hourly.isEmpty()).isTrue();
     assertThat(beforeLateReceipt)
         .containsEntry("tenant-a@2025-01-27T10:00:00Z", finalUsage("tenant-a", H10, 1, 1));
@@ -161,7 +139,7 @@ class BillingTopologyTest {
   void shouldBillTheHourSignedOnTheReceiptNotTheProduceTime() {
     Receipt receipt = receipt("tenant-a", H11.minusMillis(10), 1L);
 
-    produce(receipt, H11.plusMillis(50));
+    billing.produce(receipt, H11.plusMillis(50));
 
     assertThat(totals()).containsOnlyKeys("tenant-a@2025-01-27T10:00:00Z");
   }
@@ -170,7 +148,7 @@ class BillingTopologyTest {
   void shouldBillAReplayedReceiptToItsOriginalHour() {
     Receipt replayed = receipt("tenant-a", H10.plus(minutes(15)), 1L);
 
-    produce(replayed, H10.plus(Duration.ofDays(30)));
+    billing.produce(replayed, H10.plus(Duration.ofDays(30)));
 
     assertThat(totals()).containsOnlyKeys("tenant-a@2025-01-27T10:00:00Z");
   }
@@ -178,7 +156,7 @@ class BillingTopologyTest {
   @Test
   void shouldUseProduceTimeWhenTsIsFarAheadAndKeepTheHourOpen() {
     Receipt fromTheFuture = receipt("tenant-a", "2099-01-01T00:00:00.000Z", 1L);
-    produce(fromTheFuture, H10.plus(minutes(15)));
+    billing.produce(fromTheFuture, H10.plus(minutes(15)));
 
     signedAndProduced("tenant-a", H10.plus(minutes(20)), 1L);
 
@@ -189,8 +167,9 @@ class BillingTopologyTest {
   @Test
   void shouldSkipRecordsThatAreNotReceiptsAndKeepCounting() {
     // Authentic (valid MAC) but not receipts: a processor bug, not a forgery.
-    produceWithMac("trace-1", "not json".getBytes(StandardCharsets.UTF_8), H10);
-    produceWithMac("trace-2", "{\"tenant\":\"tenant-a\"}".getBytes(StandardCharsets.UTF_8), H10);
+    billing.produceWithMac("trace-1", "not json".getBytes(StandardCharsets.UTF_8), H10);
+    billing.produceWithMac(
+        "trace-2", "{\"tenant\":\"tenant-a\"}".getBytes(StandardCharsets.UTF_8), H10);
 
     signedAndProduced("tenant-a", H10.plus(minutes(1)), 2L);
 
@@ -202,12 +181,14 @@ class BillingTopologyTest {
   @Test
   void shouldNotBillAReceiptWithoutMac() {
     Receipt unauthenticated = receipt("tenant-a", H10.plus(minutes(1)), 50L);
-    rawReceipts.pipeInput(
-        new TestRecord<>(
-            unauthenticated.traceId(),
-            TestReceipts.bytes(unauthenticated),
-            new RecordHeaders(),
-            H10.plus(minutes(1))));
+    billing
+        .rawReceipts()
+        .pipeInput(
+            new TestRecord<>(
+                unauthenticated.traceId(),
+                TestReceipts.bytes(unauthenticated),
+                new RecordHeaders(),
+                H10.plus(minutes(1))));
 
     signedAndProduced("tenant-a", H10.plus(minutes(2)), 2L);
 
@@ -222,9 +203,11 @@ class BillingTopologyTest {
     byte[] value = TestReceipts.bytes(forged);
     String wrongMac =
         new ReceiptMac(ServerSecret.derivedFrom(SigningKey.generate("mallory"))).sign(value);
-    rawReceipts.pipeInput(
-        new TestRecord<>(
-            forged.traceId(), value, TestReceipts.macHeader(wrongMac), H10.plus(minutes(1))));
+    billing
+        .rawReceipts()
+        .pipeInput(
+            new TestRecord<>(
+                forged.traceId(), value, TestReceipts.macHeader(wrongMac), H10.plus(minutes(1))));
 
     signedAndProduced("tenant-a", H10.plus(minutes(2)), 2L);
 
@@ -243,8 +226,10 @@ class BillingTopologyTest {
             .getBytes(StandardCharsets.UTF_8);
     assertThat(inflated).isNotEqualTo(TestReceipts.bytes(genuine));
 
-    rawReceipts.pipeInput(
-        new TestRecord<>(genuine.traceId(), inflated, originalMac, H10.plus(minutes(1))));
+    billing
+        .rawReceipts()
+        .pipeInput(
+            new TestRecord<>(genuine.traceId(), inflated, originalMac, H10.plus(minutes(1))));
 
     assertThat(totals()).isEmpty();
     assertThat(rejected(ReceiptOrigin.MAC_INVALID)).isEqualTo(1);
@@ -254,9 +239,9 @@ class BillingTopologyTest {
   void shouldSkipUnbillableReceiptsAndKeepCounting() {
     Receipt negativeFu = receipt("tenant-a", H10.plus(minutes(1)), -5L);
     Receipt unreadableTs = receipt("tenant-a", "yesterday", 1L);
-    produce(negativeFu, H10.plus(minutes(1)));
-    produce(unreadableTs, H10.plus(minutes(2)));
-    rawReceipts.pipeInput("trace-tombstone", null, H10.plus(minutes(3)));
+    billing.produce(negativeFu, H10.plus(minutes(1)));
+    billing.produce(unreadableTs, H10.plus(minutes(2)));
+    billing.rawReceipts().pipeInput("trace-tombstone", null, H10.plus(minutes(3)));
 
     signedAndProduced("tenant-a", H10.plus(minutes(4)), 2L);
 
@@ -301,23 +286,11 @@ class BillingTopologyTest {
   }
 
   private void signedAndProduced(String tenant, Instant signedAt, Long fuTokens) {
-    Receipt receipt = receipt(tenant, signedAt, fuTokens);
-    produce(receipt, signedAt.plusMillis(20));
-  }
-
-  /** As the processor writes a receipt: its serde's bytes, with their MAC. */
-  private void produce(Receipt receipt, Instant producedAt) {
-    produceWithMac(receipt.traceId(), TestReceipts.bytes(receipt), producedAt);
-  }
-
-  private void produceWithMac(String key, byte[] value, Instant producedAt) {
-    rawReceipts.pipeInput(
-        new TestRecord<>(key, value, TestReceipts.genuineHeaders(value), producedAt));
+    billing.produce(receipt(tenant, signedAt, fuTokens));
   }
 
   private double rejected(String reason) {
-    Counter counter = registry.find(AuthenticateReceipts.REJECTED).tag("reason", reason).counter();
-    return counter == null ? 0 : counter.count();
+    return BillingDriver.counted(registry, AuthenticateReceipts.REJECTED, "reason", reason);
   }
 
   private static BillingTopology topology(Duration grace, MeterRegistry registry) {
@@ -326,30 +299,9 @@ class BillingTopologyTest {
 
   /** After the next emission. */
   private Map<String, HourlyUsage> totals() {
-    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    billing.advance(COMMIT_INTERVAL);
     compacted.putAll(hourly.readKeyValuesToMap());
     return Map.copyOf(compacted);
-  }
-
-  private static HourlyUsage usage(String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        false);
-  }
-
-  private static HourlyUsage finalUsage(
-      String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        true);
   }
 
   private static Duration minutes(long minutes) {

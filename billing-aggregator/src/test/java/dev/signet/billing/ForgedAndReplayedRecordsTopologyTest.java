@@ -3,19 +3,14 @@ package dev.signet.billing;
 import static dev.signet.billing.TestReceipts.receipt;
 import static dev.signet.core.topic.Topics.BILLING_OVERAGE;
 import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
-import static dev.signet.core.topic.Topics.BILLING_RESERVED_CONFIG;
-import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.crypto.BillingMacs;
-import dev.signet.core.json.Json;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
-import dev.signet.core.topic.MacStampingSerializer;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,12 +19,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -56,8 +47,7 @@ class ForgedAndReplayedRecordsTopologyTest {
   @TempDir Path stateDir;
 
   private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, byte[]> rawReceipts;
+  private BillingDriver billing;
   private TestInputTopic<String, ReservedConfigChange> configs;
   private TestInputTopic<String, ReservedConfigChange> forgedConfigs;
   private TestOutputTopic<String, byte[]> rawPeriods;
@@ -66,51 +56,18 @@ class ForgedAndReplayedRecordsTopologyTest {
   @BeforeEach
   void startDriver() {
     BillingConfig config =
-        new BillingConfig(
-                "127.0.0.1:9",
-                "forged-records-test",
-                stateDir,
-                EMIT,
-                BillingTopology.DEFAULT_GRACE,
-                1,
-                TestReceipts.SECRET)
+        BillingDriver.config("forged-records-test", stateDir, EMIT, BillingTopology.DEFAULT_GRACE)
             .withChargeInterval(CHARGE_INTERVAL);
-    driver =
-        new TopologyTestDriver(
-            new BillingTopology(
-                    config.grace(),
-                    config.commitInterval(),
-                    config.chargeInterval(),
-                    config.apiKeys(),
-                    TestReceipts.SECRET,
-                    registry)
-                .build(),
-            config.streamsProperties(),
-            WALL_CLOCK);
-    rawReceipts =
-        driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
-    configs =
-        driver.createInputTopic(
-            BILLING_RESERVED_CONFIG.name(),
-            BILLING_RESERVED_CONFIG.keySerde().serializer(),
-            new MacStampingSerializer<>(
-                BILLING_RESERVED_CONFIG.valueSerde().serializer(), MACS.reservedConfig()));
-    forgedConfigs =
-        driver.createInputTopic(
-            BILLING_RESERVED_CONFIG.name(),
-            BILLING_RESERVED_CONFIG.keySerde().serializer(),
-            BILLING_RESERVED_CONFIG.valueSerde().serializer());
-    rawPeriods =
-        driver.createOutputTopic(
-            BILLING_PERIOD_TOTALS.name(), new StringDeserializer(), new ByteArrayDeserializer());
-    rawOverage =
-        driver.createOutputTopic(
-            BILLING_OVERAGE.name(), new StringDeserializer(), new ByteArrayDeserializer());
+    billing = new BillingDriver(config, registry, WALL_CLOCK);
+    configs = billing.configs();
+    forgedConfigs = billing.unstampedConfigs();
+    rawPeriods = billing.output(BILLING_PERIOD_TOTALS, new ByteArrayDeserializer());
+    rawOverage = billing.output(BILLING_OVERAGE, new ByteArrayDeserializer());
   }
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    billing.close();
   }
 
   @Test
@@ -207,17 +164,11 @@ class ForgedAndReplayedRecordsTopologyTest {
   }
 
   private void produce(Receipt receipt) {
-    byte[] value = TestReceipts.bytes(receipt);
-    rawReceipts.pipeInput(
-        new TestRecord<>(
-            receipt.traceId(),
-            value,
-            TestReceipts.genuineHeaders(value),
-            Instant.parse(receipt.ts()).plusMillis(20)));
+    billing.produce(receipt);
   }
 
   private void tick(Duration duration) {
-    driver.advanceWallClockTime(duration);
+    billing.advance(duration);
   }
 
   /** The latest total per key after the next emission. */
@@ -233,25 +184,14 @@ class ForgedAndReplayedRecordsTopologyTest {
   }
 
   private double rejected(String reason) {
-    Counter counter = registry.find(AuthenticateReceipts.REJECTED).tag("reason", reason).counter();
-    return counter == null ? 0 : counter.count();
+    return BillingDriver.counted(registry, AuthenticateReceipts.REJECTED, "reason", reason);
   }
 
   private double configRejected(String reason) {
-    Counter counter =
-        registry.find(AuthenticateReservedConfig.REJECTED).tag("reason", reason).counter();
-    return counter == null ? 0 : counter.count();
+    return BillingDriver.counted(registry, AuthenticateReservedConfig.REJECTED, "reason", reason);
   }
 
   private static ReservedConfigChange change(String reservation) {
-    return new ReservedConfigChange(
-        ACME,
-        ReservedConfigChange.SET,
-        Json.parse(reservation),
-        Integer.toHexString(reservation.hashCode()),
-        null,
-        "2025-01-20T08:00:00Z",
-        "test",
-        "sha");
+    return BillingDriver.reservation(ACME, reservation);
   }
 }

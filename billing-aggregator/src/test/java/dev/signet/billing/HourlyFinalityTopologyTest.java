@@ -4,14 +4,12 @@ import static dev.signet.billing.TestReceipts.receipt;
 import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_ADJUSTMENTS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
-import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
@@ -23,13 +21,9 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -56,8 +50,7 @@ class HourlyFinalityTopologyTest {
   @TempDir Path restartDir;
 
   private final MeterRegistry registry = new SimpleMeterRegistry();
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, byte[]> rawReceipts;
+  private BillingDriver billing;
   private TestOutputTopic<String, HourlyUsage> hourly;
   private TestOutputTopic<String, UsageAdjustment> adjustments;
   private TestOutputTopic<String, PeriodTotal> periods;
@@ -69,7 +62,7 @@ class HourlyFinalityTopologyTest {
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    billing.close();
   }
 
   @Test
@@ -93,7 +86,8 @@ class HourlyFinalityTopologyTest {
     signed("tenant-b", H10.plusSeconds(63), 5L);
 
     assertThat(emitted())
-        .containsExactly(KeyValue.pair("tenant-b@" + H10, usage("tenant-b", H10, 3, 11, false)));
+        .containsExactly(
+            KeyValue.pair("tenant-b@" + H10, TestUsage.usage("tenant-b", H10, 3, 11, false)));
     assertThat(emitted()).isEmpty();
   }
 
@@ -120,8 +114,7 @@ class HourlyFinalityTopologyTest {
   @Test
   void shouldWriteTheDocumentedJsonFields() {
     TestOutputTopic<String, String> rawHourly =
-        driver.createOutputTopic(
-            BILLING_USAGE_HOURLY.name(), new StringDeserializer(), new StringDeserializer());
+        billing.output(BILLING_USAGE_HOURLY, new StringDeserializer());
     signed("tenant-a", H10.plusSeconds(60), 3L);
     signed("tenant-a", H11.plus(GRACE), null);
 
@@ -139,10 +132,10 @@ class HourlyFinalityTopologyTest {
     signed("tenant-a", H10.plusSeconds(120), 4L);
     assertThat(emitted()).containsExactly(KeyValue.pair(key(H10), usage(H10, 2, 7, false)));
 
-    driver.advanceWallClockTime(GRACE.minus(INTERVAL).minusSeconds(1));
+    billing.advance(GRACE.minus(INTERVAL).minusSeconds(1));
     assertThat(hourly.isEmpty()).as("idle for less than the grace").isTrue();
 
-    driver.advanceWallClockTime(INTERVAL);
+    billing.advance(INTERVAL);
 
     assertThat(hourly.readKeyValuesToList())
         .containsExactly(KeyValue.pair(key(H10), usage(H10, 2, 7, true)));
@@ -153,7 +146,7 @@ class HourlyFinalityTopologyTest {
     // A catch-up: the wall clock is weeks past the hour, but receipts of the hour keep flowing.
     for (int minute = 1; minute <= 12; minute++) {
       signed("tenant-a", H10.plus(Duration.ofMinutes(minute)), 1L);
-      driver.advanceWallClockTime(Duration.ofMinutes(1));
+      billing.advance(Duration.ofMinutes(1));
     }
 
     assertThat(hourly.readKeyValuesToList())
@@ -163,7 +156,7 @@ class HourlyFinalityTopologyTest {
         .isEqualTo(KeyValue.pair(key(H10), usage(H10, 12, 12, false)));
     assertThat(adjustments.isEmpty()).isTrue();
 
-    driver.advanceWallClockTime(GRACE);
+    billing.advance(GRACE);
 
     assertThat(hourly.readKeyValuesToList())
         .containsExactly(KeyValue.pair(key(H10), usage(H10, 12, 12, true)));
@@ -172,7 +165,7 @@ class HourlyFinalityTopologyTest {
   @Test
   void shouldNotTurnABacklogIntoAdjustmentsWhenTheWallClockRanWithoutRecords() {
     // A task that started (or whose upstream stalled) and saw nothing for longer than the grace.
-    driver.advanceWallClockTime(GRACE.multipliedBy(4));
+    billing.advance(GRACE.multipliedBy(4));
 
     signed("tenant-a", H10.plusSeconds(60), 1L);
     signed("tenant-a", H11.plus(GRACE), 2L);
@@ -188,12 +181,12 @@ class HourlyFinalityTopologyTest {
     signed("tenant-a", H10.plusSeconds(60), 1L);
     signed("tenant-a", H11.plus(GRACE), 1L);
     signed("tenant-a", H11.plus(GRACE).plusSeconds(1), 1L);
-    driver.advanceWallClockTime(GRACE.multipliedBy(3));
+    billing.advance(GRACE.multipliedBy(3));
     // H11 was closed by wall clock: more usage of it only adjusts; a later hour opens afresh.
     signed("tenant-a", H11.plusSeconds(30), 1L);
     signed("tenant-a", H11.plus(Duration.ofHours(5)), 1L);
-    driver.advanceWallClockTime(GRACE.multipliedBy(3));
-    driver.advanceWallClockTime(GRACE.multipliedBy(3));
+    billing.advance(GRACE.multipliedBy(3));
+    billing.advance(GRACE.multipliedBy(3));
 
     List<KeyValue<String, HourlyUsage>> records = hourly.readKeyValuesToList();
 
@@ -217,8 +210,8 @@ class HourlyFinalityTopologyTest {
     hourly.readKeyValuesToList();
     Receipt late = receipt("tenant-a", H10.plus(Duration.ofMinutes(30)), 4L);
 
-    produce(late, H11.plus(GRACE).plusSeconds(5));
-    driver.advanceWallClockTime(INTERVAL);
+    billing.produce(late, H11.plus(GRACE).plusSeconds(5));
+    billing.advance(INTERVAL);
 
     TestRecord<String, UsageAdjustment> adjustment = adjustments.readRecord();
     assertThat(adjustment.key()).isEqualTo(key(H10));
@@ -249,11 +242,11 @@ class HourlyFinalityTopologyTest {
     Receipt late = receipt("tenant-a", H10.plus(Duration.ofMinutes(30)), 4L);
     Receipt other = receipt("tenant-a", H10.plus(Duration.ofMinutes(30)), 4L);
 
-    produce(late, H11.plus(GRACE).plusSeconds(5));
-    driver.advanceWallClockTime(Duration.ofMinutes(1));
+    billing.produce(late, H11.plus(GRACE).plusSeconds(5));
+    billing.advance(Duration.ofMinutes(1));
     // A copy of the same receipt: billed once, so adjusted once (see DeduplicateReceipts).
-    produce(late, H11.plus(GRACE).plusSeconds(65));
-    produce(other, H11.plus(GRACE).plusSeconds(66));
+    billing.produce(late, H11.plus(GRACE).plusSeconds(65));
+    billing.produce(other, H11.plus(GRACE).plusSeconds(66));
 
     List<UsageAdjustment> published = adjustments.readValuesToList();
     assertThat(published).hasSize(2);
@@ -286,7 +279,7 @@ class HourlyFinalityTopologyTest {
               assertThat(adjustment.windowEnd()).isEqualTo("2025-02-01T00:00:00Z");
             });
     // Period totals are published once per emit interval.
-    driver.advanceWallClockTime(INTERVAL);
+    billing.advance(INTERVAL);
     Map<String, Long> months = new HashMap<>();
     periods.readValuesToList().forEach(total -> months.put(total.key(), total.units()));
     assertThat(months)
@@ -306,7 +299,7 @@ class HourlyFinalityTopologyTest {
     restart();
     // Stream time of the restarted task starts from nothing: only the stored watermark knows.
     signed("tenant-a", H10.plus(Duration.ofMinutes(30)), 4L);
-    driver.advanceWallClockTime(INTERVAL);
+    billing.advance(INTERVAL);
 
     assertThat(adjustments.readValuesToList())
         .singleElement()
@@ -320,44 +313,19 @@ class HourlyFinalityTopologyTest {
    */
   private void restart() {
     copy(stateDir, restartDir);
-    driver.close();
+    billing.close();
     start(restartDir, WALL_CLOCK.plus(Duration.ofMinutes(1)));
   }
 
   private void start(Path dir, Instant wallClock) {
-    BillingConfig config =
-        new BillingConfig(
-            "127.0.0.1:9", "hourly-finality-test", dir, INTERVAL, GRACE, 1, TestReceipts.SECRET);
-    Properties props = config.streamsProperties();
-    driver =
-        new TopologyTestDriver(
-            new BillingTopology(
-                    config.grace(),
-                    config.commitInterval(),
-                    config.chargeInterval(),
-                    config.apiKeys(),
-                    TestReceipts.SECRET,
-                    registry)
-                .build(),
-            props,
+    billing =
+        new BillingDriver(
+            BillingDriver.config("hourly-finality-test", dir, INTERVAL, GRACE),
+            registry,
             wallClock);
-    rawReceipts =
-        driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
-    hourly =
-        driver.createOutputTopic(
-            BILLING_USAGE_HOURLY.name(),
-            BILLING_USAGE_HOURLY.keySerde().deserializer(),
-            BILLING_USAGE_HOURLY.valueSerde().deserializer());
-    adjustments =
-        driver.createOutputTopic(
-            BILLING_USAGE_ADJUSTMENTS.name(),
-            BILLING_USAGE_ADJUSTMENTS.keySerde().deserializer(),
-            BILLING_USAGE_ADJUSTMENTS.valueSerde().deserializer());
-    periods =
-        driver.createOutputTopic(
-            BILLING_PERIOD_TOTALS.name(),
-            BILLING_PERIOD_TOTALS.keySerde().deserializer(),
-            BILLING_PERIOD_TOTALS.valueSerde().deserializer());
+    hourly = billing.output(BILLING_USAGE_HOURLY);
+    adjustments = billing.output(BILLING_USAGE_ADJUSTMENTS);
+    periods = billing.output(BILLING_PERIOD_TOTALS);
   }
 
   private static void copy(Path from, Path to) {
@@ -377,23 +345,16 @@ class HourlyFinalityTopologyTest {
 
   /** What the next emission publishes to the hourly topic. */
   private List<KeyValue<String, HourlyUsage>> emitted() {
-    driver.advanceWallClockTime(INTERVAL);
+    billing.advance(INTERVAL);
     return hourly.readKeyValuesToList();
   }
 
   private void signed(String tenant, Instant signedAt, Long fuTokens) {
-    produce(receipt(tenant, signedAt, fuTokens), signedAt.plusMillis(20));
-  }
-
-  private void produce(Receipt receipt, Instant producedAt) {
-    byte[] value = TestReceipts.bytes(receipt);
-    rawReceipts.pipeInput(
-        new TestRecord<>(receipt.traceId(), value, TestReceipts.genuineHeaders(value), producedAt));
+    billing.produce(receipt(tenant, signedAt, fuTokens));
   }
 
   private double lateUsage() {
-    Counter counter = registry.find(SumUsagePerHour.LATE_USAGE_METRIC).counter();
-    return counter == null ? 0 : counter.count();
+    return BillingDriver.counted(registry, SumUsagePerHour.LATE_USAGE_METRIC);
   }
 
   private static String key(Instant windowStart) {
@@ -401,17 +362,6 @@ class HourlyFinalityTopologyTest {
   }
 
   private static HourlyUsage usage(Instant windowStart, long vex, long fuTokens, boolean isFinal) {
-    return usage("tenant-a", windowStart, vex, fuTokens, isFinal);
-  }
-
-  private static HourlyUsage usage(
-      String tenant, Instant windowStart, long vex, long fuTokens, boolean isFinal) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        isFinal);
+    return TestUsage.usage("tenant-a", windowStart, vex, fuTokens, isFinal);
   }
 }

@@ -2,20 +2,14 @@ package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
 import static dev.signet.core.topic.Topics.BILLING_OVERAGE;
-import static dev.signet.core.topic.Topics.BILLING_RESERVED_CONFIG;
-import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.billing.reserved.UnitType;
 import dev.signet.core.billing.tiers.ChargeIds;
-import dev.signet.core.crypto.BillingMacs;
-import dev.signet.core.json.Json;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.tenant.ApiKeys;
-import dev.signet.core.topic.MacStampingSerializer;
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,12 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.YearMonth;
 import java.util.List;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -68,11 +57,8 @@ class OverageChargesTopologyTest {
   @TempDir Path stateDir;
 
   private final MeterRegistry registry = new SimpleMeterRegistry();
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, byte[]> rawReceipts;
-  private TestInputTopic<String, ReservedConfigChange> configs;
+  private BillingDriver billing;
   private TestOutputTopic<String, OverageCharge> overage;
-  private Instant wallClock;
 
   @BeforeEach
   void startDriver() {
@@ -81,7 +67,7 @@ class OverageChargesTopologyTest {
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    billing.close();
   }
 
   @Test
@@ -116,7 +102,7 @@ class OverageChargesTopologyTest {
                               JAN_10.toString(), JAN_10.plusSeconds(11).toString()),
                           "vex_band_0",
                           "cus_acme",
-                          wallClock.toString()));
+                          billing.wallClock().toString()));
             });
   }
 
@@ -229,18 +215,20 @@ class OverageChargesTopologyTest {
     tick(CHARGE_INTERVAL);
     assertThat(overage.readValuesToList()).hasSize(1);
 
-    configs.pipeInput(
-        ACME,
-        new ReservedConfigChange(
+    billing
+        .configs()
+        .pipeInput(
             ACME,
-            ReservedConfigChange.REMOVED,
-            null,
-            null,
-            "v1",
-            "2025-01-20T08:00:00Z",
-            "test",
-            "s"),
-        wallClock);
+            new ReservedConfigChange(
+                ACME,
+                ReservedConfigChange.REMOVED,
+                null,
+                null,
+                "v1",
+                "2025-01-20T08:00:00Z",
+                "test",
+                "s"),
+            billing.wallClock());
     receipts(5, JAN_10.plusSeconds(600));
     tick(CHARGE_INTERVAL);
 
@@ -318,7 +306,7 @@ class OverageChargesTopologyTest {
     List<String> first = overage.readValuesToList().stream().map(OverageCharge::chargeId).toList();
 
     // State lost and rebuilt from the topics: the same records at the same charge ticks.
-    driver.close();
+    billing.close();
     start(otherStateDir);
     configure(TIERED);
     for (int i = 0; i < 12; i++) {
@@ -364,64 +352,24 @@ class OverageChargesTopologyTest {
 
   private void start(Path dir) {
     BillingConfig config =
-        new BillingConfig(
-                "127.0.0.1:9",
-                "overage-test",
-                dir,
-                Duration.ofSeconds(1),
-                BillingTopology.DEFAULT_GRACE,
-                1,
-                TestReceipts.SECRET)
+        BillingDriver.config(
+                "overage-test", dir, Duration.ofSeconds(1), BillingTopology.DEFAULT_GRACE)
             .withChargeInterval(CHARGE_INTERVAL)
             .withApiKeys(API_KEYS);
-    driver =
-        new TopologyTestDriver(
-            new BillingTopology(
-                    config.grace(),
-                    config.commitInterval(),
-                    config.chargeInterval(),
-                    config.apiKeys(),
-                    TestReceipts.SECRET,
-                    registry)
-                .build(),
-            config.streamsProperties(),
-            WALL_CLOCK);
-    wallClock = WALL_CLOCK;
-    rawReceipts =
-        driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
-    configs =
-        driver.createInputTopic(
-            BILLING_RESERVED_CONFIG.name(),
-            BILLING_RESERVED_CONFIG.keySerde().serializer(),
-            new MacStampingSerializer<>(
-                BILLING_RESERVED_CONFIG.valueSerde().serializer(),
-                BillingMacs.of(TestReceipts.SECRET).reservedConfig()));
-    overage =
-        driver.createOutputTopic(
-            BILLING_OVERAGE.name(),
-            BILLING_OVERAGE.keySerde().deserializer(),
-            BILLING_OVERAGE.valueSerde().deserializer());
+    billing = new BillingDriver(config, registry, WALL_CLOCK);
+    overage = billing.output(BILLING_OVERAGE);
   }
 
   private void tick(Duration duration) {
-    wallClock = wallClock.plus(duration);
-    driver.advanceWallClockTime(duration);
+    billing.advance(duration);
   }
 
   private void configure(String reservation) {
-    configs.pipeInput(ACME, change(reservation), wallClock);
+    billing.configs().pipeInput(ACME, change(reservation), billing.wallClock());
   }
 
   private static ReservedConfigChange change(String reservation) {
-    return new ReservedConfigChange(
-        ACME,
-        ReservedConfigChange.SET,
-        Json.parse(reservation),
-        Integer.toHexString(reservation.hashCode()),
-        null,
-        "2025-01-20T08:00:00Z",
-        "test",
-        "sha");
+    return BillingDriver.reservation(ACME, reservation);
   }
 
   /** {@code count} receipts without FU, signed a second apart from {@code first}. */
@@ -432,22 +380,12 @@ class OverageChargesTopologyTest {
   }
 
   private void produce(Receipt receipt) {
-    byte[] value = TestReceipts.bytes(receipt);
-    rawReceipts.pipeInput(
-        new TestRecord<>(
-            receipt.traceId(),
-            value,
-            TestReceipts.genuineHeaders(value),
-            Instant.parse(receipt.ts()).plusMillis(20)));
+    billing.produce(receipt);
   }
 
   private double overageUnits(String band) {
-    Counter counter =
-        registry
-            .find(BillingMeters.OVERAGE_UNITS)
-            .tags("tenant", ACME, "type", "vex", "band", band)
-            .counter();
-    return counter == null ? 0 : counter.count();
+    return BillingDriver.counted(
+        registry, BillingMeters.OVERAGE_UNITS, "tenant", ACME, "type", "vex", "band", band);
   }
 
   private double reservedCapacity(String type) {

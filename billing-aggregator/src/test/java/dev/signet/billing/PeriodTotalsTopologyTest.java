@@ -1,14 +1,13 @@
 package dev.signet.billing;
 
 import static dev.signet.billing.TestReceipts.receipt;
+import static dev.signet.billing.TestUsage.usage;
 import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
-import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.PeriodTotal;
-import dev.signet.core.receipt.Receipt;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
@@ -17,12 +16,8 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
-import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -48,8 +43,7 @@ class PeriodTotalsTopologyTest {
 
   private final MeterRegistry registry = new SimpleMeterRegistry();
 
-  private TopologyTestDriver driver;
-  private TestInputTopic<String, byte[]> rawReceipts;
+  private BillingDriver billing;
   private TestOutputTopic<String, PeriodTotal> periods;
   private TestOutputTopic<String, HourlyUsage> hourly;
 
@@ -58,44 +52,18 @@ class PeriodTotalsTopologyTest {
 
   @BeforeEach
   void startDriver() {
-    BillingConfig config =
-        new BillingConfig(
-            "127.0.0.1:9",
-            "period-totals-test",
-            stateDir,
-            COMMIT_INTERVAL,
-            TEST_GRACE,
-            1,
-            TestReceipts.SECRET);
-    driver =
-        new TopologyTestDriver(
-            new BillingTopology(
-                    config.grace(),
-                    config.commitInterval(),
-                    config.chargeInterval(),
-                    config.apiKeys(),
-                    TestReceipts.SECRET,
-                    registry)
-                .build(),
-            config.streamsProperties(),
+    billing =
+        new BillingDriver(
+            BillingDriver.config("period-totals-test", stateDir, COMMIT_INTERVAL, TEST_GRACE),
+            registry,
             WALL_CLOCK);
-    rawReceipts =
-        driver.createInputTopic(RECEIPTS.name(), new StringSerializer(), new ByteArraySerializer());
-    periods =
-        driver.createOutputTopic(
-            BILLING_PERIOD_TOTALS.name(),
-            BILLING_PERIOD_TOTALS.keySerde().deserializer(),
-            BILLING_PERIOD_TOTALS.valueSerde().deserializer());
-    hourly =
-        driver.createOutputTopic(
-            BILLING_USAGE_HOURLY.name(),
-            BILLING_USAGE_HOURLY.keySerde().deserializer(),
-            BILLING_USAGE_HOURLY.valueSerde().deserializer());
+    periods = billing.output(BILLING_PERIOD_TOTALS);
+    hourly = billing.output(BILLING_USAGE_HOURLY);
   }
 
   @AfterEach
   void closeDriver() {
-    driver.close();
+    billing.close();
   }
 
   @Test
@@ -114,7 +82,7 @@ class PeriodTotalsTopologyTest {
   void shouldPublishNothingBeforeTheCommitIntervalHasPassed() {
     signedAndProduced("tenant-a", JAN_10, 2L);
 
-    driver.advanceWallClockTime(COMMIT_INTERVAL.minusMillis(1));
+    billing.advance(COMMIT_INTERVAL.minusMillis(1));
 
     assertThat(periods.isEmpty()).isTrue();
   }
@@ -123,10 +91,10 @@ class PeriodTotalsTopologyTest {
   void shouldPublishEachChangedTotalOncePerIntervalAsTheRunningTotal() {
     signedAndProduced("tenant-a", JAN_10, 2L);
     signedAndProduced("tenant-a", JAN_10.plusSeconds(60), 3L);
-    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    billing.advance(COMMIT_INTERVAL);
     signedAndProduced("tenant-a", JAN_10.plusSeconds(120), null);
-    driver.advanceWallClockTime(COMMIT_INTERVAL);
-    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    billing.advance(COMMIT_INTERVAL);
+    billing.advance(COMMIT_INTERVAL);
 
     List<KeyValue<String, PeriodTotal>> records = periods.readKeyValuesToList();
 
@@ -188,7 +156,8 @@ class PeriodTotalsTopologyTest {
     hourly.readKeyValuesToList();
 
     // Signed in January, read two days into February: its hour is long past grace.
-    produce(receipt("tenant-a", JAN_10.plusSeconds(600), 4L), FEB_1.plus(Duration.ofDays(2)));
+    billing.produce(
+        receipt("tenant-a", JAN_10.plusSeconds(600), 4L), FEB_1.plus(Duration.ofDays(2)));
 
     assertThat(totals())
         .containsEntry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 2))
@@ -223,13 +192,13 @@ class PeriodTotalsTopologyTest {
     signedAndProduced("tenant-a", h11.plusSeconds(60), 3L);
 
     // Hourly totals are emitted once per commit interval, by wall clock.
-    driver.advanceWallClockTime(Duration.ofSeconds(1));
+    billing.advance(Duration.ofSeconds(1));
     Map<String, HourlyUsage> hours = hourly.readKeyValuesToMap();
 
     assertThat(hours)
         .containsOnly(
-            Map.entry(HourlyUsages.key("tenant-a", h10), hour("tenant-a", h10, 2, 7)),
-            Map.entry(HourlyUsages.key("tenant-a", h11), hour("tenant-a", h11, 1, 3)));
+            Map.entry(HourlyUsages.key("tenant-a", h10), usage("tenant-a", h10, 2, 7)),
+            Map.entry(HourlyUsages.key("tenant-a", h11), usage("tenant-a", h11, 1, 3)));
     assertThat(totals())
         .containsOnly(
             Map.entry("tenant-a@2025-01@vex", total("tenant-a", "2025-01", "vex", 3)),
@@ -241,7 +210,7 @@ class PeriodTotalsTopologyTest {
     Instant signedAt = FEB_1.minusMillis(1);
     signedAndProduced("tenant-a", signedAt, null);
 
-    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    billing.advance(COMMIT_INTERVAL);
     TestRecord<String, PeriodTotal> record = periods.readRecord();
 
     assertThat(record.getRecordTime()).isEqualTo(signedAt);
@@ -249,33 +218,16 @@ class PeriodTotalsTopologyTest {
   }
 
   private void signedAndProduced(String tenant, Instant signedAt, Long fuTokens) {
-    produce(receipt(tenant, signedAt, fuTokens), signedAt.plusMillis(20));
-  }
-
-  /** As the processor writes a receipt: its serde's bytes, with their MAC. */
-  private void produce(Receipt receipt, Instant producedAt) {
-    byte[] value = TestReceipts.bytes(receipt);
-    rawReceipts.pipeInput(
-        new TestRecord<>(receipt.traceId(), value, TestReceipts.genuineHeaders(value), producedAt));
+    billing.produce(receipt(tenant, signedAt, fuTokens));
   }
 
   private Map<String, PeriodTotal> totals() {
-    driver.advanceWallClockTime(COMMIT_INTERVAL);
+    billing.advance(COMMIT_INTERVAL);
     compacted.putAll(periods.readKeyValuesToMap());
     return Map.copyOf(compacted);
   }
 
   private static PeriodTotal total(String tenant, String period, String type, long units) {
     return new PeriodTotal(tenant, period, type, units, PUBLISHED_AT.toString());
-  }
-
-  private static HourlyUsage hour(String tenant, Instant windowStart, long vex, long fuTokens) {
-    return new HourlyUsage(
-        tenant,
-        windowStart.toString(),
-        windowStart.plus(Duration.ofHours(1)).toString(),
-        vex,
-        fuTokens,
-        false);
   }
 }

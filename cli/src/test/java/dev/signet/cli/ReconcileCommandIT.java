@@ -11,6 +11,7 @@ import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -313,38 +314,34 @@ class ReconcileCommandIT {
   private record Run(int exitCode, String out) {}
 
   private static Run reconcileWithStripe(StripeMetersStub stripe, String period) {
-    StringWriter out = new StringWriter();
-    StringWriter err = new StringWriter();
-    int code =
-        SignetCli.commandLine(
-                new PrintWriter(out),
-                new PrintWriter(err),
-                Env.of(Map.of("SP_STRIPE_API_KEY", "sk_test_reconcile")))
-            .execute(
-                "billing",
-                "reconcile",
-                "--period",
-                period,
-                "--postgres-url",
-                postgres.getJdbcUrl("postgres", "postgres"),
-                "--stripe-api-base",
-                stripe.baseUrl());
-    return new Run(code, out + err.toString());
+    return reconcile(
+        Env.of(Map.of("SP_STRIPE_API_KEY", "sk_test_reconcile")),
+        period,
+        "--stripe-api-base",
+        stripe.baseUrl());
   }
 
   private static Run reconcile(String period) {
+    return reconcile(Env.system(), period, "--skip-stripe");
+  }
+
+  /** {@code signet billing reconcile} of {@code period} against the test database. */
+  private static Run reconcile(Env env, String period, String... options) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    int code =
-        SignetCli.commandLine(new PrintWriter(out), new PrintWriter(err))
-            .execute(
+    List<String> args =
+        new ArrayList<>(
+            List.of(
                 "billing",
                 "reconcile",
                 "--period",
                 period,
                 "--postgres-url",
-                postgres.getJdbcUrl("postgres", "postgres"),
-                "--skip-stripe");
+                postgres.getJdbcUrl("postgres", "postgres")));
+    args.addAll(List.of(options));
+    int code =
+        SignetCli.commandLine(new PrintWriter(out), new PrintWriter(err), env)
+            .execute(args.toArray(String[]::new));
     return new Run(code, out + err.toString());
   }
 

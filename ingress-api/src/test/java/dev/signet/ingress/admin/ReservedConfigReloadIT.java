@@ -15,6 +15,7 @@ import dev.signet.core.json.Json;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.topic.Topic;
 import dev.signet.ingress.IngressApplication;
+import dev.signet.ingress.TestHttp;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -383,19 +384,10 @@ class ReservedConfigReloadIT {
   }
 
   private HttpResponse<String> reload(String apiKey) {
-    HttpRequest.Builder request =
+    return TestHttp.send(
+        http,
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/admin/reload-reserved"))
-            .POST(HttpRequest.BodyPublishers.noBody());
-    if (apiKey != null) {
-      request.header("X-SIGNET-API-Key", apiKey);
-    }
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+            .POST(HttpRequest.BodyPublishers.noBody()),
+        apiKey);
   }
 }

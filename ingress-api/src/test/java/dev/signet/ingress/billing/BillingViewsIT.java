@@ -6,10 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.billing.stripe.PushLedger;
 import dev.signet.core.json.Json;
 import dev.signet.ingress.IngressApplication;
+import dev.signet.ingress.TestHttp;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -269,19 +269,9 @@ class BillingViewsIT {
   private HttpResponse<String> get(String path, String apiKey, String accept) {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).GET();
-    if (apiKey != null) {
-      request.header("X-SIGNET-API-Key", apiKey);
-    }
     if (accept != null) {
       request.header("Accept", accept);
     }
-    try {
-      return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
+    return TestHttp.send(http, request, apiKey);
   }
 }
