@@ -7,8 +7,6 @@ import java.util.Objects;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The topology's adapter over {@link ReceiptOrigin}: forwards authentic receipts, drops every other
@@ -18,8 +16,6 @@ import org.slf4j.LoggerFactory;
 final class AuthenticateReceipts implements FixedKeyProcessor<String, byte[], Receipt> {
 
   static final String REJECTED = "signet.billing.receipts.rejected";
-
-  private static final Logger log = LoggerFactory.getLogger(AuthenticateReceipts.class);
 
   private final ReceiptOrigin origin;
   private final RefusedRecords refusals;
@@ -32,7 +28,7 @@ final class AuthenticateReceipts implements FixedKeyProcessor<String, byte[], Re
             registry,
             REJECTED,
             "Records of the receipt topic not billed because they are not authentic receipts",
-            log,
+            AuthenticateReceipts.class,
             "Not billing record");
   }
 

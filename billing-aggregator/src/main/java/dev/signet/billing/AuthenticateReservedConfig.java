@@ -8,8 +8,6 @@ import java.util.Objects;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Lets through only the reserved-config changes Signet published: a record of {@code
@@ -24,8 +22,6 @@ final class AuthenticateReservedConfig
 
   static final String REJECTED = "signet.billing.reserved.config.rejected";
 
-  private static final Logger log = LoggerFactory.getLogger(AuthenticateReservedConfig.class);
-
   private final RecordMac mac;
   private final RefusedRecords refusals;
   private FixedKeyProcessorContext<String, ReservedConfigChange> context;
@@ -37,7 +33,7 @@ final class AuthenticateReservedConfig
             registry,
             REJECTED,
             "Records of the reserved-config topic billing does not apply",
-            log,
+            AuthenticateReservedConfig.class,
             "Not applying reserved-config record");
   }
 

@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Objects;
 import org.apache.kafka.streams.processor.api.ProcessingContext;
-import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * How a processor that authenticates its input reports a record it drops: counted by reason in
@@ -15,21 +15,21 @@ final class RefusedRecords {
   private final MeterRegistry registry;
   private final String meter;
   private final String description;
-  private final Logger log;
+  private final Class<?> source;
   private final String action;
 
   /**
    * @param meter the counter, tagged {@code reason}
-   * @param log the processor's logger
+   * @param source the processor: its logger logs the refusal
    * @param action what is not done to the record, opening the log line ({@code "Not billing
    *     record"})
    */
   RefusedRecords(
-      MeterRegistry registry, String meter, String description, Logger log, String action) {
+      MeterRegistry registry, String meter, String description, Class<?> source, String action) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.meter = Objects.requireNonNull(meter, "meter");
     this.description = Objects.requireNonNull(description, "description");
-    this.log = Objects.requireNonNull(log, "log");
+    this.source = Objects.requireNonNull(source, "source");
     this.action = Objects.requireNonNull(action, "action");
   }
 
@@ -40,15 +40,17 @@ final class RefusedRecords {
         .tag("reason", reason)
         .register(registry)
         .increment();
-    log.error(
-        "{} {} (key {}): {}: {}",
-        action,
-        context
-            .recordMetadata()
-            .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
-            .orElse("?"),
-        key,
-        reason,
-        detail);
+    // Looked up per refusal (SLF4J caches it): loggers are static fields of their own class only.
+    LoggerFactory.getLogger(source)
+        .error(
+            "{} {} (key {}): {}: {}",
+            action,
+            context
+                .recordMetadata()
+                .map(m -> m.topic() + "-" + m.partition() + "@" + m.offset())
+                .orElse("?"),
+            key,
+            reason,
+            detail);
   }
 }
