@@ -15,13 +15,13 @@ import java.util.List;
  * JSON-string {@code arguments} of the first tool call; amounts become integer minor units at the
  * currency's ISO 4217 scale (JPY 1000 → 1000, USD 123.45 → 12345), never a double.
  */
-final class InvoiceToolUseToIso20022 implements Transformer {
+final class LegacyInvoiceToolUseToIso20022 implements LegacyTransformer {
 
   static final String PAYLOAD_TYPE = "openai.tooluse.invoice.v1";
 
   private final Admission admission;
 
-  InvoiceToolUseToIso20022(Admission admission) {
+  LegacyInvoiceToolUseToIso20022(Admission admission) {
     this.admission = admission;
   }
 
@@ -32,7 +32,7 @@ final class InvoiceToolUseToIso20022 implements Transformer {
 
   @Override
   public String targetType() {
-    return Iso20022Passthrough.TYPE;
+    return LegacyIso20022Passthrough.TYPE;
   }
 
   @Override

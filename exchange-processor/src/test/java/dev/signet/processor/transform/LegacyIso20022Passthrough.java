@@ -7,7 +7,7 @@ import java.util.Currency;
 /**
  * {@code invoice.iso20022.v1} → itself: producers that already speak the target get it validated.
  */
-final class Iso20022Passthrough implements Transformer {
+final class LegacyIso20022Passthrough implements LegacyTransformer {
 
   static final String TYPE = "invoice.iso20022.v1";
 
