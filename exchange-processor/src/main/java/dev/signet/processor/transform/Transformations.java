@@ -5,6 +5,7 @@ import dev.signet.core.admission.Admission;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.types.TypePair;
 import dev.signet.core.types.TypeRegistry;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,7 +19,7 @@ public final class Transformations {
   private final Map<TypePair, Mapping> byPair;
 
   private Transformations(Map<TypePair, Mapping> byPair) {
-    this.byPair = Map.copyOf(byPair);
+    this.byPair = Collections.unmodifiableMap(new LinkedHashMap<>(byPair));
   }
 
   /** The built-in mappings only. */
@@ -50,6 +51,11 @@ public final class Transformations {
           "no mapping from " + payloadType + " to " + targetType + "; supported: " + supported());
     }
     return mapping.apply(Sanitizer.nfc(payload));
+  }
+
+  /** The supported pairs, in load order. */
+  public List<TypePair> pairs() {
+    return List.copyOf(byPair.keySet());
   }
 
   /** The supported pairs as {@code payload->target}, sorted. */
