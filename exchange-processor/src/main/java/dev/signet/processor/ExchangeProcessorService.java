@@ -24,7 +24,8 @@ public final class ExchangeProcessorService {
                 config.serverSecret(),
                 config.limits(),
                 config.idempotencyRetention(),
-                RequestPartitions.count(config)),
+                RequestPartitions.count(config),
+                config.types()),
             meters);
     return new StreamsService(
         "exchange processor", topology.build(), config.streamsProperties(), meters);

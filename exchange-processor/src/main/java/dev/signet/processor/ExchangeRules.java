@@ -1,8 +1,10 @@
 package dev.signet.processor;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.core.error.ErrorCode;
+import dev.signet.core.error.Problem;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
@@ -13,6 +15,7 @@ import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.receipt.SealedReceipt;
 import dev.signet.core.tenant.Tenant;
+import dev.signet.core.types.TypePair;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.chain.Chaining;
 import dev.signet.processor.transform.Outcome;
@@ -62,7 +65,9 @@ final class ExchangeRules {
     Outcome outcome =
         transformations.apply(request.payloadType(), request.targetType(), request.payload());
     if (outcome instanceof Outcome.Rejected rejected) {
-      return reject(traceId, rejected.code(), rejected.detail());
+      return rejected.code() == ErrorCode.UNSUPPORTED_MAPPING
+          ? unsupported(traceId, rejected.detail())
+          : reject(traceId, rejected.code(), rejected.detail());
     }
     JsonNode normalized = ((Outcome.Normalized) outcome).document();
     Chaining.Slot slot =
@@ -110,6 +115,25 @@ final class ExchangeRules {
         new ChainHead(tenant.tenant(), receipt.hop(), receipt.receiptHash(), receipt.ts());
     return new Issued(
         sealed, newHead, new ExchangeResult.Accepted(traceId, false, RawJson.of(body)));
+  }
+
+  /** The problem lists the supported pairs as data, so a client need not parse the detail. */
+  private Refused unsupported(String traceId, String detail) {
+    ObjectNode problem = Problem.of(ErrorCode.UNSUPPORTED_MAPPING, detail);
+    if (traceId != null) {
+      problem.put("trace_id", traceId);
+    }
+    ArrayNode supported = problem.putArray("supported");
+    for (TypePair pair : transformations.pairs()) {
+      supported
+          .addObject()
+          .put("payload_type", pair.payloadType())
+          .put("target_type", pair.targetType());
+    }
+    ErrorCode code = ErrorCode.UNSUPPORTED_MAPPING;
+    return new Refused(
+        new ExchangeResult.Rejected(
+            code.status(), traceId, code.name(), false, RawJson.of(problem)));
   }
 
   static Refused reject(String traceId, ErrorCode code, String detail) {

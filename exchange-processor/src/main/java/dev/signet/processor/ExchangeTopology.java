@@ -11,6 +11,7 @@ import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.core.trace.TracePartitioner;
+import dev.signet.core.types.TypeRegistry;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.idempotency.IdempotencyEntry;
 import dev.signet.processor.transform.Transformations;
@@ -80,9 +81,29 @@ public final class ExchangeTopology {
       ServerSecret serverSecret,
       Admission.Limits limits,
       Duration idempotencyRetention,
-      int requestPartitions) {
+      int requestPartitions,
+      TypeRegistry types) {
+
+    /** With the built-in types and mappings only. */
+    public Settings(
+        ApiKeys apiKeys,
+        SigningKey signingKey,
+        ServerSecret serverSecret,
+        Admission.Limits limits,
+        Duration idempotencyRetention,
+        int requestPartitions) {
+      this(
+          apiKeys,
+          signingKey,
+          serverSecret,
+          limits,
+          idempotencyRetention,
+          requestPartitions,
+          TypeRegistry.builtIn());
+    }
 
     public Settings {
+      Objects.requireNonNull(types, "types");
       Objects.requireNonNull(apiKeys, "apiKeys");
       Objects.requireNonNull(signingKey, "signingKey");
       Objects.requireNonNull(serverSecret, "serverSecret");
@@ -106,7 +127,8 @@ public final class ExchangeTopology {
     TraceRouting routing = new TraceRouting(settings.requestPartitions());
     ExchangeRules rules =
         new ExchangeRules(
-            Transformations.standard(admission), new ReceiptIssuer(settings.signingKey()));
+            Transformations.from(settings.types(), admission),
+            new ReceiptIssuer(settings.signingKey()));
     ReceiptMac receiptMac = new ReceiptMac(settings.serverSecret());
     ExchangeCounters counters = new ExchangeCounters(meters);
     Topic<String, byte[]> requests = Topics.EXCHANGE_REQUESTS;

@@ -4,6 +4,7 @@ import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.types.TypeRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -18,7 +19,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * synchronous API: a result becomes visible to read_committed readers only when the transaction
  * that wrote it commits. {@code instanceId} (optional, stable per instance, e.g. a StatefulSet pod
  * name) makes the instance a static group member: after a crash it gets its partitions back at once
- * instead of after the session timeout.
+ * instead of after the session timeout. {@code types} are the schemas and mappings: the built-ins
+ * plus {@code SP_SCHEMA_DIR}.
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -32,9 +34,41 @@ public record ProcessorConfig(
     ServerSecret serverSecret,
     Admission.Limits limits,
     Duration idempotencyRetention,
-    String instanceId) {
+    String instanceId,
+    TypeRegistry types) {
+
+  /** With the built-in types and mappings only. */
+  public ProcessorConfig(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      int streamThreads,
+      short replicationFactor,
+      ApiKeys apiKeys,
+      SigningKey signingKey,
+      ServerSecret serverSecret,
+      Admission.Limits limits,
+      Duration idempotencyRetention,
+      String instanceId) {
+    this(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        streamThreads,
+        replicationFactor,
+        apiKeys,
+        signingKey,
+        serverSecret,
+        limits,
+        idempotencyRetention,
+        instanceId,
+        TypeRegistry.builtIn());
+  }
 
   public ProcessorConfig {
+    Objects.requireNonNull(types, "types");
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(stateDir, "stateDir");

@@ -6,10 +6,12 @@ import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.types.TypeRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
+import java.util.Optional;
 
 /** Builds the processor's config from its {@code SP_*} environment, through {@link Env}. */
 public final class ProcessorEnvironment {
@@ -37,6 +39,7 @@ public final class ProcessorEnvironment {
             env.integer("SP_MAX_BODY_BYTES", Admission.Limits.DEFAULT_MAX_BODY_BYTES),
             env.integer("SP_MAX_JSON_DEPTH", Admission.Limits.DEFAULT_MAX_DEPTH)),
         env.duration("SP_IDEMPOTENCY_RETENTION_HOURS", ChronoUnit.HOURS, Duration.ofHours(24)),
-        env.optional("SP_INSTANCE_ID"));
+        env.optional("SP_INSTANCE_ID"),
+        TypeRegistry.load(Optional.ofNullable(env.path(TypeRegistry.ENV, null))));
   }
 }

@@ -110,6 +110,14 @@ class ExchangeRulesTest {
         new ExchangeRequest(
             "invoice.iso20022.v1", "edi.x12.v1", request(null).payload(), "t-1", null, null);
 
-    assertRefused(handle(unsupported, null), ErrorCode.UNSUPPORTED_MAPPING);
+    ExchangeRules.Decision decision = handle(unsupported, null);
+
+    assertRefused(decision, ErrorCode.UNSUPPORTED_MAPPING);
+    assertThat(((ExchangeRules.Refused) decision).result().body().tree().get("supported"))
+        .extracting(
+            pair -> pair.get("payload_type").asText() + "->" + pair.get("target_type").asText())
+        .containsExactly(
+            "openai.tooluse.invoice.v1->invoice.iso20022.v1",
+            "invoice.iso20022.v1->invoice.iso20022.v1");
   }
 }

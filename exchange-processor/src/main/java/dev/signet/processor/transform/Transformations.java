@@ -3,48 +3,66 @@ package dev.signet.processor.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.admission.Admission;
 import dev.signet.core.error.ErrorCode;
+import dev.signet.core.types.TypePair;
+import dev.signet.core.types.TypeRegistry;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
-/** The registry of supported (payload_type → target_type) mappings. */
+/**
+ * The supported (payload_type → target_type) mappings, compiled from the {@link TypeRegistry}'s
+ * files (schemas and declarative mappings): adding a pair needs no Java.
+ */
 public final class Transformations {
 
-  private final Map<String, Transformer> byMapping;
+  private final Map<TypePair, Mapping> byPair;
 
-  Transformations(List<Transformer> transformers) {
-    this.byMapping =
-        transformers.stream()
-            .collect(Collectors.toUnmodifiableMap(Transformations::mapping, Function.identity()));
+  private Transformations(Map<TypePair, Mapping> byPair) {
+    this.byPair = Collections.unmodifiableMap(new LinkedHashMap<>(byPair));
+  }
+
+  /** The built-in mappings only. */
+  public static Transformations standard(Admission admission) {
+    return from(TypeRegistry.builtIn(), admission);
   }
 
   /**
-   * The built-in mappings; JSON embedded in a payload is parsed under the request's own admission
-   * rules.
+   * Every pair of {@code types}, compiled now so that a bad schema or mapping file fails at start;
+   * JSON embedded in a payload is parsed under the request's own admission rules.
    */
-  public static Transformations standard(Admission admission) {
-    return new Transformations(
-        List.of(new InvoiceToolUseToIso20022(admission), new Iso20022Passthrough()));
+  public static Transformations from(TypeRegistry types, Admission admission) {
+    Map<TypePair, Mapping> byPair = new LinkedHashMap<>();
+    for (TypePair pair : types.pairs()) {
+      byPair.put(pair, Mapping.compile(types, pair, admission));
+    }
+    return new Transformations(byPair);
   }
 
   /** Sanitises (NFC) and transforms; unknown mappings are {@code UNSUPPORTED_MAPPING}. */
   public Outcome apply(String payloadType, String targetType, JsonNode payload) {
-    Transformer transformer = byMapping.get(payloadType + "->" + targetType);
-    if (transformer == null) {
+    Mapping mapping =
+        payloadType == null || targetType == null
+            ? null
+            : byPair.get(new TypePair(payloadType, targetType));
+    if (mapping == null) {
       return Outcome.rejected(
           ErrorCode.UNSUPPORTED_MAPPING,
-          "no mapping from "
-              + payloadType
-              + " to "
-              + targetType
-              + "; supported: "
-              + byMapping.keySet());
+          "no mapping from " + payloadType + " to " + targetType + "; supported: " + supported());
     }
-    return transformer.transform(Sanitizer.nfc(payload));
+    return mapping.apply(Sanitizer.nfc(payload));
   }
 
-  private static String mapping(Transformer transformer) {
-    return transformer.payloadType() + "->" + transformer.targetType();
+  /** The supported pairs, in load order. */
+  public List<TypePair> pairs() {
+    return List.copyOf(byPair.keySet());
+  }
+
+  /** The supported pairs as {@code payload->target}, sorted. */
+  public List<String> supported() {
+    return byPair.keySet().stream()
+        .map(pair -> pair.payloadType() + "->" + pair.targetType())
+        .sorted()
+        .toList();
   }
 }

@@ -10,6 +10,7 @@ import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.trace.TraceIds;
+import dev.signet.core.types.TypeRegistry;
 import dev.signet.ingress.billing.BillingQueries;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.QueryPool;
@@ -45,6 +46,12 @@ class IngressBeans {
   @Bean
   ServerSecret serverSecret(IngressProperties properties, SigningKey signingKey) {
     return ServerSecret.configured(properties.serverSecret(), signingKey);
+  }
+
+  /** The same schemas and mappings as the processor (same files, same SP_SCHEMA_DIR). */
+  @Bean
+  TypeRegistry typeRegistry(IngressProperties properties) {
+    return TypeRegistry.load(properties.schemaDirectory());
   }
 
   @Bean

@@ -23,6 +23,8 @@ import org.springframework.validation.annotation.Validated;
  *     key if empty
  * @param reservedConfig {@code SP_RESERVED_CONFIG}: the reserved-capacity file {@code POST
  *     /v1/admin/reload-reserved} publishes; blank when none is configured
+ * @param schemaDir {@code SP_SCHEMA_DIR}: extra type schemas and mappings (the processor's own);
+ *     blank for the built-ins only
  */
 @Validated
 @ConfigurationProperties("signet")
@@ -40,7 +42,15 @@ public record IngressProperties(
     @Min(8) int maxJsonDepth,
     String serverSecret,
     @Min(0) int rateLimitPerSecond,
-    String reservedConfig) {
+    String reservedConfig,
+    String schemaDir) {
+
+  /** The extra schema directory, if one is configured. */
+  public Optional<Path> schemaDirectory() {
+    return schemaDir == null || schemaDir.isBlank()
+        ? Optional.empty()
+        : Optional.of(Path.of(schemaDir.strip()));
+  }
 
   /** The reserved-capacity file, if one is configured. */
   public Optional<Path> reservedConfigFile() {

@@ -22,6 +22,7 @@ public final class TestIngressProperties {
         maxJsonDepth,
         "",
         0,
+        "",
         "");
   }
 }

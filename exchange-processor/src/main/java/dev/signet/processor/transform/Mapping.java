@@ -1,0 +1,228 @@
+package dev.signet.processor.transform;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.admission.Admission;
+import dev.signet.core.error.ErrorCode;
+import dev.signet.core.json.Json;
+import dev.signet.core.types.TypePair;
+import dev.signet.core.types.TypeRegistry;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One pair compiled from its files: the payload schema, the optional embedded document (a JSON
+ * string at a pointer, parsed under the request's admission rules and checked against its own
+ * schema), the target-path → expression map, the checks, and the target schema. Pure and
+ * thread-safe.
+ */
+final class Mapping {
+
+  /** An embedded JSON document: where its string sits and the schema of what it holds. */
+  private record Embedded(String pointer, SchemaCheck schema) {}
+
+  private final TypePair pair;
+  private final SchemaCheck payloadSchema;
+  private final Embedded embedded;
+  private final Map<String, Expression> map;
+  private final List<Expression> checks;
+  private final SchemaCheck targetSchema;
+  private final Admission admission;
+
+  private Mapping(
+      TypePair pair,
+      SchemaCheck payloadSchema,
+      Embedded embedded,
+      Map<String, Expression> map,
+      List<Expression> checks,
+      SchemaCheck targetSchema,
+      Admission admission) {
+    this.pair = pair;
+    this.payloadSchema = payloadSchema;
+    this.embedded = embedded;
+    this.map = map;
+    this.checks = checks;
+    this.targetSchema = targetSchema;
+    this.admission = admission;
+  }
+
+  static Mapping compile(TypeRegistry types, TypePair pair, Admission admission) {
+    JsonNode file = types.mapping(pair).orElseThrow();
+    try {
+      SchemaCheck payloadSchema = compileSchema(types, pair.payloadType());
+      Embedded embedded = null;
+      JsonNode embeddedJson = file.get("embedded");
+      if (embeddedJson != null) {
+        String pointer = embeddedJson.path("pointer").asText("");
+        String schema = embeddedJson.path("schema").asText("");
+        if (!pointer.startsWith("/") || schema.isEmpty()) {
+          throw new IllegalArgumentException("\"embedded\" needs a pointer and a schema");
+        }
+        embedded = new Embedded(pointer, compileSchema(types, schema));
+      }
+      Map<String, Expression> map = new LinkedHashMap<>();
+      for (Map.Entry<String, JsonNode> entry : file.get("map").properties()) {
+        if (!entry.getKey().isEmpty() && !entry.getKey().startsWith("/")) {
+          throw new IllegalArgumentException(
+              "target \"" + entry.getKey() + "\" is no JSON pointer");
+        }
+        Expression expression = Expression.parse(entry.getValue().asText());
+        requireArguments(expression, embedded);
+        map.put(entry.getKey(), expression);
+      }
+      List<Expression> checks = new ArrayList<>();
+      for (JsonNode check : file.path("checks")) {
+        Expression expression = Expression.parse(check.asText());
+        requireArguments(expression, embedded);
+        checks.add(expression);
+      }
+      SchemaCheck targetSchema = compileSchema(types, pair.targetType());
+      return new Mapping(
+          pair, payloadSchema, embedded, map, List.copyOf(checks), targetSchema, admission);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("mapping " + pair.key() + ": " + e.getMessage(), e);
+    }
+  }
+
+  TypePair pair() {
+    return pair;
+  }
+
+  /** Validates, maps, checks and validates the result; every refusal is a 4xx code. */
+  Outcome apply(JsonNode payload) {
+    List<String> violations = payloadSchema.violations(payload, "");
+    if (!violations.isEmpty()) {
+      return Outcome.rejected(ErrorCode.SCHEMA_INVALID, String.join("; ", violations));
+    }
+    JsonNode arguments = null;
+    if (embedded != null) {
+      JsonNode text = payload.at(embedded.pointer());
+      if (!text.isTextual()) {
+        return Outcome.rejected(
+            ErrorCode.SCHEMA_INVALID, embedded.pointer() + " must be a JSON string");
+      }
+      // JSON inside a string follows the request's own rules (no duplicate names, no trailing
+      // content, exact numbers), or two parsers could read two different documents.
+      Admission.Parsed parsed = admission.parseEmbedded(text.textValue());
+      if (parsed.refused() != null) {
+        ErrorCode code =
+            parsed.refused().code() == ErrorCode.MALFORMED_REQUEST
+                ? ErrorCode.SCHEMA_INVALID
+                : parsed.refused().code();
+        return Outcome.rejected(code, embedded.pointer() + ": " + parsed.refused().detail());
+      }
+      arguments = parsed.json();
+      List<String> inner = embedded.schema().violations(arguments, embedded.pointer());
+      if (!inner.isEmpty()) {
+        return Outcome.rejected(ErrorCode.SCHEMA_INVALID, String.join("; ", inner));
+      }
+    }
+    JsonNode document = Json.MAPPER.createObjectNode();
+    for (Map.Entry<String, Expression> entry : map.entrySet()) {
+      MappingFunctions.Result result = evaluate(entry.getValue(), payload, arguments);
+      if (result instanceof MappingFunctions.Result.Failed failed) {
+        return Outcome.rejected(failed.code(), failed.detail());
+      }
+      JsonNode value = ((MappingFunctions.Result.Value) result).value();
+      if (value == null) {
+        continue;
+      }
+      if (entry.getKey().isEmpty()) {
+        document = value;
+      } else {
+        document = put(document, entry.getKey(), value);
+      }
+    }
+    for (Expression check : checks) {
+      if (evaluate(check, payload, arguments) instanceof MappingFunctions.Result.Failed failed) {
+        return Outcome.rejected(failed.code(), failed.detail());
+      }
+    }
+    List<String> targetViolations = targetSchema.violations(document, "");
+    if (!targetViolations.isEmpty()) {
+      return Outcome.rejected(
+          ErrorCode.SCHEMA_INVALID,
+          "mapped " + pair.targetType() + ": " + String.join("; ", targetViolations));
+    }
+    return new Outcome.Normalized(document);
+  }
+
+  private static MappingFunctions.Result evaluate(
+      Expression expression, JsonNode payload, JsonNode arguments) {
+    if (expression instanceof Expression.Literal literal) {
+      return new MappingFunctions.Result.Value(literal.value());
+    }
+    if (expression instanceof Expression.Source source) {
+      JsonNode value = resolve(source, payload, arguments);
+      if (value == null && !source.optional()) {
+        return new MappingFunctions.Result.Failed(
+            ErrorCode.SCHEMA_INVALID, where(source) + " is required");
+      }
+      return new MappingFunctions.Result.Value(value);
+    }
+    Expression.Call call = (Expression.Call) expression;
+    List<MappingFunctions.Arg> args = new ArrayList<>();
+    for (Expression argument : call.arguments()) {
+      if (argument instanceof Expression.Source source) {
+        args.add(new MappingFunctions.Arg(resolve(source, payload, arguments), where(source)));
+      } else if (argument instanceof Expression.Literal literal) {
+        args.add(new MappingFunctions.Arg(literal.value(), literal.value().toString()));
+      }
+    }
+    return MappingFunctions.call(call.function(), args);
+  }
+
+  /** The value at a source, or null when absent or JSON null. */
+  private static JsonNode resolve(Expression.Source source, JsonNode payload, JsonNode arguments) {
+    JsonNode root = source.root() == Expression.Root.ARGUMENTS ? arguments : payload;
+    if (root == null) {
+      return null;
+    }
+    JsonNode value = root.at(source.pointer());
+    return value.isMissingNode() || value.isNull() ? null : value;
+  }
+
+  private static String where(Expression.Source source) {
+    return source.pointer().isEmpty() ? "/" : source.pointer();
+  }
+
+  private static JsonNode put(JsonNode document, String pointer, JsonNode value) {
+    ObjectNode root =
+        document instanceof ObjectNode object ? object : Json.MAPPER.createObjectNode();
+    String[] segments = pointer.substring(1).split("/", -1);
+    ObjectNode current = root;
+    for (int i = 0; i < segments.length - 1; i++) {
+      String name = unescape(segments[i]);
+      JsonNode next = current.get(name);
+      current = next instanceof ObjectNode object ? object : current.putObject(name);
+    }
+    current.set(unescape(segments[segments.length - 1]), value);
+    return root;
+  }
+
+  private static String unescape(String segment) {
+    return segment.replace("~1", "/").replace("~0", "~");
+  }
+
+  private static void requireArguments(Expression expression, Embedded embedded) {
+    List<Expression> sources =
+        expression instanceof Expression.Call call ? call.arguments() : List.of(expression);
+    boolean usesArguments =
+        sources.stream()
+            .anyMatch(
+                a -> a instanceof Expression.Source s && s.root() == Expression.Root.ARGUMENTS);
+    if (usesArguments && embedded == null) {
+      throw new IllegalArgumentException("$args used but the mapping declares no \"embedded\"");
+    }
+  }
+
+  private static SchemaCheck compileSchema(TypeRegistry types, String type) {
+    return SchemaCheck.compile(
+        type,
+        types
+            .schema(type)
+            .orElseThrow(() -> new IllegalArgumentException("no schema for type " + type)));
+  }
+}
