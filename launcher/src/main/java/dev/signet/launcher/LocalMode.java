@@ -7,6 +7,7 @@ import dev.signet.core.config.Env;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.types.TypeRegistry;
 import dev.signet.launcher.local.LocalKafka;
 import dev.signet.launcher.local.LocalPostgres;
 import dev.signet.launcher.local.LocalTopics;
@@ -91,7 +92,8 @@ public final class LocalMode implements AutoCloseable {
                     new PipelineSettings.BillingTuning(
                         BillingConfig.graceOf(env),
                         BillingConfig.chargeIntervalOf(env),
-                        StripeConfig.fromEnvironment(env)))));
+                        StripeConfig.fromEnvironment(env)),
+                    env.path(TypeRegistry.ENV, null))));
   }
 
   /** Starts everything; on failure, stops what had started and rethrows. */

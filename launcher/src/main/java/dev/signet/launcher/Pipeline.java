@@ -9,6 +9,7 @@ import dev.signet.core.crypto.Base64Url;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.types.TypeRegistry;
 import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
 import dev.signet.processor.ProcessorConfig;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -126,7 +128,8 @@ public final class Pipeline implements AutoCloseable {
                     serverSecret,
                     Admission.Limits.defaults(),
                     Duration.ofHours(24),
-                    LOCAL_INSTANCE_ID),
+                    LOCAL_INSTANCE_ID,
+                    TypeRegistry.load(Optional.ofNullable(settings.schemaDir()))),
                 meters));
     processor.start();
     awaitRunning(processor, "exchange processor");
@@ -188,6 +191,8 @@ public final class Pipeline implements AutoCloseable {
     props.put(
         "signet.server-secret", settings.serverSecret() == null ? "" : settings.serverSecret());
     props.put("signet.retired-jwks", settings.retiredJwks() == null ? "" : settings.retiredJwks());
+    props.put(
+        "signet.schema-dir", settings.schemaDir() == null ? "" : settings.schemaDir().toString());
     props.put(
         "signet.reserved-config",
         settings.reservedConfig() == null ? "" : settings.reservedConfig().toString());

@@ -10,7 +10,9 @@ import java.util.Optional;
 /**
  * Where the whole pipeline's services find their infrastructure, and how they are tuned. {@code
  * serverSecret} is the {@code SP_SERVER_SECRET} text, or null to derive it from the key; {@code
- * reservedConfig} the {@code SP_RESERVED_CONFIG} file, or null when none is configured.
+ * reservedConfig} the {@code SP_RESERVED_CONFIG} file, or null when none is configured; {@code
+ * schemaDir} the {@code SP_SCHEMA_DIR} of extra types and mappings, or null (built-ins only), given
+ * to the processor and ingress alike.
  */
 public record PipelineSettings(
     String kafkaBootstrap,
@@ -26,7 +28,8 @@ public record PipelineSettings(
     Duration commitInterval,
     int streamThreads,
     Path reservedConfig,
-    BillingTuning billing) {
+    BillingTuning billing,
+    Path schemaDir) {
 
   /**
    * Billing's settings beyond the infrastructure: grace ({@code SP_BILLING_GRACE}), charge interval
