@@ -299,7 +299,7 @@ class ExchangeTopologyTest {
         .containsExactly(
             "MALFORMED_REQUEST",
             "SCHEMA_INVALID",
-            "SCHEMA_INVALID",
+            "REPAIR_FAILED",
             "UNSUPPORTED_MAPPING",
             "TRACE_KEY_MISMATCH",
             "TRACE_ID_MISSING");

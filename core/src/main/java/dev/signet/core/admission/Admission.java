@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.core.json.JsonReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,10 +37,12 @@ public final class Admission {
 
   private final Limits limits;
   private final ObjectMapper strict;
+  private final ObjectMapper tolerant;
 
   public Admission(Limits limits) {
     this.limits = limits;
     this.strict = strictMapper(limits.maxDepth());
+    this.tolerant = tolerantMapper(limits.maxDepth());
   }
 
   /** Body size and JSON nesting limits ({@code SP_MAX_BODY_BYTES}, {@code SP_MAX_JSON_DEPTH}). */
@@ -132,16 +135,30 @@ public final class Admission {
    * the same rules as the request itself.
    */
   public Parsed parseEmbedded(String text) {
-    return parse(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    return parse(strict, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Parses embedded JSON text with the parser's own leniency: trailing commas, single-quoted
+   * strings, unquoted member names, and Java or YAML comments. Everything else stays as strict as
+   * {@link #parseEmbedded}: no duplicate names, nothing after the value, exact numbers, the same
+   * depth limit. The parser decodes strings as written; no text is rewritten before or after.
+   */
+  public Parsed parseEmbeddedTolerant(String text) {
+    return parse(tolerant, text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
   /** A strictly parsed JSON value, or why it was refused. */
   public record Parsed(JsonNode json, Refused refused) {}
 
   private Parsed parse(byte[] bytes) {
+    return parse(strict, bytes);
+  }
+
+  private Parsed parse(ObjectMapper mapper, byte[] bytes) {
     JsonNode json;
     try {
-      json = strict.readTree(bytes);
+      json = mapper.readTree(bytes);
     } catch (StreamConstraintsException e) {
       return new Parsed(
           null,
@@ -296,6 +313,23 @@ public final class Admission {
             StreamReadConstraints.builder().maxNestingDepth(maxDepth).build());
     mapper.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION.mappedFeature());
     mapper.enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    return mapper;
+  }
+
+  private static ObjectMapper tolerantMapper(int maxDepth) {
+    ObjectMapper mapper = strictMapper(maxDepth);
+    // Not ALLOW_NON_NUMERIC_NUMBERS, leading zeros or missing values: those change what a
+    // number or an array means, where these only relax how the same document is spelled.
+    for (JsonReadFeature feature :
+        new JsonReadFeature[] {
+          JsonReadFeature.ALLOW_TRAILING_COMMA,
+          JsonReadFeature.ALLOW_SINGLE_QUOTES,
+          JsonReadFeature.ALLOW_UNQUOTED_FIELD_NAMES,
+          JsonReadFeature.ALLOW_JAVA_COMMENTS,
+          JsonReadFeature.ALLOW_YAML_COMMENTS
+        }) {
+      mapper.enable(feature.mappedFeature());
+    }
     return mapper;
   }
 }

@@ -29,7 +29,7 @@ final class Mapping {
   private final Map<String, Expression> map;
   private final List<Expression> checks;
   private final SchemaCheck targetSchema;
-  private final Admission admission;
+  private final EmbeddedParse embeddedParse;
 
   private Mapping(
       TypePair pair,
@@ -45,7 +45,7 @@ final class Mapping {
     this.map = map;
     this.checks = checks;
     this.targetSchema = targetSchema;
-    this.admission = admission;
+    this.embeddedParse = new EmbeddedParse(admission);
   }
 
   static Mapping compile(TypeRegistry types, TypePair pair, Admission admission) {
@@ -97,6 +97,7 @@ final class Mapping {
       return Outcome.rejected(ErrorCode.SCHEMA_INVALID, String.join("; ", violations));
     }
     JsonNode arguments = null;
+    RepairStep repair = RepairStep.NONE;
     if (embedded != null) {
       JsonNode text = payload.at(embedded.pointer());
       if (!text.isTextual()) {
@@ -104,16 +105,19 @@ final class Mapping {
             ErrorCode.SCHEMA_INVALID, embedded.pointer() + " must be a JSON string");
       }
       // JSON inside a string follows the request's own rules (no duplicate names, no trailing
-      // content, exact numbers), or two parsers could read two different documents.
-      Admission.Parsed parsed = admission.parseEmbedded(text.textValue());
-      if (parsed.refused() != null) {
-        ErrorCode code =
-            parsed.refused().code() == ErrorCode.MALFORMED_REQUEST
-                ? ErrorCode.SCHEMA_INVALID
-                : parsed.refused().code();
-        return Outcome.rejected(code, embedded.pointer() + ": " + parsed.refused().detail());
+      // content, exact numbers), or two parsers could read two different documents; the only
+      // leniency is the parser's own, and the rung that needed it is recorded.
+      EmbeddedParse.Result parsed = embeddedParse.parse(text.textValue());
+      if (parsed instanceof EmbeddedParse.Refused refused) {
+        return Outcome.rejected(refused.code(), embedded.pointer() + ": " + refused.detail());
       }
-      arguments = parsed.json();
+      if (parsed instanceof EmbeddedParse.Unrepairable unrepairable) {
+        return Outcome.rejected(
+            ErrorCode.REPAIR_FAILED, embedded.pointer() + ": " + unrepairable.detail());
+      }
+      EmbeddedParse.Parsed read = (EmbeddedParse.Parsed) parsed;
+      repair = read.step();
+      arguments = read.json();
       List<String> inner = embedded.schema().violations(arguments, embedded.pointer());
       if (!inner.isEmpty()) {
         return Outcome.rejected(ErrorCode.SCHEMA_INVALID, String.join("; ", inner));
@@ -146,7 +150,7 @@ final class Mapping {
           ErrorCode.SCHEMA_INVALID,
           "mapped " + pair.targetType() + ": " + String.join("; ", targetViolations));
     }
-    return new Outcome.Normalized(document);
+    return new Outcome.Normalized(document, repair);
   }
 
   private static MappingFunctions.Result evaluate(

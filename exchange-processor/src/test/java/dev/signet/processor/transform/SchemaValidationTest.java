@@ -37,7 +37,7 @@ class SchemaValidationTest {
             "{\"tool_calls\":[{\"function\":{\"arguments\":{\"amount\":1}}}]}",
             ErrorCode.SCHEMA_INVALID,
             ARGS + ":"),
-        Arguments.of(toolUse("{broken"), ErrorCode.SCHEMA_INVALID, ARGS + ":"),
+        Arguments.of(toolUse("{broken"), ErrorCode.REPAIR_FAILED, ARGS + ": strict:"),
         Arguments.of(toolUse("[1]"), ErrorCode.SCHEMA_INVALID, ARGS + ":"),
         Arguments.of(toolUse("{" + ok + "}"), ErrorCode.SCHEMA_INVALID, "amount"),
         Arguments.of(

@@ -85,6 +85,6 @@ class TransformationsTest {
     assertThat(outcome)
         .isInstanceOfSatisfying(
             Outcome.Rejected.class,
-            rejected -> assertThat(rejected.code()).isEqualTo(ErrorCode.SCHEMA_INVALID));
+            rejected -> assertThat(rejected.code()).isEqualTo(ErrorCode.REPAIR_FAILED));
   }
 }
