@@ -14,6 +14,7 @@ import dev.signet.core.trace.TracePartitioner;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.idempotency.IdempotencyEntry;
+import dev.signet.processor.transform.RepairMetrics;
 import dev.signet.processor.transform.Transformations;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -127,7 +128,7 @@ public final class ExchangeTopology {
     TraceRouting routing = new TraceRouting(settings.requestPartitions());
     ExchangeRules rules =
         new ExchangeRules(
-            Transformations.from(settings.types(), admission),
+            Transformations.from(settings.types(), admission, new RepairMetrics(meters)),
             new ReceiptIssuer(settings.signingKey()));
     ReceiptMac receiptMac = new ReceiptMac(settings.serverSecret());
     ExchangeCounters counters = new ExchangeCounters(meters);

@@ -284,6 +284,42 @@ class ExchangeTopologyTest {
   }
 
   @Test
+  void shouldIssueTheSameDocumentForRepairableArgumentsAndCountTheRepair() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    start(
+        new ExchangeTopology(
+            new ExchangeTopology.Settings(
+                ApiKeys.parse(API_KEYS),
+                key,
+                SECRET,
+                new Admission.Limits(262_144, 16),
+                Duration.ofHours(24),
+                1),
+            meters));
+    send("t1", invoiceRequest("t1", invoiceArguments("12.50", "EUR")), "demo_key", "k1");
+    String broken =
+        "```json\n{invoice_id:'INV-1', amount:12.50, currency:'EUR', // note\n"
+            + "customer_name:'ACME GmbH', description:'Consulting',}\n```";
+    send("t2", invoiceRequest("t2", broken), "demo_key", "k2");
+    send("t3", invoiceRequest("t3", "{'invoice_id':"), "demo_key", "k3");
+
+    List<ExchangeResult> replies = results.readValuesToList();
+    assertThat(replies)
+        .extracting(ExchangeResult::code)
+        .containsExactly(null, null, "REPAIR_FAILED");
+    assertThat(replies.get(1).body().tree().get("normalized"))
+        .isEqualTo(replies.get(0).body().tree().get("normalized"));
+    // The same document, so the same content id: the receipt cannot tell a repaired call apart.
+    List<Receipt> issued = receipts.readValuesToList();
+    assertThat(issued).hasSize(2);
+    assertThat(issued.get(1).cid()).isEqualTo(issued.get(0).cid());
+    assertThat(meters.get("signet_repair_attempts").tag("step", "tolerant_parse").counter().count())
+        .isEqualTo(2.0);
+    assertThat(meters.get("signet_repair_success").tag("step", "tolerant_parse").counter().count())
+        .isEqualTo(1.0);
+  }
+
+  @Test
   void shouldTurnBadInputIntoRejectionsNotCrashes() {
     send("t1", "not json".getBytes(StandardCharsets.UTF_8), "demo_key", "k1");
     send("t2", invoiceRequest("t2", "{\"invoice_id\":\"INV-1\"}"), "demo_key", "k2");

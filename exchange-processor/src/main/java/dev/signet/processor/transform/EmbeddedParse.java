@@ -26,9 +26,11 @@ final class EmbeddedParse {
           Pattern.DOTALL | Pattern.CASE_INSENSITIVE);
 
   private final Admission admission;
+  private final RepairMetrics metrics;
 
-  EmbeddedParse(Admission admission) {
+  EmbeddedParse(Admission admission, RepairMetrics metrics) {
     this.admission = admission;
+    this.metrics = metrics;
   }
 
   /** What the ladder made of the text. */
@@ -74,10 +76,12 @@ final class EmbeddedParse {
       // Too deep or an inexact number: the syntax was fine, so no leniency would change that.
       return new Refused(strict.refused().code(), strict.refused().detail());
     }
+    metrics.attempted(RepairStep.TOLERANT_PARSE);
     Matcher fence = FENCE.matcher(text);
     Admission.Parsed tolerant =
         admission.parseEmbeddedTolerant(fence.matches() ? fence.group(1) : text);
     if (tolerant.refused() == null) {
+      metrics.succeeded(RepairStep.TOLERANT_PARSE);
       return new Parsed(tolerant.json(), RepairStep.TOLERANT_PARSE);
     }
     if (tolerant.refused().code() != ErrorCode.MALFORMED_REQUEST) {

@@ -38,17 +38,19 @@ final class Mapping {
       Map<String, Expression> map,
       List<Expression> checks,
       SchemaCheck targetSchema,
-      Admission admission) {
+      Admission admission,
+      RepairMetrics metrics) {
     this.pair = pair;
     this.payloadSchema = payloadSchema;
     this.embedded = embedded;
     this.map = map;
     this.checks = checks;
     this.targetSchema = targetSchema;
-    this.embeddedParse = new EmbeddedParse(admission);
+    this.embeddedParse = new EmbeddedParse(admission, metrics);
   }
 
-  static Mapping compile(TypeRegistry types, TypePair pair, Admission admission) {
+  static Mapping compile(
+      TypeRegistry types, TypePair pair, Admission admission, RepairMetrics metrics) {
     JsonNode file = types.mapping(pair).orElseThrow();
     try {
       SchemaCheck payloadSchema = compileSchema(types, pair.payloadType());
@@ -80,7 +82,14 @@ final class Mapping {
       }
       SchemaCheck targetSchema = compileSchema(types, pair.targetType());
       return new Mapping(
-          pair, payloadSchema, embedded, map, List.copyOf(checks), targetSchema, admission);
+          pair,
+          payloadSchema,
+          embedded,
+          map,
+          List.copyOf(checks),
+          targetSchema,
+          admission,
+          metrics);
     } catch (RuntimeException e) {
       throw new IllegalArgumentException("mapping " + pair.key() + ": " + e.getMessage(), e);
     }

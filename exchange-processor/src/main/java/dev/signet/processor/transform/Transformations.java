@@ -32,9 +32,15 @@ public final class Transformations {
    * JSON embedded in a payload is parsed under the request's own admission rules.
    */
   public static Transformations from(TypeRegistry types, Admission admission) {
+    return from(types, admission, RepairMetrics.unregistered());
+  }
+
+  /** As {@link #from(TypeRegistry, Admission)}, counting repair attempts on {@code metrics}. */
+  public static Transformations from(
+      TypeRegistry types, Admission admission, RepairMetrics metrics) {
     Map<TypePair, Mapping> byPair = new LinkedHashMap<>();
     for (TypePair pair : types.pairs()) {
-      byPair.put(pair, Mapping.compile(types, pair, admission));
+      byPair.put(pair, Mapping.compile(types, pair, admission, metrics));
     }
     return new Transformations(byPair);
   }

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.admission.Admission;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.json.Json;
+import dev.signet.core.types.TypeRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -361,6 +363,27 @@ class RepairLadderTest {
             normalized ->
                 assertThat(normalized.document().at("/Document/Invoice/TotalMinor").decimalValue())
                     .isEqualByComparingTo(new BigDecimal("900719925474099")));
+  }
+
+  @Test
+  void shouldCountEachRepairAttemptAndSuccessByStep() {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    Transformations counted =
+        Transformations.from(
+            TypeRegistry.builtIn(),
+            new Admission(Admission.Limits.defaults()),
+            new RepairMetrics(meters));
+
+    counted.apply(TOOL_USE, ISO, Json.parse(args(VALID)));
+    counted.apply(TOOL_USE, ISO, Json.parse(args("{" + OK + ",amount:1,}")));
+    counted.apply(TOOL_USE, ISO, Json.parse(args("{broken")));
+    counted.apply(TOOL_USE, ISO, Json.parse(args("{" + OK + ",\"amount\":1e400}")));
+
+    // Clean and out-of-range arguments never reach a repair rung.
+    assertThat(meters.get("signet_repair_attempts").tag("step", "tolerant_parse").counter().count())
+        .isEqualTo(2.0);
+    assertThat(meters.get("signet_repair_success").tag("step", "tolerant_parse").counter().count())
+        .isEqualTo(1.0);
   }
 
   private static Arguments refused(String name, String payload, ErrorCode code, String detail) {
