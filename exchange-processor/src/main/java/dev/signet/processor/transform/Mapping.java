@@ -126,7 +126,12 @@ final class Mapping {
       }
       EmbeddedParse.Parsed read = (EmbeddedParse.Parsed) parsed;
       repair = read.step();
-      arguments = read.json();
+      try {
+        // Decoded strings are cleaned here: escapes in the text were not cleaned with it.
+        arguments = Sanitizer.sanitize(read.json());
+      } catch (Sanitizer.Collision e) {
+        return Outcome.rejected(ErrorCode.SCHEMA_INVALID, e.detail(embedded.pointer()));
+      }
       List<String> inner = embedded.schema().violations(arguments, embedded.pointer());
       if (!inner.isEmpty()) {
         return Outcome.rejected(ErrorCode.SCHEMA_INVALID, String.join("; ", inner));

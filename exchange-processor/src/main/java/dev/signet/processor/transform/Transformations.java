@@ -45,7 +45,10 @@ public final class Transformations {
     return new Transformations(byPair);
   }
 
-  /** Sanitises (NFC) and transforms; unknown mappings are {@code UNSUPPORTED_MAPPING}. */
+  /**
+   * Sanitises (line ends, control characters, NFC) and transforms; unknown mappings are {@code
+   * UNSUPPORTED_MAPPING}.
+   */
   public Outcome apply(String payloadType, String targetType, JsonNode payload) {
     Mapping mapping =
         payloadType == null || targetType == null
@@ -56,7 +59,13 @@ public final class Transformations {
           ErrorCode.UNSUPPORTED_MAPPING,
           "no mapping from " + payloadType + " to " + targetType + "; supported: " + supported());
     }
-    return mapping.apply(Sanitizer.nfc(payload));
+    JsonNode clean;
+    try {
+      clean = Sanitizer.sanitize(payload);
+    } catch (Sanitizer.Collision e) {
+      return Outcome.rejected(ErrorCode.SCHEMA_INVALID, e.detail(""));
+    }
+    return mapping.apply(clean);
   }
 
   /** The supported pairs, in load order. */
