@@ -117,7 +117,6 @@ public final class BillingTopology {
   static final String OVERAGE_CHARGED_STORE = "overage-charged-through-store";
   static final String OVERAGE_PENDING_STORE = "overage-pending-store";
 
-  private static final Serde<UsageEvent> USAGE_EVENT_SERDE = JsonSerde.of(UsageEvent.class);
   static final Serde<TenantEvent> TENANT_EVENT_SERDE = JsonSerde.of(TenantEvent.class);
 
   private static final Logger log = LoggerFactory.getLogger(BillingTopology.class);

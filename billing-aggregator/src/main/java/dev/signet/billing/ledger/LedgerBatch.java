@@ -1,7 +1,6 @@
 package dev.signet.billing.ledger;
 
 import dev.signet.core.crypto.BillingMacs;
-import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.ReservedConfigChange;
@@ -24,19 +23,16 @@ import org.slf4j.LoggerFactory;
  *
  * @param charges overage charges, in partition then offset order
  * @param totals period totals
- * @param reservations reserved-config changes in offset order; a tombstone is a removal
+ * @param reservations reserved-config changes in offset order
  * @param unreadable how many records were left out
  * @param lastTimestampMs the newest record timestamp of the poll, -1 when empty
  */
 record LedgerBatch(
     List<OverageCharge> charges,
     List<PeriodTotal> totals,
-    List<Reservation> reservations,
+    List<ReservedConfigChange> reservations,
     int unreadable,
     long lastTimestampMs) {
-
-  /** A reserved-config record; {@code change} is null for a tombstone. */
-  record Reservation(String tenant, ReservedConfigChange change) {}
 
   private static final Logger log = LoggerFactory.getLogger(LedgerBatch.class);
 
@@ -54,40 +50,33 @@ record LedgerBatch(
   static LedgerBatch of(ConsumerRecords<String, byte[]> records, BillingMacs macs) {
     List<OverageCharge> charges = new ArrayList<>();
     List<PeriodTotal> totals = new ArrayList<>();
-    List<Reservation> reservations = new ArrayList<>();
+    List<ReservedConfigChange> reservations = new ArrayList<>();
     int unreadable = 0;
     long last = -1;
     for (TopicPartition partition : records.partitions()) {
       for (ConsumerRecord<String, byte[]> record : records.records(partition)) {
         last = Math.max(last, record.timestamp());
         try {
+          // A tombstone has no value, so no MAC either: Signet writes none to these topics.
           String topic = record.topic();
-          RecordMac mac = macFor(topic, macs);
-          if (mac == null || !mac.verify(record.headers(), record.value())) {
+          if (!macs.forTopic(topic)
+              .map(m -> m.verify(record.headers(), record.value()))
+              .orElse(false)) {
             throw new IllegalArgumentException(
                 "no valid x-signet-record-mac: not written by Signet's billing");
           }
           if (topic.equals(Topics.BILLING_OVERAGE.name())) {
             OverageCharge charge = read(Topics.BILLING_OVERAGE, record);
-            if (charge != null) {
-              checkCharge(charge);
-              charges.add(charge);
-            }
+            checkCharge(charge);
+            charges.add(charge);
           } else if (topic.equals(Topics.BILLING_PERIOD_TOTALS.name())) {
             PeriodTotal total = read(Topics.BILLING_PERIOD_TOTALS, record);
-            if (total != null) {
-              Instant.parse(total.updatedAt());
-              totals.add(total);
-            }
-          } else if (topic.equals(Topics.BILLING_RESERVED_CONFIG.name())) {
+            Instant.parse(total.updatedAt());
+            totals.add(total);
+          } else {
             ReservedConfigChange change = read(Topics.BILLING_RESERVED_CONFIG, record);
-            if (change != null) {
-              Instant.parse(change.changedAt());
-            }
-            if (change != null || record.key() != null) {
-              reservations.add(
-                  new Reservation(change == null ? record.key() : change.tenant(), change));
-            }
+            Instant.parse(change.changedAt());
+            reservations.add(change);
           }
         } catch (RuntimeException e) {
           unreadable++;
@@ -104,27 +93,11 @@ record LedgerBatch(
     return new LedgerBatch(charges, totals, reservations, unreadable, last);
   }
 
-  private static RecordMac macFor(String topic, BillingMacs macs) {
-    if (topic.equals(Topics.BILLING_OVERAGE.name())) {
-      return macs.overage();
-    }
-    if (topic.equals(Topics.BILLING_PERIOD_TOTALS.name())) {
-      return macs.periodTotals();
-    }
-    if (topic.equals(Topics.BILLING_RESERVED_CONFIG.name())) {
-      return macs.reservedConfig();
-    }
-    return null;
-  }
-
   boolean isEmpty() {
     return charges.isEmpty() && totals.isEmpty() && reservations.isEmpty();
   }
 
   private static <V> V read(Topic<String, V> topic, ConsumerRecord<String, byte[]> record) {
-    if (record.value() == null) {
-      return null;
-    }
     return topic.valueSerde().deserializer().deserialize(record.topic(), record.value());
   }
 

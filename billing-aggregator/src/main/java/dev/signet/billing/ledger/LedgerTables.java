@@ -116,10 +116,9 @@ final class LedgerTables {
                     + " changed_at = EXCLUDED.changed_at, changed_by = EXCLUDED.changed_by");
         PreparedStatement delete =
             c.prepareStatement("DELETE FROM billing_reservations WHERE tenant = ?")) {
-      for (LedgerBatch.Reservation r : batch.reservations()) {
-        ReservedConfigChange change = r.change();
-        if (change == null || change.removed()) {
-          delete.setString(1, r.tenant());
+      for (ReservedConfigChange change : batch.reservations()) {
+        if (change.removed()) {
+          delete.setString(1, change.tenant());
           delete.executeUpdate();
         } else {
           upsert.setString(1, change.tenant());

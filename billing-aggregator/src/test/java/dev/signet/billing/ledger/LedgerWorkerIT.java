@@ -390,12 +390,7 @@ class LedgerWorkerIT {
 
   /** The value's bytes, with billing's MAC of them stamped into {@code headers}. */
   private static <V> byte[] stamped(Topic<String, V> topic, V value, RecordHeaders headers) {
-    RecordMac mac =
-        topic.name().equals(Topics.BILLING_OVERAGE.name())
-            ? MACS.overage()
-            : topic.name().equals(Topics.BILLING_PERIOD_TOTALS.name())
-                ? MACS.periodTotals()
-                : MACS.reservedConfig();
+    RecordMac mac = MACS.forTopic(topic.name()).orElseThrow();
     return new MacStampingSerializer<>(topic.valueSerde().serializer(), mac)
         .serialize(topic.name(), headers, value);
   }

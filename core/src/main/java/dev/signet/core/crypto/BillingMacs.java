@@ -1,6 +1,8 @@
 package dev.signet.core.crypto;
 
 import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.topic.Topics;
+import java.util.Optional;
 
 /**
  * The MACs of the billing records Signet acts on, each under its own key derived from the server
@@ -10,6 +12,20 @@ import dev.signet.core.message.SignetHeaders;
  * access to a billing topic alone cannot change a price, a total or a bill.
  */
 public record BillingMacs(RecordMac reservedConfig, RecordMac periodTotals, RecordMac overage) {
+
+  /** The MAC of the records of {@code topic}; empty for a topic whose records carry none. */
+  public Optional<RecordMac> forTopic(String topic) {
+    if (Topics.BILLING_RESERVED_CONFIG.name().equals(topic)) {
+      return Optional.of(reservedConfig);
+    }
+    if (Topics.BILLING_PERIOD_TOTALS.name().equals(topic)) {
+      return Optional.of(periodTotals);
+    }
+    if (Topics.BILLING_OVERAGE.name().equals(topic)) {
+      return Optional.of(overage);
+    }
+    return Optional.empty();
+  }
 
   public static BillingMacs of(ServerSecret secret) {
     return new BillingMacs(
