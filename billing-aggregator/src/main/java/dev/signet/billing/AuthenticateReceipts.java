@@ -23,13 +23,20 @@ final class AuthenticateReceipts implements FixedKeyProcessor<String, byte[], Re
 
   AuthenticateReceipts(ReceiptOrigin origin, MeterRegistry registry) {
     this.origin = Objects.requireNonNull(origin, "origin");
-    this.refusals =
-        new RefusedRecords(
-            registry,
-            REJECTED,
-            "Records of the receipt topic not billed because they are not authentic receipts",
-            AuthenticateReceipts.class,
-            "Not billing record");
+    this.refusals = refusals(registry, AuthenticateReceipts.class);
+  }
+
+  /**
+   * How a receipt that is not billed is reported: {@value #REJECTED}{reason} and an ERROR log of
+   * {@code source}, shared by every stage that drops receipts.
+   */
+  static RefusedRecords refusals(MeterRegistry registry, Class<?> source) {
+    return new RefusedRecords(
+        registry,
+        REJECTED,
+        "Records of the receipt topic not billed because they are not authentic receipts",
+        source,
+        "Not billing record");
   }
 
   @Override

@@ -1,6 +1,5 @@
 package dev.signet.billing;
 
-import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -12,8 +11,6 @@ import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Bills each receipt once, by (trace, hop), whatever reaches the receipts topic. The processor
@@ -39,19 +36,16 @@ final class DeduplicateReceipts implements FixedKeyProcessor<String, TenantEvent
   /** Default retention: longer than a month, so no copy can bill an open month twice. */
   static final Duration DEFAULT_RETENTION = Duration.ofDays(35);
 
-  private static final Logger log = LoggerFactory.getLogger(DeduplicateReceipts.class);
   private static final long BUCKET_MS = Duration.ofHours(1).toMillis();
 
   private final Duration retention;
-  private final Counter replayed;
-  private final Counter tooOld;
+  private final RefusedRecords refusals;
   private FixedKeyProcessorContext<String, TenantEvent> context;
   private WindowStore<String, BilledHops> billed;
 
   DeduplicateReceipts(Duration retention, MeterRegistry registry) {
     this.retention = retention;
-    this.replayed = rejected(registry, REPLAYED);
-    this.tooOld = rejected(registry, TOO_OLD);
+    this.refusals = AuthenticateReceipts.refusals(registry, DeduplicateReceipts.class);
   }
 
   /** The window store: one segment per half retention, dropped whole when it expires. */
@@ -76,28 +70,35 @@ final class DeduplicateReceipts implements FixedKeyProcessor<String, TenantEvent
     }
     long streamTime = Math.max(context.currentStreamTimeMs(), record.timestamp());
     if (record.timestamp() < streamTime - retention.toMillis()) {
-      tooOld.increment();
-      log.error(
-          "Not billing receipt {}/{} of tenant {}: signed at {}, more than {} before stream time {};"
-              + " too old to tell from a copy",
-          usage.traceId(),
-          usage.hop(),
-          usage.tenant(),
-          Instant.ofEpochMilli(record.timestamp()),
-          retention,
-          Instant.ofEpochMilli(streamTime));
+      refusals.refuse(
+          context,
+          record.key(),
+          TOO_OLD,
+          "receipt "
+              + usage.traceId()
+              + "/"
+              + usage.hop()
+              + " signed at "
+              + Instant.ofEpochMilli(record.timestamp())
+              + ", more than "
+              + retention
+              + " before stream time "
+              + Instant.ofEpochMilli(streamTime)
+              + ": too old to tell from a copy");
       return;
     }
     String key = usage.tenant() + "@" + usage.traceId();
     BilledHops hops = latest(key, streamTime);
     if (hops.contains(usage.hop())) {
-      replayed.increment();
-      log.error(
-          "Not billing receipt {}/{} of tenant {} again: it was billed already (a copy written to"
-              + " the receipts topic)",
-          usage.traceId(),
-          usage.hop(),
-          usage.tenant());
+      refusals.refuse(
+          context,
+          record.key(),
+          REPLAYED,
+          "receipt "
+              + usage.traceId()
+              + "/"
+              + usage.hop()
+              + " was billed already (a copy written to the receipts topic)");
       return;
     }
     // Always into the newest bucket, so the latest value of a trace is the one fetched first.
@@ -110,13 +111,5 @@ final class DeduplicateReceipts implements FixedKeyProcessor<String, TenantEvent
         billed.backwardFetch(key, streamTime - retention.toMillis(), streamTime)) {
       return values.hasNext() ? values.next().value : BilledHops.NONE;
     }
-  }
-
-  private static Counter rejected(MeterRegistry registry, String reason) {
-    return Counter.builder(AuthenticateReceipts.REJECTED)
-        .description(
-            "Records of the receipt topic not billed because they are not authentic receipts")
-        .tag("reason", reason)
-        .register(registry);
   }
 }
