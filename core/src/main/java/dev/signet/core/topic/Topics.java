@@ -1,9 +1,12 @@
 package dev.signet.core.topic;
 
 import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.FuCharge;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
+import dev.signet.core.message.RepairOutcome;
+import dev.signet.core.message.RepairRequest;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.message.StripePush;
 import dev.signet.core.message.UsageAdjustment;
@@ -39,6 +42,34 @@ public final class Topics {
    */
   public static final Topic<String, byte[]> EXCHANGE_DLQ =
       new Topic<>("signet.exchange.dlq.v1", Serdes.String(), Serdes.ByteArray(), false);
+
+  /**
+   * Repairs the processor asks the model for, keyed by trace on the trace's partition (same
+   * partition count as {@link #EXCHANGE_REQUESTS}); read by the repair worker, off the stream
+   * threads.
+   */
+  public static final Topic<String, RepairRequest> EXCHANGE_REPAIR_REQUESTS =
+      new Topic<>(
+          "signet.exchange.repair-requests.v1",
+          Serdes.String(),
+          JsonSerde.of(RepairRequest.class),
+          false);
+
+  /**
+   * The model's answers, keyed by trace on the partition of their request (same partition count as
+   * {@link #EXCHANGE_REQUESTS}); the processor continues each exchange from its outcome.
+   */
+  public static final Topic<String, RepairOutcome> EXCHANGE_REPAIR_OUTCOMES =
+      new Topic<>(
+          "signet.exchange.repair-outcomes.v1",
+          Serdes.String(),
+          JsonSerde.of(RepairOutcome.class),
+          false);
+
+  /** FU of repairs whose result was rejected, billed without a receipt; keyed by trace. */
+  public static final Topic<String, FuCharge> EXCHANGE_FU_CHARGES =
+      new Topic<>(
+          "signet.exchange.fu-charges.v1", Serdes.String(), JsonSerde.of(FuCharge.class), false);
 
   /**
    * Hourly VEx/FU per tenant; keyed by {@code tenant@windowStart}, compacted to the latest total.
@@ -118,6 +149,9 @@ public final class Topics {
         EXCHANGE_RESULTS,
         RECEIPTS,
         EXCHANGE_DLQ,
+        EXCHANGE_REPAIR_REQUESTS,
+        EXCHANGE_REPAIR_OUTCOMES,
+        EXCHANGE_FU_CHARGES,
         BILLING_USAGE_HOURLY,
         BILLING_PERIOD_TOTALS,
         BILLING_USAGE_ADJUSTMENTS,
