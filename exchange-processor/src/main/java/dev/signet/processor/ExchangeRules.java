@@ -10,16 +10,21 @@ import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeRequest;
 import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.Repair;
 import dev.signet.core.receipt.SealedReceipt;
 import dev.signet.core.tenant.Tenant;
 import dev.signet.core.types.TypePair;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.chain.Chaining;
+import dev.signet.processor.repair.FuQuota;
 import dev.signet.processor.transform.Outcome;
+import dev.signet.processor.transform.RepairStep;
 import dev.signet.processor.transform.Transformations;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 
 /**
@@ -31,10 +36,27 @@ final class ExchangeRules {
 
   private final Transformations transformations;
   private final ReceiptIssuer issuer;
+  private final boolean modelAvailable;
+  private final ExchangePhases phases;
 
-  ExchangeRules(Transformations transformations, ReceiptIssuer issuer) {
+  /**
+   * {@code modelAvailable}: a model is configured, so tenants with {@code fallback_enabled} may
+   * have their arguments repaired by it.
+   */
+  ExchangeRules(
+      Transformations transformations,
+      ReceiptIssuer issuer,
+      boolean modelAvailable,
+      ExchangePhases phases) {
     this.transformations = transformations;
     this.issuer = issuer;
+    this.modelAvailable = modelAvailable;
+    this.phases = phases;
+  }
+
+  /** Without a model, phases timed on a registry nobody reads (tests, tools). */
+  ExchangeRules(Transformations transformations, ReceiptIssuer issuer) {
+    this(transformations, issuer, false, new ExchangePhases(new SimpleMeterRegistry()));
   }
 
   sealed interface Decision {}
@@ -45,6 +67,12 @@ final class ExchangeRules {
 
   /** No receipt; the rejection says why. */
   record Refused(ExchangeResult.Rejected result) implements Decision {}
+
+  /**
+   * Only the model can read the arguments, and the tenant may use it: the exchange waits for the
+   * repair worker's outcome (quota permitting), then goes on in {@link #continueRepaired}.
+   */
+  record AskModel(Outcome.NeedsModel question) implements Decision {}
 
   Decision handle(
       Tenant tenant, String traceId, ExchangeRequest request, ChainHead head, Instant now) {
@@ -62,18 +90,87 @@ final class ExchangeRules {
           ErrorCode.HEL_FORWARDING_DISABLED,
           "forward_url is not supported yet by this deployment");
     }
-    Outcome outcome =
-        transformations.apply(request.payloadType(), request.targetType(), request.payload());
+    Outcome transformed =
+        phases.time(
+            ExchangePhases.Phase.TRANSFORM,
+            () ->
+                transformations.apply(
+                    request.payloadType(), request.targetType(), request.payload()));
+    Outcome outcome = transformed;
+    if (transformed instanceof Outcome.NeedsModel question) {
+      if (!tenant.fallbackEnabled()) {
+        outcome = question.refused("not enabled for this tenant (fallback_enabled)");
+      } else if (!modelAvailable) {
+        outcome = question.refused("no model is configured for this deployment");
+      } else {
+        return new AskModel(question);
+      }
+    }
+    Outcome decided = outcome;
+    return phases.time(
+        ExchangePhases.Phase.ISSUE,
+        () -> decide(tenant.tenant(), traceId, request, head, now, decided, null));
+  }
+
+  /**
+   * Goes on with an exchange that waited for the model: the worker's recorded {@code outcome} for
+   * the {@code original} arguments text. Whatever is decided, a reply's tokens are the caller's to
+   * bill: in the receipt when one is issued, else in a charge beside the rejection.
+   */
+  Decision continueRepaired(
+      String tenant,
+      String traceId,
+      ExchangeRequest request,
+      String original,
+      RepairOutcome outcome,
+      ChainHead head,
+      Instant now) {
+    if (outcome.status() == RepairOutcome.Status.FAILED) {
+      return reject(
+          traceId,
+          ErrorCode.REPAIR_FAILED,
+          RepairStep.LLM_FALLBACK.label()
+              + ": the model gave no answer ("
+              + outcome.errorCode()
+              + "): "
+              + outcome.error());
+    }
+    Outcome repaired =
+        phases.time(
+            ExchangePhases.Phase.TRANSFORM,
+            () ->
+                transformations.applyRepaired(
+                    request.payloadType(),
+                    request.targetType(),
+                    request.payload(),
+                    original,
+                    outcome.content()));
+    return phases.time(
+        ExchangePhases.Phase.ISSUE,
+        () -> decide(tenant, traceId, request, head, now, repaired, outcome.fuTokens()));
+  }
+
+  /** {@code fuTokens}: the model's tokens when it was asked, else null. */
+  private Decision decide(
+      String tenant,
+      String traceId,
+      ExchangeRequest request,
+      ChainHead head,
+      Instant now,
+      Outcome outcome,
+      Long fuTokens) {
     if (outcome instanceof Outcome.Rejected rejected) {
       return rejected.code() == ErrorCode.UNSUPPORTED_MAPPING
           ? unsupported(traceId, rejected.detail())
-          : reject(traceId, rejected.code(), rejected.detail());
+          : reject(traceId, rejected.code(), rejected.detail(), rejected.violations(), fuTokens);
     }
-    JsonNode normalized = ((Outcome.Normalized) outcome).document();
-    Chaining.Slot slot =
-        Chaining.next(tenant.tenant(), head, request.expectedPrevReceiptHash(), now);
+    if (!(outcome instanceof Outcome.Normalized normalizedOutcome)) {
+      throw new IllegalStateException("a repaired exchange cannot ask the model again");
+    }
+    JsonNode normalized = normalizedOutcome.document();
+    Chaining.Slot slot = Chaining.next(tenant, head, request.expectedPrevReceiptHash(), now);
     if (slot instanceof Chaining.Refused refused) {
-      return reject(traceId, refused.code(), refused.detail());
+      return reject(traceId, refused.code(), refused.detail(), null, fuTokens);
     }
     Chaining.Next next = (Chaining.Next) slot;
     String canon;
@@ -82,16 +179,21 @@ final class ExchangeRules {
     } catch (IllegalArgumentException e) {
       // Lone surrogates and numbers beyond double range have no RFC 8785 form.
       return reject(
-          traceId, ErrorCode.SCHEMA_INVALID, "the payload has no RFC 8785 form: " + e.getMessage());
+          traceId,
+          ErrorCode.SCHEMA_INVALID,
+          "the payload has no RFC 8785 form: " + e.getMessage(),
+          null,
+          fuTokens);
     }
     Policy policy = Policy.allowed("ok");
+    RepairStep step = normalizedOutcome.repair();
     SealedReceipt sealed =
         issuer.issue(
             new Receipt(
                 traceId,
                 next.hop(),
                 ReceiptIssuer.timestamp(next.ts()),
-                tenant.tenant(),
+                tenant,
                 ReceiptIssuer.contentId(canon),
                 canon,
                 Receipt.ALGO,
@@ -100,8 +202,14 @@ final class ExchangeRules {
                 request.payloadType(),
                 request.targetType(),
                 null,
-                null,
-                null,
+                fuTokens == null ? null : Boolean.TRUE,
+                fuTokens,
+                step == RepairStep.NONE
+                    ? null
+                    : new Repair(
+                        step.label(),
+                        normalizedOutcome.originalHash(),
+                        normalizedOutcome.repairedHash()),
                 null,
                 null));
     ObjectNode body = Json.MAPPER.createObjectNode();
@@ -111,18 +219,33 @@ final class ExchangeRules {
     // The receipt's bytes, not a second tree of it: the body is written once, around them.
     body.putRawValue("receipt", sealed.json().rawValue());
     Receipt receipt = sealed.receipt();
-    ChainHead newHead =
-        new ChainHead(tenant.tenant(), receipt.hop(), receipt.receiptHash(), receipt.ts());
+    ChainHead newHead = new ChainHead(tenant, receipt.hop(), receipt.receiptHash(), receipt.ts());
     return new Issued(
         sealed, newHead, new ExchangeResult.Accepted(traceId, false, RawJson.of(body)));
+  }
+
+  /**
+   * A rejection whose problem also lists the semantic {@code violations} and the {@code fu_tokens}
+   * the model spent on it, when there are any.
+   */
+  private static Refused reject(
+      String traceId, ErrorCode code, String detail, JsonNode violations, Long fuTokens) {
+    if (violations == null && fuTokens == null) {
+      return reject(traceId, code, detail);
+    }
+    ObjectNode problem = Problem.of(code, detail);
+    if (violations != null) {
+      problem.set("violations", violations);
+    }
+    if (fuTokens != null) {
+      problem.put("fu_tokens", fuTokens);
+    }
+    return new Refused(ExchangeResult.Rejected.withProblem(traceId, code, problem));
   }
 
   /** The problem lists the supported pairs as data, so a client need not parse the detail. */
   private Refused unsupported(String traceId, String detail) {
     ObjectNode problem = Problem.of(ErrorCode.UNSUPPORTED_MAPPING, detail);
-    if (traceId != null) {
-      problem.put("trace_id", traceId);
-    }
     ArrayNode supported = problem.putArray("supported");
     for (TypePair pair : transformations.pairs()) {
       supported
@@ -130,10 +253,27 @@ final class ExchangeRules {
           .put("payload_type", pair.payloadType())
           .put("target_type", pair.targetType());
     }
-    ErrorCode code = ErrorCode.UNSUPPORTED_MAPPING;
     return new Refused(
-        new ExchangeResult.Rejected(
-            code.status(), traceId, code.name(), false, RawJson.of(problem)));
+        ExchangeResult.Rejected.withProblem(traceId, ErrorCode.UNSUPPORTED_MAPPING, problem));
+  }
+
+  /** {@code FU_QUOTA_EXCEEDED}: the month's FU so far, the limit, when it resets, the estimate. */
+  static Refused quotaExceeded(String traceId, FuQuota.Exceeded exceeded, long estimate) {
+    ObjectNode problem =
+        Problem.of(
+            ErrorCode.FU_QUOTA_EXCEEDED,
+            "a model repair needs up to "
+                + estimate
+                + " FU and the tenant has used "
+                + exceeded.used()
+                + " of its "
+                + exceeded.limit()
+                + " this month");
+    problem.put("used", exceeded.used());
+    problem.put("limit", exceeded.limit());
+    problem.put("resets_at", exceeded.resetsAt().toString());
+    return new Refused(
+        ExchangeResult.Rejected.withProblem(traceId, ErrorCode.FU_QUOTA_EXCEEDED, problem));
   }
 
   static Refused reject(String traceId, ErrorCode code, String detail) {

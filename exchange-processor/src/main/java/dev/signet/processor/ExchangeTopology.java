@@ -1,9 +1,13 @@
 package dev.signet.processor;
 
 import dev.signet.core.admission.Admission;
+import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.message.PeriodTotal;
+import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.JsonSerde;
@@ -14,6 +18,10 @@ import dev.signet.core.trace.TracePartitioner;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.idempotency.IdempotencyEntry;
+import dev.signet.processor.repair.FuLedger;
+import dev.signet.processor.repair.PendingRepair;
+import dev.signet.processor.repair.PeriodTotalsIntake;
+import dev.signet.processor.repair.RepairPolicy;
 import dev.signet.processor.transform.RepairMetrics;
 import dev.signet.processor.transform.Transformations;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -71,6 +79,12 @@ public final class ExchangeTopology {
   public static final String CHAIN_HEADS_STORE = "chain-heads";
   public static final String IDEMPOTENCY_STORE = "idempotency-keys";
   public static final String IDEMPOTENCY_EXPIRY_INDEX_STORE = "idempotency-expiry-index";
+  public static final String PENDING_REPAIRS_STORE = "pending-repairs";
+  public static final String FU_LEDGER_STORE = "fu-quota-ledger";
+  public static final String FU_PERIOD_TOTALS_STORE = "fu-period-totals";
+  static final String REPAIR_OUTCOMES_SOURCE = "repair-outcomes-source";
+  static final String REPAIR_REQUESTS_SINK = "repair-requests-sink";
+  static final String FU_CHARGES_SINK = "fu-charges-sink";
 
   /**
    * What the topology is built from; {@code requestPartitions} is the requests topic's partition
@@ -83,7 +97,28 @@ public final class ExchangeTopology {
       Admission.Limits limits,
       Duration idempotencyRetention,
       int requestPartitions,
-      TypeRegistry types) {
+      TypeRegistry types,
+      RepairPolicy repair) {
+
+    /** Without a model: every repair that needs one is refused. */
+    public Settings(
+        ApiKeys apiKeys,
+        SigningKey signingKey,
+        ServerSecret serverSecret,
+        Admission.Limits limits,
+        Duration idempotencyRetention,
+        int requestPartitions,
+        TypeRegistry types) {
+      this(
+          apiKeys,
+          signingKey,
+          serverSecret,
+          limits,
+          idempotencyRetention,
+          requestPartitions,
+          types,
+          RepairPolicy.none());
+    }
 
     /** With the built-in types and mappings only. */
     public Settings(
@@ -105,6 +140,7 @@ public final class ExchangeTopology {
 
     public Settings {
       Objects.requireNonNull(types, "types");
+      Objects.requireNonNull(repair, "repair");
       Objects.requireNonNull(apiKeys, "apiKeys");
       Objects.requireNonNull(signingKey, "signingKey");
       Objects.requireNonNull(serverSecret, "serverSecret");
@@ -126,12 +162,18 @@ public final class ExchangeTopology {
     RequestIntake intake =
         new RequestIntake(settings.apiKeys(), admission, new TraceIds(settings.serverSecret()));
     TraceRouting routing = new TraceRouting(settings.requestPartitions());
+    RepairMetrics repairMetrics = new RepairMetrics(meters);
+    ExchangePhases phases = new ExchangePhases(meters);
     ExchangeRules rules =
         new ExchangeRules(
-            Transformations.from(settings.types(), admission, new RepairMetrics(meters)),
-            new ReceiptIssuer(settings.signingKey()));
+            Transformations.from(settings.types(), admission, repairMetrics),
+            new ReceiptIssuer(settings.signingKey()),
+            settings.repair().modelAvailable(),
+            phases);
     ReceiptMac receiptMac = new ReceiptMac(settings.serverSecret());
+    RepairMacs repairMacs = RepairMacs.of(settings.serverSecret());
     ExchangeCounters counters = new ExchangeCounters(meters);
+    RepairCounters repairCounters = new RepairCounters(meters, repairMetrics, phases);
     Topic<String, byte[]> requests = Topics.EXCHANGE_REQUESTS;
 
     StreamsBuilder builder = new StreamsBuilder();
@@ -151,12 +193,36 @@ public final class ExchangeTopology {
             Stores.persistentKeyValueStore(IDEMPOTENCY_EXPIRY_INDEX_STORE),
             Serdes.Bytes(),
             Serdes.ByteArray()));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(PENDING_REPAIRS_STORE),
+            Serdes.String(),
+            JsonSerde.of(PendingRepair.class)));
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(FU_LEDGER_STORE),
+            Serdes.String(),
+            JsonSerde.of(FuLedger.class)));
+    // Billing's FU period totals, on every instance: the quota of a tenant whose traces span
+    // every partition. Global stores restore from their topic, so no changelog.
+    Topic<String, PeriodTotal> totals = Topics.BILLING_PERIOD_TOTALS;
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(FU_PERIOD_TOTALS_STORE),
+                Serdes.String(),
+                JsonSerde.of(PeriodTotal.class))
+            .withLoggingDisabled(),
+        totals.name(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fu-period-totals-source"),
+        () ->
+            new PeriodTotalsIntake(
+                FU_PERIOD_TOTALS_STORE, BillingMacs.of(settings.serverSecret()).periodTotals()));
 
     Map<String, KStream<String, Inbound>> taken =
         builder.stream(
                 requests.name(),
                 Consumed.with(requests.keySerde(), requests.valueSerde()).withName(SOURCE))
-            .process(() -> new IntakeNode(intake, routing), Named.as(INTAKE))
+            .process(() -> new IntakeNode(intake, routing, phases), Named.as(INTAKE))
             .split(Named.as("taken-"))
             .branch((trace, in) -> in instanceof Inbound.Refused, Branched.as("refused"))
             .branch((trace, in) -> in instanceof Inbound.OffHome, Branched.as("off-home"))
@@ -175,17 +241,37 @@ public final class ExchangeTopology {
         taken
             .get("taken-refused")
             .processValues(() -> new RefusalNode(counters), Named.as("refuse"));
+    // The worker's outcomes, co-partitioned with the requests: the task that parked an exchange
+    // reads its outcome.
+    Topic<String, RepairOutcome> outcomes = Topics.EXCHANGE_REPAIR_OUTCOMES;
+    KStream<String, Inbound> repaired =
+        builder.stream(
+                outcomes.name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(REPAIR_OUTCOMES_SOURCE))
+            .process(
+                () -> new RepairOutcomeIntake(repairMacs.outcome(), meters),
+                Named.as("repair-outcome-intake"));
     KStream<String, Output> exchanged =
         taken
             .get("taken-ready")
+            .merge(repaired, Named.as("ready-or-repaired"))
             .processValues(
                 () ->
                     new ExchangeNode(
-                        rules, receiptMac, settings.idempotencyRetention(), meters, counters),
+                        rules,
+                        receiptMac,
+                        repairMacs,
+                        settings.repair(),
+                        settings.idempotencyRetention(),
+                        meters,
+                        counters,
+                        repairCounters),
                 Named.as(PROCESSOR),
                 CHAIN_HEADS_STORE,
                 IDEMPOTENCY_STORE,
-                IDEMPOTENCY_EXPIRY_INDEX_STORE);
+                IDEMPOTENCY_EXPIRY_INDEX_STORE,
+                PENDING_REPAIRS_STORE,
+                FU_LEDGER_STORE);
 
     Map<String, KStream<String, Output>> outputs =
         refusals
@@ -193,6 +279,8 @@ public final class ExchangeTopology {
             .split(Named.as("write-"))
             .branch((trace, out) -> out instanceof Output.Receipt, Branched.as("receipt"))
             .branch((trace, out) -> out instanceof Output.DeadLetter, Branched.as("dead-letter"))
+            .branch((trace, out) -> out instanceof Output.RepairAsk, Branched.as("repair-ask"))
+            .branch((trace, out) -> out instanceof Output.FuCharge, Branched.as("fu-charge"))
             .defaultBranch(Branched.as("result"));
     outputs
         .get("write-receipt")
@@ -210,10 +298,27 @@ public final class ExchangeTopology {
             Topics.EXCHANGE_DLQ.name(),
             Produced.with(Serdes.String(), Output.SERDE).withName(DLQ_SINK));
 
+    outputs
+        .get("write-repair-ask")
+        .to(
+            Topics.EXCHANGE_REPAIR_REQUESTS.name(),
+            Produced.with(Serdes.String(), Output.SERDE)
+                .withStreamPartitioner(tracePartitioner())
+                .withName(REPAIR_REQUESTS_SINK));
+    outputs
+        .get("write-fu-charge")
+        .to(
+            Topics.EXCHANGE_FU_CHARGES.name(),
+            Produced.with(Serdes.String(), Output.SERDE).withName(FU_CHARGES_SINK));
+
     return builder.build();
   }
 
-  private static StreamPartitioner<String, byte[]> tracePartitioner() {
+  /**
+   * Signet's trace partitioner: a re-routed request lands on its trace's partition, and a repair
+   * request on the partition whose number the worker answers on, which the same task reads.
+   */
+  private static <V> StreamPartitioner<String, V> tracePartitioner() {
     return (topic, traceId, value, partitions) ->
         Optional.of(Set.of(TracePartitioner.partition(traceId, partitions)));
   }

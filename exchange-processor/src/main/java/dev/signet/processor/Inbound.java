@@ -1,6 +1,7 @@
 package dev.signet.processor;
 
 import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.RepairOutcome;
 
 /**
  * A request record after the intake node: what the split behind it routes on. Each carries the
@@ -19,6 +20,12 @@ sealed interface Inbound {
    */
   record Refused(ExchangeResult.Rejected result, String parkReason, byte[] original)
       implements Inbound {}
+
+  /**
+   * The repair worker's authenticated outcome for an exchange parked while the model repaired it:
+   * on to the exchange node, which goes on with that exchange.
+   */
+  record Repaired(RepairOutcome outcome, byte[] original) implements Inbound {}
 
   /** Admitted, but it landed on {@code landedOn}, not its trace's partition: sent home once. */
   record OffHome(String traceId, int landedOn, byte[] original) implements Inbound {}

@@ -22,11 +22,13 @@ final class IntakeNode implements Processor<String, byte[], String, Inbound> {
 
   private final RequestIntake intake;
   private final TraceRouting routing;
+  private final ExchangePhases phases;
   private ProcessorContext<String, Inbound> context;
 
-  IntakeNode(RequestIntake intake, TraceRouting routing) {
+  IntakeNode(RequestIntake intake, TraceRouting routing, ExchangePhases phases) {
     this.intake = intake;
     this.routing = routing;
+    this.phases = phases;
   }
 
   @Override
@@ -36,7 +38,7 @@ final class IntakeNode implements Processor<String, byte[], String, Inbound> {
 
   @Override
   public void process(Record<String, byte[]> record) {
-    Inbound inbound = take(record);
+    Inbound inbound = phases.time(ExchangePhases.Phase.INTAKE, () -> take(record));
     context.forward(record.withKey(keyOf(record, inbound)).withValue(inbound));
   }
 

@@ -21,6 +21,12 @@ sealed interface Output {
   /** For {@code signet.exchange.dlq.v1}: the original bytes, reason in headers. */
   record DeadLetter(byte[] bytes) implements Output {}
 
+  /** For {@code signet.exchange.repair-requests.v1}, with its MAC header. */
+  record RepairAsk(byte[] bytes) implements Output {}
+
+  /** For {@code signet.exchange.fu-charges.v1}, with its MAC header. */
+  record FuCharge(byte[] bytes) implements Output {}
+
   /** Writes the prepared bytes; outputs are never read back. */
   Serde<Output> SERDE =
       Serdes.serdeFrom(

@@ -23,13 +23,23 @@ final class OutputHeaders {
 
   /** Only the correlation id and acceptance time travel on to the result. */
   static Headers reply(Headers request) {
+    return reply(
+        SignetHeaders.text(request, SignetHeaders.CORRELATION_ID),
+        SignetHeaders.text(request, SignetHeaders.ACCEPTED_AT));
+  }
+
+  /** The result of an exchange answered later, from what was kept of its request's headers. */
+  static Headers reply(String correlationId, String acceptedAt) {
     Headers headers = new RecordHeaders();
-    SignetHeaders.put(
-        headers,
-        SignetHeaders.CORRELATION_ID,
-        SignetHeaders.text(request, SignetHeaders.CORRELATION_ID));
-    SignetHeaders.put(
-        headers, SignetHeaders.ACCEPTED_AT, SignetHeaders.text(request, SignetHeaders.ACCEPTED_AT));
+    SignetHeaders.put(headers, SignetHeaders.CORRELATION_ID, correlationId);
+    SignetHeaders.put(headers, SignetHeaders.ACCEPTED_AT, acceptedAt);
+    return headers;
+  }
+
+  /** A record Signet's own readers authenticate: its MAC, nothing else. */
+  static Headers recordMac(String mac) {
+    Headers headers = new RecordHeaders();
+    SignetHeaders.put(headers, SignetHeaders.RECORD_MAC, mac);
     return headers;
   }
 

@@ -8,6 +8,7 @@ public enum ErrorCode {
   IDEMPOTENCY_KEY_MISSING(400, "Idempotency key missing"),
   IDEMPOTENCY_KEY_INVALID(400, "Idempotency key invalid"),
   IDEMPOTENCY_CONFLICT(409, "Idempotency key reused with a different request"),
+  IDEMPOTENCY_IN_PROGRESS(409, "The request with this idempotency key is still in progress"),
   MALFORMED_REQUEST(400, "Request is not valid JSON of the expected shape"),
   TRACE_ID_MISSING(400, "Record carries no trace id"),
   TRACE_KEY_MISMATCH(400, "Record key differs from the body's trace_id"),

@@ -91,7 +91,11 @@ public sealed interface ExchangeResult permits ExchangeResult.Accepted, Exchange
 
     /** The problem document of {@code code}, with the trace when known. */
     public static Rejected of(String traceId, ErrorCode code, String detail) {
-      ObjectNode problem = Problem.of(code, detail);
+      return withProblem(traceId, code, Problem.of(code, detail));
+    }
+
+    /** With a problem the caller built (extension members such as a list); adds the trace id. */
+    public static Rejected withProblem(String traceId, ErrorCode code, ObjectNode problem) {
       if (traceId != null) {
         problem.put("trace_id", traceId);
       }

@@ -23,6 +23,7 @@ import java.util.Objects;
   "forwarded",
   "fallback_used",
   "fu_tokens",
+  "repair",
   "receipt_hash",
   "signature"
 })
@@ -41,11 +42,50 @@ public record Receipt(
     Forwarded forwarded,
     Boolean fallbackUsed,
     Long fuTokens,
+    Repair repair,
     String receiptHash,
     ReceiptSignature signature) {
 
   public static final String ALGO = "sha256";
   public static final int MAX_HOPS = 1000;
+
+  /** A receipt whose document needed no repair. */
+  public Receipt(
+      String traceId,
+      int hop,
+      String ts,
+      String tenant,
+      String cid,
+      String canon,
+      String algo,
+      String prevReceiptHash,
+      Policy policy,
+      String payloadType,
+      String targetType,
+      Forwarded forwarded,
+      Boolean fallbackUsed,
+      Long fuTokens,
+      String receiptHash,
+      ReceiptSignature signature) {
+    this(
+        traceId,
+        hop,
+        ts,
+        tenant,
+        cid,
+        canon,
+        algo,
+        prevReceiptHash,
+        policy,
+        payloadType,
+        targetType,
+        forwarded,
+        fallbackUsed,
+        fuTokens,
+        null,
+        receiptHash,
+        signature);
+  }
 
   public Receipt {
     Objects.requireNonNull(traceId, "trace_id");
@@ -79,6 +119,7 @@ public record Receipt(
         forwarded,
         fallbackUsed,
         fuTokens,
+        repair,
         hash,
         sig);
   }

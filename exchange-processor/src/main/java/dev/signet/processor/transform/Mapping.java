@@ -3,7 +3,9 @@ package dev.signet.processor.transform;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.core.admission.Admission;
+import dev.signet.core.crypto.Hashes;
 import dev.signet.core.error.ErrorCode;
+import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.types.TypePair;
 import dev.signet.core.types.TypeRegistry;
@@ -21,7 +23,8 @@ import java.util.Map;
 final class Mapping {
 
   /** An embedded JSON document: where its string sits and the schema of what it holds. */
-  private record Embedded(String pointer, SchemaCheck schema) {}
+  private record Embedded(
+      String pointer, String schemaName, JsonNode schemaJson, SchemaCheck schema) {}
 
   private final TypePair pair;
   private final SchemaCheck payloadSchema;
@@ -30,6 +33,8 @@ final class Mapping {
   private final List<Expression> checks;
   private final SchemaCheck targetSchema;
   private final EmbeddedParse embeddedParse;
+  // Model replies are read by the same rungs, but they are no repair attempt of the sender's text.
+  private final EmbeddedParse replyParse;
 
   private Mapping(
       TypePair pair,
@@ -47,6 +52,7 @@ final class Mapping {
     this.checks = checks;
     this.targetSchema = targetSchema;
     this.embeddedParse = new EmbeddedParse(admission, metrics);
+    this.replyParse = new EmbeddedParse(admission, RepairMetrics.unregistered());
   }
 
   static Mapping compile(
@@ -62,7 +68,8 @@ final class Mapping {
         if (!pointer.startsWith("/") || schema.isEmpty()) {
           throw new IllegalArgumentException("\"embedded\" needs a pointer and a schema");
         }
-        embedded = new Embedded(pointer, compileSchema(types, schema));
+        SchemaCheck check = compileSchema(types, schema);
+        embedded = new Embedded(pointer, schema, types.schema(schema).orElseThrow(), check);
       }
       Map<String, Expression> map = new LinkedHashMap<>();
       for (Map.Entry<String, JsonNode> entry : file.get("map").properties()) {
@@ -99,44 +106,113 @@ final class Mapping {
     return pair;
   }
 
-  /** Validates, maps, checks and validates the result; every refusal is a 4xx code. */
+  /**
+   * Validates, maps, checks and validates the result; every refusal is a 4xx code. Embedded
+   * arguments that no parser rung reads, or that fail their schema, are {@link Outcome.NeedsModel}:
+   * the model rung is the caller's to take or refuse.
+   */
   Outcome apply(JsonNode payload) {
     List<String> violations = payloadSchema.violations(payload, "");
     if (!violations.isEmpty()) {
-      return Outcome.rejected(ErrorCode.SCHEMA_INVALID, String.join("; ", violations));
+      // With embedded arguments the payload is the agent's own output: an envelope no parser can
+      // read the arguments out of cannot be repaired.
+      return Outcome.rejected(
+          embedded == null ? ErrorCode.SCHEMA_INVALID : ErrorCode.REPAIR_FAILED,
+          String.join("; ", violations));
     }
-    JsonNode arguments = null;
-    RepairStep repair = RepairStep.NONE;
-    if (embedded != null) {
-      JsonNode text = payload.at(embedded.pointer());
-      if (!text.isTextual()) {
-        return Outcome.rejected(
-            ErrorCode.SCHEMA_INVALID, embedded.pointer() + " must be a JSON string");
-      }
-      // JSON inside a string follows the request's own rules (no duplicate names, no trailing
-      // content, exact numbers), or two parsers could read two different documents; the only
-      // leniency is the parser's own, and the rung that needed it is recorded.
-      EmbeddedParse.Result parsed = embeddedParse.parse(text.textValue());
-      if (parsed instanceof EmbeddedParse.Refused refused) {
-        return Outcome.rejected(refused.code(), embedded.pointer() + ": " + refused.detail());
-      }
-      if (parsed instanceof EmbeddedParse.Unrepairable unrepairable) {
-        return Outcome.rejected(
-            ErrorCode.REPAIR_FAILED, embedded.pointer() + ": " + unrepairable.detail());
-      }
-      EmbeddedParse.Parsed read = (EmbeddedParse.Parsed) parsed;
-      repair = read.step();
-      try {
-        // Decoded strings are cleaned here: escapes in the text were not cleaned with it.
-        arguments = Sanitizer.sanitize(read.json());
-      } catch (Sanitizer.Collision e) {
-        return Outcome.rejected(ErrorCode.SCHEMA_INVALID, e.detail(embedded.pointer()));
-      }
-      List<String> inner = embedded.schema().violations(arguments, embedded.pointer());
-      if (!inner.isEmpty()) {
-        return Outcome.rejected(ErrorCode.SCHEMA_INVALID, String.join("; ", inner));
-      }
+    if (embedded == null) {
+      return map(payload, null, RepairStep.NONE, null);
     }
+    JsonNode text = payload.at(embedded.pointer());
+    if (!text.isTextual()) {
+      return Outcome.rejected(
+          ErrorCode.REPAIR_FAILED, embedded.pointer() + " must be a JSON string");
+    }
+    String original = text.textValue();
+    // JSON inside a string follows the request's own rules (no duplicate names, no trailing
+    // content, exact numbers), or two parsers could read two different documents; the only
+    // leniency is the parser's own, and the rung that needed it is recorded.
+    EmbeddedParse.Result parsed = embeddedParse.parse(original);
+    if (parsed instanceof EmbeddedParse.Refused refused) {
+      // A limit keeps its own code; an inexact number has no repair that keeps its value.
+      ErrorCode code =
+          refused.code() == ErrorCode.PAYLOAD_TOO_LARGE ? refused.code() : ErrorCode.REPAIR_FAILED;
+      return Outcome.rejected(code, embedded.pointer() + ": " + refused.detail());
+    }
+    if (parsed instanceof EmbeddedParse.Unrepairable unrepairable) {
+      return needsModel(original, unrepairable.detail());
+    }
+    EmbeddedParse.Parsed read = (EmbeddedParse.Parsed) parsed;
+    Arguments arguments = checkArguments(read.json());
+    if (arguments.refusal() != null) {
+      return arguments.refusal();
+    }
+    if (!arguments.violations().isEmpty()) {
+      return needsModel(
+          original,
+          read.step().label() + " read it; schema: " + String.join("; ", arguments.violations()));
+    }
+    return map(payload, arguments.json(), read.step(), original);
+  }
+
+  /**
+   * The exchange continued with the model's reply for the arguments {@code original}: the reply
+   * must parse (strict, or lenient after one code fence), satisfy the arguments schema and keep the
+   * original's meaning ({@code invariants}), then it is mapped like any other arguments.
+   */
+  Outcome applyRepaired(JsonNode payload, String original, String reply) {
+    if (embedded == null) {
+      throw new IllegalStateException(pair.key() + " has no embedded arguments to repair");
+    }
+    String where = embedded.pointer() + ": " + RepairStep.LLM_FALLBACK.label() + ": ";
+    EmbeddedParse.Result parsed = replyParse.parse(reply);
+    if (parsed instanceof EmbeddedParse.Refused refused) {
+      return Outcome.rejected(ErrorCode.REPAIR_FAILED, where + refused.detail());
+    }
+    if (parsed instanceof EmbeddedParse.Unrepairable unrepairable) {
+      return Outcome.rejected(
+          ErrorCode.REPAIR_FAILED, where + "the reply is not JSON: " + unrepairable.detail());
+    }
+    Arguments arguments = checkArguments(((EmbeddedParse.Parsed) parsed).json());
+    if (arguments.refusal() != null) {
+      return arguments.refusal();
+    }
+    if (!arguments.violations().isEmpty()) {
+      return Outcome.rejected(
+          ErrorCode.REPAIR_FAILED,
+          where
+              + "the reply does not satisfy "
+              + embedded.schemaName()
+              + ": "
+              + String.join("; ", arguments.violations()));
+    }
+    return map(payload, arguments.json(), RepairStep.LLM_FALLBACK, original);
+  }
+
+  /** Read arguments, sanitised, with their schema violations; or a refusal. */
+  private record Arguments(JsonNode json, List<String> violations, Outcome refusal) {}
+
+  private Arguments checkArguments(JsonNode read) {
+    JsonNode arguments;
+    try {
+      // Decoded strings are cleaned here: escapes in the text were not cleaned with it.
+      arguments = Sanitizer.sanitize(read);
+    } catch (Sanitizer.Collision e) {
+      return new Arguments(
+          null,
+          List.of(),
+          Outcome.rejected(ErrorCode.SCHEMA_INVALID, e.detail(embedded.pointer())));
+    }
+    return new Arguments(
+        arguments, embedded.schema().violations(arguments, embedded.pointer()), null);
+  }
+
+  private Outcome needsModel(String original, String failure) {
+    return new Outcome.NeedsModel(
+        pair, embedded.pointer(), original, embedded.schemaName(), embedded.schemaJson(), failure);
+  }
+
+  private Outcome map(JsonNode payload, JsonNode arguments, RepairStep repair, String original) {
     JsonNode document = Json.MAPPER.createObjectNode();
     for (Map.Entry<String, Expression> entry : map.entrySet()) {
       MappingFunctions.Result result = evaluate(entry.getValue(), payload, arguments);
@@ -164,7 +240,14 @@ final class Mapping {
           ErrorCode.SCHEMA_INVALID,
           "mapped " + pair.targetType() + ": " + String.join("; ", targetViolations));
     }
-    return new Outcome.Normalized(document, repair);
+    if (repair == RepairStep.NONE) {
+      return new Outcome.Normalized(document, repair);
+    }
+    return new Outcome.Normalized(
+        document,
+        repair,
+        Hashes.sha256(original),
+        Hashes.sha256(Canonical.canonicalBytes(arguments)));
   }
 
   private static MappingFunctions.Result evaluate(

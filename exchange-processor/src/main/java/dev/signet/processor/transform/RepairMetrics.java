@@ -41,11 +41,11 @@ public final class RepairMetrics {
     return new RepairMetrics(new SimpleMeterRegistry());
   }
 
-  void attempted(RepairStep step) {
+  public void attempted(RepairStep step) {
     attempts.get(step).increment();
   }
 
-  void succeeded(RepairStep step) {
+  public void succeeded(RepairStep step) {
     successes.get(step).increment();
   }
 }

@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 /**
  * The supported (payload_type → target_type) mappings, compiled from the {@link TypeRegistry}'s
@@ -47,17 +48,36 @@ public final class Transformations {
 
   /**
    * Sanitises (line ends, control characters, NFC) and transforms; unknown mappings are {@code
-   * UNSUPPORTED_MAPPING}.
+   * UNSUPPORTED_MAPPING}; arguments only the model could read are {@link Outcome.NeedsModel}.
    */
   public Outcome apply(String payloadType, String targetType, JsonNode payload) {
+    return sanitizedThen(payloadType, targetType, payload, Mapping::apply);
+  }
+
+  /**
+   * As {@link #apply}, for an exchange whose arguments were {@link Outcome.NeedsModel}: continues
+   * with the model's {@code reply} for the {@code original} arguments text.
+   */
+  public Outcome applyRepaired(
+      String payloadType, String targetType, JsonNode payload, String original, String reply) {
+    return sanitizedThen(
+        payloadType,
+        targetType,
+        payload,
+        (mapping, clean) -> mapping.applyRepaired(clean, original, reply));
+  }
+
+  private Outcome sanitizedThen(
+      String payloadType,
+      String targetType,
+      JsonNode payload,
+      BiFunction<Mapping, JsonNode, Outcome> transform) {
     Mapping mapping =
         payloadType == null || targetType == null
             ? null
             : byPair.get(new TypePair(payloadType, targetType));
     if (mapping == null) {
-      return Outcome.rejected(
-          ErrorCode.UNSUPPORTED_MAPPING,
-          "no mapping from " + payloadType + " to " + targetType + "; supported: " + supported());
+      return unsupported(payloadType, targetType);
     }
     JsonNode clean;
     try {
@@ -65,7 +85,13 @@ public final class Transformations {
     } catch (Sanitizer.Collision e) {
       return Outcome.rejected(ErrorCode.SCHEMA_INVALID, e.detail(""));
     }
-    return mapping.apply(clean);
+    return transform.apply(mapping, clean);
+  }
+
+  private Outcome unsupported(String payloadType, String targetType) {
+    return Outcome.rejected(
+        ErrorCode.UNSUPPORTED_MAPPING,
+        "no mapping from " + payloadType + " to " + targetType + "; supported: " + supported());
   }
 
   /** The supported pairs, in load order. */

@@ -1,0 +1,52 @@
+package dev.signet.processor;
+
+import dev.signet.core.message.RepairOutcome;
+import dev.signet.processor.transform.RepairMetrics;
+import dev.signet.processor.transform.RepairStep;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+
+/**
+ * The model rung as the exchange sees it: an attempt each time the model is asked ({@code
+ * signet_repair_attempts_total{step="llm_fallback"}}), a success and {@code
+ * signet_fallback_used_total} each time a receipt is issued from its reply, the wait in the {@code
+ * repair} phase, and {@code signet_repair_outcomes_unmatched_total} for outcomes no parked exchange
+ * was waiting for.
+ */
+final class RepairCounters {
+
+  private final RepairMetrics repairMetrics;
+  private final ExchangePhases phases;
+  private final Counter fallbackUsed;
+  private final Counter unmatched;
+
+  RepairCounters(MeterRegistry meters, RepairMetrics repairMetrics, ExchangePhases phases) {
+    this.repairMetrics = repairMetrics;
+    this.phases = phases;
+    this.fallbackUsed =
+        Counter.builder("signet_fallback_used")
+            .description("Receipts issued from a model-repaired document")
+            .register(meters);
+    this.unmatched =
+        Counter.builder("signet_repair_outcomes_unmatched")
+            .description("Repair outcomes no parked exchange was waiting for (replays, strays)")
+            .register(meters);
+  }
+
+  void asked() {
+    repairMetrics.attempted(RepairStep.LLM_FALLBACK);
+  }
+
+  void unmatchedOutcome() {
+    unmatched.increment();
+  }
+
+  void answered(RepairOutcome outcome, boolean issued, long waitedMs) {
+    if (issued) {
+      repairMetrics.succeeded(RepairStep.LLM_FALLBACK);
+      fallbackUsed.increment();
+    }
+    phases.record(ExchangePhases.Phase.REPAIR, Duration.ofMillis(Math.max(0, waitedMs)));
+  }
+}
