@@ -15,8 +15,8 @@ import java.util.Map;
 /**
  * One pair compiled from its files: the payload schema, the optional embedded document (a JSON
  * string at a pointer, parsed under the request's admission rules and checked against its own
- * schema), the target-path → expression map, the checks, and the target schema. Pure and
- * thread-safe.
+ * schema), the target-path → expression map, the checks, the target schema, and the semantic
+ * invariants a model's repair of the embedded document must keep. Pure and thread-safe.
  */
 final class Mapping {
 
@@ -30,6 +30,7 @@ final class Mapping {
   private final List<Expression> checks;
   private final SchemaCheck targetSchema;
   private final EmbeddedParse embeddedParse;
+  private final Invariants invariants;
 
   private Mapping(
       TypePair pair,
@@ -38,6 +39,7 @@ final class Mapping {
       Map<String, Expression> map,
       List<Expression> checks,
       SchemaCheck targetSchema,
+      Invariants invariants,
       Admission admission,
       RepairMetrics metrics) {
     this.pair = pair;
@@ -47,6 +49,7 @@ final class Mapping {
     this.checks = checks;
     this.targetSchema = targetSchema;
     this.embeddedParse = new EmbeddedParse(admission, metrics);
+    this.invariants = invariants;
   }
 
   static Mapping compile(
@@ -81,6 +84,11 @@ final class Mapping {
         checks.add(expression);
       }
       SchemaCheck targetSchema = compileSchema(types, pair.targetType());
+      Invariants invariants = Invariants.compile(file.get("invariants"));
+      if (!invariants.isEmpty() && embedded == null) {
+        // Only the embedded document is ever repaired by the model.
+        throw new IllegalArgumentException("\"invariants\" need an \"embedded\" document");
+      }
       return new Mapping(
           pair,
           payloadSchema,
@@ -88,6 +96,7 @@ final class Mapping {
           map,
           List.copyOf(checks),
           targetSchema,
+          invariants,
           admission,
           metrics);
     } catch (RuntimeException e) {
@@ -97,6 +106,20 @@ final class Mapping {
 
   TypePair pair() {
     return pair;
+  }
+
+  /** The semantic invariants of this pair's embedded document (none without {@code embedded}). */
+  Invariants invariants() {
+    return invariants;
+  }
+
+  /**
+   * The invariants {@code repairedArguments} (the model's repair of the embedded document) breaks
+   * against {@code originalText} (the embedded string as the sender sent it); empty when it keeps
+   * the meaning. Pure; the caller refuses with {@code SEMANTIC_VIOLATION} and counts them.
+   */
+  List<Violation> checkRepaired(String originalText, JsonNode repairedArguments) {
+    return invariants.check(originalText, repairedArguments);
   }
 
   /** Validates, maps, checks and validates the result; every refusal is a 4xx code. */

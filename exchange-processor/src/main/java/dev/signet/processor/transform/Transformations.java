@@ -68,6 +68,22 @@ public final class Transformations {
     return mapping.apply(clean);
   }
 
+  /**
+   * The semantic invariants of {@code pair} that a model's repair of the embedded arguments breaks
+   * (see {@link Violation}); empty when it keeps the sender's meaning or the pair has none.
+   *
+   * @param originalArguments the embedded arguments text as the sender sent it
+   * @param repairedArguments the repaired arguments document, parsed and sanitised
+   */
+  public List<Violation> checkRepaired(
+      TypePair pair, String originalArguments, JsonNode repairedArguments) {
+    Mapping mapping = byPair.get(pair);
+    if (mapping == null) {
+      throw new IllegalArgumentException("no mapping " + pair.key());
+    }
+    return mapping.checkRepaired(originalArguments, repairedArguments);
+  }
+
   /** The supported pairs, in load order. */
   public List<TypePair> pairs() {
     return List.copyOf(byPair.keySet());
