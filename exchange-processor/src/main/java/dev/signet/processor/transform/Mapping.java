@@ -17,8 +17,8 @@ import java.util.Map;
 /**
  * One pair compiled from its files: the payload schema, the optional embedded document (a JSON
  * string at a pointer, parsed under the request's admission rules and checked against its own
- * schema), the target-path → expression map, the checks, and the target schema. Pure and
- * thread-safe.
+ * schema), the target-path → expression map, the checks, the target schema, and the semantic
+ * invariants a model's repair of the embedded document must keep. Pure and thread-safe.
  */
 final class Mapping {
 
@@ -35,6 +35,8 @@ final class Mapping {
   private final EmbeddedParse embeddedParse;
   // Model replies are read by the same rungs, but they are no repair attempt of the sender's text.
   private final EmbeddedParse replyParse;
+  private final Invariants invariants;
+  private final RepairMetrics metrics;
 
   private Mapping(
       TypePair pair,
@@ -43,6 +45,7 @@ final class Mapping {
       Map<String, Expression> map,
       List<Expression> checks,
       SchemaCheck targetSchema,
+      Invariants invariants,
       Admission admission,
       RepairMetrics metrics) {
     this.pair = pair;
@@ -53,6 +56,8 @@ final class Mapping {
     this.targetSchema = targetSchema;
     this.embeddedParse = new EmbeddedParse(admission, metrics);
     this.replyParse = new EmbeddedParse(admission, RepairMetrics.unregistered());
+    this.invariants = invariants;
+    this.metrics = metrics;
   }
 
   static Mapping compile(
@@ -88,6 +93,11 @@ final class Mapping {
         checks.add(expression);
       }
       SchemaCheck targetSchema = compileSchema(types, pair.targetType());
+      Invariants invariants = Invariants.compile(file.get("invariants"));
+      if (!invariants.isEmpty() && embedded == null) {
+        // Only the embedded document is ever repaired by the model.
+        throw new IllegalArgumentException("\"invariants\" need an \"embedded\" document");
+      }
       return new Mapping(
           pair,
           payloadSchema,
@@ -95,6 +105,7 @@ final class Mapping {
           map,
           List.copyOf(checks),
           targetSchema,
+          invariants,
           admission,
           metrics);
     } catch (RuntimeException e) {
@@ -185,6 +196,14 @@ final class Mapping {
               + embedded.schemaName()
               + ": "
               + String.join("; ", arguments.violations()));
+    }
+    List<Violation> broken = invariants.check(original, arguments.json());
+    if (!broken.isEmpty()) {
+      metrics.semanticViolations(broken);
+      return new Outcome.Rejected(
+          ErrorCode.SEMANTIC_VIOLATION,
+          where + "the repair changed what the sender wrote: " + Violation.summary(broken),
+          Json.tree(broken));
     }
     return map(payload, arguments.json(), RepairStep.LLM_FALLBACK, original);
   }

@@ -1,6 +1,7 @@
 package dev.signet.processor.transform;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.signet.core.admission.Admission;
 import dev.signet.core.error.ErrorCode;
@@ -79,6 +80,22 @@ class FileOnlyPairTest {
               assertThat(rejected.code()).isEqualTo(ErrorCode.SCHEMA_INVALID);
               assertThat(rejected.detail()).contains("/order:").contains("ccy");
             });
+  }
+
+  @Test
+  void shouldStopAtStartOnABadInvariantNamingThePair() throws IOException {
+    Files.writeString(
+        dir.resolve("acme.order.v1--acme.ledger.v1.json"),
+        """
+        {"payload_type":"acme.order.v1","target_type":"acme.ledger.v1",
+         "map":{"/ref":"$/order"},
+         "invariants":[{"rule":"preserved","field":"/price","kind":"amount"}]}
+        """);
+
+    assertThatThrownBy(this::fromEnvironment)
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("acme.order.v1--acme.ledger.v1")
+        .hasMessageContaining("\"invariants\" need an \"embedded\" document");
   }
 
   private Transformations fromEnvironment() {
