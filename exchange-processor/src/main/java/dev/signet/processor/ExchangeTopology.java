@@ -203,21 +203,6 @@ public final class ExchangeTopology {
             Stores.persistentKeyValueStore(FU_LEDGER_STORE),
             Serdes.String(),
             JsonSerde.of(FuLedger.class)));
-    // Billing's FU period totals, on every instance: the quota of a tenant whose traces span
-    // every partition. Global stores restore from their topic, so no changelog.
-    Topic<String, PeriodTotal> totals = Topics.BILLING_PERIOD_TOTALS;
-    builder.addGlobalStore(
-        Stores.keyValueStoreBuilder(
-                Stores.persistentKeyValueStore(FU_PERIOD_TOTALS_STORE),
-                Serdes.String(),
-                JsonSerde.of(PeriodTotal.class))
-            .withLoggingDisabled(),
-        totals.name(),
-        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fu-period-totals-source"),
-        () ->
-            new PeriodTotalsIntake(
-                FU_PERIOD_TOTALS_STORE, BillingMacs.of(settings.serverSecret()).periodTotals()));
-
     Map<String, KStream<String, Inbound>> taken =
         builder.stream(
                 requests.name(),
@@ -311,6 +296,21 @@ public final class ExchangeTopology {
             Topics.EXCHANGE_FU_CHARGES.name(),
             Produced.with(Serdes.String(), Output.SERDE).withName(FU_CHARGES_SINK));
 
+    // Billing's FU period totals, on every instance: the quota of a tenant whose traces span
+    // every partition. Global stores restore from their topic, so no changelog. Added last, so
+    // that the exchange sub-topology keeps its number (0) and its task ids across the upgrade.
+    Topic<String, PeriodTotal> totals = Topics.BILLING_PERIOD_TOTALS;
+    builder.addGlobalStore(
+        Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(FU_PERIOD_TOTALS_STORE),
+                Serdes.String(),
+                JsonSerde.of(PeriodTotal.class))
+            .withLoggingDisabled(),
+        totals.name(),
+        Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("fu-period-totals-source"),
+        () ->
+            new PeriodTotalsIntake(
+                FU_PERIOD_TOTALS_STORE, BillingMacs.of(settings.serverSecret()).periodTotals()));
     return builder.build();
   }
 

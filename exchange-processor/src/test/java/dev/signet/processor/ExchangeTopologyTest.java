@@ -334,7 +334,7 @@ class ExchangeTopologyTest {
         .extracting(ExchangeResult::code)
         .containsExactly(
             "MALFORMED_REQUEST",
-            "SCHEMA_INVALID",
+            "REPAIR_FAILED",
             "REPAIR_FAILED",
             "UNSUPPORTED_MAPPING",
             "TRACE_KEY_MISMATCH",

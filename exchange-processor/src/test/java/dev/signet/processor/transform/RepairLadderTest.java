@@ -136,7 +136,8 @@ class RepairLadderTest {
             args("{" + OK + ",\"amount\":1]"),
             ErrorCode.REPAIR_FAILED,
             REPAIR_BOTH),
-        // Read, but beyond a limit no leniency relaxes: the limit's own code.
+        // Read, but beyond a limit no leniency relaxes: the limit's own code, or for an inexact
+        // number, no repair that keeps its value.
         refused("nesting too deep", args(deep), ErrorCode.PAYLOAD_TOO_LARGE, ARGS),
         refused(
             "nesting too deep, tolerant",
@@ -146,77 +147,119 @@ class RepairLadderTest {
         refused(
             "1e400 amount",
             args("{" + OK + ",\"amount\":1e400}"),
-            ErrorCode.NUMBER_OUT_OF_RANGE,
+            ErrorCode.REPAIR_FAILED,
             ARGS + ": /amount"),
         refused(
             "1e400 amount, tolerant",
             args("{" + OK + ",amount:1e400,}"),
-            ErrorCode.NUMBER_OUT_OF_RANGE,
+            ErrorCode.REPAIR_FAILED,
             ARGS + ": /amount"),
         refused(
             "integer beyond 2^53",
             args("{" + OK + ",\"amount\":9007199254740993}"),
-            ErrorCode.NUMBER_OUT_OF_RANGE,
+            ErrorCode.REPAIR_FAILED,
             ARGS + ": /amount"),
-        // Read fine but wrong in meaning: no parse repair changes a value, so the schema refuses.
-        refused("missing amount", args("{" + OK + "}"), ErrorCode.SCHEMA_INVALID, "amount"),
+        // Read fine but not of the schema's shape: only the model could repair it, and this tenant
+        // may not use it.
+        refused("missing amount", args("{" + OK + "}"), ErrorCode.REPAIR_FAILED, "amount"),
         refused(
-            "missing amount, tolerant", args("{" + OK + ",}"), ErrorCode.SCHEMA_INVALID, "amount"),
+            "missing amount, tolerant", args("{" + OK + ",}"), ErrorCode.REPAIR_FAILED, "amount"),
         refused(
             "null amount",
             args("{" + OK + ",\"amount\":null}"),
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + "/amount:"),
         refused(
             "boolean amount",
             args("{" + OK + ",\"amount\":true}"),
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + "/amount:"),
         refused(
             "string amount",
             args("{" + OK + ",\"amount\":\"12.50\"}"),
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + "/amount:"),
         refused(
             "single-quoted string amount stays a string",
             args("{" + OK + ",'amount':'12.50'}"),
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + "/amount:"),
         refused(
             "array amount",
             args("{" + OK + ",\"amount\":[1]}"),
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + "/amount:"),
         refused(
             "object where a string belongs",
             args("{\"invoice_id\":{},\"amount\":1,\"currency\":\"USD\",\"customer_name\":\"A\"}"),
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + "/invoice_id:"),
-        refused("arguments an array", args("[1]"), ErrorCode.SCHEMA_INVALID, ARGS + ":"),
+        refused("arguments an array", args("[1]"), ErrorCode.REPAIR_FAILED, ARGS + ":"),
         refused(
             "arguments a JSON string (encoded twice)",
             args(Json.toText(Json.MAPPER.getNodeFactory().textNode(VALID))),
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + ":"),
         refused(
             "arguments an object, not a string",
             "{\"tool_calls\":[{\"function\":{\"arguments\":" + VALID + "}}]}",
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + ":"),
         refused(
             "arguments null",
             "{\"tool_calls\":[{\"function\":{\"arguments\":null}}]}",
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             ARGS + ":"),
-        refused(
-            "empty tool_calls", "{\"tool_calls\":[]}", ErrorCode.SCHEMA_INVALID, "/tool_calls:"),
-        refused("tool_calls an object", "{\"tool_calls\":{}}", ErrorCode.SCHEMA_INVALID, ""),
-        refused("no tool_calls", "{}", ErrorCode.SCHEMA_INVALID, "tool_calls"),
+        refused("empty tool_calls", "{\"tool_calls\":[]}", ErrorCode.REPAIR_FAILED, "/tool_calls:"),
+        refused("tool_calls an object", "{\"tool_calls\":{}}", ErrorCode.REPAIR_FAILED, ""),
+        refused("no tool_calls", "{}", ErrorCode.REPAIR_FAILED, "tool_calls"),
         refused(
             "function an array",
             "{\"tool_calls\":[{\"function\":[]}]}",
-            ErrorCode.SCHEMA_INVALID,
+            ErrorCode.REPAIR_FAILED,
             "/tool_calls/0/function:"),
+        refused(
+            "amount an object",
+            args("{" + OK + ",\"amount\":{}}"),
+            ErrorCode.REPAIR_FAILED,
+            ARGS + "/amount:"),
+        refused(
+            "amount the string NaN",
+            args("{" + OK + ",\"amount\":\"NaN\"}"),
+            ErrorCode.REPAIR_FAILED,
+            ARGS + "/amount:"),
+        refused(
+            "currency a number",
+            args("{\"invoice_id\":\"I\",\"amount\":1,\"currency\":978,\"customer_name\":\"A\"}"),
+            ErrorCode.REPAIR_FAILED,
+            ARGS + "/currency:"),
+        refused(
+            "blank customer name",
+            args(
+                "{\"invoice_id\":\"I\",\"amount\":1,\"currency\":\"USD\",\"customer_name\":\" \"}"),
+            ErrorCode.REPAIR_FAILED,
+            ARGS + "/customer_name:"),
+        refused(
+            "invoice id a number",
+            args("{\"invoice_id\":7,\"amount\":1,\"currency\":\"USD\",\"customer_name\":\"A\"}"),
+            ErrorCode.REPAIR_FAILED,
+            ARGS + "/invoice_id:"),
+        refused("arguments a number", args("42"), ErrorCode.REPAIR_FAILED, ARGS + ":"),
+        refused("arguments true", args("true"), ErrorCode.REPAIR_FAILED, ARGS + ":"),
+        refused("arguments the text null", args("null"), ErrorCode.REPAIR_FAILED, ARGS),
+        refused("tool_calls null", "{\"tool_calls\":null}", ErrorCode.REPAIR_FAILED, "/tool_calls"),
+        refused("tool call without function", "{\"tool_calls\":[{}]}", ErrorCode.REPAIR_FAILED, ""),
+        refused("extra closing brace", args(VALID + "}"), ErrorCode.REPAIR_FAILED, REPAIR_BOTH),
+        refused(
+            "unclosed single-quoted string",
+            args("{'invoice_id':'INV-1}"),
+            ErrorCode.REPAIR_FAILED,
+            REPAIR_BOTH),
+        refused(
+            "amount with a plus sign",
+            args("{" + OK + ",\"amount\":+1}"),
+            ErrorCode.REPAIR_FAILED,
+            ""),
         refused(
             "unknown currency, tolerant",
             args("{invoice_id:'I',amount:1,currency:'XYZ',customer_name:'A'}"),
@@ -239,7 +282,7 @@ class RepairLadderTest {
   @MethodSource("malformed")
   void shouldRefuseEachMalformedInputWithItsExactCode(
       String name, String payload, ErrorCode code, String detail) {
-    Outcome outcome = transformations.apply(TOOL_USE, ISO, Json.parse(payload));
+    Outcome outcome = withoutModel(transformations.apply(TOOL_USE, ISO, Json.parse(payload)));
 
     assertThat(outcome)
         .isInstanceOfSatisfying(
@@ -248,18 +291,19 @@ class RepairLadderTest {
               assertThat(rejected.code()).isEqualTo(code);
               assertThat(rejected.code().status()).isBetween(400, 499);
               assertThat(rejected.detail()).contains(detail);
-              if (code == ErrorCode.REPAIR_FAILED) {
-                // What failed, rung by rung.
+              if (detail.equals(REPAIR_BOTH)) {
+                // What failed, rung by rung, and why the model rung was not tried.
                 assertThat(rejected.detail())
                     .startsWith(ARGS + ": strict: ")
-                    .contains("; tolerant_parse: ");
+                    .contains("; tolerant_parse: ")
+                    .endsWith("; llm_fallback: " + NO_MODEL);
               }
             });
   }
 
   @Test
-  void shouldCoverAtLeastFortyMalformedInputs() {
-    assertThat(malformed().count()).isGreaterThanOrEqualTo(40);
+  void shouldCoverAtLeastSixtyMalformedInputs() {
+    assertThat(malformed().count()).isGreaterThanOrEqualTo(60);
   }
 
   /** Clean invoices, including strings that look like comments, quotes, commas and fences. */
@@ -384,6 +428,13 @@ class RepairLadderTest {
         .isEqualTo(2.0);
     assertThat(meters.get("signet_repair_success").tag("step", "tolerant_parse").counter().count())
         .isEqualTo(1.0);
+  }
+
+  private static final String NO_MODEL = "not enabled for this tenant";
+
+  /** As ExchangeRules answers for a tenant without {@code fallback_enabled}. */
+  private static Outcome withoutModel(Outcome outcome) {
+    return outcome instanceof Outcome.NeedsModel question ? question.refused(NO_MODEL) : outcome;
   }
 
   private static Arguments refused(String name, String payload, ErrorCode code, String detail) {
