@@ -12,8 +12,14 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -109,6 +115,25 @@ class OpenAiModelClientTest {
   }
 
   @Test
+  void shouldCountAttemptsPerCallWhenCallsRunTogether() throws Exception {
+    // Whichever call arrives first meets the 503 and retries; the others succeed at once.
+    stub.enqueue(ModelReplyScript.status(503));
+    ExecutorService callers = Executors.newFixedThreadPool(4);
+    try (OpenAiModelClient client = new OpenAiModelClient(settings(2, Duration.ofSeconds(5)))) {
+      List<Callable<ModelReply>> calls = Collections.nCopies(4, () -> client.repair(request()));
+      List<Integer> attempts = new ArrayList<>();
+      for (Future<ModelReply> reply : callers.invokeAll(calls)) {
+        assertThat(reply.get()).isInstanceOf(ModelReply.Replied.class);
+        attempts.add(((ModelReply.Replied) reply.get()).attempts());
+      }
+      assertThat(attempts).containsExactlyInAnyOrder(1, 1, 1, 2);
+      assertThat(stub.calls()).isEqualTo(5);
+    } finally {
+      callers.shutdownNow();
+    }
+  }
+
+  @Test
   void shouldFailWithTheStatusOnceRetriesAreSpent() {
     stub.setDefault(ModelReplyScript.status(500));
 
@@ -154,6 +179,7 @@ class OpenAiModelClientTest {
     ModelReply reply = repairWith(settings(0, Duration.ofSeconds(5)));
 
     assertFailed(reply, "MODEL_UNREACHABLE", 1);
+    assertThat(stub.calls()).isEqualTo(1);
   }
 
   @Test
