@@ -77,7 +77,12 @@ public final class OpenAiModelClient implements ModelClient {
       ChatCompletion completion = client.chat().completions().create(params(request));
       return replied(completion, attempts.count());
     } catch (OpenAIServiceException e) {
-      return failed("MODEL_HTTP_" + e.statusCode(), e, attempts.count());
+      // Not the error body: a provider may echo parts of the key in it, and the detail travels
+      // on in the repair outcome.
+      return new ModelReply.Failed(
+          "MODEL_HTTP_" + e.statusCode(),
+          "the model answered HTTP " + e.statusCode(),
+          attempts.count());
     } catch (RuntimeException e) {
       return failed(failureCode(e), e, attempts.count());
     } finally {

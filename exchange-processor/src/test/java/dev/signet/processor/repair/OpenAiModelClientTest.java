@@ -140,6 +140,7 @@ class OpenAiModelClientTest {
     ModelReply reply = repairWith(settings(2, Duration.ofSeconds(5)));
 
     assertFailed(reply, "MODEL_HTTP_500", 3);
+    assertThat(((ModelReply.Failed) reply).detail()).isEqualTo("the model answered HTTP 500");
     assertThat(stub.calls()).isEqualTo(3);
   }
 
