@@ -2,7 +2,10 @@ package dev.signet.billing;
 
 import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.RecordMac;
+import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.crypto.ServerSecret;
+import dev.signet.core.message.FuCharge;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
@@ -16,7 +19,9 @@ import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.DateTimeException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.apache.kafka.common.serialization.Serde;
@@ -127,6 +132,7 @@ public final class BillingTopology {
   private final StripeNames stripeNames;
   private final ReceiptOrigin origin;
   private final BillingMacs macs;
+  private final RecordMac fuChargeMac;
   private final MeterRegistry registry;
   private final BillingMeters meters;
 
@@ -168,6 +174,7 @@ public final class BillingTopology {
     Objects.requireNonNull(grace, "grace");
     this.origin = new ReceiptOrigin(new ReceiptMac(secret));
     this.macs = BillingMacs.of(secret);
+    this.fuChargeMac = RepairMacs.of(secret).fuCharge();
     this.registry = Objects.requireNonNull(registry, "registry");
     this.meters = new BillingMeters(registry);
     this.stripeNames = new StripeNames(Objects.requireNonNull(apiKeys, "apiKeys"));
@@ -195,9 +202,22 @@ public final class BillingTopology {
                 Consumed.with(reserved.keySerde(), Serdes.ByteArray())
                     .withName("read-reserved-config"))
             .processValues(
-                () -> new AuthenticateReservedConfig(macs.reservedConfig(), registry),
+                () -> AuthenticateMacRecords.reservedConfig(macs.reservedConfig(), registry),
                 Named.as("authenticate-reserved-config"))
             .flatMapValues(BillingTopology::configEvent, Named.as("reserved-config-to-event"));
+
+    // FU the model spent on exchanges that were then rejected: billed like a receipt's fu_tokens,
+    // but without a VEx, and deduplicated by its repair id.
+    KStream<String, TenantEvent> rejectedRepairFu =
+        builder.stream(
+                Topics.EXCHANGE_FU_CHARGES.name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray())
+                    .withTimestampExtractor(new ReceiptTimestampExtractor())
+                    .withName("read-fu-charges"))
+            .processValues(
+                () -> AuthenticateMacRecords.fuCharges(fuChargeMac, registry),
+                Named.as("authenticate-fu-charges"))
+            .flatMapValues(BillingTopology::fuChargeUsage, Named.as("fu-charge-to-usage"));
 
     KStream<String, TenantEvent> eventsByTenant =
         builder.stream(
@@ -215,6 +235,7 @@ public final class BillingTopology {
             // Config changes join the usage before the repartition, so that a change reaches the
             // tenant's task through the same partition as the usage around it, in order.
             .merge(configChanges, Named.as("merge-usage-and-config"))
+            .merge(rejectedRepairFu, Named.as("merge-rejected-repair-fu"))
             .selectKey((key, event) -> event.tenant(), Named.as("key-by-tenant"))
             // Explicit, so that the hourly and the period sums share this one repartition topic;
             // its name is the one the former groupByKey(Grouped.with(USAGE_BY_TENANT, ...)) made.
@@ -325,6 +346,27 @@ public final class BillingTopology {
       return List.of();
     }
     return List.of(new ReservedConfigEvent(tenant, change));
+  }
+
+  /**
+   * The usage of an FU charge: its tokens and no VEx, at its {@code ts}, under a trace name of its
+   * own ({@code fu-charge:<repair id>}, hop 1) so that a replayed charge is billed once and never
+   * collides with a receipt's hop.
+   */
+  static List<TenantEvent> fuChargeUsage(FuCharge charge) {
+    try {
+      return List.of(
+          new UsageEvent(
+              charge.tenant(),
+              "fu-charge:" + charge.repairId(),
+              1,
+              0,
+              charge.fuTokens(),
+              Instant.parse(charge.ts()).toEpochMilli()));
+    } catch (DateTimeException e) {
+      log.error("Ignoring FU charge {} with an unreadable ts: {}", charge.repairId(), charge.ts());
+      return List.of();
+    }
   }
 
   /**

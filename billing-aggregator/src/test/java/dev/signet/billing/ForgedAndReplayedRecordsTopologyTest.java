@@ -188,7 +188,8 @@ class ForgedAndReplayedRecordsTopologyTest {
   }
 
   private double configRejected(String reason) {
-    return BillingDriver.counted(registry, AuthenticateReservedConfig.REJECTED, "reason", reason);
+    return BillingDriver.counted(
+        registry, AuthenticateMacRecords.RESERVED_CONFIG_REJECTED, "reason", reason);
   }
 
   private static ReservedConfigChange change(String reservation) {
