@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -81,10 +80,12 @@ import org.slf4j.LoggerFactory;
  * outcome of a request the next owner will re-read is at or after the mark. On assignment, the
  * worker reads the outcome partition, read_committed, from the mark to its end, collects the repair
  * ids answered there (only records with a valid outcome MAC), and settles those requests without a
- * call when it reads them again. Cost: the scan covers the outcomes written while the oldest
- * unsettled request was in flight, bounded by the slowest call (timeout times attempts) and capped
- * at {@code maxRecoveryScan} records (a warning says when the cap cuts it short); without a mark (a
- * new group) the last {@code maxRecoveryScan} outcomes are read.
+ * call when it reads them again. The committed offset is fetched first, and a read_committed
+ * consumer's fetch waits for a previous owner's open transaction on it to end (KIP-447), so the
+ * scan sees that transaction's outcomes if it committed. Cost: the scan covers the outcomes written
+ * while the oldest unsettled request was in flight, bounded by the slowest call (timeout times
+ * attempts) and capped at {@code maxRecoveryScan} records (a warning says when the cap cuts it
+ * short); without a mark (a new group) the last {@code maxRecoveryScan} outcomes are read.
  *
  * <p>Revocation and close: stop taking requests of those partitions, wait up to {@code
  * drainTimeout} for their calls in flight, write what completed, commit. A request whose call did
@@ -100,7 +101,6 @@ import org.slf4j.LoggerFactory;
 public final class RepairWorker implements ConsumerLoop.Body {
 
   public static final String DEFAULT_GROUP_ID = "signet-repair-worker";
-  static final String MARK_PREFIX = "repair-outcomes-from=";
 
   private static final Logger log = LoggerFactory.getLogger(RepairWorker.class);
   private static final Duration CLOSE_MARGIN = Duration.ofSeconds(30);
@@ -455,9 +455,7 @@ public final class RepairWorker implements ConsumerLoop.Body {
       for (TopicPartition partition : touched) {
         PartitionProgress progress = owned.get(partition);
         progress.advance();
-        offsets.put(
-            partition,
-            new OffsetAndMetadata(progress.position(), MARK_PREFIX + progress.recoveryMark()));
+        offsets.put(partition, RecoveryMark.commit(progress.position(), progress.recoveryMark()));
       }
       producer.sendOffsetsToTransaction(offsets, consumer.groupMetadata());
       producer.commitTransaction();
@@ -610,24 +608,12 @@ public final class RepairWorker implements ConsumerLoop.Body {
       Map<TopicPartition, OffsetAndMetadata> committed = consumer.committed(Set.copyOf(partitions));
       for (TopicPartition partition : partitions) {
         OffsetAndMetadata commit = committed.get(partition);
-        AnsweredRepairs.Found found = answered.read(partition.partition(), mark(commit));
+        AnsweredRepairs.Found found = answered.read(partition.partition(), RecoveryMark.of(commit));
         owned.put(
             partition,
             new PartitionProgress(
                 commit == null ? -1 : commit.offset(), found.answers(), found.end()));
       }
-    }
-  }
-
-  /** The recovery mark in a commit's metadata, empty if there is none. */
-  static OptionalLong mark(OffsetAndMetadata commit) {
-    if (commit == null || commit.metadata() == null || !commit.metadata().startsWith(MARK_PREFIX)) {
-      return OptionalLong.empty();
-    }
-    try {
-      return OptionalLong.of(Long.parseLong(commit.metadata().substring(MARK_PREFIX.length())));
-    } catch (NumberFormatException e) {
-      return OptionalLong.empty();
     }
   }
 }
