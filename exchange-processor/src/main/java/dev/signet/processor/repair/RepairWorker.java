@@ -389,14 +389,18 @@ public final class RepairWorker implements ConsumerLoop.Body {
     }
   }
 
-  /** One model call, on a pool thread; always an outcome. */
+  /**
+   * One model call, on a pool thread; always an outcome, since a request without one would hold its
+   * partition's commits back for good.
+   */
   private RepairOutcome call(RepairRequest request) {
     long start = System.nanoTime();
     ModelReply reply;
     try {
       reply = model.repair(request);
-    } catch (RuntimeException e) {
+    } catch (RuntimeException | Error e) {
       reply = new ModelReply.Failed("MODEL_ERROR", "the model client threw " + e, 0);
+      log.error("The model client threw on repair {}", request.repairId(), e);
     } finally {
       metrics.inFlight.decrementAndGet();
     }

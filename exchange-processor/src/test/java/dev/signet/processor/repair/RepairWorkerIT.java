@@ -274,6 +274,52 @@ class RepairWorkerIT {
   }
 
   @Test
+  void shouldAnswerEachRequestOnceWhileItsPartitionsMoveToASecondWorker() throws Exception {
+    ScriptedModel model = new ScriptedModel();
+    model.defaultLatency(Duration.ofMillis(200));
+    RepairWorkerSettings settings = settings(2).withDrainTimeout(Duration.ofSeconds(10));
+    MeterRegistry firstMeters = new SimpleMeterRegistry();
+    MeterRegistry secondMeters = new SimpleMeterRegistry();
+    start(model, settings, firstMeters, "first");
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      ids.add(sendNumbered(i));
+    }
+    await().atMost(Duration.ofSeconds(30)).until(() -> model.totalCalls() >= 2);
+
+    start(model, settings, secondMeters, "second");
+    // Requests keep coming until the second worker has answered some: the partitions moved.
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(300))
+        .until(
+            () -> {
+              ids.add(sendNumbered(ids.size()));
+              return secondMeters
+                      .get(RepairMetrics.CALLS)
+                      .tag("result", "replied")
+                      .counter()
+                      .count()
+                  > 0;
+            });
+    awaitOutcomes(Set.copyOf(ids));
+
+    assertThat(secondMeters.get(RepairMetrics.CALLS).tag("result", "replied").counter().count())
+        .as("the second worker took partitions over")
+        .isPositive();
+    assertThat(firstMeters.get(RepairMetrics.CALLS).tag("result", "replied").counter().count())
+        .isPositive();
+    for (int i = 0; i < ids.size(); i++) {
+      assertThat(model.callsFor("args-" + i)).as("calls for %s", ids.get(i)).isEqualTo(1);
+    }
+    assertThat(
+            readAllOutcomes().stream()
+                .collect(Collectors.groupingBy(o -> o.repairId(), Collectors.counting())))
+        .containsOnlyKeys(ids)
+        .allSatisfy((id, count) -> assertThat(count).as("outcomes of %s", id).isEqualTo(1));
+  }
+
+  @Test
   void shouldKeepCallsInFlightWithinTheConcurrencyLimit() throws Exception {
     ScriptedModel model = new ScriptedModel();
     model.defaultLatency(Duration.ofMillis(150));
@@ -320,6 +366,12 @@ class RepairWorkerIT {
     workers.add(loop);
     loop.start();
     return loop;
+  }
+
+  /** Request number {@code i}: repair id {@code m<i>}, arguments {@code args-<i>}. */
+  private String sendNumbered(int i) throws Exception {
+    send(i % PARTITIONS, request("m" + i, "trace-" + i, "args-" + i), Mac.VALID);
+    return "m" + i;
   }
 
   private static RepairRequest request(String repairId, String trace, String arguments) {
