@@ -95,6 +95,14 @@ import org.slf4j.LoggerFactory;
  * lost) may have a transaction in progress: its offsets are fenced, so its outcomes are aborted
  * with it.
  *
+ * <p>Limits of the guard: it matches by repair id the answers found on assignment, so within one
+ * ownership a request is never re-read, and across owners an answered request is skipped; it does
+ * not deduplicate two distinct requests of one repair id within one ownership (the processor's
+ * exactly-once writes ask once). A new group id (no marks) reads only the last {@code
+ * maxRecoveryScan} outcomes per partition: keep the group id of a deployment. When the same worker
+ * gets a partition back in an eager rebalance, a call that outlived the drain is dropped and made
+ * again, like any new owner's.
+ *
  * <p>A failed transaction ends the loop ({@link ConsumerLoop} reports it): the process is restarted
  * and recovery above applies. The worker owns the {@link ModelClient} and closes it.
  */
