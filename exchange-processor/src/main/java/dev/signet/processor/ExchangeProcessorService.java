@@ -1,21 +1,53 @@
 package dev.signet.processor;
 
+import dev.signet.processor.repair.OpenAiModelClient;
+import dev.signet.processor.repair.RepairWorker;
+import dev.signet.processor.repair.RepairWorkerSettings;
+import dev.signet.shell.ConsumerLoopService;
+import dev.signet.shell.Service;
+import dev.signet.shell.ServiceGroup;
 import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
 
 /**
- * Builds the exchange processor as a {@link StreamsService} (start, await, health, metrics and its
- * failure policy live there); used by {@link ExchangeProcessorApp} and by the local launcher.
+ * Builds the exchange processor as a {@link Service}: its Streams application ({@code streams};
+ * start, await, health, metrics and its failure policy live in {@link StreamsService}) and, when a
+ * model is configured, the repair worker ({@code repair-worker}) that calls it off the stream
+ * threads. Either failing stops both (see {@link ServiceGroup}). Used by {@link
+ * ExchangeProcessorApp} and by the local launcher.
  */
 public final class ExchangeProcessorService {
 
   private ExchangeProcessorService() {}
 
   /**
-   * The processor over {@code config}, not yet started; its meters and the client's go to {@code
+   * The processor over {@code config}, not yet started; its meters and the clients' go to {@code
    * meters}.
    */
-  public static StreamsService create(ProcessorConfig config, MeterRegistry meters) {
+  public static Service create(ProcessorConfig config, MeterRegistry meters) {
+    Map<String, Service> parts = new LinkedHashMap<>();
+    parts.put("streams", streams(config, meters));
+    if (config.model().available()) {
+      parts.put(
+          "repair-worker",
+          new ConsumerLoopService(
+              RepairWorker.create(
+                  config.bootstrapServers(),
+                  RepairWorker.DEFAULT_GROUP_ID,
+                  workerInstanceId(config),
+                  config.serverSecret(),
+                  new OpenAiModelClient(config.model()),
+                  RepairWorkerSettings.defaults().withConcurrency(config.model().concurrency()),
+                  meters)));
+    }
+    return new ServiceGroup("exchange processor", parts);
+  }
+
+  /** The Streams application alone (no model calls: its repair requests wait for a worker). */
+  public static StreamsService streams(ProcessorConfig config, MeterRegistry meters) {
     ExchangeTopology topology =
         new ExchangeTopology(
             new ExchangeTopology.Settings(
@@ -25,9 +57,21 @@ public final class ExchangeProcessorService {
                 config.limits(),
                 config.idempotencyRetention(),
                 RequestPartitions.count(config),
-                config.types()),
+                config.types(),
+                config.model().policy()),
             meters);
     return new StreamsService(
         "exchange processor", topology.build(), config.streamsProperties(), meters);
+  }
+
+  /**
+   * Unique per running worker (its transactional id): the stable instance id when set, else one of
+   * this process's, which a restart changes (an earlier producer is then not fenced but only times
+   * out, and its open transaction aborts).
+   */
+  private static String workerInstanceId(ProcessorConfig config) {
+    return config.instanceId() != null && !config.instanceId().isBlank()
+        ? config.instanceId()
+        : UUID.randomUUID().toString();
   }
 }

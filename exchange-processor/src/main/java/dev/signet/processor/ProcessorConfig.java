@@ -5,6 +5,7 @@ import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.types.TypeRegistry;
+import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,7 +21,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * that wrote it commits. {@code instanceId} (optional, stable per instance, e.g. a StatefulSet pod
  * name) makes the instance a static group member: after a crash it gets its partitions back at once
  * instead of after the session timeout. {@code types} are the schemas and mappings: the built-ins
- * plus {@code SP_SCHEMA_DIR}.
+ * plus {@code SP_SCHEMA_DIR}. {@code model} is the LLM fallback's ({@code SP_OPENAI_*}): with an
+ * API key, the processor runs the repair worker beside its Streams application.
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -35,7 +37,40 @@ public record ProcessorConfig(
     Admission.Limits limits,
     Duration idempotencyRetention,
     String instanceId,
-    TypeRegistry types) {
+    TypeRegistry types,
+    ModelSettings model) {
+
+  /** Without a model: repairs that need one are refused. */
+  public ProcessorConfig(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      int streamThreads,
+      short replicationFactor,
+      ApiKeys apiKeys,
+      SigningKey signingKey,
+      ServerSecret serverSecret,
+      Admission.Limits limits,
+      Duration idempotencyRetention,
+      String instanceId,
+      TypeRegistry types) {
+    this(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        streamThreads,
+        replicationFactor,
+        apiKeys,
+        signingKey,
+        serverSecret,
+        limits,
+        idempotencyRetention,
+        instanceId,
+        types,
+        ModelSettings.unavailable());
+  }
 
   /** With the built-in types and mappings only. */
   public ProcessorConfig(
@@ -69,6 +104,7 @@ public record ProcessorConfig(
 
   public ProcessorConfig {
     Objects.requireNonNull(types, "types");
+    Objects.requireNonNull(model, "model");
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(stateDir, "stateDir");

@@ -7,6 +7,7 @@ import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.types.TypeRegistry;
+import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -40,6 +41,7 @@ public final class ProcessorEnvironment {
             env.integer("SP_MAX_JSON_DEPTH", Admission.Limits.DEFAULT_MAX_DEPTH)),
         env.duration("SP_IDEMPOTENCY_RETENTION_HOURS", ChronoUnit.HOURS, Duration.ofHours(24)),
         env.optional("SP_INSTANCE_ID"),
-        TypeRegistry.load(Optional.ofNullable(env.path(TypeRegistry.ENV, null))));
+        TypeRegistry.load(Optional.ofNullable(env.path(TypeRegistry.ENV, null))),
+        ModelSettings.fromEnvironment(env.asMap()));
   }
 }

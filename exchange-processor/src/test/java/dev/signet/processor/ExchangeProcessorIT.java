@@ -57,7 +57,7 @@ class ExchangeProcessorIT {
   private static StreamsService startProcessor(Path stateDir) {
     ProcessorConfig config =
         ProcessorITs.processorConfig(broker.getBrokersAsString(), "it-processor", stateDir, 1, KEY);
-    return ExchangeProcessorService.create(config, new SimpleMeterRegistry()).start();
+    return ExchangeProcessorService.streams(config, new SimpleMeterRegistry()).start();
   }
 
   private static void produce(String traceId, int amount, String idempotencyKey) {

@@ -80,7 +80,7 @@ class TraceRoutingIT {
     int traces = 8;
     int hopsPerTrace = 8;
     try (StreamsService processor =
-            ExchangeProcessorService.create(config, new SimpleMeterRegistry()).start();
+            ExchangeProcessorService.streams(config, new SimpleMeterRegistry()).start();
         KafkaProducer<String, byte[]> producer = producer()) {
       await().atMost(Duration.ofSeconds(60)).until(processor::isRunning);
       Producer[] kinds = Producer.values();

@@ -14,7 +14,6 @@ import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
 import dev.signet.processor.ProcessorConfig;
 import dev.signet.shell.Service;
-import dev.signet.shell.StreamsService;
 import dev.signet.store.ReceiptSink;
 import dev.signet.store.ReceiptStoreConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -47,7 +46,7 @@ public final class Pipeline implements AutoCloseable {
 
   private final StartedServices running;
   private final ConfigurableApplicationContext ingress;
-  private final StreamsService processor;
+  private final Service processor;
   private final ReceiptSink receiptSink;
   private final Service billing;
   private final int httpPort;
@@ -129,7 +128,8 @@ public final class Pipeline implements AutoCloseable {
                     Admission.Limits.defaults(),
                     Duration.ofHours(24),
                     LOCAL_INSTANCE_ID,
-                    TypeRegistry.load(Optional.ofNullable(settings.schemaDir()))),
+                    TypeRegistry.load(Optional.ofNullable(settings.schemaDir())),
+                    settings.model()),
                 meters));
     processor.start();
     awaitRunning(processor, "exchange processor");

@@ -2,6 +2,7 @@ package dev.signet.launcher;
 
 import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
@@ -12,7 +13,7 @@ import java.util.Optional;
  * serverSecret} is the {@code SP_SERVER_SECRET} text, or null to derive it from the key; {@code
  * reservedConfig} the {@code SP_RESERVED_CONFIG} file, or null when none is configured; {@code
  * schemaDir} the {@code SP_SCHEMA_DIR} of extra types and mappings, or null (built-ins only), given
- * to the processor and ingress alike.
+ * to the processor and ingress alike; {@code model} the LLM fallback's {@code SP_OPENAI_*}.
  */
 public record PipelineSettings(
     String kafkaBootstrap,
@@ -29,7 +30,8 @@ public record PipelineSettings(
     int streamThreads,
     Path reservedConfig,
     BillingTuning billing,
-    Path schemaDir) {
+    Path schemaDir,
+    ModelSettings model) {
 
   /**
    * Billing's settings beyond the infrastructure: grace ({@code SP_BILLING_GRACE}), charge interval
@@ -53,5 +55,6 @@ public record PipelineSettings(
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(commitInterval, "commitInterval");
     Objects.requireNonNull(billing, "billing");
+    Objects.requireNonNull(model, "model");
   }
 }

@@ -37,6 +37,11 @@ public final class Env {
     return new Env(variables);
   }
 
+  /** Every variable, for a reader that takes a map (validated by that reader). */
+  public Map<String, String> asMap() {
+    return variables;
+  }
+
   /** Over this process's environment. */
   public static Env system() {
     return new Env(System.getenv());

@@ -78,6 +78,16 @@ public record ModelSettings(
         integer(env, MAX_TOKENS, DEFAULT_MAX_TOKENS));
   }
 
+  /** No model: the defaults without an API key. */
+  public static ModelSettings unavailable() {
+    return fromEnvironment(Map.of());
+  }
+
+  /** The processor's side of these settings: whether to ask, and what a call may spend. */
+  public RepairPolicy policy() {
+    return new RepairPolicy(available(), maxCompletionTokens, RepairPolicy.DEFAULT_SETTLE_WINDOW);
+  }
+
   /** Whether the LLM fallback can be used at all: only with an API key. */
   public boolean available() {
     return apiKey != null;

@@ -56,8 +56,8 @@ import org.slf4j.LoggerFactory;
  * <p>In: {@code signet.exchange.repair-requests.v1} ({@link RepairRequest}, MAC {@link
  * RepairMacs#request}), read_committed, group {@value #DEFAULT_GROUP_ID} by default, offsets
  * committed only inside the worker's transactions. A record without a valid MAC, or unreadable, is
- * refused: logged, counted ({@value RepairMetrics#REFUSED}{@code {reason}}), never sent to the
- * model; its offset advances. Out: {@code signet.exchange.repair-outcomes.v1}, one {@link
+ * refused: logged, counted ({@value RepairWorkerMetrics#REFUSED}{@code {reason}}), never sent to
+ * the model; its offset advances. Out: {@code signet.exchange.repair-outcomes.v1}, one {@link
  * RepairOutcome} per request, keyed by trace, MAC {@link RepairMacs#outcome}, on the partition
  * number the request was read from (both topics must have the same partition count), with header
  * {@value AnsweredRepairs#REQUEST_OFFSET}: the request's offset.
@@ -128,7 +128,7 @@ public final class RepairWorker implements ConsumerLoop.Body {
   private final ModelClient model;
   private final RepairMacs macs;
   private final RepairWorkerSettings settings;
-  private final RepairMetrics metrics;
+  private final RepairWorkerMetrics metrics;
   private final AnsweredRepairs answered;
   private final Clock clock;
   private final ExecutorService pool;
@@ -157,7 +157,7 @@ public final class RepairWorker implements ConsumerLoop.Body {
     this.model = model;
     this.macs = macs;
     this.settings = settings;
-    this.metrics = new RepairMetrics(meters);
+    this.metrics = new RepairWorkerMetrics(meters);
     this.clock = clock;
     this.answered =
         new AnsweredRepairs(

@@ -143,9 +143,9 @@ class RepairWorkerIT {
     assertThat(decode(written.get("r1")).durationMs()).isGreaterThanOrEqualTo(200);
     assertThat(model.callsFor("args-0") + model.callsFor("args-slowish") + model.callsFor("args-2"))
         .isEqualTo(3);
-    assertThat(meters.get(RepairMetrics.CALLS).tag("result", "replied").counter().count())
+    assertThat(meters.get(RepairWorkerMetrics.CALLS).tag("result", "replied").counter().count())
         .isEqualTo(3);
-    assertThat(meters.get(RepairMetrics.CALL_SECONDS).timer().count()).isEqualTo(3);
+    assertThat(meters.get(RepairWorkerMetrics.CALL_SECONDS).timer().count()).isEqualTo(3);
   }
 
   @Test
@@ -194,7 +194,7 @@ class RepairWorkerIT {
     assertThat(outcome.errorCode()).isEqualTo("MODEL_HTTP_500");
     assertThat(outcome.error()).isEqualTo("upstream said 500");
     assertThat(outcome.attempts()).isEqualTo(3);
-    assertThat(meters.get(RepairMetrics.CALLS).tag("result", "failed").counter().count())
+    assertThat(meters.get(RepairWorkerMetrics.CALLS).tag("result", "failed").counter().count())
         .isEqualTo(1);
   }
 
@@ -219,7 +219,7 @@ class RepairWorkerIT {
     assertThat(model.totalCalls()).isEqualTo(1);
     assertThat(readOutcomes()).containsOnlyKeys("genuine");
     for (String reason : List.of("missing_mac", "bad_mac", "unreadable")) {
-      assertThat(meters.get(RepairMetrics.REFUSED).tag("reason", reason).counter().count())
+      assertThat(meters.get(RepairWorkerMetrics.REFUSED).tag("reason", reason).counter().count())
           .as(reason)
           .isEqualTo(1);
     }
@@ -296,7 +296,7 @@ class RepairWorkerIT {
             () -> {
               ids.add(sendNumbered(ids.size()));
               return secondMeters
-                      .get(RepairMetrics.CALLS)
+                      .get(RepairWorkerMetrics.CALLS)
                       .tag("result", "replied")
                       .counter()
                       .count()
@@ -304,10 +304,12 @@ class RepairWorkerIT {
             });
     awaitOutcomes(Set.copyOf(ids));
 
-    assertThat(secondMeters.get(RepairMetrics.CALLS).tag("result", "replied").counter().count())
+    assertThat(
+            secondMeters.get(RepairWorkerMetrics.CALLS).tag("result", "replied").counter().count())
         .as("the second worker took partitions over")
         .isPositive();
-    assertThat(firstMeters.get(RepairMetrics.CALLS).tag("result", "replied").counter().count())
+    assertThat(
+            firstMeters.get(RepairWorkerMetrics.CALLS).tag("result", "replied").counter().count())
         .isPositive();
     for (int i = 0; i < ids.size(); i++) {
       assertThat(model.callsFor("args-" + i)).as("calls for %s", ids.get(i)).isEqualTo(1);
@@ -334,7 +336,7 @@ class RepairWorkerIT {
 
     assertThat(model.maxInFlight()).isLessThanOrEqualTo(3).isGreaterThan(1);
     assertThat(model.totalCalls()).isEqualTo(15);
-    assertThat(meters.get(RepairMetrics.IN_FLIGHT).gauge().value()).isZero();
+    assertThat(meters.get(RepairWorkerMetrics.IN_FLIGHT).gauge().value()).isZero();
   }
 
   // --- helpers ---

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** The repair worker's meters. */
-final class RepairMetrics {
+final class RepairWorkerMetrics {
 
   static final String REFUSED = "signet_repair_requests_refused_total";
   static final String CALLS = "signet_repair_calls_total";
@@ -21,7 +21,7 @@ final class RepairMetrics {
   private final Timer callTime;
   final AtomicInteger inFlight = new AtomicInteger();
 
-  RepairMetrics(MeterRegistry registry) {
+  RepairWorkerMetrics(MeterRegistry registry) {
     this.registry = registry;
     replied = calls(registry, "replied");
     failed = calls(registry, "failed");
