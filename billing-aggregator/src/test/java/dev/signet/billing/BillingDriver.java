@@ -9,6 +9,7 @@ import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.topic.MacStampingSerializer;
 import dev.signet.core.topic.Topic;
+import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
@@ -38,6 +39,7 @@ final class BillingDriver implements AutoCloseable {
   private final TestInputTopic<String, byte[]> rawReceipts;
   private final TestInputTopic<String, ReservedConfigChange> configs;
   private final TestInputTopic<String, ReservedConfigChange> unstampedConfigs;
+  private final TestInputTopic<String, byte[]> fuCharges;
   private Instant wallClock;
 
   BillingDriver(BillingConfig config, MeterRegistry registry, Instant wallClock) {
@@ -56,6 +58,9 @@ final class BillingDriver implements AutoCloseable {
             new MacStampingSerializer<>(
                 BILLING_RESERVED_CONFIG.valueSerde().serializer(),
                 BillingMacs.of(config.serverSecret()).reservedConfig()));
+    this.fuCharges =
+        driver.createInputTopic(
+            Topics.EXCHANGE_FU_CHARGES.name(), new StringSerializer(), new ByteArraySerializer());
     this.unstampedConfigs =
         driver.createInputTopic(
             BILLING_RESERVED_CONFIG.name(),
@@ -99,6 +104,11 @@ final class BillingDriver implements AutoCloseable {
   /** The reserved-config topic without a MAC: what a client without the secret can write. */
   TestInputTopic<String, ReservedConfigChange> unstampedConfigs() {
     return unstampedConfigs;
+  }
+
+  /** The processor's FU charges topic, as bytes: the test sets the MAC header or not. */
+  TestInputTopic<String, byte[]> fuCharges() {
+    return fuCharges;
   }
 
   /** {@code topic} read with its serdes. */

@@ -6,6 +6,10 @@ import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.crypto.BillingMacs;
+import dev.signet.core.crypto.RecordMac;
+import dev.signet.core.crypto.RepairMacs;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.FuCharge;
 import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.ReservedConfigChange;
@@ -18,6 +22,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -113,6 +118,32 @@ class ForgedAndReplayedRecordsTopologyTest {
     assertThat(totals).containsEntry("acme@2025-01@vex", 1L);
     assertThat(totals.get("acme@2024-12@vex")).isEqualTo(1L);
     assertThat(rejected(DeduplicateReceipts.TOO_OLD)).isEqualTo(1);
+  }
+
+  @Test
+  void shouldBillTheFuOfARejectedRepairOnceAndNeverAForgedCharge() {
+    FuCharge charge =
+        new FuCharge("repair-1", "t1", ACME, 400, JAN_10.toString(), "SEMANTIC_VIOLATION");
+    byte[] value = Json.toBytes(charge);
+    RecordMac mac = RepairMacs.of(TestReceipts.SECRET).fuCharge();
+    RecordHeaders genuine = new RecordHeaders();
+    mac.stamp(genuine, value);
+    billing.fuCharges().pipeInput(new TestRecord<>("t1", value, genuine, JAN_10));
+    billing.fuCharges().pipeInput(new TestRecord<>("t1", value, genuine, JAN_10));
+    byte[] forged =
+        Json.toBytes(
+            new FuCharge("repair-2", "t1", ACME, 9999, JAN_10.toString(), "REPAIR_FAILED"));
+    billing.fuCharges().pipeInput(new TestRecord<>("t1", forged, new RecordHeaders(), JAN_10));
+    produce(receipt(ACME, JAN_10, 321L));
+
+    assertThat(monthTotals())
+        .as("the charge's FU once, beside the receipt's; no VEx for a rejection")
+        .containsEntry(PeriodTotal.key(ACME, "2025-01", PeriodTotal.FU), 721L)
+        .containsEntry(PeriodTotal.key(ACME, "2025-01", PeriodTotal.VEX), 1L);
+    assertThat(
+            BillingDriver.counted(
+                registry, AuthenticateMacRecords.FU_CHARGES_REJECTED, "reason", "MAC_INVALID"))
+        .isEqualTo(1);
   }
 
   @Test

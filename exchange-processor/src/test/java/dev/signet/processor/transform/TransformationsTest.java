@@ -77,14 +77,20 @@ class TransformationsTest {
   }
 
   @Test
-  void shouldRejectArgumentsThatAreNotJsonText() {
+  void shouldLeaveArgumentsNoParserReadsToTheModelRung() {
     Outcome outcome =
         transformations.apply(
             "openai.tooluse.invoice.v1", "invoice.iso20022.v1", toolUse("{broken"));
 
     assertThat(outcome)
         .isInstanceOfSatisfying(
-            Outcome.Rejected.class,
-            rejected -> assertThat(rejected.code()).isEqualTo(ErrorCode.REPAIR_FAILED));
+            Outcome.NeedsModel.class,
+            question -> {
+              assertThat(question.arguments()).isEqualTo("{broken");
+              assertThat(question.argumentsSchemaName())
+                  .isEqualTo("openai.tooluse.invoice.arguments.v1");
+              assertThat(question.argumentsSchema().get("required").toString()).contains("amount");
+              assertThat(question.refused("off").code()).isEqualTo(ErrorCode.REPAIR_FAILED);
+            });
   }
 }
