@@ -13,11 +13,13 @@ import org.junit.jupiter.api.Test;
  * Services talk through Kafka and PostgreSQL, never through each other's code. The one shared piece
  * besides {@code core} is the receipt store's query API ({@code dev.signet.store.query}), which
  * ingress reads chains with; it never migrates. Only the receipt store migrates the receipts
- * schema; billing migrates its own Stripe push ledger, with a history table of its own.
+ * schema; billing migrates its own Stripe push ledger, with a history table of its own. The
+ * loopback stubs of outside services serve tests and the bench only.
  */
 class ModuleBoundariesTest {
 
   private static final String STORE_QUERIES = "dev.signet.store.query";
+  private static final String STUBS = "dev.signet.stubs..";
 
   private static final JavaClasses SIGNET =
       new ClassFileImporter()
@@ -120,6 +122,19 @@ class ModuleBoundariesTest {
             "dev.signet.store..",
             "dev.signet.cli..",
             "dev.signet.launcher..")
+        .check(SIGNET);
+  }
+
+  @Test
+  void shouldLetOnlyTheBenchUseTheStubs() {
+    // The stubs answer like outside services on loopback: a service wired to one would bill and
+    // sign against a fake. Only the launcher's bench (and tests, not imported here) may use them.
+    noClasses()
+        .that()
+        .resideOutsideOfPackages(STUBS, "dev.signet.launcher.bench..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage(STUBS)
         .check(SIGNET);
   }
 

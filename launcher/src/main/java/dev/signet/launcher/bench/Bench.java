@@ -5,6 +5,8 @@ import dev.signet.core.json.Json;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.topic.Topics;
 import dev.signet.launcher.LocalMode;
+import dev.signet.processor.repair.ModelSettings;
+import dev.signet.stubs.ModelStub;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
@@ -16,6 +18,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntFunction;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,23 +56,18 @@ public final class Bench {
       System.exit(2);
       return;
     }
-    Path dataDir = Files.createTempDirectory("signet-bench");
-    Map<String, String> env = new HashMap<>();
-    env.put("SP_DATA_DIR", dataDir.toString());
+    if (options.mode().equals("repair")) {
+      repair(options);
+    } else {
+      exchanges(options);
+    }
+    System.exit(0);
+  }
+
+  /** {@code async}, {@code sync} or {@code all}: exchanges that need no repair. */
+  private static void exchanges(BenchOptions options) throws Exception {
+    Map<String, String> env = environment(options);
     env.put("SP_API_KEYS", "{\"" + API_KEY + "\":{\"tenant\":\"" + TENANT + "\"}}");
-    // 0: Tomcat binds a free port itself; a port probed free earlier can be taken by then.
-    env.put("PORT", "0");
-    env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(freePort()));
-    env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
-    env.put("SP_LOCAL_POSTGRES_PORT", "0");
-    env.put("SP_COMMIT_INTERVAL_MS", Integer.toString(options.commitIntervalMs()));
-    env.put("SP_LOCAL_PARTITIONS", Integer.toString(options.partitions()));
-    System.out.printf(
-        "signet bench: %d cores, commit.interval.ms=%d, %d partitions, data in %s%n",
-        Runtime.getRuntime().availableProcessors(),
-        options.commitIntervalMs(),
-        options.partitions(),
-        dataDir);
     try (LocalMode local = LocalMode.start(env)) {
       Bench bench = new Bench(local);
       // JIT warm-up halves early figures: each mode first runs unreported for the warm-up time.
@@ -88,18 +86,65 @@ public final class Bench {
         bench.sync(options.concurrency(), options.syncDuration(), true);
       }
     }
-    System.exit(0);
   }
 
-  private byte[] body(String traceId, int n) {
-    String arguments = String.format(ARGUMENTS, n, n % 100_000, n % 100);
+  /** {@code repair}: sync exchanges whose arguments only the (stubbed) model can read. */
+  private static void repair(BenchOptions options) throws Exception {
+    try (ModelStub model = RepairLoad.startModel()) {
+      Map<String, String> env = environment(options);
+      env.put("SP_API_KEYS", RepairLoad.apiKeys(API_KEY, TENANT));
+      env.putAll(RepairLoad.modelEnvironment(model, options.concurrency()));
+      System.out.printf(
+          "repair: a model stub on loopback answers every call after %d ms; %s model calls in"
+              + " flight per worker%n",
+          RepairLoad.MODEL_DELAY.toMillis(), env.get(ModelSettings.CONCURRENCY));
+      try (LocalMode local = LocalMode.start(env)) {
+        Bench bench = new Bench(local);
+        if (!options.warmup().isZero()) {
+          System.out.printf("repair warm-up (%d s)…%n", options.warmup().toSeconds());
+          bench.repair(options.concurrency(), options.warmup(), false, model);
+        }
+        bench.repair(options.concurrency(), options.syncDuration(), true, model);
+      }
+    }
+  }
+
+  /** A fresh local pipeline in a temporary directory, on free loopback ports; no tenants yet. */
+  private static Map<String, String> environment(BenchOptions options) throws IOException {
+    Path dataDir = Files.createTempDirectory("signet-bench");
+    Map<String, String> env = new HashMap<>();
+    env.put("SP_DATA_DIR", dataDir.toString());
+    // 0: Tomcat binds a free port itself; a port probed free earlier can be taken by then.
+    env.put("PORT", "0");
+    env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(freePort()));
+    env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
+    env.put("SP_LOCAL_POSTGRES_PORT", "0");
+    env.put("SP_COMMIT_INTERVAL_MS", Integer.toString(options.commitIntervalMs()));
+    env.put("SP_LOCAL_PARTITIONS", Integer.toString(options.partitions()));
+    System.out.printf(
+        "signet bench: %d cores, commit.interval.ms=%d, %d partitions, data in %s%n",
+        Runtime.getRuntime().availableProcessors(),
+        options.commitIntervalMs(),
+        options.partitions(),
+        dataDir);
+    return env;
+  }
+
+  /** A request body and the trace (also its idempotency key) it is sent under. */
+  private record TracedBody(String traceId, byte[] body) {}
+
+  private TracedBody body(String traceId, int n) {
+    return invoiceBody(traceId, String.format(ARGUMENTS, n, n % 100_000, n % 100));
+  }
+
+  private static TracedBody invoiceBody(String traceId, String arguments) {
     String json =
         "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\",\"trace_id\":\""
             + traceId
             + "\",\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":{\"name\":\"create_invoice\",\"arguments\":"
             + Json.toText(arguments)
             + "}}]}}";
-    return json.getBytes(StandardCharsets.UTF_8);
+    return new TracedBody(traceId, json.getBytes(StandardCharsets.UTF_8));
   }
 
   private void async(int requests, boolean report) throws InterruptedException {
@@ -123,7 +168,7 @@ public final class Bench {
       for (int i = 0; i < requests; i++) {
         String traceId = (report ? "async-" : "warm-async-") + runId + "-" + i;
         ProducerRecord<String, byte[]> record =
-            new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), traceId, body(traceId, i));
+            new ProducerRecord<>(Topics.EXCHANGE_REQUESTS.name(), traceId, body(traceId, i).body());
         SignetHeaders.put(record.headers(), SignetHeaders.API_KEY, API_KEY);
         producer.send(record);
       }
@@ -162,12 +207,48 @@ public final class Bench {
   private void sync(int concurrency, Duration duration, boolean report)
       throws InterruptedException {
     String prefix = (report ? "sync-" : "warm-") + runId + "-";
+    closedLoop("sync", concurrency, duration, report, n -> body(prefix + n, n));
+  }
+
+  /**
+   * Sync exchanges that each take the model rung: new traces and idempotency keys, the same broken
+   * arguments. Also says how many model calls the run made, to show every exchange was repaired.
+   */
+  private void repair(int concurrency, Duration duration, boolean report, ModelStub model)
+      throws InterruptedException {
+    String prefix = (report ? "repair-" : "warm-repair-") + runId + "-";
+    int callsBefore = model.calls();
+    closedLoop(
+        "repair",
+        concurrency,
+        duration,
+        report,
+        n -> invoiceBody(prefix + n, RepairLoad.BROKEN_ARGUMENTS));
+    if (report) {
+      System.out.printf(
+          "repair: %,d model calls in the run (each answered after %d ms)%n",
+          model.calls() - callsBefore, RepairLoad.MODEL_DELAY.toMillis());
+    }
+  }
+
+  /**
+   * C keep-alive clients posting {@code bodyFor(n)} to {@code POST /v1/exchange}, each under its
+   * own trace id as idempotency key, for {@code duration}; prints throughput and latency labelled
+   * {@code label}.
+   */
+  private void closedLoop(
+      String label,
+      int concurrency,
+      Duration duration,
+      boolean report,
+      IntFunction<TracedBody> bodyFor)
+      throws InterruptedException {
     HttpLoad load =
         new HttpLoad(
             local.pipeline().httpPort(),
             n -> {
-              String traceId = prefix + n;
-              return HttpLoad.post("/v1/exchange", API_KEY, traceId, body(traceId, n));
+              TracedBody traced = bodyFor.apply(n);
+              return HttpLoad.post("/v1/exchange", API_KEY, traced.traceId(), traced.body());
             });
     Recorder recorder = new Recorder(3);
     long cpuBefore = os.getProcessCpuTime();
@@ -179,10 +260,11 @@ public final class Bench {
     Histogram latencies = recorder.getIntervalHistogram();
     double seconds = result.elapsedNanos() / 1e9;
     System.out.printf(
-        "%nsync: concurrency %d for %.1f s: %,d ok, %,d failed, %,.0f requests/s%n",
-        concurrency, seconds, result.ok(), result.failed(), result.ok() / seconds);
+        "%n%s: concurrency %d for %.1f s: %,d ok, %,d failed, %,.0f requests/s%n",
+        label, concurrency, seconds, result.ok(), result.failed(), result.ok() / seconds);
     System.out.printf(
-        "sync: latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; %.0f µs CPU per request%n",
+        "%s: latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; %.0f µs CPU per request%n",
+        label,
         latencies.getValueAtPercentile(50) / 1e3,
         latencies.getValueAtPercentile(99) / 1e3,
         latencies.getValueAtPercentile(99.9) / 1e3,

@@ -3,8 +3,8 @@ package dev.signet.launcher.bench;
 import java.time.Duration;
 
 /**
- * {@code ./signet bench [async|sync|all] [--requests N] [--concurrency C] [--duration S] [--warmup
- * S]}.
+ * {@code ./signet bench [async|sync|all|repair] [--requests N] [--concurrency C] [--duration S]
+ * [--warmup S]}.
  */
 record BenchOptions(
     String mode,
@@ -25,7 +25,7 @@ record BenchOptions(
     int partitions = 4;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
-        case "async", "sync", "all" -> mode = args[i];
+        case "async", "sync", "all", "repair" -> mode = args[i];
         case "--requests" -> requests = Integer.parseInt(args[++i]);
         case "--concurrency" -> concurrency = Integer.parseInt(args[++i]);
         case "--duration" -> duration = Duration.ofSeconds(Long.parseLong(args[++i]));
@@ -41,10 +41,13 @@ record BenchOptions(
 
   static String usage() {
     return """
-        usage: signet bench [async|sync|all] [--requests N] [--concurrency C] [--duration SECONDS]
-                            [--warmup SECONDS] [--commit-interval-ms MS] [--partitions P]
-          async  produce N requests straight to the requests topic; time until all N receipts are in PostgreSQL
-          sync   POST /v1/exchange at concurrency C for the duration; throughput and latency percentiles
+        usage: signet bench [async|sync|all|repair] [--requests N] [--concurrency C] [--duration SECONDS]
+                                   [--warmup SECONDS] [--commit-interval-ms MS] [--partitions P]
+          async   produce N requests straight to the requests topic; time until all N receipts are in PostgreSQL
+          sync    POST /v1/exchange at concurrency C for the duration; throughput and latency percentiles
+          all     async, then sync (the default)
+          repair  as sync, but every request's arguments need the LLM repair: a model stub on loopback
+                  answers each call after 200 ms with a correct repair
         Starts a fresh local pipeline in a temporary directory; talks only to 127.0.0.1.""";
   }
 }
