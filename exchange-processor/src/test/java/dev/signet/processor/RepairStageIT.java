@@ -76,6 +76,7 @@ class RepairStageIT {
   private static final ServerSecret SECRET = ExchangeTopologyTest.SECRET;
   private static final int PARTITIONS = 2;
   private static final Duration TIMEOUT = Duration.ofSeconds(60);
+  private static final long DEMO_LIMIT = 1_000_000;
   private static final long CAPPED_LIMIT = 20_000;
   private static final String API_KEYS =
       """
@@ -305,8 +306,8 @@ class RepairStageIT {
     Instant resetsAt = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
     long used = CAPPED_LIMIT - 100;
     // As billing would: the tenant's FU so far this month, MAC-stamped.
-    publishPeriodTotal(month, used, true);
-    ServiceGroup processor = startProcessor(newStateDir(), 2);
+    publishPeriodTotal("capped", month, used, true);
+    startProcessor(newStateDir(), 2);
 
     String onFirst = traceOn(0, "trace-capped");
     String onSecond = traceOn(1, "trace-capped");
@@ -314,20 +315,39 @@ class RepairStageIT {
     send("capped_key", onSecond, BROKEN);
     assertQuotaExceeded(onFirst, used, resetsAt);
     assertQuotaExceeded(onSecond, used, resetsAt);
+    assertThat(stub.calls()).isZero();
+  }
 
-    // A period total without billing's MAC lowers nothing: neither in the running processor nor
-    // in one that rebuilds its global store from the topic.
-    publishPeriodTotal(month, 0, false);
-    String afterForgery = traceOn(0, "trace-capped-forged");
-    send("capped_key", afterForgery, BROKEN);
-    assertQuotaExceeded(afterForgery, used, resetsAt);
+  @Test
+  void shouldIgnorePeriodTotalsWithoutBillingsMac() throws Exception {
+    YearMonth month = YearMonth.now(ZoneOffset.UTC);
+    Instant resetsAt = month.plusMonths(1).atDay(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+    long used = CAPPED_LIMIT - 100;
+    publishPeriodTotal("capped", month, used, true);
+    ServiceGroup processor = startProcessor(newStateDir(), 2);
+    stub.enqueue(ModelReplyScript.content(REPAIRED_2, 40, 12));
+
+    // Forgeries: one that would lift the capped tenant's quota, one that would exhaust demo's.
+    publishPeriodTotal("capped", month, 0, false);
+    publishPeriodTotal("demo", month, DEMO_LIMIT, false);
+    String whileRunning = traceOn(0, "trace-forged");
+    send("capped_key", whileRunning, BROKEN);
+    assertQuotaExceeded(whileRunning, used, resetsAt);
+    // A new instance rebuilds its global store from the topic, forgeries included.
     processor.close();
     startProcessor(newStateDir(), 2);
-    String afterRestart = traceOn(1, "trace-capped-restarted");
+    String afterRestart = traceOn(1, "trace-forged-restarted");
     send("capped_key", afterRestart, BROKEN);
-    assertQuotaExceeded(afterRestart, used, resetsAt);
+    send("demo_key", "trace-demo", BROKEN_2);
 
-    assertThat(stub.calls()).isZero();
+    assertQuotaExceeded(afterRestart, used, resetsAt);
+    assertThat(awaitResults("trace-demo", 1))
+        .extracting(ExchangeResult::status)
+        .containsExactly(200);
+    assertThat(stub.received())
+        .extracting(RepairStageIT::userMessage)
+        .singleElement()
+        .satisfies(call -> assertThat(call).contains(BROKEN_2));
   }
 
   private void assertQuotaExceeded(String trace, long used, Instant resetsAt) {
@@ -383,11 +403,11 @@ class RepairStageIT {
     return sentAt;
   }
 
-  private void publishPeriodTotal(YearMonth month, long units, boolean macStamped)
+  private void publishPeriodTotal(String tenant, YearMonth month, long units, boolean macStamped)
       throws Exception {
     PeriodTotal total =
         new PeriodTotal(
-            "capped",
+            tenant,
             month.toString(),
             PeriodTotal.FU,
             units,
