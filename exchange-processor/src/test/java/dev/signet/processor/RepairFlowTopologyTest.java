@@ -199,6 +199,34 @@ class RepairFlowTopologyTest {
   }
 
   @Test
+  void shouldReadAFencedReplyAsTheRepair() {
+    send("t1", BROKEN, "fix_key", "k1");
+    RepairRequest request = Json.read(asks.readValue(), RepairRequest.class);
+
+    reply(replied(request, "```json\n" + REPAIRED + "\n```", 321));
+
+    assertThat(results.readValue().status()).isEqualTo(200);
+    Receipt receipt = receipts.readValue();
+    assertThat(receipt.repair().repairedHash())
+        .isEqualTo(Hashes.sha256(Canonical.canonicalize(Json.parse(REPAIRED))));
+  }
+
+  @Test
+  void shouldRefuseAReplyOffTheArgumentsSchemaAndChargeIt() {
+    send("t1", BROKEN, "fix_key", "k1");
+    RepairRequest request = Json.read(asks.readValue(), RepairRequest.class);
+
+    reply(replied(request, "{\"invoice_id\":\"INV-1\",\"currency\":\"EUR\"}", 77));
+
+    ExchangeResult result = results.readValue();
+    assertThat(result.code()).isEqualTo("REPAIR_FAILED");
+    assertThat(result.body().tree().get("detail").asText())
+        .contains("llm_fallback: the reply does not satisfy openai.tooluse.invoice.arguments.v1");
+    assertThat(result.body().tree().get("fu_tokens").asLong()).isEqualTo(77);
+    assertThat(Json.read(charges.readValue(), FuCharge.class).fuTokens()).isEqualTo(77);
+  }
+
+  @Test
   void shouldRefuseACallThatNeverCompletedWithoutCharging() {
     send("t1", BROKEN, "fix_key", "k1");
     RepairRequest request = Json.read(asks.readValue(), RepairRequest.class);
