@@ -18,7 +18,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -57,13 +56,7 @@ class BillingPipelineIT {
     dataDir = Files.createTempDirectory("signet-billing-pipeline-it");
     reservedFile = dataDir.resolve("reserved.json");
     Files.writeString(reservedFile, "{\"acme\": " + TIERED + "}");
-    Map<String, String> env = new HashMap<>();
-    env.put("SP_DATA_DIR", dataDir.toString());
-    env.put("PORT", "0");
-    env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(PipelineIT.freePort()));
-    env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(PipelineIT.freePort()));
-    env.put("SP_LOCAL_POSTGRES_PORT", "0");
-    env.put("SP_STREAM_THREADS", "1");
+    Map<String, String> env = LocalModeITs.env(dataDir);
     env.put(
         "SP_API_KEYS",
         "{\""

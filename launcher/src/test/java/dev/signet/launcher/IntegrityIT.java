@@ -29,7 +29,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.zip.CRC32;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -53,14 +52,8 @@ class IntegrityIT {
   @BeforeAll
   static void start() throws Exception {
     Path dataDir = Files.createTempDirectory("signet-integrity-it");
-    Map<String, String> env = new HashMap<>();
-    env.put("SP_DATA_DIR", dataDir.toString());
-    env.put("PORT", "0");
-    env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(PipelineIT.freePort()));
-    env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(PipelineIT.freePort()));
-    env.put("SP_LOCAL_POSTGRES_PORT", Integer.toString(PipelineIT.freePort()));
+    Map<String, String> env = LocalModeITs.env(dataDir);
     env.put("SP_LOCAL_PARTITIONS", Integer.toString(PARTITIONS));
-    env.put("SP_STREAM_THREADS", "1");
     local = LocalMode.start(env);
     PipelineIT.useLocal(local);
   }
@@ -335,16 +328,7 @@ class IntegrityIT {
   }
 
   static <V> KafkaConsumer<String, V> consumer(Topic<String, V> topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, local.kafkaBootstrap());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "integrity-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(
-            props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-    consumer.subscribe(List.of(topic.name()));
-    return consumer;
+    return LocalModeITs.consumer(local.kafkaBootstrap(), topic);
   }
 
   static long count(String sql) throws Exception {

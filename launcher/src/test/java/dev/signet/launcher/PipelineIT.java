@@ -49,14 +49,7 @@ class PipelineIT {
   @BeforeAll
   static void start() throws IOException {
     Path dataDir = Files.createTempDirectory("signet-pipeline-it");
-    env = new HashMap<>();
-    env.put("SP_DATA_DIR", dataDir.toString());
-    // 0: Tomcat binds a free port itself; a port probed free earlier can be taken by then.
-    env.put("PORT", "0");
-    env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(freePort()));
-    env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(freePort()));
-    env.put("SP_LOCAL_POSTGRES_PORT", Integer.toString(freePort()));
-    env.put("SP_STREAM_THREADS", "1");
+    env = LocalModeITs.env(dataDir);
     local = LocalMode.start(env);
   }
 

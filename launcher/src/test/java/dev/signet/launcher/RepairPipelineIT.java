@@ -23,9 +23,6 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
-import java.util.UUID;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -78,13 +75,8 @@ class RepairPipelineIT {
   static void start() throws Exception {
     // Unscripted calls get a reply no test expects: a stray call shows up as a wrong outcome.
     model = ModelStub.start(ModelReplyScript.status(500));
-    Map<String, String> env = new HashMap<>();
-    env.put("SP_DATA_DIR", Files.createTempDirectory("signet-repair-pipeline-it").toString());
-    env.put("PORT", "0");
-    env.put("SP_LOCAL_KAFKA_PORT", Integer.toString(PipelineIT.freePort()));
-    env.put("SP_LOCAL_KAFKA_CONTROLLER_PORT", Integer.toString(PipelineIT.freePort()));
-    env.put("SP_LOCAL_POSTGRES_PORT", "0");
-    env.put("SP_STREAM_THREADS", "1");
+    Map<String, String> env =
+        LocalModeITs.env(Files.createTempDirectory("signet-repair-pipeline-it"));
     env.put(
         "SP_API_KEYS",
         "{\""
@@ -249,16 +241,7 @@ class RepairPipelineIT {
   }
 
   private static <V> KafkaConsumer<String, V> consumer(Topic<String, V> topic) {
-    Properties props = new Properties();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, local.kafkaBootstrap());
-    props.put(ConsumerConfig.GROUP_ID_CONFIG, "repair-it-" + UUID.randomUUID());
-    props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    KafkaConsumer<String, V> consumer =
-        new KafkaConsumer<>(
-            props, topic.keySerde().deserializer(), topic.valueSerde().deserializer());
-    consumer.subscribe(List.of(topic.name()));
-    return consumer;
+    return LocalModeITs.consumer(local.kafkaBootstrap(), topic);
   }
 
   private static HttpResponse<String> exchange(String apiKey, String traceId) throws Exception {
