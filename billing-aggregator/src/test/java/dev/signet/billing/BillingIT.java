@@ -8,6 +8,7 @@ import static dev.signet.core.topic.Topics.BILLING_PERIOD_TOTALS;
 import static dev.signet.core.topic.Topics.BILLING_RESERVED_CONFIG;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_ADJUSTMENTS;
 import static dev.signet.core.topic.Topics.BILLING_USAGE_HOURLY;
+import static dev.signet.core.topic.Topics.EXCHANGE_FU_CHARGES;
 import static dev.signet.core.topic.Topics.RECEIPTS;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
@@ -80,6 +81,7 @@ class BillingIT {
     broker.afterPropertiesSet();
     broker.addTopics(
         new NewTopic(RECEIPTS.name(), PARTITIONS, (short) 1),
+        new NewTopic(EXCHANGE_FU_CHARGES.name(), PARTITIONS, (short) 1),
         new NewTopic(BILLING_USAGE_HOURLY.name(), PARTITIONS, (short) 1)
             .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)),
         new NewTopic(BILLING_PERIOD_TOTALS.name(), PARTITIONS, (short) 1)

@@ -2,7 +2,7 @@ package dev.signet.processor;
 
 import dev.signet.processor.repair.OpenAiModelClient;
 import dev.signet.processor.repair.RepairWorker;
-import dev.signet.processor.repair.RepairWorkerSettings;
+import dev.signet.processor.stage.StageWorkerSettings;
 import dev.signet.shell.ConsumerLoopService;
 import dev.signet.shell.Service;
 import dev.signet.shell.ServiceGroup;
@@ -40,7 +40,7 @@ public final class ExchangeProcessorService {
                   workerInstanceId(config),
                   config.serverSecret(),
                   new OpenAiModelClient(config.model()),
-                  RepairWorkerSettings.defaults().withConcurrency(config.model().concurrency()),
+                  StageWorkerSettings.defaults().withConcurrency(config.model().concurrency()),
                   meters)));
     }
     return new ServiceGroup("exchange processor", parts);

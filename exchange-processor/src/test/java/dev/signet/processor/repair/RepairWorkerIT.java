@@ -9,6 +9,7 @@ import dev.signet.core.json.Json;
 import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.message.RepairRequest;
 import dev.signet.core.topic.Topics;
+import dev.signet.processor.stage.StageWorkerSettings;
 import dev.signet.shell.ConsumerLoop;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -143,9 +144,9 @@ class RepairWorkerIT {
     assertThat(decode(written.get("r1")).durationMs()).isGreaterThanOrEqualTo(200);
     assertThat(model.callsFor("args-0") + model.callsFor("args-slowish") + model.callsFor("args-2"))
         .isEqualTo(3);
-    assertThat(meters.get(RepairWorkerMetrics.CALLS).tag("result", "replied").counter().count())
+    assertThat(meters.get("signet_repair_calls").tag("result", "replied").counter().count())
         .isEqualTo(3);
-    assertThat(meters.get(RepairWorkerMetrics.CALL_SECONDS).timer().count()).isEqualTo(3);
+    assertThat(meters.get("signet_repair_call_seconds").timer().count()).isEqualTo(3);
   }
 
   @Test
@@ -153,7 +154,7 @@ class RepairWorkerIT {
     ScriptedModel model = new ScriptedModel();
     model.script("args-slow", Duration.ofSeconds(10), replied("{\"slow\":true}"));
     start(
-        model, settings(RepairWorkerSettings.DEFAULT_CONCURRENCY), new SimpleMeterRegistry(), "w1");
+        model, settings(StageWorkerSettings.DEFAULT_CONCURRENCY), new SimpleMeterRegistry(), "w1");
     // Same partition, slow one first: the worst case for head-of-line blocking.
     send(0, request("slow", "trace-slow", "args-slow"), Mac.VALID);
     await().atMost(Duration.ofSeconds(30)).until(() -> model.callsFor("args-slow") == 1);
@@ -194,7 +195,7 @@ class RepairWorkerIT {
     assertThat(outcome.errorCode()).isEqualTo("MODEL_HTTP_500");
     assertThat(outcome.error()).isEqualTo("upstream said 500");
     assertThat(outcome.attempts()).isEqualTo(3);
-    assertThat(meters.get(RepairWorkerMetrics.CALLS).tag("result", "failed").counter().count())
+    assertThat(meters.get("signet_repair_calls").tag("result", "failed").counter().count())
         .isEqualTo(1);
   }
 
@@ -219,7 +220,8 @@ class RepairWorkerIT {
     assertThat(model.totalCalls()).isEqualTo(1);
     assertThat(readOutcomes()).containsOnlyKeys("genuine");
     for (String reason : List.of("missing_mac", "bad_mac", "unreadable")) {
-      assertThat(meters.get(RepairWorkerMetrics.REFUSED).tag("reason", reason).counter().count())
+      assertThat(
+              meters.get("signet_repair_requests_refused").tag("reason", reason).counter().count())
           .as(reason)
           .isEqualTo(1);
     }
@@ -277,7 +279,7 @@ class RepairWorkerIT {
   void shouldAnswerEachRequestOnceWhileItsPartitionsMoveToASecondWorker() throws Exception {
     ScriptedModel model = new ScriptedModel();
     model.defaultLatency(Duration.ofMillis(200));
-    RepairWorkerSettings settings = settings(2).withDrainTimeout(Duration.ofSeconds(10));
+    StageWorkerSettings settings = settings(2).withDrainTimeout(Duration.ofSeconds(10));
     MeterRegistry firstMeters = new SimpleMeterRegistry();
     MeterRegistry secondMeters = new SimpleMeterRegistry();
     start(model, settings, firstMeters, "first");
@@ -296,7 +298,7 @@ class RepairWorkerIT {
             () -> {
               ids.add(sendNumbered(ids.size()));
               return secondMeters
-                      .get(RepairWorkerMetrics.CALLS)
+                      .get("signet_repair_calls")
                       .tag("result", "replied")
                       .counter()
                       .count()
@@ -304,12 +306,10 @@ class RepairWorkerIT {
             });
     awaitOutcomes(Set.copyOf(ids));
 
-    assertThat(
-            secondMeters.get(RepairWorkerMetrics.CALLS).tag("result", "replied").counter().count())
+    assertThat(secondMeters.get("signet_repair_calls").tag("result", "replied").counter().count())
         .as("the second worker took partitions over")
         .isPositive();
-    assertThat(
-            firstMeters.get(RepairWorkerMetrics.CALLS).tag("result", "replied").counter().count())
+    assertThat(firstMeters.get("signet_repair_calls").tag("result", "replied").counter().count())
         .isPositive();
     for (int i = 0; i < ids.size(); i++) {
       assertThat(model.callsFor("args-" + i)).as("calls for %s", ids.get(i)).isEqualTo(1);
@@ -336,7 +336,7 @@ class RepairWorkerIT {
 
     assertThat(model.maxInFlight()).isLessThanOrEqualTo(3).isGreaterThan(1);
     assertThat(model.totalCalls()).isEqualTo(15);
-    assertThat(meters.get(RepairWorkerMetrics.IN_FLIGHT).gauge().value()).isZero();
+    assertThat(meters.get("signet_repair_calls_in_flight").gauge().value()).isZero();
   }
 
   // --- helpers ---
@@ -347,13 +347,13 @@ class RepairWorkerIT {
     OTHER_SECRET
   }
 
-  private static RepairWorkerSettings settings(int concurrency) {
-    return new RepairWorkerSettings(
+  private static StageWorkerSettings settings(int concurrency) {
+    return new StageWorkerSettings(
         concurrency, Duration.ofMillis(50), Duration.ofMillis(300), 10_000);
   }
 
   private ConsumerLoop start(
-      ModelClient model, RepairWorkerSettings settings, MeterRegistry meters, String instance) {
+      ModelClient model, StageWorkerSettings settings, MeterRegistry meters, String instance) {
     ConsumerLoop loop =
         RepairWorker.create(
             broker.getBrokersAsString(),

@@ -1,21 +1,21 @@
-package dev.signet.processor.repair;
+package dev.signet.processor.stage;
 
 import java.time.Duration;
 import java.util.Objects;
 
 /**
- * How the repair worker runs.
+ * How a stage worker runs.
  *
- * @param concurrency the most model calls in flight at once (also the most requests one poll
- *     returns); {@code SP_OPENAI_CONCURRENCY}, default {@value #DEFAULT_CONCURRENCY}
+ * @param concurrency the most requests worked on at once (also the most requests one poll returns),
+ *     default {@value #DEFAULT_CONCURRENCY}
  * @param pollTimeout longest wait of one poll, and so the longest a completed outcome waits before
  *     it is written
  * @param drainTimeout on revocation or close, how long calls in flight are waited for before their
  *     requests are left to the next owner
  * @param maxRecoveryScan the most outcome records read per partition on assignment to find the
- *     requests already answered (see {@link RepairWorker})
+ *     requests already answered (see {@link StageWorker})
  */
-public record RepairWorkerSettings(
+public record StageWorkerSettings(
     int concurrency, Duration pollTimeout, Duration drainTimeout, int maxRecoveryScan) {
 
   public static final int DEFAULT_CONCURRENCY = 16;
@@ -23,7 +23,7 @@ public record RepairWorkerSettings(
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_RECOVERY_SCAN = 100_000;
 
-  public RepairWorkerSettings {
+  public StageWorkerSettings {
     if (concurrency < 1 || concurrency > 1_000) {
       throw new IllegalArgumentException("concurrency must be within 1..1000, got " + concurrency);
     }
@@ -35,20 +35,20 @@ public record RepairWorkerSettings(
     }
   }
 
-  public static RepairWorkerSettings defaults() {
-    return new RepairWorkerSettings(
+  public static StageWorkerSettings defaults() {
+    return new StageWorkerSettings(
         DEFAULT_CONCURRENCY,
         DEFAULT_POLL_TIMEOUT,
         DEFAULT_DRAIN_TIMEOUT,
         DEFAULT_MAX_RECOVERY_SCAN);
   }
 
-  public RepairWorkerSettings withConcurrency(int calls) {
-    return new RepairWorkerSettings(calls, pollTimeout, drainTimeout, maxRecoveryScan);
+  public StageWorkerSettings withConcurrency(int calls) {
+    return new StageWorkerSettings(calls, pollTimeout, drainTimeout, maxRecoveryScan);
   }
 
-  public RepairWorkerSettings withDrainTimeout(Duration timeout) {
-    return new RepairWorkerSettings(concurrency, pollTimeout, timeout, maxRecoveryScan);
+  public StageWorkerSettings withDrainTimeout(Duration timeout) {
+    return new StageWorkerSettings(concurrency, pollTimeout, timeout, maxRecoveryScan);
   }
 
   private static void requirePositive(Duration value, String name) {

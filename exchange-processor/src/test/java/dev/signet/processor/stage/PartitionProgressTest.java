@@ -1,4 +1,4 @@
-package dev.signet.processor.repair;
+package dev.signet.processor.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.signet.processor.repair;
+package dev.signet.processor.stage;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +19,6 @@ class RecoveryMarkTest {
   void shouldHaveNoMarkWithoutACommitOrWithOtherMetadata() {
     assertThat(RecoveryMark.of(null)).isEmpty();
     assertThat(RecoveryMark.of(new OffsetAndMetadata(3, ""))).isEmpty();
-    assertThat(RecoveryMark.of(new OffsetAndMetadata(3, "repair-outcomes-from=x"))).isEmpty();
+    assertThat(RecoveryMark.of(new OffsetAndMetadata(3, "outcomes-from=x"))).isEmpty();
   }
 }

@@ -1,16 +1,16 @@
-package dev.signet.processor.repair;
+package dev.signet.processor.stage;
 
 import java.util.OptionalLong;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 
 /**
- * The repair worker's recovery mark, kept in the metadata of its committed offsets as {@code
- * repair-outcomes-from=<offset>}: where in the outcome partition the next owner starts looking for
- * requests already answered (see {@link RepairWorker}).
+ * A stage worker's recovery mark, kept in the metadata of its committed offsets as {@code
+ * outcomes-from=<offset>}: where in the outcome partition the next owner starts looking for
+ * requests already answered (see {@link StageWorker}).
  */
 final class RecoveryMark {
 
-  static final String PREFIX = "repair-outcomes-from=";
+  static final String PREFIX = "outcomes-from=";
 
   private RecoveryMark() {}
 

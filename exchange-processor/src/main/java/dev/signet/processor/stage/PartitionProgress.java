@@ -1,4 +1,4 @@
-package dev.signet.processor.repair;
+package dev.signet.processor.stage;
 
 import java.util.HashMap;
 import java.util.Iterator;
@@ -6,10 +6,10 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What the repair worker knows of one request partition it owns: the requests read and not yet
- * covered by a commit, which of them are settled (outcome written, or refused, or already
- * answered), the answers found on assignment, and where in the outcome partition a new owner must
- * start reading to find every answer to an uncommitted request. Loop thread only.
+ * What a stage worker knows of one request partition it owns: the requests read and not yet covered
+ * by a commit, which of them are settled (outcome written, or refused, or already answered), the
+ * answers found on assignment, and where in the outcome partition a new owner must start reading to
+ * find every answer to an uncommitted request. Loop thread only.
  */
 final class PartitionProgress {
 
@@ -29,7 +29,7 @@ final class PartitionProgress {
 
   /**
    * @param committed the group's committed offset, or -1 if none
-   * @param answers repair id -> answer, found in the outcome partition on assignment
+   * @param answers request id -> answer, found in the outcome partition on assignment
    * @param outcomeEnd the outcome partition's (committed) end when it was read
    */
   PartitionProgress(long committed, Map<String, Answer> answers, long outcomeEnd) {
@@ -47,9 +47,9 @@ final class PartitionProgress {
     }
   }
 
-  /** The answer already recorded for {@code repairId} at or after the commit, if any. */
-  Answer answered(String repairId) {
-    return answers.get(repairId);
+  /** The answer already recorded for {@code requestId} at or after the commit, if any. */
+  Answer answered(String requestId) {
+    return answers.get(requestId);
   }
 
   /** The request at {@code offset} needs no outcome (refused, or answered before). */

@@ -1,8 +1,5 @@
-package dev.signet.processor.repair;
+package dev.signet.processor.stage;
 
-import dev.signet.core.crypto.RecordMac;
-import dev.signet.core.message.RepairOutcome;
-import dev.signet.core.topic.Topic;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,38 +16,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads one outcome partition (read_committed, no group) from a recovery mark to its end and
- * collects the repair ids already answered, with the request offset each answers (header {@value
- * #REQUEST_OFFSET}). Reads at most {@code maxRecords}: a mark further back than that is moved
- * forward, with a warning, and requests answered before the new start may be called again.
+ * collects the request ids already answered, with the request offset each answers (header {@code
+ * x-signet-<stage>-request-offset}). Reads at most {@code maxRecords}: a mark further back than
+ * that is moved forward, with a warning, and requests answered before the new start may be worked
+ * on again.
  */
-final class AnsweredRepairs {
-
-  /** Header of an outcome record: the offset of the request it answers, in decimal. */
-  static final String REQUEST_OFFSET = "x-signet-repair-request-offset";
+final class AnsweredRequests<A> {
 
   /** The answers found and the partition's end when read. */
   record Found(Map<String, PartitionProgress.Answer> answers, long end) {}
 
-  private static final Logger log = LoggerFactory.getLogger(AnsweredRepairs.class);
+  private static final Logger log = LoggerFactory.getLogger(AnsweredRequests.class);
   private static final Duration READ_DEADLINE = Duration.ofSeconds(60);
 
   private final Consumer<String, byte[]> reader;
-  private final Topic<String, RepairOutcome> topic;
+  private final Stage<?, A> stage;
   private final String topicName;
-  private final RecordMac outcomeMac;
   private final int maxRecords;
 
-  AnsweredRepairs(
-      Consumer<String, byte[]> reader,
-      Topic<String, RepairOutcome> topic,
-      String topicName,
-      RecordMac outcomeMac,
-      int maxRecords) {
+  AnsweredRequests(
+      Consumer<String, byte[]> reader, Stage<?, A> stage, String topicName, int maxRecords) {
     this.reader = reader;
-    this.topic = topic;
+    this.stage = stage;
     this.topicName = topicName;
-    this.outcomeMac = outcomeMac;
     this.maxRecords = maxRecords;
+  }
+
+  /** Header of an outcome record: the offset of the request it answers, in decimal. */
+  static String requestOffsetHeader(Stage<?, ?> stage) {
+    return "x-signet-" + stage.name() + "-request-offset";
   }
 
   /**
@@ -88,7 +82,7 @@ final class AnsweredRepairs {
         }
       }
       log.info(
-          "Outcome partition {}: {} answered repair(s) between offsets {} and {}",
+          "Outcome partition {}: {} answered request(s) between offsets {} and {}",
           tp,
           answers.size(),
           from,
@@ -102,18 +96,19 @@ final class AnsweredRepairs {
   private void collect(
       ConsumerRecord<String, byte[]> record, Map<String, PartitionProgress.Answer> answers) {
     // Only our own outcomes count: a forged one must not stop a request from being answered.
-    if (!outcomeMac.verify(record.headers(), record.value())) {
+    if (!stage.outcomeMac().verify(record.headers(), record.value())) {
       return;
     }
-    Header offset = record.headers().lastHeader(REQUEST_OFFSET);
+    Header offset = record.headers().lastHeader(requestOffsetHeader(stage));
     if (offset == null || offset.value() == null) {
       return;
     }
     try {
-      RepairOutcome outcome =
-          topic.valueSerde().deserializer().deserialize(topicName, record.value());
+      A outcome =
+          stage.outcomes().valueSerde().deserializer().deserialize(topicName, record.value());
       long requestOffset = Long.parseLong(new String(offset.value(), StandardCharsets.US_ASCII));
-      answers.put(outcome.repairId(), new PartitionProgress.Answer(requestOffset, record.offset()));
+      answers.put(
+          stage.answeredId(outcome), new PartitionProgress.Answer(requestOffset, record.offset()));
     } catch (RuntimeException e) {
       log.warn(
           "Unreadable outcome at {}-{}@{}: {}",
