@@ -14,6 +14,11 @@ import java.util.Objects;
  * through {@link #parse}, so {@code Bücher.example.}, {@code xn--bcher-kva.example} and {@code
  * BÜCHER.EXAMPLE} are one host, as are {@code 127.1}, {@code 0x7f.0.0.1} and {@code 2130706433}.
  *
+ * <p>{@link IDN} implements IDNA 2003, which maps a few characters differently from the IDNA 2008
+ * that browsers use ({@code ß} becomes {@code ss}, so {@code straße.de} is {@code strasse.de}).
+ * Entries and URLs go through the same mapping, so the policy stays consistent; the name dialled is
+ * the one this class produces, never the raw text.
+ *
  * @param ascii the domain name, or the address text for a literal (IPv6 without brackets)
  * @param literal the address when the host is an IP literal, else null
  */
