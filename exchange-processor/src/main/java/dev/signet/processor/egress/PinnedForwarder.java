@@ -74,8 +74,8 @@ public final class PinnedForwarder implements AutoCloseable {
   }
 
   /**
-   * A forwarder trusting what {@code tls} trusts (tests pass a context with their own CA). Hostname
-   * verification stays on whatever the context.
+   * A forwarder trusting what {@code tls} trusts (tests pass a context with their own CA). The
+   * certificate is always verified for the target's host name, whatever the context.
    */
   public PinnedForwarder(ForwarderSettings settings, SSLContext tls) {
     this.settings = Objects.requireNonNull(settings, "settings");
@@ -129,14 +129,15 @@ public final class PinnedForwarder implements AutoCloseable {
    * POSTs {@code body} as {@code application/json} to the pinned target with the given {@code
    * X-Signet-*} headers. Network, TLS and HTTP outcomes are results, never exceptions.
    *
-   * @throws IllegalArgumentException for a header that is not an {@code X-Signet-*} header
+   * @throws IllegalArgumentException for a header that is not an {@code X-Signet-*} header or whose
+   *     value is not one line
    */
   public ForwardResult forward(
       PinnedTarget target, byte[] body, Map<String, String> signetHeaders) {
     Objects.requireNonNull(target, "target");
     Objects.requireNonNull(body, "body");
     Map<String, String> headers = Map.copyOf(signetHeaders);
-    headers.keySet().forEach(PinnedForwarder::requireSignetHeader);
+    headers.forEach(PinnedForwarder::requireSignetHeader);
     if (!target.tls() && !target.pinned().isLoopbackAddress()) {
       // The policy allows plain HTTP only to loopback (development switch); hold the line here too.
       return ForwardResult.failed(ForwardResult.REFUSED, "plain http only to a loopback address");
@@ -186,6 +187,11 @@ public final class PinnedForwarder implements AutoCloseable {
   private ForwardResult read(HttpPost post, ClassicHttpResponse response, BodyDigest digest)
       throws IOException {
     int status = response.getCode();
+    if (status < 100 || status > 599) {
+      // A stranger's server chooses this number; the receipt only records real HTTP statuses.
+      abort(post, response);
+      return ForwardResult.failed(ForwardResult.IO, "status " + status + " is not HTTP");
+    }
     HttpEntity entity = response.getEntity();
     if (entity == null) {
       response.close();
@@ -253,9 +259,12 @@ public final class PinnedForwarder implements AutoCloseable {
     return oneLine.length() <= MAX_DETAIL ? oneLine : oneLine.substring(0, MAX_DETAIL) + "...";
   }
 
-  private static void requireSignetHeader(String name) {
-    if (name == null || !name.toLowerCase(Locale.ROOT).startsWith(SIGNET_HEADER_PREFIX)) {
+  private static void requireSignetHeader(String name, String value) {
+    if (!name.toLowerCase(Locale.ROOT).startsWith(SIGNET_HEADER_PREFIX)) {
       throw new IllegalArgumentException("only X-Signet-* headers may be set, got " + name);
+    }
+    if (value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
+      throw new IllegalArgumentException("header " + name + " must be one line");
     }
   }
 

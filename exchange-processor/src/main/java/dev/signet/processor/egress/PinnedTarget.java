@@ -2,6 +2,7 @@ package dev.signet.processor.egress;
 
 import java.net.InetAddress;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Locale;
 import java.util.Objects;
 
@@ -33,6 +34,11 @@ public record PinnedTarget(
     }
     if (pathAndQuery == null || !pathAndQuery.startsWith("/")) {
       throw new IllegalArgumentException("pathAndQuery must start with '/', got " + pathAndQuery);
+    }
+    try {
+      new URI(pathAndQuery);
+    } catch (URISyntaxException e) {
+      throw new IllegalArgumentException("pathAndQuery is not a URI reference: " + pathAndQuery, e);
     }
     scheme(url);
   }

@@ -91,6 +91,50 @@ class PinnedForwarderTest {
   }
 
   @Test
+  void shouldVerifyAnIpLiteralHostAgainstTheCertificatesAddress() {
+    SSLContext forAddress = TestPki.serverContext(CA.issueForAddress("127.0.0.1"));
+    LoopbackServer server =
+        server(LoopbackServer.https(forAddress))
+            .on("/", exchange -> LoopbackServer.respond(exchange, 204, new byte[0]));
+    PinnedTarget target =
+        new PinnedTarget(
+            "https://127.0.0.1:" + server.port() + "/", "127.0.0.1", server.port(), "/", LOOPBACK);
+
+    ForwardResult result = forwarder(settings()).forward(target, DOCUMENT, HEADERS);
+
+    assertThat(result.statusCode()).isEqualTo(204);
+    assertThat(result.complete()).isTrue();
+  }
+
+  @Test
+  void shouldRefuseAnAddressCertificateForANamedHost() {
+    // The certificate is valid for the address dialled, but not for the name the target asked.
+    SSLContext forAddress = TestPki.serverContext(CA.issueForAddress("127.0.0.1"));
+    LoopbackServer server =
+        server(LoopbackServer.https(forAddress))
+            .on("/", exchange -> LoopbackServer.respond(exchange, 204, new byte[0]));
+
+    ForwardResult result =
+        forwarder(settings()).forward(target(server, "/", LOOPBACK), DOCUMENT, HEADERS);
+
+    assertThat(result.errorCode()).isEqualTo(ForwardResult.TLS);
+    assertThat(server.received()).isEmpty();
+  }
+
+  @Test
+  void shouldRecordAStatusOutsideHttpAsAnIoFailure() {
+    LoopbackServer server =
+        server(LoopbackServer.https(SERVER_TLS))
+            .on("/", exchange -> LoopbackServer.respond(exchange, 999, new byte[0]));
+
+    ForwardResult result =
+        forwarder(settings()).forward(target(server, "/", LOOPBACK), DOCUMENT, HEADERS);
+
+    assertThat(result.errorCode()).isEqualTo(ForwardResult.IO);
+    assertThat(result.statusCode()).isZero();
+  }
+
+  @Test
   void shouldRefuseACertificateForAnotherHostName() {
     SSLContext otherName = TestPki.serverContext(CA.issue("other.test"));
     LoopbackServer server =
@@ -330,6 +374,16 @@ class PinnedForwarderTest {
     PinnedTarget target = new PinnedTarget("https://" + HOST + "/", HOST, 443, "/", LOOPBACK);
 
     assertThatThrownBy(() -> forwarder.forward(target, DOCUMENT, Map.of("Authorization", "x")))
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void shouldRefuseAHeaderValueOfMoreThanOneLine() {
+    PinnedForwarder forwarder = forwarder(settings());
+    PinnedTarget target = new PinnedTarget("https://" + HOST + "/", HOST, 443, "/", LOOPBACK);
+
+    assertThatThrownBy(
+            () -> forwarder.forward(target, DOCUMENT, Map.of("X-Signet-Trace", "t\r\nCookie: a")))
         .isInstanceOf(IllegalArgumentException.class);
   }
 

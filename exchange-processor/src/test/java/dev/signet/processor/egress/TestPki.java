@@ -68,17 +68,27 @@ final class TestPki {
 
   /** A server certificate whose only subject alternative name is {@code dnsName}. */
   ServerIdentity issue(String dnsName) {
+    return issue(dnsName, new GeneralName(GeneralName.dNSName, dnsName));
+  }
+
+  /** A server certificate whose only subject alternative name is the IP address {@code ip}. */
+  ServerIdentity issueForAddress(String ip) {
+    return issue(ip, new GeneralName(GeneralName.iPAddress, ip));
+  }
+
+  private ServerIdentity issue(String commonName, GeneralName alternativeName) {
     try {
-      return issueOrThrow(dnsName);
+      return issueOrThrow(commonName, alternativeName);
     } catch (IOException e) {
       throw new IllegalStateException("cannot issue a test certificate", e);
     }
   }
 
-  private ServerIdentity issueOrThrow(String dnsName) throws IOException {
+  private ServerIdentity issueOrThrow(String commonName, GeneralName alternativeName)
+      throws IOException {
     KeyPair server = ecKeys();
     X509v3CertificateBuilder builder =
-        builder(issuerName(), new X500Name("CN=" + dnsName), server)
+        builder(issuerName(), new X500Name("CN=" + commonName), server)
             .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
             .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
             .addExtension(
@@ -86,9 +96,7 @@ final class TestPki {
                 false,
                 new ExtendedKeyUsage(KeyPurposeId.id_kp_serverAuth))
             .addExtension(
-                Extension.subjectAlternativeName,
-                false,
-                new GeneralNames(new GeneralName(GeneralName.dNSName, dnsName)));
+                Extension.subjectAlternativeName, false, new GeneralNames(alternativeName));
     return new ServerIdentity(server.getPrivate(), sign(builder, keys.getPrivate()), certificate);
   }
 
