@@ -1,5 +1,6 @@
 package dev.signet.processor;
 
+import dev.signet.core.crypto.ForwardMacs;
 import dev.signet.core.crypto.Hashes;
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.crypto.RepairMacs;
@@ -7,6 +8,8 @@ import dev.signet.core.error.ErrorCode;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.ForwardOutcome;
+import dev.signet.core.message.ForwardRequest;
 import dev.signet.core.message.FuCharge;
 import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.message.RepairRequest;
@@ -14,10 +17,10 @@ import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.receipt.SealedReceipt;
 import dev.signet.processor.chain.ChainHead;
+import dev.signet.processor.egress.EgressTarget;
 import dev.signet.processor.idempotency.IdempotencyEntry;
 import dev.signet.processor.idempotency.IdempotencyStore;
 import dev.signet.processor.repair.FuQuota;
-import dev.signet.processor.repair.PendingRepair;
 import dev.signet.processor.repair.RepairPolicy;
 import dev.signet.processor.transform.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,35 +56,38 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
   private final ExchangeRules rules;
   private final ReceiptMac receiptMac;
   private final RepairMacs repairMacs;
+  private final ForwardMacs forwardMacs;
   private final RepairPolicy repairPolicy;
   private final Duration idempotencyRetention;
   private final MeterRegistry meters;
   private final ExchangeCounters counters;
-  private final RepairCounters repairCounters;
+  private final StageCounters stageCounters;
 
   private FixedKeyProcessorContext<String, Output> context;
   private KeyValueStore<String, ChainHead> chainHeads;
   private IdempotencyStore idempotency;
-  private KeyValueStore<String, PendingRepair> pendingRepairs;
+  private KeyValueStore<String, PendingExchange> pending;
   private FuQuota quota;
 
   ExchangeNode(
       ExchangeRules rules,
       ReceiptMac receiptMac,
       RepairMacs repairMacs,
+      ForwardMacs forwardMacs,
       RepairPolicy repairPolicy,
       Duration idempotencyRetention,
       MeterRegistry meters,
       ExchangeCounters counters,
-      RepairCounters repairCounters) {
+      StageCounters stageCounters) {
     this.rules = rules;
     this.receiptMac = receiptMac;
     this.repairMacs = repairMacs;
+    this.forwardMacs = forwardMacs;
     this.repairPolicy = repairPolicy;
     this.idempotencyRetention = idempotencyRetention;
     this.meters = meters;
     this.counters = counters;
-    this.repairCounters = repairCounters;
+    this.stageCounters = stageCounters;
   }
 
   @Override
@@ -93,7 +99,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
             context.getStateStore(ExchangeTopology.IDEMPOTENCY_STORE),
             context.getStateStore(ExchangeTopology.IDEMPOTENCY_EXPIRY_INDEX_STORE),
             meters);
-    this.pendingRepairs = context.getStateStore(ExchangeTopology.PENDING_REPAIRS_STORE);
+    this.pending = context.getStateStore(ExchangeTopology.PENDING_REPAIRS_STORE);
     this.quota =
         new FuQuota(
             context.getStateStore(ExchangeTopology.FU_PERIOD_TOTALS_STORE),
@@ -109,6 +115,10 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
   public void process(FixedKeyRecord<String, Inbound> record) {
     if (record.value() instanceof Inbound.Repaired repaired) {
       continueRepaired(record, repaired.outcome());
+      return;
+    }
+    if (record.value() instanceof Inbound.Forwarded forwarded) {
+      continueForwarded(record, forwarded.outcome());
       return;
     }
     RequestIntake.Ready ready = ((Inbound.Ready) record.value()).request();
@@ -157,8 +167,11 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     }
   }
 
-  /** A model call to ask for: the request record, its MAC, and the exchange to park meanwhile. */
-  private record Ask(byte[] request, String mac, PendingRepair pending) {}
+  /**
+   * A slow stage to ask: its request record ({@link Output.RepairAsk} or {@link
+   * Output.ForwardAsk}), the record's MAC, and the exchange to park meanwhile.
+   */
+  private record Ask(Output request, String mac, PendingExchange pending) {}
 
   private Prepared prepare(RequestIntake.Ready ready, Headers headers) {
     long now = context.currentSystemTimeMs();
@@ -209,7 +222,28 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     if (decision instanceof ExchangeRules.AskModel ask) {
       return askModel(traceId, entryKey, requestHash, ready, headers, ask.question(), now);
     }
+    if (decision instanceof ExchangeRules.AskForward ask) {
+      return askForward(exchange(traceId, entryKey, requestHash, ready, headers), ask, now);
+    }
     return seal(traceId, entryKey, requestHash, decision, now);
+  }
+
+  /** The exchange as a parked one keeps it, from its request and the request's headers. */
+  private static PendingExchange.Exchange exchange(
+      String traceId,
+      String entryKey,
+      String requestHash,
+      RequestIntake.Ready ready,
+      Headers headers) {
+    return new PendingExchange.Exchange(
+        ready.tenant().tenant(),
+        ready.tenant().allowlist(),
+        traceId,
+        ready.request(),
+        entryKey,
+        requestHash,
+        SignetHeaders.text(headers, SignetHeaders.CORRELATION_ID),
+        SignetHeaders.text(headers, SignetHeaders.ACCEPTED_AT));
   }
 
   /**
@@ -235,9 +269,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
           ExchangeRules.quotaExceeded(traceId, exceeded, estimate),
           now);
     }
-    // One id per request record: a replay of the same record asks again under the same id, and
-    // the worker answers an id once.
-    String repairId = repairId(traceId);
+    String repairId = stageRequestId(traceId);
     RepairRequest request =
         new RepairRequest(
             repairId,
@@ -262,44 +294,94 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
               "the arguments are too large to ask the model to repair"),
           now);
     }
-    PendingRepair pending =
-        new PendingRepair(
+    PendingExchange parked =
+        PendingExchange.model(
             repairId,
-            ready.tenant().tenant(),
-            traceId,
-            ready.request(),
-            entryKey,
-            requestHash,
-            SignetHeaders.text(headers, SignetHeaders.CORRELATION_ID),
-            SignetHeaders.text(headers, SignetHeaders.ACCEPTED_AT),
+            exchange(traceId, entryKey, requestHash, ready, headers),
             question.arguments(),
             estimate,
             ((FuQuota.Granted) check).period(),
             now);
-    // A retry with the same key while the model works is told so, not asked twice.
+    return parked(
+        parked, new Output.RepairAsk(requestBytes), repairMacs.request().sign(requestBytes), now);
+  }
+
+  /**
+   * Parks the exchange and asks the forward worker to deliver its document: the checks needing no
+   * DNS passed, the worker resolves, checks the addresses and dials the one it checked.
+   */
+  private Prepared askForward(
+      PendingExchange.Exchange exchange, ExchangeRules.AskForward ask, long now) {
+    String forwardId = stageRequestId(exchange.traceId());
+    EgressTarget target = ask.target();
+    ForwardRequest request =
+        new ForwardRequest(
+            forwardId,
+            forwardId,
+            exchange.traceId(),
+            exchange.tenant(),
+            target.url(),
+            target.scheme(),
+            target.host(),
+            target.ipLiteral(),
+            target.port(),
+            target.pathAndQuery(),
+            target.developmentLoopback(),
+            ReceiptIssuer.contentId(ask.canon()),
+            ask.canon(),
+            ReceiptIssuer.timestamp(Instant.ofEpochMilli(now)));
+    byte[] requestBytes = Json.toBytes(request);
+    if (requestBytes.length > OutputLimits.MAX_RECORD_BYTES) {
+      return seal(
+          exchange.traceId(),
+          exchange.entryKey(),
+          exchange.requestHash(),
+          ExchangeRules.reject(
+              exchange.traceId(),
+              ErrorCode.PAYLOAD_TOO_LARGE,
+              "the document is too large to forward"),
+          now);
+    }
+    return parked(
+        PendingExchange.forward(forwardId, exchange, ask.normalized(), ask.fuTokens(), now),
+        new Output.ForwardAsk(requestBytes),
+        forwardMacs.request().sign(requestBytes),
+        now);
+  }
+
+  /**
+   * A parked exchange: no result yet; its idempotency entry says it is in progress, so a retry with
+   * the same key is told so and no stage is asked twice.
+   */
+  private static Prepared parked(PendingExchange parked, Output request, String mac, long now) {
+    PendingExchange.Exchange exchange = parked.exchange();
     IdempotencyEntry inProgress =
-        entryKey == null
+        exchange.entryKey() == null
             ? null
             : new IdempotencyEntry(
-                requestHash,
+                exchange.requestHash(),
                 now,
                 ExchangeResult.Rejected.of(
-                    traceId,
+                    exchange.traceId(),
                     ErrorCode.IDEMPOTENCY_IN_PROGRESS,
-                    "the request with this idempotency key is still being repaired; retry later"));
+                    "the request with this idempotency key is still in progress; retry later"));
     return new Prepared(
-        traceId,
+        exchange.traceId(),
         null,
         null,
         null,
-        entryKey,
+        exchange.entryKey(),
         inProgress,
         null,
         null,
-        new Ask(requestBytes, repairMacs.request().sign(requestBytes), pending));
+        new Ask(request, mac, parked));
   }
 
-  private String repairId(String traceId) {
+  /**
+   * One id per record read: a replay of the same record asks again under the same id, and the
+   * worker answers an id once.
+   */
+  private String stageRequestId(String traceId) {
     RecordMetadata source = context.recordMetadata().orElseThrow();
     return Hashes.sha256(
             traceId + "@" + source.topic() + "/" + source.partition() + "/" + source.offset())
@@ -378,19 +460,26 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
       idempotency.putNew(prepared.entryKey(), prepared.entry());
     }
     if (prepared.ask() != null) {
-      PendingRepair pending = prepared.ask().pending();
-      quota.reserve(pending.tenant(), pending.quotaPeriod(), pending.reservedTokens());
-      pendingRepairs.put(pending.repairId(), pending);
-      repairCounters.asked();
-      context.forward(
-          request
-              .withValue((Output) new Output.RepairAsk(prepared.ask().request()))
-              .withHeaders(OutputHeaders.recordMac(prepared.ask().mac()))
-              .withTimestamp(now));
+      park(request, prepared.ask(), now);
       return;
     }
     counters.result(prepared.result());
     context.forward(RefusalNode.result(request, prepared.resultBytes(), now));
+  }
+
+  /** Parks the exchange, reserving a model call's estimate, and writes the stage's request. */
+  private void park(FixedKeyRecord<String, Inbound> record, Ask ask, long now) {
+    PendingExchange parked = ask.pending();
+    if (parked.waiting() == PendingExchange.Waiting.MODEL) {
+      quota.reserve(parked.exchange().tenant(), parked.quotaPeriod(), parked.reservedTokens());
+      stageCounters.asked();
+    }
+    pending.put(parked.id(), parked);
+    context.forward(
+        record
+            .withValue(ask.request())
+            .withHeaders(OutputHeaders.recordMac(ask.mac()))
+            .withTimestamp(now));
   }
 
   private void writeReceipt(FixedKeyRecord<String, Inbound> record, Prepared prepared, long now) {
@@ -405,50 +494,136 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
   }
 
   /**
-   * Goes on with a parked exchange from the worker's recorded outcome: its receipt or rejection,
-   * its final idempotency entry, its FU settled against the quota (and charged beside a rejection),
-   * and the answer to the caller waiting for it. An outcome with no parked exchange (already
-   * answered, or never asked here) changes nothing.
+   * Goes on with an exchange parked for the model, from the worker's recorded outcome: its tokens
+   * settle the quota's reservation, then the exchange is issued, refused, or parked again for its
+   * forward. An outcome no exchange waits for (answered already, or never asked here) changes
+   * nothing.
    */
   private void continueRepaired(FixedKeyRecord<String, Inbound> record, RepairOutcome outcome) {
-    PendingRepair pending = pendingRepairs.get(outcome.repairId());
-    if (pending == null
-        || !pending.traceId().equals(outcome.traceId())
-        || !pending.tenant().equals(outcome.tenant())) {
-      repairCounters.unmatchedOutcome();
-      log.warn(
-          "repair outcome {} on trace {} matches no parked exchange; ignored",
-          outcome.repairId(),
-          outcome.traceId());
+    PendingExchange parked =
+        waitingFor(
+            outcome.repairId(), PendingExchange.Waiting.MODEL, outcome.traceId(), outcome.tenant());
+    if (parked == null) {
       return;
     }
     long now = context.currentSystemTimeMs();
+    PendingExchange.Exchange exchange = parked.exchange();
+    quota.settle(
+        exchange.tenant(), parked.quotaPeriod(), parked.reservedTokens(), outcome.fuTokens(), now);
+    pending.delete(parked.id());
+    ExchangeRules.Decision decision;
+    try {
+      decision =
+          rules.continueRepaired(
+              exchange.tenant(),
+              exchange.allowlist(),
+              exchange.traceId(),
+              exchange.request(),
+              parked.arguments(),
+              outcome,
+              chainHeads.get(exchange.traceId()),
+              Instant.ofEpochMilli(now));
+    } catch (RuntimeException e) {
+      // As for a request: answered INTERNAL; the tokens are still charged.
+      log.error("repair outcome {} failed unexpectedly", outcome.repairId(), e);
+      decision = new ExchangeRules.Refused(IntakeNode.internal(exchange.traceId()));
+    }
+    boolean issued = decision instanceof ExchangeRules.Issued;
+    stageCounters.answered(
+        outcome, issued || decision instanceof ExchangeRules.AskForward, now - parked.askedAtMs());
+    if (decision instanceof ExchangeRules.AskForward ask) {
+      Prepared forward = askForward(exchange, ask, now);
+      if (forward.ask() != null) {
+        park(record, forward.ask(), now);
+        return;
+      }
+      decision = new ExchangeRules.Refused((ExchangeResult.Rejected) forward.result());
+    }
+    finish(record, exchange, decision, outcome.repairId(), outcome.fuTokens(), now);
+  }
+
+  /**
+   * Goes on with an exchange parked for its forward, from the worker's recorded outcome: a denial
+   * after resolution is refused (403, nothing issued), a forward made is issued with what became of
+   * it.
+   */
+  private void continueForwarded(FixedKeyRecord<String, Inbound> record, ForwardOutcome outcome) {
+    PendingExchange parked =
+        waitingFor(
+            outcome.forwardId(),
+            PendingExchange.Waiting.FORWARD,
+            outcome.traceId(),
+            outcome.tenant());
+    if (parked == null) {
+      return;
+    }
+    long now = context.currentSystemTimeMs();
+    PendingExchange.Exchange exchange = parked.exchange();
+    pending.delete(parked.id());
+    ExchangeRules.Decision decision;
+    try {
+      decision =
+          rules.continueForwarded(
+              exchange.tenant(),
+              exchange.traceId(),
+              exchange.request(),
+              parked.normalized(),
+              parked.fuTokens(),
+              outcome,
+              chainHeads.get(exchange.traceId()),
+              Instant.ofEpochMilli(now));
+    } catch (RuntimeException e) {
+      log.error("forward outcome {} failed unexpectedly", outcome.forwardId(), e);
+      decision = new ExchangeRules.Refused(IntakeNode.internal(exchange.traceId()));
+    }
+    stageCounters.forwarded(now - parked.askedAtMs());
+    long tokens = parked.fuTokens() == null ? 0 : parked.fuTokens();
+    finish(record, exchange, decision, outcome.forwardId(), tokens, now);
+  }
+
+  /** The parked exchange {@code id} names, if it waits for that stage on that trace and tenant. */
+  private PendingExchange waitingFor(
+      String id, PendingExchange.Waiting stage, String traceId, String tenant) {
+    PendingExchange parked = pending.get(id);
+    if (parked == null
+        || parked.waiting() != stage
+        || !parked.exchange().traceId().equals(traceId)
+        || !parked.exchange().tenant().equals(tenant)) {
+      stageCounters.unmatchedOutcome();
+      log.warn("{} outcome {} on trace {} matches no parked exchange; ignored", stage, id, traceId);
+      return null;
+    }
+    return parked;
+  }
+
+  /**
+   * Answers a parked exchange: its receipt or rejection, its final idempotency entry, and the
+   * tokens a model spent on it charged beside a rejection ({@code chargeId} makes that charge count
+   * once).
+   */
+  private void finish(
+      FixedKeyRecord<String, Inbound> record,
+      PendingExchange.Exchange exchange,
+      ExchangeRules.Decision decision,
+      String chargeId,
+      long fuTokens,
+      long now) {
     Prepared prepared;
     try {
-      ExchangeRules.Decision decision =
-          rules.continueRepaired(
-              pending.tenant(),
-              pending.traceId(),
-              pending.request(),
-              pending.arguments(),
-              outcome,
-              chainHeads.get(pending.traceId()),
-              Instant.ofEpochMilli(now));
-      prepared = seal(pending.traceId(), pending.entryKey(), pending.requestHash(), decision, now);
+      prepared =
+          seal(exchange.traceId(), exchange.entryKey(), exchange.requestHash(), decision, now);
     } catch (RuntimeException e) {
-      // As for a request: park the outcome, answer INTERNAL; the tokens are still charged below.
-      log.error("repair outcome {} failed unexpectedly", outcome.repairId(), e);
-      prepared = resultOnly(pending.traceId(), IntakeNode.internal(pending.traceId()));
+      log.error("exchange on trace {} failed unexpectedly", exchange.traceId(), e);
+      prepared = resultOnly(exchange.traceId(), IntakeNode.internal(exchange.traceId()));
     }
     writeReceipt(record, prepared, now);
-    boolean billedByReceipt = prepared.receipt() != null;
-    if (!billedByReceipt && outcome.fuTokens() > 0) {
+    if (prepared.receipt() == null && fuTokens > 0) {
       FuCharge charge =
           new FuCharge(
-              outcome.repairId(),
-              pending.traceId(),
-              pending.tenant(),
-              outcome.fuTokens(),
+              chargeId,
+              exchange.traceId(),
+              exchange.tenant(),
+              fuTokens,
               ReceiptIssuer.timestamp(Instant.ofEpochMilli(now)),
               prepared.result().code());
       byte[] chargeBytes = Json.toBytes(charge);
@@ -458,19 +633,16 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
               .withHeaders(OutputHeaders.recordMac(repairMacs.fuCharge().sign(chargeBytes)))
               .withTimestamp(now));
     }
-    if (pending.entryKey() != null) {
+    if (exchange.entryKey() != null) {
       idempotency.put(
-          pending.entryKey(), new IdempotencyEntry(pending.requestHash(), now, prepared.result()));
+          exchange.entryKey(),
+          new IdempotencyEntry(exchange.requestHash(), now, prepared.result()));
     }
-    quota.settle(
-        pending.tenant(), pending.quotaPeriod(), pending.reservedTokens(), outcome.fuTokens(), now);
-    pendingRepairs.delete(pending.repairId());
-    repairCounters.answered(outcome, billedByReceipt, now - pending.askedAtMs());
     counters.result(prepared.result());
     context.forward(
         record
             .withValue((Output) new Output.Result(prepared.resultBytes()))
-            .withHeaders(OutputHeaders.reply(pending.correlationId(), pending.acceptedAt()))
+            .withHeaders(OutputHeaders.reply(exchange.correlationId(), exchange.acceptedAt()))
             .withTimestamp(now));
   }
 }

@@ -20,6 +20,7 @@ final class ExchangePhases {
     INTAKE("intake"),
     TRANSFORM("transform"),
     REPAIR("repair"),
+    FORWARD("forward"),
     ISSUE("issue");
 
     private final String label;

@@ -1,5 +1,6 @@
 package dev.signet.processor;
 
+import dev.signet.processor.egress.ForwardWorker;
 import dev.signet.processor.repair.OpenAiModelClient;
 import dev.signet.processor.repair.RepairWorker;
 import dev.signet.processor.stage.StageWorkerSettings;
@@ -14,10 +15,10 @@ import java.util.UUID;
 
 /**
  * Builds the exchange processor as a {@link Service}: its Streams application ({@code streams};
- * start, await, health, metrics and its failure policy live in {@link StreamsService}) and, when a
- * model is configured, the repair worker ({@code repair-worker}) that calls it off the stream
- * threads. Either failing stops both (see {@link ServiceGroup}). Used by {@link
- * ExchangeProcessorApp} and by the local launcher.
+ * start, await, health, metrics and its failure policy live in {@link StreamsService}), the forward
+ * worker ({@code forward-worker}) and, when a model is configured, the repair worker ({@code
+ * repair-worker}): the slow stages, off the stream threads. Either failing stops both (see {@link
+ * ServiceGroup}). Used by {@link ExchangeProcessorApp} and by the local launcher.
  */
 public final class ExchangeProcessorService {
 
@@ -30,6 +31,16 @@ public final class ExchangeProcessorService {
   public static Service create(ProcessorConfig config, MeterRegistry meters) {
     Map<String, Service> parts = new LinkedHashMap<>();
     parts.put("streams", streams(config, meters));
+    String instanceId = workerInstanceId(config);
+    parts.put(
+        "forward-worker",
+        new ConsumerLoopService(
+            ForwardWorker.create(
+                config.bootstrapServers(),
+                instanceId,
+                config.serverSecret(),
+                config.egress(),
+                meters)));
     if (config.model().available()) {
       parts.put(
           "repair-worker",
@@ -37,7 +48,7 @@ public final class ExchangeProcessorService {
               RepairWorker.create(
                   config.bootstrapServers(),
                   RepairWorker.DEFAULT_GROUP_ID,
-                  workerInstanceId(config),
+                  instanceId,
                   config.serverSecret(),
                   new OpenAiModelClient(config.model()),
                   StageWorkerSettings.defaults().withConcurrency(config.model().concurrency()),
@@ -58,7 +69,8 @@ public final class ExchangeProcessorService {
                 config.idempotencyRetention(),
                 RequestPartitions.count(config),
                 config.types(),
-                config.model().policy()),
+                config.model().policy(),
+                config.egress()),
             meters);
     return new StreamsService(
         "exchange processor", topology.build(), config.streamsProperties(), meters);

@@ -10,7 +10,9 @@ import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeRequest;
 import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.ForwardOutcome;
 import dev.signet.core.message.RepairOutcome;
+import dev.signet.core.receipt.Forwarded;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
@@ -20,12 +22,19 @@ import dev.signet.core.tenant.Tenant;
 import dev.signet.core.types.TypePair;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.chain.Chaining;
+import dev.signet.processor.egress.Denied;
+import dev.signet.processor.egress.EgressPolicy;
+import dev.signet.processor.egress.EgressSettings;
+import dev.signet.processor.egress.EgressTarget;
+import dev.signet.processor.egress.Precheck;
 import dev.signet.processor.repair.FuQuota;
 import dev.signet.processor.transform.Outcome;
 import dev.signet.processor.transform.RepairStep;
 import dev.signet.processor.transform.Transformations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The rules of one admitted exchange, from an authenticated request and its trace's chain head to a
@@ -37,26 +46,37 @@ final class ExchangeRules {
   private final Transformations transformations;
   private final ReceiptIssuer issuer;
   private final boolean modelAvailable;
+  private final EgressSettings egress;
   private final ExchangePhases phases;
 
   /**
    * {@code modelAvailable}: a model is configured, so tenants with {@code fallback_enabled} may
-   * have their arguments repaired by it.
+   * have their arguments repaired by it. {@code egress}: the forwarding policy's settings.
    */
   ExchangeRules(
       Transformations transformations,
       ReceiptIssuer issuer,
       boolean modelAvailable,
+      EgressSettings egress,
       ExchangePhases phases) {
     this.transformations = transformations;
     this.issuer = issuer;
     this.modelAvailable = modelAvailable;
+    this.egress = egress;
     this.phases = phases;
   }
 
-  /** Without a model, phases timed on a registry nobody reads (tests, tools). */
+  /**
+   * Without a model, the default forwarding policy (nothing allow-listed but the tenant's own),
+   * phases timed on a registry nobody reads (tests, tools).
+   */
   ExchangeRules(Transformations transformations, ReceiptIssuer issuer) {
-    this(transformations, issuer, false, new ExchangePhases(new SimpleMeterRegistry()));
+    this(
+        transformations,
+        issuer,
+        false,
+        EgressSettings.fromEnvironment(Map.of()),
+        new ExchangePhases(new SimpleMeterRegistry()));
   }
 
   sealed interface Decision {}
@@ -74,6 +94,16 @@ final class ExchangeRules {
    */
   record AskModel(Outcome.NeedsModel question) implements Decision {}
 
+  /**
+   * The document is ready and its forward passed every check that needs no DNS: the exchange waits
+   * for the forward worker's outcome, then goes on in {@link #continueForwarded}.
+   *
+   * @param canon the RFC 8785 text of the document: the body to send
+   * @param fuTokens the tokens of a model repair before it, or null
+   */
+  record AskForward(Outcome.Normalized normalized, String canon, EgressTarget target, Long fuTokens)
+      implements Decision {}
+
   Decision handle(
       Tenant tenant, String traceId, ExchangeRequest request, ChainHead head, Instant now) {
     if (request.payloadType() == null
@@ -83,12 +113,6 @@ final class ExchangeRules {
           traceId,
           ErrorCode.MALFORMED_REQUEST,
           "payload_type, target_type and payload are required");
-    }
-    if (request.forwardUrl() != null) {
-      return reject(
-          traceId,
-          ErrorCode.HEL_FORWARDING_DISABLED,
-          "forward_url is not supported yet by this deployment");
     }
     Outcome transformed =
         phases.time(
@@ -109,7 +133,17 @@ final class ExchangeRules {
     Outcome decided = outcome;
     return phases.time(
         ExchangePhases.Phase.ISSUE,
-        () -> decide(tenant.tenant(), traceId, request, head, now, decided, null));
+        () ->
+            decide(
+                tenant.tenant(),
+                tenant.allowlist(),
+                traceId,
+                request,
+                head,
+                now,
+                decided,
+                null,
+                null));
   }
 
   /**
@@ -119,6 +153,7 @@ final class ExchangeRules {
    */
   Decision continueRepaired(
       String tenant,
+      List<String> allowlist,
       String traceId,
       ExchangeRequest request,
       String original,
@@ -147,18 +182,75 @@ final class ExchangeRules {
                     outcome.content()));
     return phases.time(
         ExchangePhases.Phase.ISSUE,
-        () -> decide(tenant, traceId, request, head, now, repaired, outcome.fuTokens()));
+        () ->
+            decide(
+                tenant,
+                allowlist,
+                traceId,
+                request,
+                head,
+                now,
+                repaired,
+                outcome.fuTokens(),
+                null));
   }
 
-  /** {@code fuTokens}: the model's tokens when it was asked, else null. */
+  /**
+   * Goes on with an exchange that waited for its forward: the worker's recorded {@code outcome}. A
+   * denial after resolution is 403 with its code and issues nothing; a forward made, answered or
+   * not, issues the receipt with what happened in {@code forwarded}.
+   */
+  Decision continueForwarded(
+      String tenant,
+      String traceId,
+      ExchangeRequest request,
+      Outcome.Normalized normalized,
+      Long fuTokens,
+      ForwardOutcome outcome,
+      ChainHead head,
+      Instant now) {
+    if (outcome.status() == ForwardOutcome.Status.DENIED) {
+      return reject(traceId, helCode(outcome.code()), outcome.detail(), null, fuTokens);
+    }
+    Forwarded forwarded =
+        new Forwarded(
+            outcome.url(),
+            outcome.host(),
+            outcome.pinnedIp(),
+            outcome.statusCode(),
+            outcome.responseSize(),
+            outcome.responseCid(),
+            outcome.error());
+    return phases.time(
+        ExchangePhases.Phase.ISSUE,
+        () ->
+            decide(
+                tenant, List.of(), traceId, request, head, now, normalized, fuTokens, forwarded));
+  }
+
+  /** A denial code the worker recorded; an unknown one (a newer worker) is still a denial. */
+  private static ErrorCode helCode(String code) {
+    try {
+      return ErrorCode.valueOf(code);
+    } catch (IllegalArgumentException | NullPointerException e) {
+      return ErrorCode.HEL_HOST_NOT_ALLOWED;
+    }
+  }
+
+  /**
+   * {@code fuTokens}: the model's tokens when it was asked, else null; {@code forwarded}: what the
+   * forward came to, null before it (or without one).
+   */
   private Decision decide(
       String tenant,
+      List<String> allowlist,
       String traceId,
       ExchangeRequest request,
       ChainHead head,
       Instant now,
       Outcome outcome,
-      Long fuTokens) {
+      Long fuTokens,
+      Forwarded forwarded) {
     if (outcome instanceof Outcome.Rejected rejected) {
       return rejected.code() == ErrorCode.UNSUPPORTED_MAPPING
           ? unsupported(traceId, rejected.detail())
@@ -168,11 +260,6 @@ final class ExchangeRules {
       throw new IllegalStateException("a repaired exchange cannot ask the model again");
     }
     JsonNode normalized = normalizedOutcome.document();
-    Chaining.Slot slot = Chaining.next(tenant, head, request.expectedPrevReceiptHash(), now);
-    if (slot instanceof Chaining.Refused refused) {
-      return reject(traceId, refused.code(), refused.detail(), null, fuTokens);
-    }
-    Chaining.Next next = (Chaining.Next) slot;
     String canon;
     try {
       canon = Canonical.canonicalize(normalized);
@@ -185,6 +272,20 @@ final class ExchangeRules {
           null,
           fuTokens);
     }
+    // Checked before a forward too: a document whose hop cannot be chained is not sent.
+    Chaining.Slot slot = Chaining.next(tenant, head, request.expectedPrevReceiptHash(), now);
+    if (slot instanceof Chaining.Refused refused) {
+      return reject(traceId, refused.code(), refused.detail(), null, fuTokens);
+    }
+    if (request.forwardUrl() != null && forwarded == null) {
+      Precheck check = EgressPolicy.precheck(request.forwardUrl(), allowlist, egress);
+      if (check instanceof Denied denied) {
+        return reject(traceId, denied.code(), denied.detail(), null, fuTokens);
+      }
+      return new AskForward(
+          normalizedOutcome, canon, ((Precheck.Checked) check).target(), fuTokens);
+    }
+    Chaining.Next next = (Chaining.Next) slot;
     Policy policy = Policy.allowed("ok");
     RepairStep step = normalizedOutcome.repair();
     SealedReceipt sealed =
@@ -201,7 +302,7 @@ final class ExchangeRules {
                 policy,
                 request.payloadType(),
                 request.targetType(),
-                null,
+                forwarded,
                 fuTokens == null ? null : Boolean.TRUE,
                 fuTokens,
                 step == RepairStep.NONE
@@ -216,6 +317,9 @@ final class ExchangeRules {
     body.put("trace_id", traceId);
     body.set("normalized", normalized);
     body.set("policy", Json.tree(policy));
+    if (forwarded != null) {
+      body.set("forwarded", Json.tree(forwarded));
+    }
     // The receipt's bytes, not a second tree of it: the body is written once, around them.
     body.putRawValue("receipt", sealed.json().rawValue());
     Receipt receipt = sealed.receipt();

@@ -2,10 +2,12 @@ package dev.signet.processor;
 
 import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.BillingMacs;
+import dev.signet.core.crypto.ForwardMacs;
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.message.ForwardOutcome;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.receipt.ReceiptIssuer;
@@ -17,9 +19,9 @@ import dev.signet.core.trace.TraceIds;
 import dev.signet.core.trace.TracePartitioner;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.processor.chain.ChainHead;
+import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.idempotency.IdempotencyEntry;
 import dev.signet.processor.repair.FuLedger;
-import dev.signet.processor.repair.PendingRepair;
 import dev.signet.processor.repair.PeriodTotalsIntake;
 import dev.signet.processor.repair.RepairPolicy;
 import dev.signet.processor.transform.RepairMetrics;
@@ -85,6 +87,8 @@ public final class ExchangeTopology {
   static final String REPAIR_OUTCOMES_SOURCE = "repair-outcomes-source";
   static final String REPAIR_REQUESTS_SINK = "repair-requests-sink";
   static final String FU_CHARGES_SINK = "fu-charges-sink";
+  static final String FORWARD_OUTCOMES_SOURCE = "forward-outcomes-source";
+  static final String FORWARD_REQUESTS_SINK = "forward-requests-sink";
 
   /**
    * What the topology is built from; {@code requestPartitions} is the requests topic's partition
@@ -98,7 +102,30 @@ public final class ExchangeTopology {
       Duration idempotencyRetention,
       int requestPartitions,
       TypeRegistry types,
-      RepairPolicy repair) {
+      RepairPolicy repair,
+      EgressSettings egress) {
+
+    /** With the default forwarding policy (only tenants' own allow-lists). */
+    public Settings(
+        ApiKeys apiKeys,
+        SigningKey signingKey,
+        ServerSecret serverSecret,
+        Admission.Limits limits,
+        Duration idempotencyRetention,
+        int requestPartitions,
+        TypeRegistry types,
+        RepairPolicy repair) {
+      this(
+          apiKeys,
+          signingKey,
+          serverSecret,
+          limits,
+          idempotencyRetention,
+          requestPartitions,
+          types,
+          repair,
+          EgressSettings.fromEnvironment(Map.of()));
+    }
 
     /** Without a model: every repair that needs one is refused. */
     public Settings(
@@ -141,6 +168,7 @@ public final class ExchangeTopology {
     public Settings {
       Objects.requireNonNull(types, "types");
       Objects.requireNonNull(repair, "repair");
+      Objects.requireNonNull(egress, "egress");
       Objects.requireNonNull(apiKeys, "apiKeys");
       Objects.requireNonNull(signingKey, "signingKey");
       Objects.requireNonNull(serverSecret, "serverSecret");
@@ -169,11 +197,13 @@ public final class ExchangeTopology {
             Transformations.from(settings.types(), admission, repairMetrics),
             new ReceiptIssuer(settings.signingKey()),
             settings.repair().modelAvailable(),
+            settings.egress(),
             phases);
     ReceiptMac receiptMac = new ReceiptMac(settings.serverSecret());
     RepairMacs repairMacs = RepairMacs.of(settings.serverSecret());
+    ForwardMacs forwardMacs = ForwardMacs.of(settings.serverSecret());
     ExchangeCounters counters = new ExchangeCounters(meters);
-    RepairCounters repairCounters = new RepairCounters(meters, repairMetrics, phases);
+    StageCounters stageCounters = new StageCounters(meters, repairMetrics, phases);
     Topic<String, byte[]> requests = Topics.EXCHANGE_REQUESTS;
 
     StreamsBuilder builder = new StreamsBuilder();
@@ -197,7 +227,7 @@ public final class ExchangeTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(PENDING_REPAIRS_STORE),
             Serdes.String(),
-            JsonSerde.of(PendingRepair.class)));
+            JsonSerde.of(PendingExchange.class)));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(FU_LEDGER_STORE),
@@ -234,23 +264,34 @@ public final class ExchangeTopology {
                 outcomes.name(),
                 Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(REPAIR_OUTCOMES_SOURCE))
             .process(
-                () -> new RepairOutcomeIntake(repairMacs.outcome(), meters),
+                () -> OutcomeIntake.repairs(repairMacs.outcome(), meters),
                 Named.as("repair-outcome-intake"));
+    Topic<String, ForwardOutcome> forwardOutcomes = Topics.EXCHANGE_FORWARD_OUTCOMES;
+    KStream<String, Inbound> forwarded =
+        builder.stream(
+                forwardOutcomes.name(),
+                Consumed.with(Serdes.String(), Serdes.ByteArray())
+                    .withName(FORWARD_OUTCOMES_SOURCE))
+            .process(
+                () -> OutcomeIntake.forwards(forwardMacs.outcome(), meters),
+                Named.as("forward-outcome-intake"));
     KStream<String, Output> exchanged =
         taken
             .get("taken-ready")
             .merge(repaired, Named.as("ready-or-repaired"))
+            .merge(forwarded, Named.as("ready-repaired-or-forwarded"))
             .processValues(
                 () ->
                     new ExchangeNode(
                         rules,
                         receiptMac,
                         repairMacs,
+                        forwardMacs,
                         settings.repair(),
                         settings.idempotencyRetention(),
                         meters,
                         counters,
-                        repairCounters),
+                        stageCounters),
                 Named.as(PROCESSOR),
                 CHAIN_HEADS_STORE,
                 IDEMPOTENCY_STORE,
@@ -266,6 +307,7 @@ public final class ExchangeTopology {
             .branch((trace, out) -> out instanceof Output.DeadLetter, Branched.as("dead-letter"))
             .branch((trace, out) -> out instanceof Output.RepairAsk, Branched.as("repair-ask"))
             .branch((trace, out) -> out instanceof Output.FuCharge, Branched.as("fu-charge"))
+            .branch((trace, out) -> out instanceof Output.ForwardAsk, Branched.as("forward-ask"))
             .defaultBranch(Branched.as("result"));
     outputs
         .get("write-receipt")
@@ -290,6 +332,13 @@ public final class ExchangeTopology {
             Produced.with(Serdes.String(), Output.SERDE)
                 .withStreamPartitioner(tracePartitioner())
                 .withName(REPAIR_REQUESTS_SINK));
+    outputs
+        .get("write-forward-ask")
+        .to(
+            Topics.EXCHANGE_FORWARD_REQUESTS.name(),
+            Produced.with(Serdes.String(), Output.SERDE)
+                .withStreamPartitioner(tracePartitioner())
+                .withName(FORWARD_REQUESTS_SINK));
     outputs
         .get("write-fu-charge")
         .to(

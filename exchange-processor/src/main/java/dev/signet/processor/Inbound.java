@@ -1,6 +1,7 @@
 package dev.signet.processor;
 
 import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.ForwardOutcome;
 import dev.signet.core.message.RepairOutcome;
 
 /**
@@ -26,6 +27,9 @@ sealed interface Inbound {
    * on to the exchange node, which goes on with that exchange.
    */
   record Repaired(RepairOutcome outcome, byte[] original) implements Inbound {}
+
+  /** The forward worker's authenticated outcome for an exchange parked while it was forwarded. */
+  record Forwarded(ForwardOutcome outcome, byte[] original) implements Inbound {}
 
   /** Admitted, but it landed on {@code landedOn}, not its trace's partition: sent home once. */
   record OffHome(String traceId, int landedOn, byte[] original) implements Inbound {}

@@ -24,6 +24,9 @@ sealed interface Output {
   /** For {@code signet.exchange.repair-requests.v1}, with its MAC header. */
   record RepairAsk(byte[] bytes) implements Output {}
 
+  /** For {@code signet.exchange.forward-requests.v1}, with its MAC header. */
+  record ForwardAsk(byte[] bytes) implements Output {}
+
   /** For {@code signet.exchange.fu-charges.v1}, with its MAC header. */
   record FuCharge(byte[] bytes) implements Output {}
 

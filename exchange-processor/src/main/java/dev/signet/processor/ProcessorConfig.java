@@ -5,9 +5,11 @@ import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.types.TypeRegistry;
+import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -22,7 +24,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * name) makes the instance a static group member: after a crash it gets its partitions back at once
  * instead of after the session timeout. {@code types} are the schemas and mappings: the built-ins
  * plus {@code SP_SCHEMA_DIR}. {@code model} is the LLM fallback's ({@code SP_OPENAI_*}): with an
- * API key, the processor runs the repair worker beside its Streams application.
+ * API key, the processor runs the repair worker beside its Streams application. {@code egress} is
+ * the forwarding policy's ({@code SP_HEL_*}); the forward worker always runs.
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -38,7 +41,42 @@ public record ProcessorConfig(
     Duration idempotencyRetention,
     String instanceId,
     TypeRegistry types,
-    ModelSettings model) {
+    ModelSettings model,
+    EgressSettings egress) {
+
+  /** With the default forwarding policy: only tenants' own allow-lists, https on 443. */
+  public ProcessorConfig(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      int streamThreads,
+      short replicationFactor,
+      ApiKeys apiKeys,
+      SigningKey signingKey,
+      ServerSecret serverSecret,
+      Admission.Limits limits,
+      Duration idempotencyRetention,
+      String instanceId,
+      TypeRegistry types,
+      ModelSettings model) {
+    this(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        streamThreads,
+        replicationFactor,
+        apiKeys,
+        signingKey,
+        serverSecret,
+        limits,
+        idempotencyRetention,
+        instanceId,
+        types,
+        model,
+        EgressSettings.fromEnvironment(Map.of()));
+  }
 
   /** Without a model: repairs that need one are refused. */
   public ProcessorConfig(
@@ -105,6 +143,7 @@ public record ProcessorConfig(
   public ProcessorConfig {
     Objects.requireNonNull(types, "types");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(egress, "egress");
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(stateDir, "stateDir");

@@ -7,6 +7,7 @@ import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.types.TypeRegistry;
+import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class ProcessorEnvironment {
         env.duration("SP_IDEMPOTENCY_RETENTION_HOURS", ChronoUnit.HOURS, Duration.ofHours(24)),
         env.optional("SP_INSTANCE_ID"),
         TypeRegistry.load(Optional.ofNullable(env.path(TypeRegistry.ENV, null))),
-        ModelSettings.fromEnvironment(env.asMap()));
+        ModelSettings.fromEnvironment(env.asMap()),
+        EgressSettings.fromEnvironment(env.asMap()));
   }
 }

@@ -92,9 +92,46 @@ class ExchangeRulesTest {
   }
 
   @Test
-  void shouldRefuseForwardingWhileItIsDisabled() {
+  void shouldRefuseAForwardToAHostNoAllowListHolds() {
     assertRefused(
-        handle(request("https://example.com/hook"), null), ErrorCode.HEL_FORWARDING_DISABLED);
+        handle(request("https://example.com/hook"), null), ErrorCode.HEL_HOST_NOT_ALLOWED);
+    assertRefused(
+        handle(request("http://partner.example/hook"), null), ErrorCode.HEL_SCHEME_NOT_HTTPS);
+  }
+
+  @Test
+  void shouldAskToForwardToATenantsAllowListedHostWithTheCanonicalBody() {
+    Tenant tenant =
+        new Tenant("demo", List.of("*.example.com"), false, null, null, null, null, List.of());
+
+    ExchangeRules.Decision decision =
+        rules.handle(tenant, "t-1", request("https://Hooks.Example.com./in?x=1"), null, NOW);
+
+    assertThat(decision)
+        .isInstanceOfSatisfying(
+            ExchangeRules.AskForward.class,
+            ask -> {
+              assertThat(ask.target().host()).isEqualTo("hooks.example.com");
+              assertThat(ask.target().url()).isEqualTo("https://hooks.example.com/in?x=1");
+              assertThat(ask.canon()).startsWith("{\"Document\":");
+              assertThat(ask.fuTokens()).isNull();
+            });
+  }
+
+  @Test
+  void shouldNotForwardAHopThatCannotChain() {
+    Tenant tenant =
+        new Tenant("demo", List.of("hooks.example.com"), false, null, null, null, null, List.of());
+    ExchangeRequest conflicting =
+        new ExchangeRequest(
+            "invoice.iso20022.v1",
+            "invoice.iso20022.v1",
+            request(null).payload(),
+            "t-1",
+            "https://hooks.example.com/in",
+            "sha256:" + "0".repeat(64));
+
+    assertRefused(rules.handle(tenant, "t-1", conflicting, null, NOW), ErrorCode.CHAIN_CONFLICT);
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.signet.core.types.TypeRegistry;
 import dev.signet.launcher.local.LocalKafka;
 import dev.signet.launcher.local.LocalPostgres;
 import dev.signet.launcher.local.LocalTopics;
+import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -95,7 +96,8 @@ public final class LocalMode implements AutoCloseable {
                         BillingConfig.chargeIntervalOf(env),
                         StripeConfig.fromEnvironment(env)),
                     env.path(TypeRegistry.ENV, null),
-                    ModelSettings.fromEnvironment(env.asMap()))));
+                    ModelSettings.fromEnvironment(env.asMap()),
+                    EgressSettings.fromEnvironment(env.asMap()))));
   }
 
   /** Starts everything; on failure, stops what had started and rethrows. */

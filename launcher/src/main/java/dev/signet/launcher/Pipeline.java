@@ -129,7 +129,8 @@ public final class Pipeline implements AutoCloseable {
                     Duration.ofHours(24),
                     LOCAL_INSTANCE_ID,
                     TypeRegistry.load(Optional.ofNullable(settings.schemaDir())),
-                    settings.model()),
+                    settings.model(),
+                    settings.egress()),
                 meters));
     processor.start();
     awaitRunning(processor, "exchange processor");

@@ -2,6 +2,7 @@ package dev.signet.launcher;
 
 import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,7 +14,8 @@ import java.util.Optional;
  * serverSecret} is the {@code SP_SERVER_SECRET} text, or null to derive it from the key; {@code
  * reservedConfig} the {@code SP_RESERVED_CONFIG} file, or null when none is configured; {@code
  * schemaDir} the {@code SP_SCHEMA_DIR} of extra types and mappings, or null (built-ins only), given
- * to the processor and ingress alike; {@code model} the LLM fallback's {@code SP_OPENAI_*}.
+ * to the processor and ingress alike; {@code model} the LLM fallback's {@code SP_OPENAI_*}; {@code
+ * egress} the forwarding policy's {@code SP_HEL_*}.
  */
 public record PipelineSettings(
     String kafkaBootstrap,
@@ -31,7 +33,8 @@ public record PipelineSettings(
     Path reservedConfig,
     BillingTuning billing,
     Path schemaDir,
-    ModelSettings model) {
+    ModelSettings model,
+    EgressSettings egress) {
 
   /**
    * Billing's settings beyond the infrastructure: grace ({@code SP_BILLING_GRACE}), charge interval
@@ -56,5 +59,6 @@ public record PipelineSettings(
     Objects.requireNonNull(commitInterval, "commitInterval");
     Objects.requireNonNull(billing, "billing");
     Objects.requireNonNull(model, "model");
+    Objects.requireNonNull(egress, "egress");
   }
 }

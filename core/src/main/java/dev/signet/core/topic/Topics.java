@@ -1,6 +1,8 @@
 package dev.signet.core.topic;
 
 import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.ForwardOutcome;
+import dev.signet.core.message.ForwardRequest;
 import dev.signet.core.message.FuCharge;
 import dev.signet.core.message.HourlyUsage;
 import dev.signet.core.message.OverageCharge;
@@ -64,6 +66,28 @@ public final class Topics {
           "signet.exchange.repair-outcomes.v1",
           Serdes.String(),
           JsonSerde.of(RepairOutcome.class),
+          false);
+
+  /**
+   * Forwards the processor asks for, keyed by trace on the trace's partition (same partition count
+   * as {@link #EXCHANGE_REQUESTS}); read by the forward worker, off the stream threads.
+   */
+  public static final Topic<String, ForwardRequest> EXCHANGE_FORWARD_REQUESTS =
+      new Topic<>(
+          "signet.exchange.forward-requests.v1",
+          Serdes.String(),
+          JsonSerde.of(ForwardRequest.class),
+          false);
+
+  /**
+   * What became of each forward, keyed by trace on the partition of its request (same partition
+   * count as {@link #EXCHANGE_REQUESTS}); the processor signs the receipt from it.
+   */
+  public static final Topic<String, ForwardOutcome> EXCHANGE_FORWARD_OUTCOMES =
+      new Topic<>(
+          "signet.exchange.forward-outcomes.v1",
+          Serdes.String(),
+          JsonSerde.of(ForwardOutcome.class),
           false);
 
   /** FU of repairs whose result was rejected, billed without a receipt; keyed by trace. */
@@ -152,6 +176,8 @@ public final class Topics {
         EXCHANGE_REPAIR_REQUESTS,
         EXCHANGE_REPAIR_OUTCOMES,
         EXCHANGE_FU_CHARGES,
+        EXCHANGE_FORWARD_REQUESTS,
+        EXCHANGE_FORWARD_OUTCOMES,
         BILLING_USAGE_HOURLY,
         BILLING_PERIOD_TOTALS,
         BILLING_USAGE_ADJUSTMENTS,

@@ -46,6 +46,17 @@ public record ForwarderSettings(
   }
 
   /** The documented defaults: 5 s, 10 s, 15 s, 1 MiB, 32 connections, 8 per route. */
+  /** The dial's part of the forwarding settings ({@code SP_HEL_*}). */
+  public static ForwarderSettings of(EgressSettings egress) {
+    return new ForwarderSettings(
+        egress.connectTimeout(),
+        egress.readTimeout(),
+        egress.totalTimeout(),
+        egress.maxResponseBytes(),
+        egress.concurrency(),
+        egress.perHostConcurrency());
+  }
+
   public static ForwarderSettings defaults() {
     return new ForwarderSettings(
         DEFAULT_CONNECT_TIMEOUT,

@@ -8,20 +8,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 
 /**
- * The model rung as the exchange sees it: an attempt each time the model is asked ({@code
- * signet_repair_attempts_total{step="llm_fallback"}}), a success and {@code
+ * The slow stages as the exchange sees them. The model rung: an attempt each time the model is
+ * asked ({@code signet_repair_attempts_total{step="llm_fallback"}}), a success and {@code
  * signet_fallback_used_total} each time a receipt is issued from its reply, the wait in the {@code
- * repair} phase, and {@code signet_repair_outcomes_unmatched_total} for outcomes no parked exchange
- * was waiting for.
+ * repair} phase; the forward's wait in the {@code forward} phase; and {@code
+ * signet_repair_outcomes_unmatched_total} for outcomes of either stage no parked exchange was
+ * waiting for.
  */
-final class RepairCounters {
+final class StageCounters {
 
   private final RepairMetrics repairMetrics;
   private final ExchangePhases phases;
   private final Counter fallbackUsed;
   private final Counter unmatched;
 
-  RepairCounters(MeterRegistry meters, RepairMetrics repairMetrics, ExchangePhases phases) {
+  StageCounters(MeterRegistry meters, RepairMetrics repairMetrics, ExchangePhases phases) {
     this.repairMetrics = repairMetrics;
     this.phases = phases;
     this.fallbackUsed =
@@ -40,6 +41,10 @@ final class RepairCounters {
 
   void unmatchedOutcome() {
     unmatched.increment();
+  }
+
+  void forwarded(long waitedMs) {
+    phases.record(ExchangePhases.Phase.FORWARD, Duration.ofMillis(Math.max(0, waitedMs)));
   }
 
   void answered(RepairOutcome outcome, boolean issued, long waitedMs) {
