@@ -171,9 +171,13 @@ class PipelineIT {
     assertThat(missingKey.statusCode()).isEqualTo(400);
     assertThat(missingKey.headers().firstValue("Content-Type"))
         .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+    // A string amount only the model could repair, and the demo tenant has no fallback.
     HttpResponse<String> invalid = post("/v1/exchange", invoice("t-x", "\"ten\""), "bad-1");
     assertThat(invalid.statusCode()).isEqualTo(422);
-    assertThat(Json.parse(invalid.body()).get("code").asText()).isEqualTo("SCHEMA_INVALID");
+    assertThat(Json.parse(invalid.body()).get("code").asText()).isEqualTo("REPAIR_FAILED");
+    assertThat(Json.parse(invalid.body()).get("detail").asText())
+        .contains("/amount")
+        .contains("llm_fallback: not enabled for this tenant");
     assertThat(get("/v1/receipts/chain/unknown-trace").statusCode()).isEqualTo(404);
   }
 
