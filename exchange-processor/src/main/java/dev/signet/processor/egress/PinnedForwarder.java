@@ -57,7 +57,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class PinnedForwarder implements AutoCloseable {
 
-  private static final Logger LOG = LoggerFactory.getLogger(PinnedForwarder.class);
+  private static final Logger log = LoggerFactory.getLogger(PinnedForwarder.class);
 
   // RFC 8259: JSON is UTF-8 and application/json defines no charset parameter.
   private static final ContentType JSON = ContentType.create("application/json");
@@ -172,7 +172,7 @@ public final class PinnedForwarder implements AutoCloseable {
         throw runtime;
       }
       String error = classify(e, expired.get());
-      LOG.debug("forward to {} ({}) failed: {}", target.host(), target.pinned(), error, e);
+      log.debug("forward to {} ({}) failed: {}", target.host(), target.pinned(), error, e);
       return new ForwardResult(
           status, digest.size(), digest.size() > 0 ? digest.cid() : null, false, error);
     } finally {
