@@ -1,14 +1,13 @@
 package dev.signet.processor.egress;
 
 import dev.signet.core.crypto.ForwardMacs;
-import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.message.ForwardOutcome;
 import dev.signet.core.message.ForwardRequest;
-import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.processor.stage.Stage;
+import dev.signet.processor.stage.StageRecords;
 import dev.signet.processor.stage.StageWorker;
 import dev.signet.processor.stage.StageWorkerSettings;
 import dev.signet.shell.ConsumerLoop;
@@ -19,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -44,7 +44,7 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
 
   private final HostResolver resolver;
   private final PinnedForwarder forwarder;
-  private final ForwardMacs macs;
+  private final StageRecords<ForwardRequest, ForwardOutcome> records;
   private final EgressSettings settings;
   private final HostGate gate;
   private final ForwardMeters meters;
@@ -59,7 +59,16 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
       Clock clock) {
     this.resolver = resolver;
     this.forwarder = forwarder;
-    this.macs = macs;
+    this.records =
+        new StageRecords<>(
+            "forward",
+            Topics.EXCHANGE_FORWARD_REQUESTS,
+            Topics.EXCHANGE_FORWARD_OUTCOMES,
+            macs.request(),
+            macs.outcome(),
+            ForwardRequest::forwardId,
+            ForwardRequest::traceId,
+            ForwardOutcome::forwardId);
     this.settings = settings;
     this.gate = new HostGate(settings.perHostConcurrency(), FAILURES_TO_OPEN, OPEN_FOR, clock);
     this.meters = new ForwardMeters(registry);
@@ -109,43 +118,8 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
   }
 
   @Override
-  public String name() {
-    return "forward";
-  }
-
-  @Override
-  public Topic<String, ForwardRequest> requests() {
-    return Topics.EXCHANGE_FORWARD_REQUESTS;
-  }
-
-  @Override
-  public Topic<String, ForwardOutcome> outcomes() {
-    return Topics.EXCHANGE_FORWARD_OUTCOMES;
-  }
-
-  @Override
-  public RecordMac requestMac() {
-    return macs.request();
-  }
-
-  @Override
-  public RecordMac outcomeMac() {
-    return macs.outcome();
-  }
-
-  @Override
-  public String id(ForwardRequest request) {
-    return request.forwardId();
-  }
-
-  @Override
-  public String traceId(ForwardRequest request) {
-    return request.traceId();
-  }
-
-  @Override
-  public String answeredId(ForwardOutcome outcome) {
-    return outcome.forwardId();
+  public StageRecords<ForwardRequest, ForwardOutcome> records() {
+    return records;
   }
 
   @Override
@@ -282,7 +256,7 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
 
   @Override
   public String result(ForwardOutcome outcome) {
-    return outcome.status().name().toLowerCase(java.util.Locale.ROOT);
+    return outcome.status().name().toLowerCase(Locale.ROOT);
   }
 
   @Override

@@ -1,13 +1,12 @@
 package dev.signet.processor.repair;
 
-import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.message.RepairRequest;
-import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.processor.stage.Stage;
+import dev.signet.processor.stage.StageRecords;
 import dev.signet.processor.stage.StageWorker;
 import dev.signet.processor.stage.StageWorkerSettings;
 import dev.signet.shell.ConsumerLoop;
@@ -31,12 +30,21 @@ public final class RepairWorker implements Stage<RepairRequest, RepairOutcome> {
   public static final String DEFAULT_GROUP_ID = "signet-repair-worker";
 
   private final ModelClient model;
-  private final RepairMacs macs;
+  private final StageRecords<RepairRequest, RepairOutcome> records;
   private final Clock clock;
 
   private RepairWorker(ModelClient model, RepairMacs macs, Clock clock) {
     this.model = model;
-    this.macs = macs;
+    this.records =
+        new StageRecords<>(
+            "repair",
+            Topics.EXCHANGE_REPAIR_REQUESTS,
+            Topics.EXCHANGE_REPAIR_OUTCOMES,
+            macs.request(),
+            macs.outcome(),
+            RepairRequest::repairId,
+            RepairRequest::traceId,
+            RepairOutcome::repairId);
     this.clock = clock;
   }
 
@@ -49,13 +57,16 @@ public final class RepairWorker implements Stage<RepairRequest, RepairOutcome> {
       ModelClient model,
       StageWorkerSettings settings,
       MeterRegistry meters) {
-    return StageWorker.create(
+    return create(
         bootstrapServers,
         groupId,
         instanceId,
-        new RepairWorker(model, RepairMacs.of(serverSecret), Clock.systemUTC()),
+        serverSecret,
+        model,
         settings,
-        meters);
+        meters,
+        Topics.EXCHANGE_REPAIR_REQUESTS.name(),
+        Topics.EXCHANGE_REPAIR_OUTCOMES.name());
   }
 
   /** As above, over other topics of the same shapes (tests). */
@@ -81,43 +92,8 @@ public final class RepairWorker implements Stage<RepairRequest, RepairOutcome> {
   }
 
   @Override
-  public String name() {
-    return "repair";
-  }
-
-  @Override
-  public Topic<String, RepairRequest> requests() {
-    return Topics.EXCHANGE_REPAIR_REQUESTS;
-  }
-
-  @Override
-  public Topic<String, RepairOutcome> outcomes() {
-    return Topics.EXCHANGE_REPAIR_OUTCOMES;
-  }
-
-  @Override
-  public RecordMac requestMac() {
-    return macs.request();
-  }
-
-  @Override
-  public RecordMac outcomeMac() {
-    return macs.outcome();
-  }
-
-  @Override
-  public String id(RepairRequest request) {
-    return request.repairId();
-  }
-
-  @Override
-  public String traceId(RepairRequest request) {
-    return request.traceId();
-  }
-
-  @Override
-  public String answeredId(RepairOutcome outcome) {
-    return outcome.repairId();
+  public StageRecords<RepairRequest, RepairOutcome> records() {
+    return records;
   }
 
   @Override

@@ -13,27 +13,40 @@ import java.util.List;
  */
 public interface Stage<Q, A> extends AutoCloseable {
 
-  /** Lower-case name for threads, logs, headers and meters, e.g. {@code repair}. */
-  String name();
+  /** Its topics, MACs and ids. */
+  StageRecords<Q, A> records();
 
-  /** The requests' topic and serdes. */
-  Topic<String, Q> requests();
+  default String name() {
+    return records().name();
+  }
 
-  /** The outcomes' topic and serdes. */
-  Topic<String, A> outcomes();
+  default Topic<String, Q> requests() {
+    return records().requests();
+  }
 
-  RecordMac requestMac();
+  default Topic<String, A> outcomes() {
+    return records().outcomes();
+  }
 
-  RecordMac outcomeMac();
+  default RecordMac requestMac() {
+    return records().requestMac();
+  }
 
-  /** The request's id: one outcome per id. */
-  String id(Q request);
+  default RecordMac outcomeMac() {
+    return records().outcomeMac();
+  }
 
-  /** The trace the request belongs to: the outcome's key. */
-  String traceId(Q request);
+  default String id(Q request) {
+    return records().id().apply(request);
+  }
 
-  /** The id of the request an outcome answers. */
-  String answeredId(A outcome);
+  default String traceId(Q request) {
+    return records().traceId().apply(request);
+  }
+
+  default String answeredId(A outcome) {
+    return records().answeredId().apply(outcome);
+  }
 
   /**
    * The work itself, on a worker thread: blocking, and never throwing for what the world does (a

@@ -10,6 +10,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -296,7 +297,7 @@ public final class StageWorker<Q, A> implements ConsumerLoop.Body {
   public void onFailure(Throwable cause) {
     log.error(
         "{} WORKER STOPPED: {} requests are no longer answered",
-        stage.name().toUpperCase(java.util.Locale.ROOT),
+        stage.name().toUpperCase(Locale.ROOT),
         stage.name(),
         cause);
   }
