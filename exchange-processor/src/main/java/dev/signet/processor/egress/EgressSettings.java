@@ -28,6 +28,8 @@ import java.util.Set;
  * @param concurrency {@code SP_HEL_CONCURRENCY}, default 32: forwards in flight per worker
  * @param perHostConcurrency {@code SP_HEL_PER_HOST_CONCURRENCY}, default 8, at most {@code
  *     concurrency}
+ * @param perTenantConcurrency {@code SP_HEL_PER_TENANT_CONCURRENCY}, default 16, at most {@code
+ *     concurrency}: one tenant's forwards cannot hold every slot
  */
 public record EgressSettings(
     List<HostPattern> allowlist,
@@ -38,7 +40,8 @@ public record EgressSettings(
     Duration totalTimeout,
     long maxResponseBytes,
     int concurrency,
-    int perHostConcurrency) {
+    int perHostConcurrency,
+    int perTenantConcurrency) {
 
   public static final String ALLOWLIST = "SP_HEL_ALLOWLIST";
   public static final String PORTS = "SP_HEL_PORTS";
@@ -49,6 +52,7 @@ public record EgressSettings(
   public static final String MAX_RESPONSE_BYTES = "SP_HEL_MAX_RESPONSE_BYTES";
   public static final String CONCURRENCY = "SP_HEL_CONCURRENCY";
   public static final String PER_HOST_CONCURRENCY = "SP_HEL_PER_HOST_CONCURRENCY";
+  public static final String PER_TENANT_CONCURRENCY = "SP_HEL_PER_TENANT_CONCURRENCY";
 
   static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
   static final Duration DEFAULT_READ_TIMEOUT = Duration.ofSeconds(10);
@@ -56,6 +60,7 @@ public record EgressSettings(
   static final long DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
   static final int DEFAULT_CONCURRENCY = 32;
   static final int DEFAULT_PER_HOST_CONCURRENCY = 8;
+  static final int DEFAULT_PER_TENANT_CONCURRENCY = 16;
 
   // Bounds that catch typos (a timeout in milliseconds, a size in bits) at start-up.
   private static final Duration MAX_TIMEOUT = Duration.ofMinutes(10);
@@ -109,11 +114,22 @@ public record EgressSettings(
               + "), got "
               + perHostConcurrency);
     }
+    if (perTenantConcurrency < 1 || perTenantConcurrency > concurrency) {
+      throw new IllegalArgumentException(
+          PER_TENANT_CONCURRENCY
+              + " must be within 1.."
+              + concurrency
+              + " ("
+              + CONCURRENCY
+              + "), got "
+              + perTenantConcurrency);
+    }
   }
 
   /** Reads the {@code SP_HEL_*} names; unset or blank names take their defaults. */
   public static EgressSettings fromEnvironment(Map<String, String> variables) {
     Env env = Env.of(variables);
+    int concurrency = env.integer(CONCURRENCY, DEFAULT_CONCURRENCY);
     return new EgressSettings(
         allowlist(env.optional(ALLOWLIST)),
         ports(env.optional(PORTS)),
@@ -122,8 +138,10 @@ public record EgressSettings(
         duration(READ_TIMEOUT, env.optional(READ_TIMEOUT), DEFAULT_READ_TIMEOUT),
         duration(TOTAL_TIMEOUT, env.optional(TOTAL_TIMEOUT), DEFAULT_TOTAL_TIMEOUT),
         bytes(env.optional(MAX_RESPONSE_BYTES)),
-        env.integer(CONCURRENCY, DEFAULT_CONCURRENCY),
-        env.integer(PER_HOST_CONCURRENCY, DEFAULT_PER_HOST_CONCURRENCY));
+        concurrency,
+        // The per-host and per-tenant defaults shrink with a smaller pool rather than refuse it.
+        env.integer(PER_HOST_CONCURRENCY, Math.min(DEFAULT_PER_HOST_CONCURRENCY, concurrency)),
+        env.integer(PER_TENANT_CONCURRENCY, Math.min(DEFAULT_PER_TENANT_CONCURRENCY, concurrency)));
   }
 
   /** The defaults: nothing allowed beyond tenants' own lists, port 443, https only. */

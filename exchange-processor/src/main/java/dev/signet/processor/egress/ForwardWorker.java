@@ -30,11 +30,12 @@ import java.util.Map;
  *
  * <p>Delivery is at-least-once: a forward whose outcome was never recorded (the worker died in
  * between) is made again by the partition's next owner, with the same {@code X-Signet-Exchange-Id}
- * so the receiver can drop the repeat. Per host: at most {@code SP_HEL_PER_HOST_CONCURRENCY}
- * forwards at once, and a circuit breaker after 5 consecutive failures (open 30 s), so one slow or
- * dead host holds a bounded share of the pool. Meters: {@code signet_forward_total{host,outcome}},
- * {@code signet_denied_total{reason}}, {@code signet_forward_seconds}, and the stage worker's
- * {@code signet_forward_calls_total{result}} and friends.
+ * so the receiver can drop the repeat. At most {@code SP_HEL_PER_TENANT_CONCURRENCY} forwards of
+ * one tenant and {@code SP_HEL_PER_HOST_CONCURRENCY} to one host at once, and a circuit breaker
+ * after 5 consecutive failures of a host (open 30 s), so one slow or dead host, or one busy tenant,
+ * holds a bounded share of the pool. Meters: {@code signet_forward_total{host,outcome}}, {@code
+ * signet_denied_total{reason}}, {@code signet_forward_seconds}, and the stage worker's {@code
+ * signet_forward_calls_total{result}} and friends.
  */
 public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome> {
 
@@ -70,7 +71,13 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
             ForwardRequest::traceId,
             ForwardOutcome::forwardId);
     this.settings = settings;
-    this.gate = new HostGate(settings.perHostConcurrency(), FAILURES_TO_OPEN, OPEN_FOR, clock);
+    this.gate =
+        new HostGate(
+            settings.perHostConcurrency(),
+            settings.perTenantConcurrency(),
+            FAILURES_TO_OPEN,
+            OPEN_FOR,
+            clock);
     this.meters = new ForwardMeters(registry);
     this.clock = clock;
   }
@@ -144,11 +151,11 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
       return denied(request, denied, start);
     }
     InetAddress pinned = ((Resolution.Allowed) resolution).pinned();
-    HostGate.Closed closed = gate.enter(target.host(), settings.totalTimeout());
+    HostGate.Closed closed = gate.enter(request.tenant(), target.host(), settings.totalTimeout());
     if (closed != null) {
       String error =
           closed == HostGate.Closed.BUSY
-              ? "FORWARD_HOST_BUSY: no free slot for the host within the total timeout"
+              ? "FORWARD_BUSY: no free slot for the tenant or the host within the total timeout"
               : "FORWARD_CIRCUIT_OPEN: the host failed "
                   + FAILURES_TO_OPEN
                   + " times in a row; not dialled for "
@@ -169,7 +176,7 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
                   "X-Signet-Exchange-Id", request.exchangeId()));
       healthy = result.statusCode() > 0 && result.statusCode() < 500;
     } finally {
-      gate.release(target.host(), healthy);
+      gate.release(request.tenant(), target.host(), healthy);
     }
     ForwardOutcome.Status status =
         result.statusCode() > 0 ? ForwardOutcome.Status.FORWARDED : ForwardOutcome.Status.FAILED;

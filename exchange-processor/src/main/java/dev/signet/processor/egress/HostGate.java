@@ -24,43 +24,55 @@ final class HostGate {
   private record Breaker(int failures, long openUntilMs) {}
 
   private final int perHost;
+  private final int perTenant;
   private final int failuresToOpen;
   private final Duration openFor;
   private final Clock clock;
-  private final Map<String, Semaphore> slots = new ConcurrentHashMap<>();
+  private final Map<String, Semaphore> hostSlots = new ConcurrentHashMap<>();
+  private final Map<String, Semaphore> tenantSlots = new ConcurrentHashMap<>();
   private final Map<String, Breaker> breakers = new ConcurrentHashMap<>();
 
-  HostGate(int perHost, int failuresToOpen, Duration openFor, Clock clock) {
+  HostGate(int perHost, int perTenant, int failuresToOpen, Duration openFor, Clock clock) {
     this.perHost = perHost;
+    this.perTenant = perTenant;
     this.failuresToOpen = failuresToOpen;
     this.openFor = openFor;
     this.clock = clock;
   }
 
   /**
-   * Takes a slot for {@code host}, waiting up to {@code wait}; null when taken (the caller must
-   * {@link #release}), else why not.
+   * Takes a slot of {@code tenant} and one of {@code host}, waiting up to {@code wait} for each;
+   * null when taken (the caller must {@link #release}), else why not.
    */
-  Closed enter(String host, Duration wait) {
+  Closed enter(String tenant, String host, Duration wait) {
     Breaker breaker = breakers.get(host);
     if (breaker != null && breaker.openUntilMs() > clock.millis()) {
       return Closed.CIRCUIT_OPEN;
     }
-    Semaphore semaphore = slots.computeIfAbsent(host, h -> new Semaphore(perHost));
-    try {
-      if (!semaphore.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-        return Closed.BUSY;
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+    Semaphore tenantSlot = tenantSlots.computeIfAbsent(tenant, t -> new Semaphore(perTenant));
+    if (!acquire(tenantSlot, wait)) {
+      return Closed.BUSY;
+    }
+    if (!acquire(hostSlots.computeIfAbsent(host, h -> new Semaphore(perHost)), wait)) {
+      tenantSlot.release();
       return Closed.BUSY;
     }
     return null;
   }
 
-  /** Gives the slot back and tells the breaker whether the host answered well. */
-  void release(String host, boolean healthy) {
-    slots.get(host).release();
+  private static boolean acquire(Semaphore slot, Duration wait) {
+    try {
+      return slot.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
+  /** Gives the slots back and tells the breaker whether the host answered well. */
+  void release(String tenant, String host, boolean healthy) {
+    hostSlots.get(host).release();
+    tenantSlots.get(tenant).release();
     if (healthy) {
       breakers.remove(host);
       return;

@@ -56,7 +56,8 @@ class EgressPolicyTest {
           STANDARD.totalTimeout(),
           STANDARD.maxResponseBytes(),
           STANDARD.concurrency(),
-          STANDARD.perHostConcurrency());
+          STANDARD.perHostConcurrency(),
+          STANDARD.perTenantConcurrency());
 
   private static final EgressSettings DEVELOPMENT =
       EgressSettings.fromEnvironment(
