@@ -44,7 +44,7 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
   static final Duration OPEN_FOR = Duration.ofSeconds(30);
 
   private final HostResolver resolver;
-  private final PinnedForwarder forwarder;
+  private final Forwarder forwarder;
   private final StageRecords<ForwardRequest, ForwardOutcome> records;
   private final EgressSettings settings;
   private final HostGate gate;
@@ -53,7 +53,7 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
 
   ForwardWorker(
       HostResolver resolver,
-      PinnedForwarder forwarder,
+      Forwarder forwarder,
       ForwardMacs macs,
       EgressSettings settings,
       MeterRegistry registry,
@@ -108,7 +108,7 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
       ServerSecret serverSecret,
       EgressSettings settings,
       HostResolver resolver,
-      PinnedForwarder forwarder,
+      Forwarder forwarder,
       MeterRegistry meters,
       String requestsTopic,
       String outcomesTopic) {

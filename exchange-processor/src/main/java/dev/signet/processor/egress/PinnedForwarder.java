@@ -55,7 +55,7 @@ import org.slf4j.LoggerFactory;
  * received). The response body is hashed up to the maximum, never kept. Thread-safe: one instance,
  * one connection pool, shared by the worker's threads.
  */
-public final class PinnedForwarder implements AutoCloseable {
+public final class PinnedForwarder implements Forwarder {
 
   private static final Logger log = LoggerFactory.getLogger(PinnedForwarder.class);
 
@@ -132,6 +132,7 @@ public final class PinnedForwarder implements AutoCloseable {
    * @throws IllegalArgumentException for a header that is not an {@code X-Signet-*} header or whose
    *     value is not one line
    */
+  @Override
   public ForwardResult forward(
       PinnedTarget target, byte[] body, Map<String, String> signetHeaders) {
     Objects.requireNonNull(target, "target");
