@@ -19,7 +19,8 @@ public record StageWorkerSettings(
     int concurrency, Duration pollTimeout, Duration drainTimeout, int maxRecoveryScan) {
 
   public static final int DEFAULT_CONCURRENCY = 16;
-  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(100);
+  // A completed call waits for the poll in hand before it is written: this is its latency cost.
+  public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(20);
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
   public static final int DEFAULT_MAX_RECOVERY_SCAN = 100_000;
 
