@@ -5,6 +5,7 @@ import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.ForwardMacs;
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.crypto.RepairMacs;
+import dev.signet.core.crypto.ResultMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.message.ForwardOutcome;
@@ -13,6 +14,7 @@ import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.JsonSerde;
+import dev.signet.core.topic.MacStampingSerializer;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import dev.signet.core.trace.TraceIds;
@@ -58,10 +60,10 @@ import org.apache.kafka.streams.state.Stores;
  *       #CHAIN_HEADS_STORE}, {@value #IDEMPOTENCY_STORE}, {@value
  *       #IDEMPOTENCY_EXPIRY_INDEX_STORE}).
  *   <li>Out: both merge into {@code outputs}, split by kind: {@link Topics#RECEIPTS} (with the
- *       origin MAC header), {@link Topics#EXCHANGE_RESULTS} (correlation headers only, never the
- *       API key), {@link Topics#EXCHANGE_DLQ} (original bytes and headers without the API key,
- *       reason in headers). Outputs are serialised and size-checked by the node that makes them, so
- *       the sinks write bytes.
+ *       origin MAC header), {@link Topics#EXCHANGE_RESULTS} (correlation headers and the result MAC
+ *       only, never the API key), {@link Topics#EXCHANGE_DLQ} (original bytes and headers without
+ *       the API key, reason in headers). Outputs are serialised and size-checked by the node that
+ *       makes them, so the sinks write bytes.
  * </ul>
  *
  * <p>No repartition topic: routing needs the source partition, so it runs first, and nothing after
@@ -314,11 +316,19 @@ public final class ExchangeTopology {
         .to(
             Topics.RECEIPTS.name(),
             Produced.with(Serdes.String(), Output.SERDE).withName(RECEIPTS_SINK));
+    // Results carry the processor's MAC over their exact bytes: ingress answers a caller only
+    // with a result that has it.
     outputs
         .get("write-result")
         .to(
             Topics.EXCHANGE_RESULTS.name(),
-            Produced.with(Serdes.String(), Output.SERDE).withName(RESULTS_SINK));
+            Produced.with(
+                    Serdes.String(),
+                    Serdes.serdeFrom(
+                        new MacStampingSerializer<>(
+                            Output.SERDE.serializer(), ResultMac.of(settings.serverSecret())),
+                        Output.SERDE.deserializer()))
+                .withName(RESULTS_SINK));
     outputs
         .get("write-dead-letter")
         .to(

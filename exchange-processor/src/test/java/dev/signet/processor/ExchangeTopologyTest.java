@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.ResultMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
@@ -317,6 +318,22 @@ class ExchangeTopologyTest {
         .isEqualTo(2.0);
     assertThat(meters.get("signet_repair_success").tag("step", "tolerant_parse").counter().count())
         .isEqualTo(1.0);
+  }
+
+  @Test
+  void shouldStampEveryResultWithTheProcessorsResultMac() {
+    send("t1", invoiceRequest("t1", invoiceArguments("5", "USD")), "demo_key", "k1");
+    send("t2", invoiceRequest("t2", "{broken"), "demo_key", "k2");
+    send("t3", "not json".getBytes(StandardCharsets.UTF_8), "demo_key", "k3");
+
+    List<TestRecord<String, ExchangeResult>> written = results.readRecordsToList();
+    assertThat(written).hasSize(3);
+    for (TestRecord<String, ExchangeResult> result : written) {
+      byte[] bytes = Json.toBytes(result.value());
+      assertThat(ResultMac.of(SECRET).verify(result.headers(), bytes))
+          .as("result of %s", result.key())
+          .isTrue();
+    }
   }
 
   @Test

@@ -6,6 +6,7 @@ import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.PublicKey;
+import dev.signet.core.crypto.ResultMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
@@ -102,8 +103,13 @@ class IngressBeans {
   }
 
   @Bean(destroyMethod = "close")
-  ExchangeGateway exchangeGateway(IngressProperties properties, MeterRegistry meters) {
-    return new ExchangeGateway(properties.kafkaBootstrap(), properties.replyTimeout(), meters)
+  ExchangeGateway exchangeGateway(
+      IngressProperties properties, ServerSecret serverSecret, MeterRegistry meters) {
+    return new ExchangeGateway(
+            properties.kafkaBootstrap(),
+            properties.replyTimeout(),
+            ResultMac.of(serverSecret),
+            meters)
         .start();
   }
 }

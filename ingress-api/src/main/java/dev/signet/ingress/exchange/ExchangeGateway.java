@@ -1,5 +1,6 @@
 package dev.signet.ingress.exchange;
 
+import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.topic.Topics;
@@ -30,14 +31,18 @@ public final class ExchangeGateway implements AutoCloseable {
   private final ReplyListener replies;
   private final Duration replyTimeout;
 
-  public ExchangeGateway(String bootstrapServers, Duration replyTimeout, MeterRegistry meters) {
+  /**
+   * @param resultMac the processor's result MAC: replies without it are never delivered
+   */
+  public ExchangeGateway(
+      String bootstrapServers, Duration replyTimeout, RecordMac resultMac, MeterRegistry meters) {
     this.replyTimeout = replyTimeout;
     this.producer =
         new KafkaProducer<>(
             producerProperties(bootstrapServers),
             new StringSerializer(),
             new ByteArraySerializer());
-    this.replies = new ReplyListener(bootstrapServers, this::complete);
+    this.replies = new ReplyListener(bootstrapServers, resultMac, meters, this::complete);
     meters.gauge("signet_ingress_pending_replies", pending, Map::size);
   }
 

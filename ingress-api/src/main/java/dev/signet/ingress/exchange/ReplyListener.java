@@ -1,8 +1,11 @@
 package dev.signet.ingress.exchange;
 
+import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.topic.Topics;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -26,19 +29,33 @@ import org.slf4j.LoggerFactory;
  * each ingress instance sees all results and keeps those it is waiting for, so instances scale out
  * without rebalances or reply-topic bookkeeping). Starts at the end: a restarted instance has no
  * callers waiting for older results. A result's body is sliced out of the record value without
- * being parsed into a tree (see {@link ExchangeResult#fromWire}).
+ * being parsed into a tree (see {@link ExchangeResult#fromWire}). A result is delivered only with
+ * the processor's {@link dev.signet.core.crypto.ResultMac} over its exact bytes; any other is
+ * counted in {@code signet_ingress_replies_refused_total} and dropped, and the caller keeps waiting
+ * for the real one (or times out).
  */
 final class ReplyListener implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(ReplyListener.class);
 
   private final KafkaConsumer<String, byte[]> consumer;
+  private final RecordMac resultMac;
+  private final Counter refused;
   private final BiConsumer<String, ExchangeResult> onReply;
   private final Thread thread;
   private final CountDownLatch positioned = new CountDownLatch(1);
   private volatile boolean running = true;
 
-  ReplyListener(String bootstrapServers, BiConsumer<String, ExchangeResult> onReply) {
+  ReplyListener(
+      String bootstrapServers,
+      RecordMac resultMac,
+      MeterRegistry meters,
+      BiConsumer<String, ExchangeResult> onReply) {
+    this.resultMac = resultMac;
+    this.refused =
+        Counter.builder("signet_ingress_replies_refused")
+            .description("Results not delivered to a caller: no valid processor MAC")
+            .register(meters);
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -103,6 +120,17 @@ final class ReplyListener implements AutoCloseable {
   private void dispatch(ConsumerRecord<String, byte[]> record) {
     String correlationId = SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID);
     if (correlationId == null) {
+      return;
+    }
+    if (record.value() == null || !resultMac.verify(record.headers(), record.value())) {
+      // Only the processor answers: anyone else's "result" is never shown to a caller.
+      refused.increment();
+      log.warn(
+          "result at {}-{}@{} for correlation {} has no valid processor MAC; not delivered",
+          record.topic(),
+          record.partition(),
+          record.offset(),
+          correlationId);
       return;
     }
     try {

@@ -1,0 +1,132 @@
+package dev.signet.ingress.exchange;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.signet.core.crypto.RecordMac;
+import dev.signet.core.crypto.RepairMacs;
+import dev.signet.core.crypto.ResultMac;
+import dev.signet.core.crypto.ServerSecret;
+import dev.signet.core.error.ErrorCode;
+import dev.signet.core.json.Json;
+import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.SignetHeaders;
+import dev.signet.core.topic.Topics;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Replies only from the processor: a caller waiting for its result is answered by a record that
+ * carries the processor's result MAC over its exact bytes, never by one written by anyone else on
+ * the results topic (no MAC, a MAC of another purpose, a MAC over other bytes).
+ */
+class ExchangeGatewayIT {
+
+  private static final ServerSecret SECRET =
+      ServerSecret.parse("dGVzdC1zZXJ2ZXItc2VjcmV0LW9mLWF0LWxlYXN0LTMyLWJ5dGVz");
+  private static final EmbeddedKafkaKraftBroker broker = startBroker();
+
+  private static EmbeddedKafkaKraftBroker startBroker() {
+    EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1);
+    kafka.afterPropertiesSet();
+    kafka.addTopics(
+        new NewTopic(Topics.EXCHANGE_REQUESTS.name(), 1, (short) 1),
+        new NewTopic(Topics.EXCHANGE_RESULTS.name(), 1, (short) 1));
+    return kafka;
+  }
+
+  @AfterAll
+  static void stop() {
+    broker.destroy();
+  }
+
+  @Test
+  void shouldDeliverOnlyAResultCarryingTheProcessorsMac() throws Exception {
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    RecordMac resultMac = ResultMac.of(SECRET);
+    try (ExchangeGateway gateway =
+            new ExchangeGateway(
+                    broker.getBrokersAsString(), Duration.ofSeconds(30), resultMac, meters)
+                .start();
+        KafkaProducer<String, byte[]> producer = producer()) {
+      CompletableFuture<ExchangeResult> reply =
+          gateway.submit("t-1", "{}".getBytes(), "demo_key", "k-1");
+      String correlationId = correlationIdOfTheRequest();
+
+      byte[] forged =
+          Json.toBytes(ExchangeResult.Rejected.of("t-1", ErrorCode.INTERNAL, "forged answer"));
+      send(producer, correlationId, forged, null);
+      send(producer, correlationId, forged, RepairMacs.of(SECRET).outcome().sign(forged));
+      byte[] genuine =
+          Json.toBytes(ExchangeResult.Rejected.of("t-1", ErrorCode.SCHEMA_INVALID, "genuine"));
+      send(producer, correlationId, forged, resultMac.sign(genuine));
+
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> meters.get("signet_ingress_replies_refused").counter().count() == 3.0);
+      assertThat(reply).as("no forged reply reaches the caller").isNotDone();
+
+      send(producer, correlationId, genuine, resultMac.sign(genuine));
+      ExchangeResult delivered = reply.get(30, TimeUnit.SECONDS);
+      assertThat(delivered.code()).isEqualTo("SCHEMA_INVALID");
+    }
+  }
+
+  private static String correlationIdOfTheRequest() {
+    try (KafkaConsumer<String, byte[]> consumer =
+        new KafkaConsumer<>(
+            Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.getBrokersAsString(),
+                ConsumerConfig.GROUP_ID_CONFIG,
+                "gateway-it",
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest"),
+            new StringDeserializer(),
+            new ByteArrayDeserializer())) {
+      consumer.subscribe(List.of(Topics.EXCHANGE_REQUESTS.name()));
+      long deadline = System.currentTimeMillis() + 30_000;
+      while (System.currentTimeMillis() < deadline) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+          return SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID);
+        }
+      }
+      throw new AssertionError("the gateway's request never reached the requests topic");
+    }
+  }
+
+  private static void send(
+      KafkaProducer<String, byte[]> producer, String correlationId, byte[] value, String mac)
+      throws Exception {
+    ProducerRecord<String, byte[]> record =
+        new ProducerRecord<>(Topics.EXCHANGE_RESULTS.name(), "t-1", value);
+    SignetHeaders.put(record.headers(), SignetHeaders.CORRELATION_ID, correlationId);
+    SignetHeaders.put(record.headers(), SignetHeaders.RECORD_MAC, mac);
+    producer.send(record).get();
+  }
+
+  private static KafkaProducer<String, byte[]> producer() {
+    return new KafkaProducer<>(
+        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
+        new StringSerializer(),
+        new ByteArraySerializer());
+  }
+}
