@@ -26,6 +26,7 @@ import dev.signet.processor.transform.Outcome;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -589,7 +590,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
         || parked.waiting() != stage
         || !parked.exchange().traceId().equals(traceId)
         || !parked.exchange().tenant().equals(tenant)) {
-      stageCounters.unmatchedOutcome();
+      stageCounters.unmatchedOutcome(stage.name().toLowerCase(Locale.ROOT));
       log.warn("{} outcome {} on trace {} matches no parked exchange; ignored", stage, id, traceId);
       return null;
     }

@@ -12,15 +12,15 @@ import java.time.Duration;
  * asked ({@code signet_repair_attempts_total{step="llm_fallback"}}), a success and {@code
  * signet_fallback_used_total} each time a receipt is issued from its reply, the wait in the {@code
  * repair} phase; the forward's wait in the {@code forward} phase; and {@code
- * signet_repair_outcomes_unmatched_total} for outcomes of either stage no parked exchange was
- * waiting for.
+ * signet_stage_outcomes_unmatched_total{stage}} for outcomes of either stage no parked exchange was
+ * waiting for (a replay, a stray).
  */
 final class StageCounters {
 
   private final RepairMetrics repairMetrics;
   private final ExchangePhases phases;
   private final Counter fallbackUsed;
-  private final Counter unmatched;
+  private final MeterRegistry meters;
 
   StageCounters(MeterRegistry meters, RepairMetrics repairMetrics, ExchangePhases phases) {
     this.repairMetrics = repairMetrics;
@@ -29,18 +29,19 @@ final class StageCounters {
         Counter.builder("signet_fallback_used")
             .description("Receipts issued from a model-repaired document")
             .register(meters);
-    this.unmatched =
-        Counter.builder("signet_repair_outcomes_unmatched")
-            .description("Repair outcomes no parked exchange was waiting for (replays, strays)")
-            .register(meters);
+    this.meters = meters;
   }
 
   void asked() {
     repairMetrics.attempted(RepairStep.LLM_FALLBACK);
   }
 
-  void unmatchedOutcome() {
-    unmatched.increment();
+  void unmatchedOutcome(String stage) {
+    Counter.builder("signet_stage_outcomes_unmatched")
+        .description("Stage outcomes no parked exchange was waiting for (replays, strays)")
+        .tag("stage", stage)
+        .register(meters)
+        .increment();
   }
 
   void forwarded(long waitedMs) {

@@ -270,7 +270,9 @@ class RepairFlowTopologyTest {
     assertThat(receipts.readValuesToList()).extracting(Receipt::fuTokens).containsExactly(321L);
     assertThat(charges.isEmpty()).isTrue();
     assertThat(meters.get("signet_repair_outcomes_refused").counter().count()).isEqualTo(1.0);
-    assertThat(meters.get("signet_repair_outcomes_unmatched").counter().count()).isEqualTo(1.0);
+    assertThat(
+            meters.get("signet_stage_outcomes_unmatched").tag("stage", "model").counter().count())
+        .isEqualTo(1.0);
   }
 
   @Test
