@@ -119,7 +119,7 @@ final class TopicsApplyCommand implements Callable<Integer> {
   static void print(PrintWriter out, String servers, ApplyReport report) {
     for (TopicResult result : report.results()) {
       out.printf(
-          "%-9s %-40s %s%n",
+          "%-12s %-40s %s%n",
           label(result.action(), report.dryRun()), result.topic(), result.detail());
     }
     String summary =
