@@ -7,6 +7,8 @@ import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -173,5 +175,34 @@ class TopicsApplyCommandIT {
     assertThat(run.err())
         .contains("signet: topics at " + bootstrap)
         .containsIgnoringCase("replication");
+  }
+
+  @Test
+  void shouldRunFromTheRunnableJarWithoutKafkasCompressionLibraries() throws Exception {
+    // The shaded jar leaves zstd, lz4 and snappy out (the admin client never compresses); the
+    // jar is built in the package phase, before failsafe runs this.
+    Path jar = Path.of("target", "signet-cli.jar");
+    assertThat(jar).exists();
+    Process process =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-jar",
+                jar.toString(),
+                "topics",
+                "apply",
+                "--bootstrap",
+                bootstrap,
+                "--partitions",
+                "1",
+                "--replication-factor",
+                "1")
+            .redirectErrorStream(true)
+            .start();
+    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+
+    assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(process.exitValue()).as(output).isZero();
+    assertThat(output).contains(ALL.size() + " created");
+    assertThat(signetTopics()).isEqualTo(ALL);
   }
 }
