@@ -29,6 +29,7 @@ import picocli.CommandLine.Spec;
       KeygenCommand.class,
       ExportCommand.class,
       BillingCommand.class,
+      TopicsCommand.class,
       CommandLine.HelpCommand.class
     },
     description = "Verify Signet SR-1 receipts, chains and export bundles offline.",
@@ -50,7 +51,7 @@ public final class SignetCli implements Runnable {
   public void run() {
     throw new ParameterException(
         spec.commandLine(),
-        "a command is required: verify, canonicalize, keygen, export or billing");
+        "a command is required: verify, canonicalize, keygen, export, billing or topics");
   }
 
   public static void main(String[] args) {
@@ -82,6 +83,9 @@ public final class SignetCli implements Runnable {
           public <K> K create(Class<K> type) throws Exception {
             if (type == ReconcileCommand.class) {
               return type.cast(new ReconcileCommand(env));
+            }
+            if (type == TopicsApplyCommand.class) {
+              return type.cast(new TopicsApplyCommand(env));
             }
             return defaults.create(type);
           }

@@ -28,6 +28,9 @@ public final class SignetLauncher {
                         serve /metrics and /healthz[/live|/ready] on SP_METRICS_PORT, default 9404)
         billing reconcile --period YYYY-MM
                         compare a month's receipts, totals, charges, push ledger and Stripe
+        topics apply [--partitions N] [--replication-factor R] [--dry-run]
+                        create the missing topics from the code's table, check the others
+                        (compose's topics service and the k8s Job run it; SP_KAFKA_BOOTSTRAP)
         healthcheck [URL]
                         exit 0 if GET URL answers 2xx, else 1 (for container health checks;
                         default http://127.0.0.1:$SP_METRICS_PORT/healthz)

@@ -167,6 +167,20 @@ public final class Topics {
 
   private Topics() {}
 
+  /**
+   * The requests topic and every topic keyed by trace that must have exactly its partition count:
+   * the processor reads a trace's repair and forward outcomes on the partition its request came
+   * from. Adding partitions to any of them moves traces away from their state.
+   */
+  public static List<Topic<?, ?>> partitionedLikeRequests() {
+    return List.of(
+        EXCHANGE_REQUESTS,
+        EXCHANGE_REPAIR_REQUESTS,
+        EXCHANGE_REPAIR_OUTCOMES,
+        EXCHANGE_FORWARD_REQUESTS,
+        EXCHANGE_FORWARD_OUTCOMES);
+  }
+
   public static List<Topic<?, ?>> all() {
     return List.of(
         EXCHANGE_REQUESTS,

@@ -1,44 +1,34 @@
 package dev.signet.launcher.local;
 
+import dev.signet.cli.topics.ApplyReport;
+import dev.signet.cli.topics.TopicApplier;
+import dev.signet.cli.topics.TopicLayout;
+import dev.signet.cli.topics.TopicResult;
+import dev.signet.cli.topics.TopicSpec;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
-import org.apache.kafka.common.KafkaFuture;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Creates Signet's topics on the local broker when they are missing: replication factor 1, a fixed
- * partition count, {@code cleanup.policy=compact} for compacted topics. Idempotent: existing topics
- * are left as they are (their partitions and configs are not altered).
+ * Local mode's topics, through the same {@link TopicApplier} as {@code signet topics apply}:
+ * replication factor 1, a fixed partition count, the table's configs. Idempotent: existing topics
+ * are checked, never altered; a request-partitioned topic with another partition count stops local
+ * mode (its traces would be read where their state is not).
  */
 public final class LocalTopics {
 
   public static final int DEFAULT_PARTITIONS = LocalKafka.DEFAULT_PARTITIONS;
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
   private static final Logger log = LoggerFactory.getLogger(LocalTopics.class);
 
   private final String bootstrapServers;
-  private final int partitions;
+  private final TopicLayout layout;
 
   public LocalTopics(String bootstrapServers) {
     this(bootstrapServers, DEFAULT_PARTITIONS);
@@ -46,10 +36,8 @@ public final class LocalTopics {
 
   public LocalTopics(String bootstrapServers, int partitions) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
-    if (partitions < 1) {
-      throw new IllegalArgumentException("partitions must be positive, got " + partitions);
-    }
-    this.partitions = partitions;
+    // One broker: replication 1, and the broker's own min.insync.replicas.
+    this.layout = new TopicLayout(partitions, (short) 1, OptionalInt.empty());
   }
 
   /** Creates every topic of {@link Topics#all()} that is missing; returns the names created. */
@@ -60,94 +48,31 @@ public final class LocalTopics {
   /**
    * Creates those of {@code topics} that are missing and waits until every partition of every given
    * topic has a leader; returns the names it created (empty when all existed).
+   *
+   * @throws IllegalStateException when a request-partitioned topic has another partition count
    */
   public Set<String> createMissing(Collection<? extends Topic<?, ?>> topics) {
-    Map<String, NewTopic> wanted = new LinkedHashMap<>();
-    for (Topic<?, ?> topic : topics) {
-      NewTopic newTopic =
-          new NewTopic(topic.name(), Optional.of(partitions), Optional.of((short) 1));
-      newTopic.configs(topic.configs());
-      wanted.put(topic.name(), newTopic);
+    ApplyReport report;
+    try (Admin admin = TopicApplier.connect(bootstrapServers, "signet-local-topics")) {
+      report = new TopicApplier(admin).apply(TopicSpec.of(topics, layout), false);
     }
-    Map<String, Object> config =
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-            bootstrapServers,
-            AdminClientConfig.CLIENT_ID_CONFIG,
-            "signet-local-topics");
-    try (Admin admin = Admin.create(config)) {
-      Set<String> existing = get(admin.listTopics().names());
-      List<NewTopic> missing = new ArrayList<>();
-      for (NewTopic t : wanted.values()) {
-        if (!existing.contains(t.name())) {
-          missing.add(t);
-        }
-      }
-      Set<String> created = new TreeSet<>();
-      if (!missing.isEmpty()) {
-        for (Map.Entry<String, KafkaFuture<Void>> e :
-            admin.createTopics(missing).values().entrySet()) {
-          try {
-            get(e.getValue());
-            created.add(e.getKey());
-          } catch (IllegalStateException ex) {
-            if (!(ex.getCause() instanceof TopicExistsException)) {
-              throw ex;
-            }
-          }
-        }
-        log.info("Created topics {}", created);
-      }
-      awaitLeaders(admin, wanted.keySet());
-      return created;
+    if (report.hasErrors()) {
+      throw new IllegalStateException(
+          "local topics at "
+              + bootstrapServers
+              + " do not match SP_LOCAL_PARTITIONS="
+              + layout.partitions()
+              + ":\n"
+              + report.describeErrors());
     }
-  }
-
-  private static void awaitLeaders(Admin admin, Set<String> names) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (true) {
-      try {
-        Map<String, TopicDescription> descriptions =
-            get(admin.describeTopics(names).allTopicNames());
-        boolean ready =
-            descriptions.values().stream()
-                .flatMap(d -> d.partitions().stream())
-                .allMatch(p -> p.leader() != null && !p.leader().isEmpty());
-        if (ready) {
-          return;
-        }
-      } catch (IllegalStateException e) {
-        // Just created: the broker may not know the topic yet.
-        if (!(e.getCause() instanceof UnknownTopicOrPartitionException)) {
-          throw e;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IllegalStateException("topics " + names + " have no leaders after " + TIMEOUT);
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException("interrupted while waiting for topic leaders", e);
+    for (TopicResult result : report.results()) {
+      if (result.action() == TopicResult.Action.WARNING) {
+        log.warn("Topic {}: {}", result.topic(), result.detail());
       }
     }
-  }
-
-  /**
-   * Waits for an admin future; failures come out as an IllegalStateException whose cause is
-   * Kafka's.
-   */
-  private static <T> T get(KafkaFuture<T> future) {
-    try {
-      return future.get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException(e.getCause().getMessage(), e.getCause());
-    } catch (TimeoutException e) {
-      throw new IllegalStateException("local Kafka admin call timed out after " + TIMEOUT, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+    if (!report.created().isEmpty()) {
+      log.info("Created topics {}", report.created());
     }
+    return report.created();
   }
 }
