@@ -78,39 +78,7 @@ public record ProcessorConfig(
         EgressSettings.fromEnvironment(Map.of()));
   }
 
-  /** Without a model: repairs that need one are refused. */
-  public ProcessorConfig(
-      String bootstrapServers,
-      String applicationId,
-      Path stateDir,
-      Duration commitInterval,
-      int streamThreads,
-      short replicationFactor,
-      ApiKeys apiKeys,
-      SigningKey signingKey,
-      ServerSecret serverSecret,
-      Admission.Limits limits,
-      Duration idempotencyRetention,
-      String instanceId,
-      TypeRegistry types) {
-    this(
-        bootstrapServers,
-        applicationId,
-        stateDir,
-        commitInterval,
-        streamThreads,
-        replicationFactor,
-        apiKeys,
-        signingKey,
-        serverSecret,
-        limits,
-        idempotencyRetention,
-        instanceId,
-        types,
-        ModelSettings.unavailable());
-  }
-
-  /** With the built-in types and mappings only. */
+  /** With the built-in types and mappings only, no model, the default forwarding policy. */
   public ProcessorConfig(
       String bootstrapServers,
       String applicationId,
@@ -137,7 +105,9 @@ public record ProcessorConfig(
         limits,
         idempotencyRetention,
         instanceId,
-        TypeRegistry.builtIn());
+        TypeRegistry.builtIn(),
+        ModelSettings.unavailable(),
+        EgressSettings.fromEnvironment(Map.of()));
   }
 
   public ProcessorConfig {
