@@ -6,41 +6,19 @@ import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.when;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.signet.core.admission.Admission;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
-import dev.signet.core.crypto.Jwks;
-import dev.signet.core.crypto.ServerSecret;
-import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.error.Problem;
 import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
-import dev.signet.core.tenant.ApiKeys;
-import dev.signet.core.trace.TraceIds;
-import dev.signet.core.types.TypeRegistry;
 import dev.signet.ingress.billing.BillingQueries;
-import dev.signet.ingress.config.IngressProperties;
-import dev.signet.ingress.config.TestIngressProperties;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.ReceiptQueries;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneOffset;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.TestConfiguration;
-import org.springframework.boot.webmvc.test.autoconfigure.WebMvcTest;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.ComponentScan;
-import org.springframework.context.annotation.FilterType;
-import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 import org.springframework.test.web.servlet.assertj.MockMvcTester;
@@ -52,75 +30,8 @@ import org.springframework.test.web.servlet.assertj.MvcTestResult;
  * allowed call reaches its (mocked) dependency and gets that dependency's answer, so the status
  * says the scope check let it through.
  */
-@WebMvcTest(
-    includeFilters =
-        @ComponentScan.Filter(
-            type = FilterType.REGEX,
-            pattern = {
-              "dev\\.signet\\.ingress\\.auth\\.Authenticator",
-              "dev\\.signet\\.ingress\\.exchange\\.RateLimiter",
-              "dev\\.signet\\.ingress\\.body\\.BoundedBody"
-            }))
-@Import(EndpointScopesTest.Config.class)
+@ApiSliceTest
 class EndpointScopesTest {
-
-  private static final SigningKey KEY = SigningKey.generate("k1");
-
-  @TestConfiguration
-  static class Config {
-    @Bean
-    ApiKeys apiKeys() {
-      return ApiKeys.parse(
-          """
-          {"legacy_key": {"tenant": "demo"},
-           "exchange_key": {"tenant": "demo", "scopes": ["exchange"]},
-           "receipts_key": {"tenant": "demo", "scopes": ["receipts.read"]},
-           "billing_key": {"tenant": "demo", "scopes": ["billing.read"]},
-           "admin_key": {"tenant": "demo", "scopes": ["admin"]},
-           "empty_scopes_key": {"tenant": "demo", "scopes": []}}
-          """);
-    }
-
-    @Bean
-    IngressProperties ingressProperties() {
-      return TestIngressProperties.withLimits(4096, 64);
-    }
-
-    @Bean
-    Admission admission() {
-      return new Admission(new Admission.Limits(4096, 64));
-    }
-
-    @Bean
-    TraceIds traceIds() {
-      return new TraceIds(ServerSecret.parse("c2NvcGVzLXRlc3Qtc2VydmVyLXNlY3JldC0zMi1ieXRlcyEh"));
-    }
-
-    @Bean
-    MeterRegistry meterRegistry() {
-      return new SimpleMeterRegistry();
-    }
-
-    @Bean
-    SigningKey signingKey() {
-      return KEY;
-    }
-
-    @Bean
-    Jwks jwks() {
-      return Jwks.of(KEY.publicKey(), List.of());
-    }
-
-    @Bean
-    TypeRegistry typeRegistry() {
-      return TypeRegistry.load(Optional.empty());
-    }
-
-    @Bean
-    Clock billingClock() {
-      return Clock.fixed(Instant.parse("2026-03-10T00:00:00Z"), ZoneOffset.UTC);
-    }
-  }
 
   @Autowired MockMvcTester mvc;
   @MockitoBean ExchangeGateway gateway;
