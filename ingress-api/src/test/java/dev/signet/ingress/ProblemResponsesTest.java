@@ -4,11 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
+import dev.signet.core.error.ErrorCode;
 import dev.signet.core.error.Problem;
 import dev.signet.core.json.Json;
 import dev.signet.ingress.billing.BillingQueries;
+import dev.signet.ingress.errors.ApiException;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.ReceiptQueries;
+import jakarta.servlet.RequestDispatcher;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -171,6 +174,44 @@ class ProblemResponsesTest {
     JsonNode problem = assertProblem(result, 401, "AUTH_MISSING");
     assertThat(problem.has("trace_id")).isFalse();
     assertThat(result).doesNotContainHeader("X-SIGNET-Trace");
+  }
+
+  @ParameterizedTest(name = "the error page for {0} -> {1}")
+  @CsvSource({
+    "400, 400, MALFORMED_REQUEST",
+    "413, 413, PAYLOAD_TOO_LARGE",
+    "503, 503, UNAVAILABLE",
+    "500, 500, INTERNAL",
+    "408, 400, MALFORMED_REQUEST"
+  })
+  void shouldRenderTheContainersErrorsAsProblems(int containerStatus, int status, String code) {
+    MvcTestResult result =
+        mvc.get()
+            .uri("/error")
+            .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, containerStatus)
+            .exchange();
+
+    assertProblem(result, status, code);
+  }
+
+  @Test
+  void shouldRenderARefusalThrownOutsideTheControllersWithItsCode() {
+    MvcTestResult result =
+        mvc.get()
+            .uri("/error")
+            .requestAttr(RequestDispatcher.ERROR_STATUS_CODE, 500)
+            .requestAttr(
+                RequestDispatcher.ERROR_EXCEPTION,
+                new ApiException(ErrorCode.AUTH_INVALID, "unknown API key"))
+            .exchange();
+
+    assertThat(assertProblem(result, 401, "AUTH_INVALID").get("detail").asText())
+        .isEqualTo("unknown API key");
+  }
+
+  @Test
+  void shouldAnswerTheErrorPageAskedForDirectlyAsNotFound() {
+    assertProblem(mvc.get().uri("/error").exchange(), 404, "NOT_FOUND");
   }
 
   @Test
