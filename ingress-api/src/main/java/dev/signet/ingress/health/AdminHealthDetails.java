@@ -12,7 +12,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.security.Principal;
 import java.util.Optional;
-import org.springframework.stereotype.Component;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -20,24 +19,17 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * name the dependencies and how they fail, which is for operators. The actuator shows details
  * {@code when-authorized} with role {@code admin}, and this filter is what authorizes: a request
  * whose key grants admin gets a principal in that role. Every other request, with a wrong key or
- * none, still gets the status, so probes and load balancers need no key.
+ * none, still gets the status, so probes and load balancers need no key. Registered for the health
+ * paths only, by {@link HealthConfiguration}.
  */
-@Component
 class AdminHealthDetails extends OncePerRequestFilter {
 
-  static final String HEALTH_PATH = "/healthz";
   static final String ROLE = Scopes.ADMIN.scope();
 
   private final ApiKeys apiKeys;
 
   AdminHealthDetails(ApiKeys apiKeys) {
     this.apiKeys = apiKeys;
-  }
-
-  @Override
-  protected boolean shouldNotFilter(HttpServletRequest request) {
-    String path = request.getRequestURI().substring(request.getContextPath().length());
-    return !(path.equals(HEALTH_PATH) || path.startsWith(HEALTH_PATH + "/"));
   }
 
   @Override
