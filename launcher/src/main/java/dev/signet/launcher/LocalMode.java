@@ -27,8 +27,10 @@ import java.util.Objects;
  */
 public final class LocalMode implements AutoCloseable {
 
+  // Every scope: ingress enforces them, and the demo key walks through the whole API.
   public static final String DEMO_API_KEYS =
-      "{\"demo_key\":{\"tenant\":\"demo\",\"fallback_enabled\":false,\"scopes\":[\"exchange\",\"admin\"]}}";
+      "{\"demo_key\":{\"tenant\":\"demo\",\"fallback_enabled\":false,"
+          + "\"scopes\":[\"exchange\",\"receipts.read\",\"billing.read\",\"admin\"]}}";
 
   private final StartedServices running;
   private final Pipeline pipeline;

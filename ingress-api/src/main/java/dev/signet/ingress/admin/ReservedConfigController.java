@@ -38,10 +38,11 @@ class ReservedConfigController {
     this.properties = properties;
   }
 
-  @PostMapping(path = "/v1/admin/reload-reserved", produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = "/v1/admin/reload-reserved",
+      produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> reload(HttpServletRequest request) {
-    Authenticator.Caller caller = authenticator.authenticate(request);
-    Scopes.requireAdmin(caller);
+    Authenticator.Caller caller = authenticator.authenticate(request, Scopes.ADMIN);
     Path file =
         properties
             .reservedConfigFile()

@@ -9,7 +9,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Resolves the tenant of a request from {@code X-SIGNET-API-Key} (or the Python original's {@code
- * X-ODIN-API-Key}).
+ * X-ODIN-API-Key}) and checks that its key grants the endpoint's {@link Scopes scope}: every
+ * authenticated endpoint names its scope, so none can forget to check one.
  */
 @Component
 public class Authenticator {
@@ -25,7 +26,7 @@ public class Authenticator {
 
   public record Caller(Tenant tenant, String apiKey) {}
 
-  public Caller authenticate(HttpServletRequest request) {
+  private Caller authenticate(HttpServletRequest request) {
     String apiKey = header(request, API_KEY_HEADER, LEGACY_API_KEY_HEADER);
     if (apiKey == null) {
       throw new ApiException(ErrorCode.AUTH_MISSING, "send your API key in " + API_KEY_HEADER);
@@ -35,6 +36,16 @@ public class Authenticator {
             .authenticate(apiKey)
             .orElseThrow(() -> new ApiException(ErrorCode.AUTH_INVALID, "unknown API key"));
     return new Caller(tenant, apiKey);
+  }
+
+  /**
+   * The caller, if its key is known and grants {@code scope}: 401 before 403, so that a caller
+   * without a valid key learns nothing about scopes.
+   */
+  public Caller authenticate(HttpServletRequest request, Scopes scope) {
+    Caller caller = authenticate(request);
+    scope.require(caller);
+    return caller;
   }
 
   public static String header(HttpServletRequest request, String name, String legacyName) {

@@ -6,33 +6,47 @@ import dev.signet.ingress.errors.ApiException;
 import java.util.Map;
 
 /**
- * What an API key's {@code scopes} let it do. Admin endpoints need the explicit {@code admin}
- * scope: keys without {@code scopes} predate it and must not gain admin rights by omission. Read
- * endpoints accept their scope or a key without any {@code scopes} (today's keys keep working).
+ * The scopes an API key's {@code scopes} may name, and the rule that checks them. A key that names
+ * scopes may do exactly what they name. A key without {@code scopes} predates them and keeps what
+ * it could always do, everything but {@link #ADMIN}: admin rights are never gained by omission.
  */
-public final class Scopes {
+public enum Scopes {
+  /** {@code POST /v1/exchange}. */
+  EXCHANGE("exchange", true),
+  /** Chain reads and signed export bundles. */
+  RECEIPTS_READ("receipts.read", true),
+  /** The finance views of the caller's tenant. */
+  BILLING_READ("billing.read", true),
+  /** Operator endpoints; only a key that names it explicitly. */
+  ADMIN(Tenant.SCOPE_ADMIN, false);
 
-  public static final String ADMIN = Tenant.SCOPE_ADMIN;
-  public static final String BILLING_READ = "billing.read";
+  private final String scope;
+  private final boolean grantedWithoutScopes;
 
-  private Scopes() {}
-
-  /** 403 {@code SCOPE_MISSING} unless the key names {@code admin}. */
-  public static void requireAdmin(Authenticator.Caller caller) {
-    if (!caller.tenant().hasScope(ADMIN)) {
-      throw missing(ADMIN, "this key has no admin scope (keys without scopes never have it)");
-    }
+  Scopes(String scope, boolean grantedWithoutScopes) {
+    this.scope = scope;
+    this.grantedWithoutScopes = grantedWithoutScopes;
   }
 
-  /** 403 {@code SCOPE_MISSING} unless the key names {@code billing.read} or names no scopes. */
-  public static void requireBillingRead(Authenticator.Caller caller) {
+  /** The name a key's {@code scopes} list uses. */
+  public String scope() {
+    return scope;
+  }
+
+  /** Whether {@code tenant}'s key may use an endpoint that needs this scope. */
+  public boolean grantedTo(Tenant tenant) {
+    return tenant.scopes().isEmpty() ? grantedWithoutScopes : tenant.hasScope(scope);
+  }
+
+  /** 403 {@code SCOPE_MISSING}, naming the scope, unless the caller's key grants this one. */
+  public void require(Authenticator.Caller caller) {
     Tenant tenant = caller.tenant();
-    if (!tenant.scopes().isEmpty() && !tenant.hasScope(BILLING_READ)) {
-      throw missing(BILLING_READ, "this key's scopes do not include " + BILLING_READ);
+    if (!grantedTo(tenant)) {
+      String detail =
+          tenant.scopes().isEmpty()
+              ? "this key has no " + scope + " scope (keys without scopes never have it)"
+              : "this key's scopes do not include " + scope;
+      throw new ApiException(ErrorCode.SCOPE_MISSING, detail, Map.of("required_scope", scope));
     }
-  }
-
-  private static ApiException missing(String scope, String detail) {
-    return new ApiException(ErrorCode.SCOPE_MISSING, detail, Map.of("required_scope", scope));
   }
 }

@@ -52,7 +52,9 @@ class BillingController {
     this.clock = billingClock;
   }
 
-  @GetMapping(path = "/v1/billing/usage")
+  @GetMapping(
+      path = "/v1/billing/usage",
+      produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> usage(
       HttpServletRequest request, @RequestParam(name = "period", required = false) String period) {
     String tenant = caller(request);
@@ -74,7 +76,13 @@ class BillingController {
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Json.toBytes(view));
   }
 
-  @GetMapping(path = "/v1/billing/charges")
+  @GetMapping(
+      path = "/v1/billing/charges",
+      produces = {
+        MediaType.APPLICATION_JSON_VALUE,
+        "text/csv",
+        MediaType.APPLICATION_PROBLEM_JSON_VALUE
+      })
   ResponseEntity<byte[]> charges(
       HttpServletRequest request, @RequestParam(name = "period", required = false) String period) {
     String tenant = caller(request);
@@ -120,9 +128,7 @@ class BillingController {
   }
 
   private String caller(HttpServletRequest request) {
-    Authenticator.Caller caller = authenticator.authenticate(request);
-    Scopes.requireBillingRead(caller);
-    return caller.tenant().tenant();
+    return authenticator.authenticate(request, Scopes.BILLING_READ).tenant().tenant();
   }
 
   /** {@code YYYY-MM}; absent means the current UTC month. */

@@ -6,6 +6,10 @@ import dev.signet.ingress.errors.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.Locale;
+import java.util.Map;
+import org.springframework.http.InvalidMediaTypeException;
+import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
 
 /**
@@ -33,6 +37,7 @@ public final class BoundedBody {
    * PAYLOAD_TOO_LARGE} if longer.
    */
   public byte[] read(HttpServletRequest request) {
+    requireJson(request.getContentType());
     long declared = request.getContentLengthLong();
     if (declared > maxBytes) {
       throw tooLarge("the body is " + declared + " bytes");
@@ -50,6 +55,38 @@ public final class BoundedBody {
       throw tooLarge("the body is over " + maxBytes + " bytes");
     }
     return body;
+  }
+
+  /**
+   * 415 {@code UNSUPPORTED_MEDIA_TYPE} unless the declared type is JSON ({@code application/json}
+   * or {@code application/*+json}). No {@code Content-Type} at all is read as JSON, as the Python
+   * original did; a different type is refused before a byte of the body is read.
+   */
+  static void requireJson(String contentType) {
+    if (contentType == null || contentType.isBlank()) {
+      return;
+    }
+    MediaType type;
+    try {
+      type = MediaType.parseMediaType(contentType);
+    } catch (InvalidMediaTypeException e) {
+      throw unsupported(contentType);
+    }
+    boolean json =
+        type.getType().equalsIgnoreCase("application")
+            && (type.getSubtype().equalsIgnoreCase("json")
+                || type.getSubtype().toLowerCase(Locale.ROOT).endsWith("+json"));
+    if (!json) {
+      throw unsupported(contentType);
+    }
+  }
+
+  private static ApiException unsupported(String contentType) {
+    return new ApiException(
+        ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+        "the body must be application/json, not " + contentType,
+        Map.of(),
+        Map.of("Accept-Post", MediaType.APPLICATION_JSON_VALUE));
   }
 
   private ApiException tooLarge(String what) {

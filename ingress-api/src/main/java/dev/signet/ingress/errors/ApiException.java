@@ -9,6 +9,7 @@ public final class ApiException extends RuntimeException {
 
   private final ErrorCode code;
   private final transient Map<String, Object> members;
+  private final transient Map<String, String> headers;
 
   public ApiException(ErrorCode code, String detail) {
     this(code, detail, Map.of());
@@ -18,6 +19,7 @@ public final class ApiException extends RuntimeException {
     super(detail, cause);
     this.code = code;
     this.members = Map.of();
+    this.headers = Map.of();
   }
 
   /**
@@ -25,9 +27,19 @@ public final class ApiException extends RuntimeException {
    * 9457 §3.2), so that clients can act on the reason without parsing the detail.
    */
   public ApiException(ErrorCode code, String detail, Map<String, Object> members) {
+    this(code, detail, members, Map.of());
+  }
+
+  /**
+   * A refusal with extension members and response headers the client acts on ({@code Retry-After},
+   * {@code Allow}).
+   */
+  public ApiException(
+      ErrorCode code, String detail, Map<String, Object> members, Map<String, String> headers) {
     super(detail);
     this.code = code;
     this.members = Map.copyOf(members);
+    this.headers = Map.copyOf(headers);
   }
 
   public ErrorCode code() {
@@ -36,5 +48,9 @@ public final class ApiException extends RuntimeException {
 
   public Map<String, Object> members() {
     return members;
+  }
+
+  public Map<String, String> headers() {
+    return headers;
   }
 }

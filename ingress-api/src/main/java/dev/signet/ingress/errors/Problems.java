@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.error.Problem;
 import dev.signet.core.json.Json;
+import dev.signet.ingress.trace.TraceHeaders;
 import java.util.Map;
+import java.util.Optional;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 
@@ -22,7 +24,22 @@ public final class Problems {
   /** The problem with extension members; they never replace the standard ones. */
   public static ResponseEntity<byte[]> response(
       ErrorCode code, String detail, Map<String, Object> members) {
+    return response(code, detail, members, Map.of(), Optional.empty());
+  }
+
+  /**
+   * The problem with extension members, response headers and, when known, the trace id: as {@code
+   * trace_id} in the body and in the trace headers, so a failed exchange can be retried or looked
+   * up.
+   */
+  public static ResponseEntity<byte[]> response(
+      ErrorCode code,
+      String detail,
+      Map<String, Object> members,
+      Map<String, String> headers,
+      Optional<String> traceId) {
     ObjectNode problem = Problem.of(code, detail);
+    traceId.ifPresent(id -> problem.put("trace_id", id));
     members.forEach(
         (name, value) -> {
           if (!problem.has(name)) {
@@ -31,6 +48,8 @@ public final class Problems {
         });
     ResponseEntity.BodyBuilder response =
         ResponseEntity.status(code.status()).contentType(PROBLEM_JSON);
+    headers.forEach(response::header);
+    traceId.map(TraceHeaders::of).ifPresent(trace -> trace.forEach(response::header));
     if (code == ErrorCode.PAYLOAD_TOO_LARGE) {
       // The rest of an oversize upload is unread: the connection cannot carry another request.
       response.header("Connection", "close");

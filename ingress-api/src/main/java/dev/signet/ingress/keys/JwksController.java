@@ -22,7 +22,9 @@ class JwksController {
     this.document = Json.toBytes(jwks.toJson());
   }
 
-  @GetMapping(path = {"/.well-known/jwks.json", "/.well-known/signet-jwks.json"})
+  @GetMapping(
+      path = {"/.well-known/jwks.json", "/.well-known/signet-jwks.json"},
+      produces = {"application/jwk-set+json", MediaType.APPLICATION_JSON_VALUE})
   ResponseEntity<byte[]> jwks() {
     return ResponseEntity.ok()
         .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)).cachePublic())

@@ -11,8 +11,10 @@ import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.receipt.Verification;
 import dev.signet.ingress.auth.Authenticator;
+import dev.signet.ingress.auth.Scopes;
 import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.errors.ApiException;
+import dev.signet.ingress.trace.TraceHeaders;
 import dev.signet.store.query.ChainPage;
 import dev.signet.store.query.ReceiptQueries;
 import jakarta.servlet.http.HttpServletRequest;
@@ -66,13 +68,16 @@ class ReceiptController {
     this.clock = Clock.systemUTC();
   }
 
-  @GetMapping(path = "/v1/receipts/chain/{traceId}", produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping(
+      path = "/v1/receipts/chain/{traceId}",
+      produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> chain(
       HttpServletRequest request,
       @PathVariable String traceId,
       @RequestParam(name = "after_hop", defaultValue = "0") int afterHop,
       @RequestParam(name = "limit", defaultValue = "" + DEFAULT_PAGE_SIZE) int limit) {
-    Authenticator.Caller caller = authenticator.authenticate(request);
+    Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
+    TraceHeaders.remember(request, traceId);
     if (afterHop < 0) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "after_hop must be 0 or more");
     }
@@ -92,16 +97,22 @@ class ReceiptController {
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Json.toBytes(body));
   }
 
-  @GetMapping(path = "/v1/receipts/export/{traceId}", produces = MediaType.APPLICATION_JSON_VALUE)
+  @GetMapping(
+      path = "/v1/receipts/export/{traceId}",
+      produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> export(HttpServletRequest request, @PathVariable String traceId) {
-    return bundle(authenticator.authenticate(request), traceId);
+    Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
+    TraceHeaders.remember(request, traceId);
+    return bundle(caller, traceId);
   }
 
   record ExportRequest(String traceId) {}
 
-  @PostMapping(path = "/v1/export/bundle", produces = MediaType.APPLICATION_JSON_VALUE)
+  @PostMapping(
+      path = "/v1/export/bundle",
+      produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> exportBundle(HttpServletRequest request) {
-    Authenticator.Caller caller = authenticator.authenticate(request);
+    Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
     byte[] body = bodies.read(request);
     String traceId;
     try {
@@ -112,6 +123,7 @@ class ReceiptController {
     if (traceId == null || traceId.isBlank()) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "send {\"trace_id\": \"...\"}");
     }
+    TraceHeaders.remember(request, traceId);
     return bundle(caller, traceId);
   }
 

@@ -39,7 +39,9 @@ class TypesController {
     this.document = Json.toBytes(root);
   }
 
-  @GetMapping("/v1/types")
+  @GetMapping(
+      path = "/v1/types",
+      produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> types() {
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(document);
   }

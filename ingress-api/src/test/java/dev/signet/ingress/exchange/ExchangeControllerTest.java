@@ -156,6 +156,7 @@ class ExchangeControllerTest {
     assertThat(result)
         .hasStatusOk()
         .hasHeader("X-SIGNET-Trace", "t-1")
+        .hasHeader("X-ODIN-Trace", "t-1")
         .doesNotContainHeader("X-SIGNET-Idempotency-Hit");
     assertThat(Json.parse(result.getResponse().getContentAsByteArray()).at("/receipt/hop").asInt())
         .isEqualTo(1);
@@ -217,7 +218,24 @@ class ExchangeControllerTest {
   void shouldAnswer504WhenNoResultComesInTime() {
     when(gateway.submit(anyString(), any(), anyString(), anyString()))
         .thenReturn(CompletableFuture.failedFuture(new TimeoutException()));
-    assertProblem(post(BODY, "X-SIGNET-API-Key", "demo_key", "k1"), ErrorCode.TIMEOUT);
+    MvcTestResult result = post(BODY, "X-SIGNET-API-Key", "demo_key", "k1");
+
+    assertProblem(result, ErrorCode.TIMEOUT);
+    // The trace id is what a retry with the same idempotency key will be answered under.
+    assertThat(Json.parse(result.getResponse().getContentAsByteArray()).get("trace_id").asText())
+        .isEqualTo("t-1");
+    assertThat(result).hasHeader("X-SIGNET-Trace", "t-1").hasHeader("X-ODIN-Trace", "t-1");
+  }
+
+  @Test
+  void shouldNameTheTraceWhenThePipelineIsUnavailable() {
+    when(gateway.submit(anyString(), any(), anyString(), anyString()))
+        .thenReturn(CompletableFuture.failedFuture(new IllegalStateException("broker down")));
+    MvcTestResult result = post(BODY, "X-SIGNET-API-Key", "demo_key", "k1");
+
+    assertProblem(result, ErrorCode.UNAVAILABLE);
+    assertThat(Json.parse(result.getResponse().getContentAsByteArray()).get("trace_id").asText())
+        .isEqualTo("t-1");
   }
 
   @Test
