@@ -93,6 +93,21 @@ class ShippedMonitoringTest {
         });
   }
 
+  @Test
+  void shouldShipTheSameAlertRulesToKubernetes() throws IOException {
+    JsonNode compose = YAML.readTree(REPOSITORY.resolve("ops/prometheus/alerts.yml").toFile());
+    JsonNode kubernetes =
+        YAML.readTree(REPOSITORY.resolve("k8s/monitoring/prometheus-rule.yaml").toFile());
+
+    assertThat(kubernetes.get("kind").asText()).isEqualTo("PrometheusRule");
+    assertThat(kubernetes.at("/spec/groups"))
+        .as("k8s/monitoring/prometheus-rule.yaml must carry ops/prometheus/alerts.yml's groups")
+        .isEqualTo(compose.get("groups"));
+    JsonNode podMonitor =
+        YAML.readTree(REPOSITORY.resolve("k8s/monitoring/pod-monitor.yaml").toFile());
+    assertThat(podMonitor.at("/spec/jobLabel").asText()).isEqualTo("app.kubernetes.io/name");
+  }
+
   /** Meter names in the services' code, as Prometheus spells them (dots become underscores). */
   private static Set<String> registeredMeters() throws IOException {
     Set<String> names = new HashSet<>();
