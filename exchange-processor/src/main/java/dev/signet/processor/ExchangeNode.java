@@ -1,9 +1,7 @@
 package dev.signet.processor;
 
-import dev.signet.core.crypto.ForwardMacs;
 import dev.signet.core.crypto.Hashes;
 import dev.signet.core.crypto.ReceiptMac;
-import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
@@ -56,8 +54,6 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
 
   private final ExchangeRules rules;
   private final ReceiptMac receiptMac;
-  private final RepairMacs repairMacs;
-  private final ForwardMacs forwardMacs;
   private final RepairPolicy repairPolicy;
   private final Duration idempotencyRetention;
   private final MeterRegistry meters;
@@ -73,8 +69,6 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
   ExchangeNode(
       ExchangeRules rules,
       ReceiptMac receiptMac,
-      RepairMacs repairMacs,
-      ForwardMacs forwardMacs,
       RepairPolicy repairPolicy,
       Duration idempotencyRetention,
       MeterRegistry meters,
@@ -82,8 +76,6 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
       StageCounters stageCounters) {
     this.rules = rules;
     this.receiptMac = receiptMac;
-    this.repairMacs = repairMacs;
-    this.forwardMacs = forwardMacs;
     this.repairPolicy = repairPolicy;
     this.idempotencyRetention = idempotencyRetention;
     this.meters = meters;
@@ -169,10 +161,10 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
   }
 
   /**
-   * A slow stage to ask: its request record ({@link Output.RepairAsk} or {@link
-   * Output.ForwardAsk}), the record's MAC, and the exchange to park meanwhile.
+   * A slow stage to ask: its request record ({@link Output.RepairAsk} or {@link Output.ForwardAsk};
+   * its sink stamps the MAC) and the exchange to park meanwhile.
    */
-  private record Ask(Output request, String mac, PendingExchange pending) {}
+  private record Ask(Output request, PendingExchange pending) {}
 
   private Prepared prepare(RequestIntake.Ready ready, Headers headers) {
     long now = context.currentSystemTimeMs();
@@ -303,8 +295,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
             estimate,
             ((FuQuota.Granted) check).period(),
             now);
-    return parked(
-        parked, new Output.RepairAsk(requestBytes), repairMacs.request().sign(requestBytes), now);
+    return parked(parked, new Output.RepairAsk(requestBytes), now);
   }
 
   /**
@@ -346,7 +337,6 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     return parked(
         PendingExchange.forward(forwardId, exchange, ask.normalized(), ask.fuTokens(), now),
         new Output.ForwardAsk(requestBytes),
-        forwardMacs.request().sign(requestBytes),
         now);
   }
 
@@ -354,7 +344,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
    * A parked exchange: no result yet; its idempotency entry says it is in progress, so a retry with
    * the same key is told so and no stage is asked twice.
    */
-  private static Prepared parked(PendingExchange parked, Output request, String mac, long now) {
+  private static Prepared parked(PendingExchange parked, Output request, long now) {
     PendingExchange.Exchange exchange = parked.exchange();
     IdempotencyEntry inProgress =
         exchange.entryKey() == null
@@ -375,7 +365,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
         inProgress,
         null,
         null,
-        new Ask(request, mac, parked));
+        new Ask(request, parked));
   }
 
   /**
@@ -479,7 +469,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     context.forward(
         record
             .withValue(ask.request())
-            .withHeaders(OutputHeaders.recordMac(ask.mac()))
+            .withHeaders(OutputHeaders.stampedBySink())
             .withTimestamp(now));
   }
 
@@ -631,7 +621,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
       context.forward(
           record
               .withValue((Output) new Output.FuCharge(chargeBytes))
-              .withHeaders(OutputHeaders.recordMac(repairMacs.fuCharge().sign(chargeBytes)))
+              .withHeaders(OutputHeaders.stampedBySink())
               .withTimestamp(now));
     }
     if (exchange.entryKey() != null) {

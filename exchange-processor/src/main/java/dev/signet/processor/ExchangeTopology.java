@@ -4,13 +4,12 @@ import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.ForwardMacs;
 import dev.signet.core.crypto.ReceiptMac;
+import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.crypto.ResultMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
-import dev.signet.core.message.ForwardOutcome;
 import dev.signet.core.message.PeriodTotal;
-import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.JsonSerde;
@@ -34,6 +33,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
@@ -43,6 +43,7 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -260,23 +261,20 @@ public final class ExchangeTopology {
             .processValues(() -> new RefusalNode(counters), Named.as("refuse"));
     // The worker's outcomes, co-partitioned with the requests: the task that parked an exchange
     // reads its outcome.
-    Topic<String, RepairOutcome> outcomes = Topics.EXCHANGE_REPAIR_OUTCOMES;
     KStream<String, Inbound> repaired =
-        builder.stream(
-                outcomes.name(),
-                Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(REPAIR_OUTCOMES_SOURCE))
-            .process(
-                () -> OutcomeIntake.repairs(repairMacs.outcome(), meters),
-                Named.as("repair-outcome-intake"));
-    Topic<String, ForwardOutcome> forwardOutcomes = Topics.EXCHANGE_FORWARD_OUTCOMES;
+        outcomes(
+            builder,
+            Topics.EXCHANGE_REPAIR_OUTCOMES.name(),
+            REPAIR_OUTCOMES_SOURCE,
+            () -> OutcomeIntake.repairs(repairMacs.outcome(), meters),
+            "repair-outcome-intake");
     KStream<String, Inbound> forwarded =
-        builder.stream(
-                forwardOutcomes.name(),
-                Consumed.with(Serdes.String(), Serdes.ByteArray())
-                    .withName(FORWARD_OUTCOMES_SOURCE))
-            .process(
-                () -> OutcomeIntake.forwards(forwardMacs.outcome(), meters),
-                Named.as("forward-outcome-intake"));
+        outcomes(
+            builder,
+            Topics.EXCHANGE_FORWARD_OUTCOMES.name(),
+            FORWARD_OUTCOMES_SOURCE,
+            () -> OutcomeIntake.forwards(forwardMacs.outcome(), meters),
+            "forward-outcome-intake");
     KStream<String, Output> exchanged =
         taken
             .get("taken-ready")
@@ -287,8 +285,6 @@ public final class ExchangeTopology {
                     new ExchangeNode(
                         rules,
                         receiptMac,
-                        repairMacs,
-                        forwardMacs,
                         settings.repair(),
                         settings.idempotencyRetention(),
                         meters,
@@ -322,12 +318,7 @@ public final class ExchangeTopology {
         .get("write-result")
         .to(
             Topics.EXCHANGE_RESULTS.name(),
-            Produced.with(
-                    Serdes.String(),
-                    Serdes.serdeFrom(
-                        new MacStampingSerializer<>(
-                            Output.SERDE.serializer(), ResultMac.of(settings.serverSecret())),
-                        Output.SERDE.deserializer()))
+            Produced.with(Serdes.String(), stamped(ResultMac.of(settings.serverSecret())))
                 .withName(RESULTS_SINK));
     outputs
         .get("write-dead-letter")
@@ -339,21 +330,22 @@ public final class ExchangeTopology {
         .get("write-repair-ask")
         .to(
             Topics.EXCHANGE_REPAIR_REQUESTS.name(),
-            Produced.with(Serdes.String(), Output.SERDE)
+            Produced.with(Serdes.String(), stamped(repairMacs.request()))
                 .withStreamPartitioner(tracePartitioner())
                 .withName(REPAIR_REQUESTS_SINK));
     outputs
         .get("write-forward-ask")
         .to(
             Topics.EXCHANGE_FORWARD_REQUESTS.name(),
-            Produced.with(Serdes.String(), Output.SERDE)
+            Produced.with(Serdes.String(), stamped(forwardMacs.request()))
                 .withStreamPartitioner(tracePartitioner())
                 .withName(FORWARD_REQUESTS_SINK));
     outputs
         .get("write-fu-charge")
         .to(
             Topics.EXCHANGE_FU_CHARGES.name(),
-            Produced.with(Serdes.String(), Output.SERDE).withName(FU_CHARGES_SINK));
+            Produced.with(Serdes.String(), stamped(repairMacs.fuCharge()))
+                .withName(FU_CHARGES_SINK));
 
     // Billing's FU period totals, on every instance: the quota of a tenant whose traces span
     // every partition. Global stores restore from their topic, so no changelog. Added last, so
@@ -371,6 +363,27 @@ public final class ExchangeTopology {
             new PeriodTotalsIntake(
                 FU_PERIOD_TOTALS_STORE, BillingMacs.of(settings.serverSecret()).periodTotals()));
     return builder.build();
+  }
+
+  /**
+   * A slow stage's outcomes, co-partitioned with the requests (the task that parked an exchange
+   * reads its outcome), authenticated by {@code intake} before they reach the exchange node.
+   */
+  private static KStream<String, Inbound> outcomes(
+      StreamsBuilder builder,
+      String topic,
+      String sourceName,
+      ProcessorSupplier<String, byte[], String, Inbound> intake,
+      String intakeName) {
+    return builder.stream(
+            topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(sourceName))
+        .process(intake, Named.as(intakeName));
+  }
+
+  /** Outputs whose sink stamps {@code mac} over exactly the bytes it writes. */
+  private static Serde<Output> stamped(RecordMac mac) {
+    return Serdes.serdeFrom(
+        new MacStampingSerializer<>(Output.SERDE.serializer(), mac), Output.SERDE.deserializer());
   }
 
   /**

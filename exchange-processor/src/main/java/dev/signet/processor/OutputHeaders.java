@@ -36,11 +36,12 @@ final class OutputHeaders {
     return headers;
   }
 
-  /** A record Signet's own readers authenticate: its MAC, nothing else. */
-  static Headers recordMac(String mac) {
-    Headers headers = new RecordHeaders();
-    SignetHeaders.put(headers, SignetHeaders.RECORD_MAC, mac);
-    return headers;
+  /**
+   * A record whose sink stamps its MAC (a stage request, an FU charge): none of the request's
+   * headers travel on, the API key least of all.
+   */
+  static Headers stampedBySink() {
+    return new RecordHeaders();
   }
 
   static Headers receipt(String mac) {
