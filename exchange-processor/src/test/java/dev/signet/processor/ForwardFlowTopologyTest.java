@@ -31,10 +31,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -90,11 +86,11 @@ class ForwardFlowTopologyTest {
     requests = TestDrivers.requests(driver);
     results = TestDrivers.results(driver);
     receipts = TestDrivers.output(driver, Topics.RECEIPTS);
-    forwardOutcomes = bytesIn(Topics.EXCHANGE_FORWARD_OUTCOMES.name());
-    repairOutcomes = bytesIn(Topics.EXCHANGE_REPAIR_OUTCOMES.name());
-    forwardAsks = bytesOut(Topics.EXCHANGE_FORWARD_REQUESTS.name());
-    repairAsks = bytesOut(Topics.EXCHANGE_REPAIR_REQUESTS.name());
-    charges = bytesOut(Topics.EXCHANGE_FU_CHARGES.name());
+    forwardOutcomes = TestDrivers.rawInput(driver, Topics.EXCHANGE_FORWARD_OUTCOMES);
+    repairOutcomes = TestDrivers.rawInput(driver, Topics.EXCHANGE_REPAIR_OUTCOMES);
+    forwardAsks = TestDrivers.rawOutput(driver, Topics.EXCHANGE_FORWARD_REQUESTS);
+    repairAsks = TestDrivers.rawOutput(driver, Topics.EXCHANGE_REPAIR_REQUESTS);
+    charges = TestDrivers.rawOutput(driver, Topics.EXCHANGE_FU_CHARGES);
   }
 
   @AfterEach
@@ -302,13 +298,5 @@ class ForwardFlowTopologyTest {
     RecordHeaders headers = new RecordHeaders();
     SignetHeaders.put(headers, SignetHeaders.RECORD_MAC, repairMacs.outcome().sign(value));
     repairOutcomes.pipeInput(new TestRecord<>(outcome.traceId(), value, headers, START));
-  }
-
-  private TestInputTopic<String, byte[]> bytesIn(String topic) {
-    return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
-  }
-
-  private TestOutputTopic<String, byte[]> bytesOut(String topic) {
-    return driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer());
   }
 }

@@ -28,10 +28,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -88,10 +84,10 @@ class RepairFlowTopologyTest {
     requests = TestDrivers.requests(driver);
     results = TestDrivers.results(driver);
     receipts = TestDrivers.output(driver, Topics.RECEIPTS);
-    outcomes = bytesIn(Topics.EXCHANGE_REPAIR_OUTCOMES.name());
-    periodTotals = bytesIn(Topics.BILLING_PERIOD_TOTALS.name());
-    asks = bytesOut(Topics.EXCHANGE_REPAIR_REQUESTS.name());
-    charges = bytesOut(Topics.EXCHANGE_FU_CHARGES.name());
+    outcomes = TestDrivers.rawInput(driver, Topics.EXCHANGE_REPAIR_OUTCOMES);
+    periodTotals = TestDrivers.rawInput(driver, Topics.BILLING_PERIOD_TOTALS);
+    asks = TestDrivers.rawOutput(driver, Topics.EXCHANGE_REPAIR_REQUESTS);
+    charges = TestDrivers.rawOutput(driver, Topics.EXCHANGE_FU_CHARGES);
   }
 
   @AfterEach
@@ -380,14 +376,6 @@ class RepairFlowTopologyTest {
           headers, SignetHeaders.RECORD_MAC, BillingMacs.of(SECRET).periodTotals().sign(value));
     }
     periodTotals.pipeInput(new TestRecord<>(total.key(), value, headers, START));
-  }
-
-  private TestInputTopic<String, byte[]> bytesIn(String topic) {
-    return driver.createInputTopic(topic, new StringSerializer(), new ByteArraySerializer());
-  }
-
-  private TestOutputTopic<String, byte[]> bytesOut(String topic) {
-    return driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   private static String header(TestRecord<String, ?> record, String name) {

@@ -5,6 +5,10 @@ import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import java.time.Instant;
 import java.util.Properties;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -30,6 +34,17 @@ final class TestDrivers {
 
   static TestOutputTopic<String, ExchangeResult> results(TopologyTestDriver driver) {
     return output(driver, Topics.EXCHANGE_RESULTS);
+  }
+
+  /** {@code topic} written as bytes: the test sets the headers (a MAC, or none). */
+  static TestInputTopic<String, byte[]> rawInput(TopologyTestDriver driver, Topic<?, ?> topic) {
+    return driver.createInputTopic(topic.name(), new StringSerializer(), new ByteArraySerializer());
+  }
+
+  /** {@code topic} read as bytes, to check the MAC over exactly what was written. */
+  static TestOutputTopic<String, byte[]> rawOutput(TopologyTestDriver driver, Topic<?, ?> topic) {
+    return driver.createOutputTopic(
+        topic.name(), new StringDeserializer(), new ByteArrayDeserializer());
   }
 
   static <V> TestOutputTopic<String, V> output(TopologyTestDriver driver, Topic<String, V> topic) {

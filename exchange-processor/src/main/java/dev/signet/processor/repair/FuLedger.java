@@ -12,7 +12,13 @@ import java.util.List;
 public record FuLedger(long reserved, List<Settled> settled) {
 
   /** Tokens settled within one second starting at {@code second} (epoch seconds). */
-  public record Settled(long second, long tokens) {}
+  public record Settled(long second, long tokens) {
+
+    /** Whether any of this second lies within the window ending at {@code nowMs}. */
+    boolean within(long nowMs, long windowMs) {
+      return second * 1000 + 999 >= nowMs - windowMs;
+    }
+  }
 
   public static final FuLedger EMPTY = new FuLedger(0, List.of());
 
@@ -24,7 +30,7 @@ public record FuLedger(long reserved, List<Settled> settled) {
   long counted(long nowMs, long windowMs) {
     long total = reserved;
     for (Settled s : settled) {
-      if (s.second() * 1000 + 999 >= nowMs - windowMs) {
+      if (s.within(nowMs, windowMs)) {
         total += s.tokens();
       }
     }
@@ -41,7 +47,7 @@ public record FuLedger(long reserved, List<Settled> settled) {
     long second = Math.floorDiv(nowMs, 1000);
     boolean added = false;
     for (Settled s : settled) {
-      if (s.second() * 1000 + 999 < nowMs - windowMs) {
+      if (!s.within(nowMs, windowMs)) {
         continue;
       }
       if (s.second() == second) {
