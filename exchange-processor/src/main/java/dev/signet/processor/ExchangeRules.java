@@ -34,7 +34,6 @@ import dev.signet.processor.transform.Transformations;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The rules of one admitted exchange, from an authenticated request and its trace's chain head to a
@@ -75,7 +74,7 @@ final class ExchangeRules {
         transformations,
         issuer,
         false,
-        EgressSettings.fromEnvironment(Map.of()),
+        EgressSettings.defaults(),
         new ExchangePhases(new SimpleMeterRegistry()));
   }
 

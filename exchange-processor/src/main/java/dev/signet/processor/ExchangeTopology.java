@@ -127,7 +127,7 @@ public final class ExchangeTopology {
           requestPartitions,
           types,
           repair,
-          EgressSettings.fromEnvironment(Map.of()));
+          EgressSettings.defaults());
     }
 
     /** Without a model: every repair that needs one is refused. */

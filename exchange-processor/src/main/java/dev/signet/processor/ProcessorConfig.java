@@ -9,7 +9,6 @@ import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -75,7 +74,7 @@ public record ProcessorConfig(
         instanceId,
         types,
         model,
-        EgressSettings.fromEnvironment(Map.of()));
+        EgressSettings.defaults());
   }
 
   /** With the built-in types and mappings only, no model, the default forwarding policy. */
@@ -107,7 +106,7 @@ public record ProcessorConfig(
         instanceId,
         TypeRegistry.builtIn(),
         ModelSettings.unavailable(),
-        EgressSettings.fromEnvironment(Map.of()));
+        EgressSettings.defaults());
   }
 
   public ProcessorConfig {

@@ -29,7 +29,6 @@ import dev.signet.processor.repair.RepairPolicy;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -80,7 +79,7 @@ class ForwardFlowTopologyTest {
                 1,
                 TypeRegistry.builtIn(),
                 new RepairPolicy(true, 1024, Duration.ofSeconds(2)),
-                EgressSettings.fromEnvironment(Map.of())),
+                EgressSettings.defaults()),
             new SimpleMeterRegistry());
     driver = TestDrivers.start(topology, START);
     requests = TestDrivers.requests(driver);

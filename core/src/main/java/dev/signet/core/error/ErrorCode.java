@@ -19,7 +19,6 @@ public enum ErrorCode {
   REPAIR_FAILED(422, "Payload could not be repaired"),
   SEMANTIC_VIOLATION(422, "Payload violates a semantic invariant"),
   FU_QUOTA_EXCEEDED(429, "Fallback unit quota exceeded"),
-  HEL_FORWARDING_DISABLED(422, "Forwarding is not enabled on this deployment"),
   HEL_URL_INVALID(403, "Forward URL is not a strict absolute URL"),
   HEL_SCHEME_NOT_HTTPS(403, "Forward URL must use https"),
   HEL_USERINFO_NOT_ALLOWED(403, "Forward URL must not carry user information"),
