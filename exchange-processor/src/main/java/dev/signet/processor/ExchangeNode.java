@@ -52,6 +52,9 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
 
   private static final Logger log = LoggerFactory.getLogger(ExchangeNode.class);
 
+  /** How long after its retention an idempotency entry is kept before the sweep deletes it. */
+  static final Duration SWEEP_GRACE = Duration.ofHours(1);
+
   private final ExchangeRules rules;
   private final ReceiptMac receiptMac;
   private final RepairPolicy repairPolicy;
@@ -101,7 +104,14 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     context.schedule(
         IdempotencyStore.sweepInterval(idempotencyRetention),
         PunctuationType.WALL_CLOCK_TIME,
-        now -> idempotency.expire(now, idempotencyRetention, IdempotencyStore.MAX_EXPIRED_PER_RUN));
+        // The sweep runs on the wall clock, lookups judge age by record time (see
+        // IdempotencyStore#live); the grace keeps the sweep from deleting an entry that a record
+        // appended up to an hour ago, replayed after an abort, would still find live.
+        now ->
+            idempotency.expire(
+                now - SWEEP_GRACE.toMillis(),
+                idempotencyRetention,
+                IdempotencyStore.MAX_EXPIRED_PER_RUN));
   }
 
   @Override
@@ -117,7 +127,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     RequestIntake.Ready ready = ((Inbound.Ready) record.value()).request();
     Prepared prepared;
     try {
-      prepared = prepare(ready, record.headers());
+      prepared = prepare(ready, record.headers(), record.timestamp());
     } catch (RuntimeException e) {
       parkAsInternal(record, ready.traceId(), e);
       return;
@@ -135,7 +145,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
             record, ErrorCode.INTERNAL.name(), e.toString(), context.recordMetadata()));
     counters.result(internal);
     context.forward(
-        RefusalNode.result(record, Json.toBytes(internal), context.currentSystemTimeMs()));
+        RefusalNode.result(record, internal, Json.toBytes(internal), record.timestamp()));
   }
 
   /**
@@ -166,8 +176,12 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
    */
   private record Ask(Output request, PendingExchange pending) {}
 
-  private Prepared prepare(RequestIntake.Ready ready, Headers headers) {
-    long now = context.currentSystemTimeMs();
+  /**
+   * {@code now} is the request record's time (stamped by the broker, see {@link
+   * dev.signet.core.topic.Topics#EXCHANGE_REQUESTS}), never the wall clock: everything a request
+   * writes is a function of committed records, so a replay after an abort writes the same bytes.
+   */
+  private Prepared prepare(RequestIntake.Ready ready, Headers headers, long now) {
     String traceId = ready.traceId();
     if (ready.idempotencyKey() == null) {
       return build(traceId, null, null, ready, headers, now);
@@ -184,7 +198,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
               ErrorCode.MALFORMED_REQUEST,
               "the request has no RFC 8785 form: " + e.getMessage()));
     }
-    IdempotencyEntry previous = idempotency.get(entryKey);
+    IdempotencyEntry previous = idempotency.live(entryKey, now, idempotencyRetention);
     if (previous != null) {
       return resultOnly(
           traceId,
@@ -444,7 +458,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
    * No catch here: a failure fails the task and aborts the transaction, so no half is committed.
    */
   private void commit(FixedKeyRecord<String, Inbound> request, Prepared prepared) {
-    long now = context.currentSystemTimeMs();
+    long now = request.timestamp();
     writeReceipt(request, prepared, now);
     if (prepared.entry() != null) {
       // prepare() read this key and found it absent, and nothing wrote it since.
@@ -455,7 +469,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
       return;
     }
     counters.result(prepared.result());
-    context.forward(RefusalNode.result(request, prepared.resultBytes(), now));
+    context.forward(RefusalNode.result(request, prepared.result(), prepared.resultBytes(), now));
   }
 
   /** Parks the exchange, reserving a model call's estimate, and writes the stage's request. */
@@ -497,7 +511,8 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     if (parked == null) {
       return;
     }
-    long now = context.currentSystemTimeMs();
+    // The outcome's record time on the requests topic, where it was sequenced (see prepare()).
+    long now = record.timestamp();
     PendingExchange.Exchange exchange = parked.exchange();
     quota.settle(
         exchange.tenant(), parked.quotaPeriod(), parked.reservedTokens(), outcome.fuTokens(), now);
@@ -548,7 +563,8 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     if (parked == null) {
       return;
     }
-    long now = context.currentSystemTimeMs();
+    // The outcome's record time on the requests topic, where it was sequenced (see prepare()).
+    long now = record.timestamp();
     PendingExchange.Exchange exchange = parked.exchange();
     pending.delete(parked.id());
     ExchangeRules.Decision decision;
@@ -632,7 +648,11 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     counters.result(prepared.result());
     context.forward(
         record
-            .withValue((Output) new Output.Result(prepared.resultBytes()))
+            .withValue(
+                (Output)
+                    new Output.Result(
+                        prepared.resultBytes(),
+                        Output.Destination.of(exchange.correlationId(), prepared.result())))
             .withHeaders(OutputHeaders.reply(exchange.correlationId(), exchange.acceptedAt()))
             .withTimestamp(now));
   }

@@ -43,7 +43,6 @@ import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.processor.StreamPartitioner;
-import org.apache.kafka.streams.processor.api.ProcessorSupplier;
 import org.apache.kafka.streams.state.Stores;
 
 /**
@@ -78,6 +77,8 @@ public final class ExchangeTopology {
   static final String INTAKE = "intake";
   static final String PROCESSOR = "exchange-processor";
   static final String RESULTS_SINK = "results-sink";
+  static final String REPLIES_SINK = "replies-sink";
+  static final String SETTLED_REPLIES_SINK = "settled-replies-sink";
   static final String RECEIPTS_SINK = "receipts-sink";
   static final String DLQ_SINK = "dlq-sink";
   static final String REROUTE_SINK = "reroute-to-trace-partition";
@@ -207,6 +208,7 @@ public final class ExchangeTopology {
     ForwardMacs forwardMacs = ForwardMacs.of(settings.serverSecret());
     ExchangeCounters counters = new ExchangeCounters(meters);
     StageCounters stageCounters = new StageCounters(meters, repairMetrics, phases);
+    StageOutcomes outcomes = new StageOutcomes(repairMacs.outcome(), forwardMacs.outcome(), meters);
     Topic<String, byte[]> requests = Topics.EXCHANGE_REQUESTS;
 
     StreamsBuilder builder = new StreamsBuilder();
@@ -240,7 +242,7 @@ public final class ExchangeTopology {
         builder.stream(
                 requests.name(),
                 Consumed.with(requests.keySerde(), requests.valueSerde()).withName(SOURCE))
-            .process(() -> new IntakeNode(intake, routing, phases), Named.as(INTAKE))
+            .process(() -> new IntakeNode(intake, routing, outcomes, phases), Named.as(INTAKE))
             .split(Named.as("taken-"))
             .branch((trace, in) -> in instanceof Inbound.Refused, Branched.as("refused"))
             .branch((trace, in) -> in instanceof Inbound.OffHome, Branched.as("off-home"))
@@ -259,27 +261,23 @@ public final class ExchangeTopology {
         taken
             .get("taken-refused")
             .processValues(() -> new RefusalNode(counters), Named.as("refuse"));
-    // The worker's outcomes, co-partitioned with the requests: the task that parked an exchange
-    // reads its outcome.
-    KStream<String, Inbound> repaired =
-        outcomes(
-            builder,
-            Topics.EXCHANGE_REPAIR_OUTCOMES.name(),
-            REPAIR_OUTCOMES_SOURCE,
-            () -> OutcomeIntake.repairs(repairMacs.outcome(), meters),
-            "repair-outcome-intake");
-    KStream<String, Inbound> forwarded =
-        outcomes(
-            builder,
-            Topics.EXCHANGE_FORWARD_OUTCOMES.name(),
-            FORWARD_OUTCOMES_SOURCE,
-            () -> OutcomeIntake.forwards(forwardMacs.outcome(), meters),
-            "forward-outcome-intake");
+    // The workers' recorded outcomes, sequenced onto the requests topic on their trace's
+    // partition: the exchange node then reads every input of a trace in one log order.
+    sequence(
+        builder,
+        Topics.EXCHANGE_REPAIR_OUTCOMES,
+        REPAIR_OUTCOMES_SOURCE,
+        StageOutcomes.REPAIR,
+        outcomes);
+    sequence(
+        builder,
+        Topics.EXCHANGE_FORWARD_OUTCOMES,
+        FORWARD_OUTCOMES_SOURCE,
+        StageOutcomes.FORWARD,
+        outcomes);
     KStream<String, Output> exchanged =
         taken
             .get("taken-ready")
-            .merge(repaired, Named.as("ready-or-repaired"))
-            .merge(forwarded, Named.as("ready-repaired-or-forwarded"))
             .processValues(
                 () ->
                     new ExchangeNode(
@@ -306,6 +304,10 @@ public final class ExchangeTopology {
             .branch((trace, out) -> out instanceof Output.RepairAsk, Branched.as("repair-ask"))
             .branch((trace, out) -> out instanceof Output.FuCharge, Branched.as("fu-charge"))
             .branch((trace, out) -> out instanceof Output.ForwardAsk, Branched.as("forward-ask"))
+            .branch((trace, out) -> isResult(out, Output.Destination.REPLIES), Branched.as("reply"))
+            .branch(
+                (trace, out) -> isResult(out, Output.Destination.REPLIES_SETTLED),
+                Branched.as("settled-reply"))
             .defaultBranch(Branched.as("result"));
     outputs
         .get("write-receipt")
@@ -314,12 +316,22 @@ public final class ExchangeTopology {
             Produced.with(Serdes.String(), Output.SERDE).withName(RECEIPTS_SINK));
     // Results carry the processor's MAC over their exact bytes: ingress answers a caller only
     // with a result that has it.
+    Serde<Output> resultSerde = stamped(ResultMac.of(settings.serverSecret()));
     outputs
         .get("write-result")
         .to(
             Topics.EXCHANGE_RESULTS.name(),
-            Produced.with(Serdes.String(), stamped(ResultMac.of(settings.serverSecret())))
-                .withName(RESULTS_SINK));
+            Produced.with(Serdes.String(), resultSerde).withName(RESULTS_SINK));
+    outputs
+        .get("write-reply")
+        .to(
+            Topics.EXCHANGE_REPLIES.name(),
+            Produced.with(Serdes.String(), resultSerde).withName(REPLIES_SINK));
+    outputs
+        .get("write-settled-reply")
+        .to(
+            Topics.EXCHANGE_REPLIES_SETTLED.name(),
+            Produced.with(Serdes.String(), resultSerde).withName(SETTLED_REPLIES_SINK));
     outputs
         .get("write-dead-letter")
         .to(
@@ -366,18 +378,28 @@ public final class ExchangeTopology {
   }
 
   /**
-   * A slow stage's outcomes, co-partitioned with the requests (the task that parked an exchange
-   * reads its outcome), authenticated by {@code intake} before they reach the exchange node.
+   * A slow stage's recorded outcomes, authenticated and copied onto the requests topic on their
+   * trace's partition (see {@link OutcomeIntake}).
    */
-  private static KStream<String, Inbound> outcomes(
+  private static void sequence(
       StreamsBuilder builder,
-      String topic,
+      Topic<String, ?> topic,
       String sourceName,
-      ProcessorSupplier<String, byte[], String, Inbound> intake,
-      String intakeName) {
-    return builder.stream(
-            topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(sourceName))
-        .process(intake, Named.as(intakeName));
+      String stage,
+      StageOutcomes outcomes) {
+    Topic<String, byte[]> requests = Topics.EXCHANGE_REQUESTS;
+    builder.stream(
+            topic.name(), Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(sourceName))
+        .process(() -> new OutcomeIntake(stage, outcomes), Named.as(stage + "-outcome-intake"))
+        .to(
+            requests.name(),
+            Produced.with(requests.keySerde(), requests.valueSerde())
+                .withStreamPartitioner(tracePartitioner())
+                .withName("sequence-" + stage + "-outcomes"));
+  }
+
+  private static boolean isResult(Output output, Output.Destination destination) {
+    return output instanceof Output.Result result && result.destination() == destination;
   }
 
   /** Outputs whose sink stamps {@code mac} over exactly the bytes it writes. */

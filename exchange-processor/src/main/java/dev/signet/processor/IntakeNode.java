@@ -12,9 +12,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stateless first node: applies {@link RequestIntake} and {@link TraceRouting} to a raw request
- * and keys it by its trace, keeping its headers. A Processor-API node because routing needs the
- * partition the record was read from, which only the source record's metadata knows; it therefore
- * runs before anything could repartition or re-key the stream.
+ * and keys it by its trace, keeping its headers; a slow stage's outcome sequenced onto the requests
+ * topic is authenticated and passed on as {@link Inbound.Repaired} or {@link Inbound.Forwarded}. A
+ * Processor-API node because routing needs the partition the record was read from, which only the
+ * source record's metadata knows; it therefore runs before anything could repartition or re-key the
+ * stream.
  */
 final class IntakeNode implements Processor<String, byte[], String, Inbound> {
 
@@ -22,12 +24,15 @@ final class IntakeNode implements Processor<String, byte[], String, Inbound> {
 
   private final RequestIntake intake;
   private final TraceRouting routing;
+  private final StageOutcomes outcomes;
   private final ExchangePhases phases;
   private ProcessorContext<String, Inbound> context;
 
-  IntakeNode(RequestIntake intake, TraceRouting routing, ExchangePhases phases) {
+  IntakeNode(
+      RequestIntake intake, TraceRouting routing, StageOutcomes outcomes, ExchangePhases phases) {
     this.intake = intake;
     this.routing = routing;
+    this.outcomes = outcomes;
     this.phases = phases;
   }
 
@@ -38,6 +43,14 @@ final class IntakeNode implements Processor<String, byte[], String, Inbound> {
 
   @Override
   public void process(Record<String, byte[]> record) {
+    if (StageOutcomes.isStageOutcome(record.headers())) {
+      // A recorded outcome sequenced here by OutcomeIntake; a forged one is dropped.
+      outcomes
+          .read(record.headers(), record.value(), record.key())
+          .ifPresent(
+              read -> context.forward(record.withKey(read.traceId()).withValue(read.inbound())));
+      return;
+    }
     Inbound inbound = phases.time(ExchangePhases.Phase.INTAKE, () -> take(record));
     context.forward(record.withKey(keyOf(record, inbound)).withValue(inbound));
   }

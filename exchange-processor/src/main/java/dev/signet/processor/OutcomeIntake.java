@@ -1,94 +1,44 @@
 package dev.signet.processor;
 
-import dev.signet.core.crypto.RecordMac;
-import dev.signet.core.json.Json;
-import dev.signet.core.message.ForwardOutcome;
-import dev.signet.core.message.RepairOutcome;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.function.BiFunction;
-import java.util.function.Function;
+import dev.signet.core.message.SignetHeaders;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
- * Reads a slow stage's outcomes: only records carrying the stage worker's MAC go on, keyed by their
- * trace, to the exchange node; anything else (forged, unreadable) is logged, counted in {@code
- * signet_<stage>_outcomes_refused_total} and dropped, so write access to an outcomes topic alone
- * cannot make Signet sign a document.
+ * Sequences a slow stage's recorded outcome: an authentic one (see {@link StageOutcomes}) is
+ * copied, bytes and MAC unchanged and marked with its stage, onto the requests topic on its trace's
+ * partition, where the exchange node reads it in log order with the trace's requests. Reading it
+ * straight from the outcomes topic would interleave it with the requests in whatever order the
+ * records happened to be fetched, and a replayed transaction could then sign differently from the
+ * first attempt; through the requests log every input of a task has one order (docs/receipts.md).
  */
-final class OutcomeIntake<A> implements Processor<String, byte[], String, Inbound> {
-
-  private static final Logger log = LoggerFactory.getLogger(OutcomeIntake.class);
+final class OutcomeIntake implements Processor<String, byte[], String, byte[]> {
 
   private final String stage;
-  private final RecordMac mac;
-  private final Class<A> type;
-  private final Function<A, String> traceOf;
-  private final BiFunction<A, byte[], Inbound> inbound;
-  private final Counter refused;
-  private ProcessorContext<String, Inbound> context;
+  private final StageOutcomes outcomes;
+  private ProcessorContext<String, byte[]> context;
 
-  private OutcomeIntake(
-      String stage,
-      RecordMac mac,
-      Class<A> type,
-      Function<A, String> traceOf,
-      BiFunction<A, byte[], Inbound> inbound,
-      MeterRegistry meters) {
+  OutcomeIntake(String stage, StageOutcomes outcomes) {
     this.stage = stage;
-    this.mac = mac;
-    this.type = type;
-    this.traceOf = traceOf;
-    this.inbound = inbound;
-    this.refused =
-        Counter.builder("signet_" + stage + "_outcomes_refused")
-            .description("Outcomes of the " + stage + " stage dropped: no valid MAC, or unreadable")
-            .register(meters);
-  }
-
-  static OutcomeIntake<RepairOutcome> repairs(RecordMac mac, MeterRegistry meters) {
-    return new OutcomeIntake<>(
-        "repair", mac, RepairOutcome.class, RepairOutcome::traceId, Inbound.Repaired::new, meters);
-  }
-
-  static OutcomeIntake<ForwardOutcome> forwards(RecordMac mac, MeterRegistry meters) {
-    return new OutcomeIntake<>(
-        "forward",
-        mac,
-        ForwardOutcome.class,
-        ForwardOutcome::traceId,
-        Inbound.Forwarded::new,
-        meters);
+    this.outcomes = outcomes;
   }
 
   @Override
-  public void init(ProcessorContext<String, Inbound> context) {
+  public void init(ProcessorContext<String, byte[]> context) {
     this.context = context;
   }
 
   @Override
   public void process(Record<String, byte[]> record) {
-    if (record.value() == null || !mac.verify(record.headers(), record.value())) {
-      refuse(record, "no valid MAC");
-      return;
-    }
-    A outcome;
-    try {
-      outcome = Json.read(record.value(), type);
-    } catch (RuntimeException e) {
-      refuse(record, e.toString());
-      return;
-    }
-    context.forward(
-        record.withKey(traceOf.apply(outcome)).withValue(inbound.apply(outcome, record.value())));
-  }
-
-  private void refuse(Record<String, byte[]> record, String why) {
-    refused.increment();
-    log.warn("{} outcome keyed {} dropped: {}", stage, record.key(), why);
+    outcomes
+        .read(stage, record.headers(), record.value(), record.key())
+        .ifPresent(
+            read -> {
+              RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+              SignetHeaders.put(headers, SignetHeaders.STAGE_OUTCOME, stage);
+              context.forward(record.withKey(read.traceId()).withHeaders(headers));
+            });
   }
 }

@@ -1,7 +1,10 @@
 package dev.signet.processor;
 
 import dev.signet.core.json.Json;
+import dev.signet.core.message.ExchangeResult;
+import dev.signet.core.message.SignetHeaders;
 import java.util.Optional;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
@@ -35,15 +38,26 @@ final class RefusalNode implements FixedKeyProcessor<String, Inbound, Output> {
               record, refused.result().code(), refused.parkReason(), context.recordMetadata()));
     }
     counters.result(refused.result());
-    context.forward(result(record, Json.toBytes(refused.result()), context.currentSystemTimeMs()));
+    context.forward(
+        result(record, refused.result(), Json.toBytes(refused.result()), record.timestamp()));
   }
 
-  /** A result record: the correlation headers of the request, never its API key. */
+  /**
+   * A result record ({@code bytes} are {@code result} serialised): the correlation headers of the
+   * request, never its API key, bound for the topic its caller reads (see {@link
+   * Output.Destination}).
+   */
   static FixedKeyRecord<String, Output> result(
-      FixedKeyRecord<String, Inbound> request, byte[] result, long now) {
+      FixedKeyRecord<String, Inbound> request, ExchangeResult result, byte[] bytes, long now) {
+    Headers reply = OutputHeaders.reply(request.headers());
     return request
-        .withValue((Output) new Output.Result(result))
-        .withHeaders(OutputHeaders.reply(request.headers()))
+        .withValue(
+            (Output)
+                new Output.Result(
+                    bytes,
+                    Output.Destination.of(
+                        SignetHeaders.text(reply, SignetHeaders.CORRELATION_ID), result)))
+        .withHeaders(reply)
         .withTimestamp(now);
   }
 

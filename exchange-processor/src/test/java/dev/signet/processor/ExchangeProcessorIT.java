@@ -47,6 +47,7 @@ class ExchangeProcessorIT {
         Map.of(
             "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
+    TopicConfigs.apply(broker.getBrokersAsString());
   }
 
   @AfterAll

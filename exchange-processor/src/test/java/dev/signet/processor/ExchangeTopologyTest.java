@@ -1,6 +1,7 @@
 package dev.signet.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -41,7 +42,7 @@ class ExchangeTopologyTest {
   private final SigningKey key = SigningKey.generate("test-kid");
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> requests;
-  private TestOutputTopic<String, ExchangeResult> results;
+  private TestDrivers.Results results;
   private TestOutputTopic<String, Receipt> receipts;
   private TestOutputTopic<String, byte[]> dlq;
 
@@ -121,6 +122,47 @@ class ExchangeTopologyTest {
     SignetHeaders.put(headers, SignetHeaders.IDEMPOTENCY_KEY, idempotencyKey);
     SignetHeaders.put(headers, SignetHeaders.CORRELATION_ID, "corr-" + idempotencyKey);
     requests.pipeInput(new TestRecord<>(key, body, headers, START));
+  }
+
+  @Test
+  void shouldAnswerCallersOnTheRepliesTopicAndAsyncProducersOnTheResultsTopic() {
+    TestOutputTopic<String, ExchangeResult> asyncResults =
+        TestDrivers.output(driver, Topics.EXCHANGE_RESULTS);
+    TestOutputTopic<String, ExchangeResult> replies =
+        TestDrivers.output(driver, Topics.EXCHANGE_REPLIES);
+    TestOutputTopic<String, ExchangeResult> settled =
+        TestDrivers.output(driver, Topics.EXCHANGE_REPLIES_SETTLED);
+
+    send("t1", invoiceRequest("t1", invoiceArguments("1", "EUR")), "demo_key", "k1");
+    RecordHeaders async = new RecordHeaders();
+    SignetHeaders.put(async, SignetHeaders.API_KEY, "demo_key");
+    requests.pipeInput(
+        new TestRecord<>(
+            "t2", Json.toBytes(invoiceRequest("t2", invoiceArguments("2", "EUR"))), async, START));
+    send("t3", "not json".getBytes(StandardCharsets.UTF_8), "demo_key", "k3");
+
+    assertThat(replies.readRecordsToList())
+        .extracting(TestRecord::key, record -> record.value().status())
+        .containsExactly(tuple("t1", 200), tuple("t3", 400));
+    assertThat(asyncResults.readRecordsToList())
+        .extracting(TestRecord::key, record -> record.value().status())
+        .containsExactly(tuple("t2", 200));
+    assertThat(settled.isEmpty()).isTrue();
+  }
+
+  @Test
+  void shouldTimeTheReceiptByItsRequestRecordNotByTheProcessorsClock() {
+    Instant appended = START.plus(Duration.ofMinutes(7)).plusMillis(123);
+    RecordHeaders headers = new RecordHeaders();
+    SignetHeaders.put(headers, SignetHeaders.API_KEY, "demo_key");
+    requests.pipeInput(
+        new TestRecord<>(
+            "t1",
+            Json.toBytes(invoiceRequest("t1", invoiceArguments("1", "EUR"))),
+            headers,
+            appended));
+
+    assertThat(receipts.readValue().ts()).isEqualTo("2026-11-25T10:07:00.123Z");
   }
 
   @Test
@@ -413,6 +455,12 @@ class ExchangeTopologyTest {
   @Test
   void shouldMatchTheTopologySnapshot() throws java.io.IOException {
     String actual = normalise(topology(key, Duration.ofHours(1), 4).build().describe().toString());
+    if (Boolean.getBoolean("signet.snapshot.update")) {
+      // -Dsignet.snapshot.update=true rewrites the snapshot, for a change made on purpose.
+      java.nio.file.Files.writeString(
+          java.nio.file.Path.of("src/test/resources/dev/signet/processor/exchange-topology.txt"),
+          actual);
+    }
 
     String expected;
     try (java.io.InputStream in =
@@ -424,7 +472,9 @@ class ExchangeTopologyTest {
     // A change here renames or reshapes state stores or internal topics, which breaks a running
     // deployment: update the snapshot only on purpose, with a migration plan.
     assertThat(actual)
-        .as("topology changed; if on purpose, update exchange-topology.txt to:%n%s", actual)
+        .as(
+            "topology changed; if on purpose, update exchange-topology.txt (-Dsignet.snapshot.update=true) to:%n%s",
+            actual)
         .isEqualTo(expected);
   }
 
@@ -487,7 +537,7 @@ class ExchangeTopologyTest {
     byte[] result =
         driver
             .createOutputTopic(
-                Topics.EXCHANGE_RESULTS.name(),
+                Topics.EXCHANGE_REPLIES.name(),
                 new org.apache.kafka.common.serialization.StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())
             .readValue();

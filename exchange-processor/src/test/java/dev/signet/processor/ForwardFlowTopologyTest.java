@@ -60,7 +60,7 @@ class ForwardFlowTopologyTest {
   private TestInputTopic<String, byte[]> requests;
   private TestInputTopic<String, byte[]> forwardOutcomes;
   private TestInputTopic<String, byte[]> repairOutcomes;
-  private TestOutputTopic<String, ExchangeResult> results;
+  private TestDrivers.Results results;
   private TestOutputTopic<String, Receipt> receipts;
   private TestOutputTopic<String, byte[]> forwardAsks;
   private TestOutputTopic<String, byte[]> repairAsks;

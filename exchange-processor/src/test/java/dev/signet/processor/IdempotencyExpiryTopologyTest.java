@@ -18,7 +18,6 @@ import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.TestInputTopic;
-import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -31,12 +30,13 @@ import org.junit.jupiter.api.Test;
 class IdempotencyExpiryTopologyTest {
 
   private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+  private Instant clock = START;
   private static final Duration RETENTION = Duration.ofHours(1);
 
   private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
   private TopologyTestDriver driver;
   private TestInputTopic<String, byte[]> requests;
-  private TestOutputTopic<String, ExchangeResult> results;
+  private TestDrivers.Results results;
 
   @BeforeEach
   void setUp() {
@@ -69,7 +69,7 @@ class IdempotencyExpiryTopologyTest {
             "t1",
             Json.toBytes(invoiceRequest("t1", invoiceArguments("1", "EUR"))),
             headers,
-            START));
+            clock));
     ExchangeResult result = results.readValue();
     assertThat(result.status()).isEqualTo(200);
     return result.idempotencyHit();
@@ -91,17 +91,46 @@ class IdempotencyExpiryTopologyTest {
     return rows;
   }
 
+  /** Wall clock and record time move together, as they do with the broker stamping records. */
+  private void advance(Duration duration) {
+    clock = clock.plus(duration);
+    driver.advanceWallClockTime(duration);
+  }
+
+  private double expired() {
+    return meters.get("signet_processor_idempotency_expired").counter().count();
+  }
+
   @Test
   void shouldReplayWithinRetentionAndIssueAgainOnceTheEntryExpired() {
     assertThat(sendAndReadReplayFlag()).isFalse();
     assertThat(timeIndexRows()).hasSize(1);
 
-    driver.advanceWallClockTime(RETENTION.minusMinutes(1));
+    advance(RETENTION.minusMinutes(1));
     assertThat(sendAndReadReplayFlag()).isTrue();
 
-    driver.advanceWallClockTime(Duration.ofMinutes(2));
-    assertThat(timeIndexRows()).isEmpty();
-    assertThat(meters.get("signet_processor_idempotency_expired").counter().count()).isEqualTo(1);
+    // Past its retention by record time: a new answer, whether or not a sweep ran; the old entry
+    // and its index row go, the new one has its own row.
+    advance(Duration.ofMinutes(2));
     assertThat(sendAndReadReplayFlag()).isFalse();
+    assertThat(expired()).isEqualTo(1);
+    assertThat(timeIndexRows()).hasSize(1);
+
+    // The sweep deletes only what is past retention and the grace, by the wall clock.
+    advance(RETENTION);
+    assertThat(timeIndexRows()).hasSize(1);
+    advance(ExchangeNode.SWEEP_GRACE.plusMinutes(1));
+    assertThat(timeIndexRows()).isEmpty();
+    assertThat(expired()).isEqualTo(2);
+  }
+
+  @Test
+  void shouldNotLetTheSweepDecideWhetherARetryIsReplayed() {
+    assertThat(sendAndReadReplayFlag()).isFalse();
+    // The wall clock ran past retention (a sweep ran) but the retry's record time is within it:
+    // a replay, as a replay of the same record after an abort would also answer.
+    driver.advanceWallClockTime(RETENTION.plusMinutes(5));
+    clock = clock.plus(RETENTION.minusMinutes(1));
+    assertThat(sendAndReadReplayFlag()).isTrue();
   }
 }

@@ -49,6 +49,7 @@ class RepairFlowTopologyTest {
           + "\"fu_monthly_limit\":3000},"
           + "\"plain_key\":{\"tenant\":\"plain\"}}";
   private static final Instant START = Instant.parse("2026-11-25T10:00:00Z");
+  private Instant clock = START;
   private static final String BROKEN =
       "{invoice_id: 'INV-1', amount: '12.50', currency: 'EUR', customer_name: 'ACME'";
   private static final String REPAIRED =
@@ -59,10 +60,14 @@ class RepairFlowTopologyTest {
   private TestInputTopic<String, byte[]> requests;
   private TestInputTopic<String, byte[]> outcomes;
   private TestInputTopic<String, byte[]> periodTotals;
-  private TestOutputTopic<String, ExchangeResult> results;
+  private TestDrivers.Results results;
   private TestOutputTopic<String, Receipt> receipts;
   private TestOutputTopic<String, byte[]> asks;
   private TestOutputTopic<String, byte[]> charges;
+  private TestOutputTopic<String, ExchangeResult> early;
+  private TestOutputTopic<String, ExchangeResult> settled;
+  private TestOutputTopic<String, ExchangeResult> asyncResults;
+  private TestOutputTopic<String, byte[]> sequenced;
   private SimpleMeterRegistry meters;
 
   @BeforeEach
@@ -88,6 +93,10 @@ class RepairFlowTopologyTest {
     periodTotals = TestDrivers.rawInput(driver, Topics.BILLING_PERIOD_TOTALS);
     asks = TestDrivers.rawOutput(driver, Topics.EXCHANGE_REPAIR_REQUESTS);
     charges = TestDrivers.rawOutput(driver, Topics.EXCHANGE_FU_CHARGES);
+    early = TestDrivers.output(driver, Topics.EXCHANGE_REPLIES);
+    settled = TestDrivers.output(driver, Topics.EXCHANGE_REPLIES_SETTLED);
+    asyncResults = TestDrivers.output(driver, Topics.EXCHANGE_RESULTS);
+    sequenced = TestDrivers.rawOutput(driver, Topics.EXCHANGE_REQUESTS);
   }
 
   @AfterEach
@@ -152,6 +161,34 @@ class RepairFlowTopologyTest {
     assertThat(replayed.status()).isEqualTo(200);
     assertThat(replayed.idempotencyHit()).isTrue();
     assertThat(receipts.readValuesToList()).hasSize(1);
+  }
+
+  @Test
+  void shouldAnswerWhatDependsOnTheQuotaOrAnExchangeInProgressOnlyOnceCommitted() {
+    send("t1", BROKEN, "fix_key", "k1");
+    RepairRequest request = Json.read(asks.readValue(), RepairRequest.class);
+    send("t1", BROKEN, "fix_key", "k1");
+    assertThat(settled.readValue().code()).isEqualTo("IDEMPOTENCY_IN_PROGRESS");
+
+    // The outcome is read from the requests log, where it was sequenced after the retry; its
+    // receipt is a function of committed records, so its reply may be read before the commit.
+    reply(replied(request, REPAIRED, 321));
+    ExchangeResult answered = early.readValue();
+    assertThat(answered.status()).isEqualTo(200);
+    assertThat(sequenced.readRecordsToList())
+        .singleElement()
+        .satisfies(
+            record -> assertThat(header(record, SignetHeaders.STAGE_OUTCOME)).isEqualTo("repair"));
+
+    // The quota is read from billing's totals, which a replay of the transaction may see changed.
+    send("t2", BROKEN, "tight_key", "k2");
+    asks.readValue();
+    send("t3", BROKEN, "tight_key", "k3");
+    assertThat(settled.readValue().code()).isEqualTo("FU_QUOTA_EXCEEDED");
+    send("t3", BROKEN, "tight_key", "k3");
+    assertThat(settled.readValue().code()).as("its replay too").isEqualTo("FU_QUOTA_EXCEEDED");
+    assertThat(early.isEmpty()).isTrue();
+    assertThat(asyncResults.isEmpty()).as("a caller's reply is not an async result").isTrue();
   }
 
   @Test
@@ -266,6 +303,20 @@ class RepairFlowTopologyTest {
     assertThat(receipts.readValuesToList()).extracting(Receipt::fuTokens).containsExactly(321L);
     assertThat(charges.isEmpty()).isTrue();
     assertThat(meters.get("signet_repair_outcomes_refused").counter().count()).isEqualTo(1.0);
+
+    // Nor is a genuine outcome's bytes put straight on the requests topic with another stage's
+    // mark, or with its MAC stripped: the sequenced copy is checked again where it is read.
+    RecordHeaders asForward = new RecordHeaders();
+    SignetHeaders.put(asForward, SignetHeaders.RECORD_MAC, macs.outcome().sign(good));
+    SignetHeaders.put(asForward, SignetHeaders.STAGE_OUTCOME, "forward");
+    requests.pipeInput(new TestRecord<>("t1", good, asForward, clock));
+    RecordHeaders unsigned = new RecordHeaders();
+    SignetHeaders.put(unsigned, SignetHeaders.STAGE_OUTCOME, "repair");
+    requests.pipeInput(new TestRecord<>("t1", good, unsigned, clock));
+    assertThat(results.isEmpty()).isTrue();
+    assertThat(receipts.isEmpty()).isTrue();
+    assertThat(meters.get("signet_forward_outcomes_refused").counter().count()).isEqualTo(1.0);
+    assertThat(meters.get("signet_repair_outcomes_refused").counter().count()).isEqualTo(2.0);
     assertThat(
             meters.get("signet_stage_outcomes_unmatched").tag("stage", "model").counter().count())
         .isEqualTo(1.0);
@@ -326,6 +377,8 @@ class RepairFlowTopologyTest {
     // 2000 settled here: nothing fits, until the settle window passes without billing's total...
     send("t4", BROKEN, "tight_key", "k4");
     assertThat(results.readValue().code()).isEqualTo("FU_QUOTA_EXCEEDED");
+    // Record time, as the broker stamps it, moves with the wall clock.
+    clock = clock.plusSeconds(3);
     driver.advanceWallClockTime(Duration.ofSeconds(3));
     // ...after which billing's total is the measure: once it has the 2000, nothing fits again.
     publishTotal(
@@ -342,7 +395,7 @@ class RepairFlowTopologyTest {
     SignetHeaders.put(headers, SignetHeaders.IDEMPOTENCY_KEY, idempotencyKey);
     SignetHeaders.put(headers, SignetHeaders.CORRELATION_ID, "corr-" + idempotencyKey);
     requests.pipeInput(
-        new TestRecord<>(trace, Json.toBytes(invoiceRequest(trace, arguments)), headers, START));
+        new TestRecord<>(trace, Json.toBytes(invoiceRequest(trace, arguments)), headers, clock));
   }
 
   private static RepairOutcome replied(RepairRequest request, String content, long tokens) {
@@ -365,7 +418,7 @@ class RepairFlowTopologyTest {
     byte[] value = Json.toBytes(outcome);
     RecordHeaders headers = new RecordHeaders();
     SignetHeaders.put(headers, SignetHeaders.RECORD_MAC, macs.outcome().sign(value));
-    outcomes.pipeInput(new TestRecord<>(outcome.traceId(), value, headers, START));
+    outcomes.pipeInput(new TestRecord<>(outcome.traceId(), value, headers, clock));
   }
 
   private void publishTotal(PeriodTotal total, boolean forged) {

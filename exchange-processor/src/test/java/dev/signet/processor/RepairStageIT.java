@@ -116,6 +116,7 @@ class RepairStageIT {
             "offsets.topic.num.partitions", "4",
             "group.initial.rebalance.delay.ms", "0"));
     broker.afterPropertiesSet();
+    TopicConfigs.apply(broker.getBrokersAsString());
     // Any call a test did not script is answered 500, so it shows as a failure, not a repair.
     stub = ModelStub.start(ModelReplyScript.status(500));
     Map<String, Object> props =

@@ -54,6 +54,7 @@ class TraceRoutingIT {
         Map.of(
             "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
+    TopicConfigs.apply(broker.getBrokersAsString());
   }
 
   @AfterAll

@@ -288,9 +288,10 @@ class IntegrityIT {
     return chain;
   }
 
+  /** Results of records sent with a correlation id: replies, on the topic ingress reads. */
   static Map<String, ExchangeResult> awaitResults(List<String> correlationIds) {
     Map<String, ExchangeResult> found = new HashMap<>();
-    try (KafkaConsumer<String, ExchangeResult> consumer = consumer(Topics.EXCHANGE_RESULTS)) {
+    try (KafkaConsumer<String, ExchangeResult> consumer = consumer(Topics.EXCHANGE_REPLIES)) {
       await()
           .atMost(Duration.ofSeconds(60))
           .until(

@@ -31,6 +31,14 @@ public final class SignetHeaders {
   /** On a re-routed request: the partition it first landed on (see TraceRouting). */
   public static final String REROUTED_FROM = "x-signet-rerouted-from";
 
+  /**
+   * On the requests topic: a slow stage's recorded outcome ({@code repair} or {@code forward}),
+   * copied there by the processor with the worker's MAC so that it is read in the same order as the
+   * trace's requests (see the exchange topology). Never set by producers; a record carrying it
+   * without a valid MAC is dropped.
+   */
+  public static final String STAGE_OUTCOME = "x-signet-stage-outcome";
+
   /** On the dead-letter topic: the stable code and the reason the record was parked. */
   public static final String ERROR_CODE = "x-signet-error-code";
 

@@ -13,7 +13,9 @@ import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.message.StripePush;
 import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
+import java.time.Duration;
 import java.util.List;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.Serdes;
 
 /** Every Signet topic, declared once with its serdes. */
@@ -21,14 +23,51 @@ public final class Topics {
 
   /**
    * Requests from ingress and async producers, keyed by trace id, raw JSON bytes: the processor
-   * parses and validates them itself, so a malformed record becomes a rejection, not a crash.
+   * parses and validates them itself, so a malformed record becomes a rejection, not a crash. The
+   * broker stamps each record's time ({@code LogAppendTime}): a receipt's {@code ts} is its
+   * request's record time, so no producer chooses it and a replay signs the same bytes. The slow
+   * stages' outcomes are copied here too ({@link
+   * dev.signet.core.message.SignetHeaders#STAGE_OUTCOME}), so one log orders everything a trace's
+   * task reads.
    */
   public static final Topic<String, byte[]> EXCHANGE_REQUESTS =
-      new Topic<>("signet.exchange.requests.v1", Serdes.String(), Serdes.ByteArray(), false);
+      new Topic<>("signet.exchange.requests.v1", Serdes.String(), Serdes.ByteArray(), false)
+          .with(TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime");
 
+  /**
+   * Results of requests no caller waits for over HTTP (async producers: records without {@link
+   * dev.signet.core.message.SignetHeaders#CORRELATION_ID}).
+   */
   public static final Topic<String, ExchangeResult> EXCHANGE_RESULTS =
       new Topic<>(
           "signet.exchange.results.v1", Serdes.String(), JsonSerde.of(ExchangeResult.class), false);
+
+  /**
+   * Results ingress waits for (requests with a correlation id), written as the processor makes them
+   * and read by ingress {@code read_uncommitted}: each is a pure function of committed records, so
+   * a transaction that aborts and is replayed writes the same bytes again (docs/receipts.md,
+   * "Replies before the commit"). Kept an hour: only waiting callers read it.
+   */
+  public static final Topic<String, ExchangeResult> EXCHANGE_REPLIES =
+      new Topic<>(
+              "signet.exchange.replies.v1",
+              Serdes.String(),
+              JsonSerde.of(ExchangeResult.class),
+              false)
+          .with(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
+
+  /**
+   * Replies that depend on something outside the committed records (the FU quota read from
+   * billing's totals, an exchange still in progress, an internal error): ingress reads them {@code
+   * read_committed}, so a caller never sees one that a replay could answer differently.
+   */
+  public static final Topic<String, ExchangeResult> EXCHANGE_REPLIES_SETTLED =
+      new Topic<>(
+              "signet.exchange.replies-settled.v1",
+              Serdes.String(),
+              JsonSerde.of(ExchangeResult.class),
+              false)
+          .with(TopicConfig.RETENTION_MS_CONFIG, Long.toString(Duration.ofHours(1).toMillis()));
 
   public static final Topic<String, Receipt> RECEIPTS =
       new Topic<>("signet.receipts.v1", Serdes.String(), JsonSerde.of(Receipt.class), false);
@@ -185,6 +224,8 @@ public final class Topics {
     return List.of(
         EXCHANGE_REQUESTS,
         EXCHANGE_RESULTS,
+        EXCHANGE_REPLIES,
+        EXCHANGE_REPLIES_SETTLED,
         RECEIPTS,
         EXCHANGE_DLQ,
         EXCHANGE_REPAIR_REQUESTS,

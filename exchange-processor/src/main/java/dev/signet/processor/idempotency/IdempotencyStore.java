@@ -90,6 +90,24 @@ public final class IdempotencyStore {
     return entries.get(key);
   }
 
+  /**
+   * The entry of {@code key} if it was stored within {@code retention} before {@code nowMs} (the
+   * time of the record asking), else null: whether a retry is answered from its entry depends on
+   * the records alone, never on when a sweep happened to run. An entry past its retention is
+   * deleted here with its index row, so that a new entry under the key is never swept by the old
+   * row (sweeps delete blindly); {@link #putNew} may follow.
+   */
+  public IdempotencyEntry live(String key, long nowMs, Duration retention) {
+    IdempotencyEntry entry = entries.get(key);
+    if (entry == null || entry.storedAtMs() > nowMs - retention.toMillis()) {
+      return entry;
+    }
+    index.put(indexKey(entry.storedAtMs(), key), null);
+    entries.put(key, null);
+    expiredCounter.increment();
+    return null;
+  }
+
   /** Stores the entry and its index row; a previous entry's row under another time is removed. */
   /** As {@link #put}, for a key the caller has just read and found absent: saves a second read. */
   public void putNew(String key, IdempotencyEntry entry) {

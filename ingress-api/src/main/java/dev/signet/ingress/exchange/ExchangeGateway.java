@@ -6,12 +6,14 @@ import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -28,7 +30,7 @@ public final class ExchangeGateway implements AutoCloseable {
 
   private final KafkaProducer<String, byte[]> producer;
   private final Map<String, CompletableFuture<ExchangeResult>> pending = new ConcurrentHashMap<>();
-  private final ReplyListener replies;
+  private final List<ReplyListener> replies;
   private final Duration replyTimeout;
 
   /**
@@ -42,7 +44,12 @@ public final class ExchangeGateway implements AutoCloseable {
             producerProperties(bootstrapServers),
             new StringSerializer(),
             new ByteArraySerializer());
-    this.replies = new ReplyListener(bootstrapServers, resultMac, meters, this::complete);
+    this.replies =
+        Stream.of(ReplyListener.Source.values())
+            .map(
+                source ->
+                    new ReplyListener(bootstrapServers, source, resultMac, meters, this::complete))
+            .toList();
     meters.gauge("signet_ingress_pending_replies", pending, Map::size);
   }
 
@@ -61,12 +68,12 @@ public final class ExchangeGateway implements AutoCloseable {
    * Starts listening for replies; returns once the listener is positioned, so no reply is missed.
    */
   public ExchangeGateway start() {
-    replies.start();
+    replies.forEach(ReplyListener::start);
     return this;
   }
 
   public boolean isHealthy() {
-    return replies.isPositioned() && replies.isAlive();
+    return replies.stream().allMatch(listener -> listener.isPositioned() && listener.isAlive());
   }
 
   public CompletableFuture<ExchangeResult> submit(
@@ -104,7 +111,7 @@ public final class ExchangeGateway implements AutoCloseable {
 
   @Override
   public void close() {
-    replies.close();
+    replies.forEach(ReplyListener::close);
     producer.close(Duration.ofSeconds(10));
   }
 

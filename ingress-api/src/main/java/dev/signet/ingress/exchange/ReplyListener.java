@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +26,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads every partition of {@code signet.exchange.results.v1} (read_committed, no consumer group:
- * each ingress instance sees all results and keeps those it is waiting for, so instances scale out
- * without rebalances or reply-topic bookkeeping). Starts at the end: a restarted instance has no
+ * Reads every partition of one replies topic (no consumer group: each ingress instance sees all
+ * replies and keeps those it is waiting for, so instances scale out without rebalances or
+ * reply-topic bookkeeping): {@link Source#EARLY} reads {@code signet.exchange.replies.v1}
+ * read_uncommitted, answering callers as soon as the processor wrote, since each such reply is a
+ * pure function of committed records and a replayed transaction writes the same bytes; {@link
+ * Source#SETTLED} reads {@code signet.exchange.replies-settled.v1} read_committed (see
+ * docs/receipts.md, "Replies before the commit"). Starts at the end: a restarted instance has no
  * callers waiting for older results. A result's body is sliced out of the record value without
  * being parsed into a tree (see {@link ExchangeResult#fromWire}). A result is delivered only with
  * the processor's {@link dev.signet.core.crypto.ResultMac} over its exact bytes; any other is
@@ -36,8 +41,27 @@ import org.slf4j.LoggerFactory;
  */
 final class ReplyListener implements AutoCloseable {
 
+  /** A replies topic and how it is read. */
+  enum Source {
+    EARLY(Topics.EXCHANGE_REPLIES.name(), "read_uncommitted"),
+    SETTLED(Topics.EXCHANGE_REPLIES_SETTLED.name(), "read_committed");
+
+    private final String topic;
+    private final String isolationLevel;
+
+    Source(String topic, String isolationLevel) {
+      this.topic = topic;
+      this.isolationLevel = isolationLevel;
+    }
+
+    String topic() {
+      return topic;
+    }
+  }
+
   private static final Logger log = LoggerFactory.getLogger(ReplyListener.class);
 
+  private final Source source;
   private final KafkaConsumer<String, byte[]> consumer;
   private final RecordMac resultMac;
   private final Counter refused;
@@ -48,9 +72,11 @@ final class ReplyListener implements AutoCloseable {
 
   ReplyListener(
       String bootstrapServers,
+      Source source,
       RecordMac resultMac,
       MeterRegistry meters,
       BiConsumer<String, ExchangeResult> onReply) {
+    this.source = source;
     this.resultMac = resultMac;
     this.refused =
         Counter.builder("signet_ingress_replies_refused")
@@ -58,14 +84,15 @@ final class ReplyListener implements AutoCloseable {
             .register(meters);
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, source.isolationLevel);
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 5);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     this.consumer =
         new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     this.onReply = onReply;
-    this.thread = new Thread(this::run, "signet-ingress-replies");
+    this.thread =
+        new Thread(this::run, "signet-ingress-replies-" + source.name().toLowerCase(Locale.ROOT));
     this.thread.setDaemon(true);
   }
 
@@ -74,7 +101,7 @@ final class ReplyListener implements AutoCloseable {
     try {
       if (!positioned.await(60, TimeUnit.SECONDS)) {
         throw new IllegalStateException(
-            "could not subscribe to " + Topics.EXCHANGE_RESULTS.name() + " within 60 s");
+            "could not subscribe to " + source.topic() + " within 60 s");
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -93,7 +120,7 @@ final class ReplyListener implements AutoCloseable {
   private void run() {
     try {
       List<TopicPartition> partitions =
-          consumer.partitionsFor(Topics.EXCHANGE_RESULTS.name(), Duration.ofSeconds(60)).stream()
+          consumer.partitionsFor(source.topic(), Duration.ofSeconds(60)).stream()
               .map(info -> new TopicPartition(info.topic(), info.partition()))
               .toList();
       consumer.assign(partitions);

@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -46,10 +47,14 @@ class ExchangeGatewayIT {
 
   private static EmbeddedKafkaKraftBroker startBroker() {
     EmbeddedKafkaKraftBroker kafka = new EmbeddedKafkaKraftBroker(1, 1);
+    kafka.brokerProperties(
+        Map.of(
+            "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
     kafka.afterPropertiesSet();
     kafka.addTopics(
         new NewTopic(Topics.EXCHANGE_REQUESTS.name(), 1, (short) 1),
-        new NewTopic(Topics.EXCHANGE_RESULTS.name(), 1, (short) 1));
+        new NewTopic(Topics.EXCHANGE_REPLIES.name(), 1, (short) 1),
+        new NewTopic(Topics.EXCHANGE_REPLIES_SETTLED.name(), 1, (short) 1));
     return kafka;
   }
 
@@ -69,58 +74,120 @@ class ExchangeGatewayIT {
         KafkaProducer<String, byte[]> producer = producer()) {
       CompletableFuture<ExchangeResult> reply =
           gateway.submit("t-1", "{}".getBytes(), "demo_key", "k-1");
-      String correlationId = correlationIdOfTheRequest();
+      String correlationId = correlationIdOfTheRequest("t-1");
 
       byte[] forged =
           Json.toBytes(ExchangeResult.Rejected.of("t-1", ErrorCode.INTERNAL, "forged answer"));
-      send(producer, correlationId, forged, null);
-      send(producer, correlationId, forged, RepairMacs.of(SECRET).outcome().sign(forged));
+      send(producer, EARLY, correlationId, forged, null);
+      send(producer, EARLY, correlationId, forged, RepairMacs.of(SECRET).outcome().sign(forged));
       byte[] genuine =
           Json.toBytes(ExchangeResult.Rejected.of("t-1", ErrorCode.SCHEMA_INVALID, "genuine"));
-      send(producer, correlationId, forged, resultMac.sign(genuine));
+      send(producer, EARLY, correlationId, forged, resultMac.sign(genuine));
+      send(producer, SETTLED, correlationId, forged, null);
 
       await()
           .atMost(Duration.ofSeconds(30))
-          .until(() -> meters.get("signet_ingress_replies_refused").counter().count() == 3.0);
+          .until(() -> meters.get("signet_ingress_replies_refused").counter().count() == 4.0);
       assertThat(reply).as("no forged reply reaches the caller").isNotDone();
 
-      send(producer, correlationId, genuine, resultMac.sign(genuine));
+      send(producer, EARLY, correlationId, genuine, resultMac.sign(genuine));
       ExchangeResult delivered = reply.get(30, TimeUnit.SECONDS);
       assertThat(delivered.code()).isEqualTo("SCHEMA_INVALID");
     }
   }
 
-  private static String correlationIdOfTheRequest() {
+  /** The correlation id the gateway gave its request on {@code trace}, read from the start. */
+  private static String correlationIdOfTheRequest(String trace) {
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                broker.getBrokersAsString(),
-                ConsumerConfig.GROUP_ID_CONFIG,
-                "gateway-it",
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest"),
+            Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.getBrokersAsString()),
             new StringDeserializer(),
             new ByteArrayDeserializer())) {
-      consumer.subscribe(List.of(Topics.EXCHANGE_REQUESTS.name()));
+      List<TopicPartition> partitions =
+          List.of(new TopicPartition(Topics.EXCHANGE_REQUESTS.name(), 0));
+      consumer.assign(partitions);
+      consumer.seekToBeginning(partitions);
       long deadline = System.currentTimeMillis() + 30_000;
       while (System.currentTimeMillis() < deadline) {
         for (ConsumerRecord<String, byte[]> record : consumer.poll(Duration.ofMillis(200))) {
-          return SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID);
+          if (trace.equals(record.key())) {
+            return SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID);
+          }
         }
       }
       throw new AssertionError("the gateway's request never reached the requests topic");
     }
   }
 
+  @Test
+  void shouldAnswerFromEarlyRepliesBeforeTheCommitAndFromSettledOnesOnlyAfterIt() throws Exception {
+    RecordMac resultMac = ResultMac.of(SECRET);
+    try (ExchangeGateway gateway =
+            new ExchangeGateway(
+                    broker.getBrokersAsString(),
+                    Duration.ofSeconds(30),
+                    resultMac,
+                    new SimpleMeterRegistry())
+                .start();
+        KafkaProducer<String, byte[]> processor = transactionalProducer()) {
+      CompletableFuture<ExchangeResult> quota =
+          gateway.submit("t-2", "{}".getBytes(), "demo_key", "k-2");
+      String quotaCorrelation = correlationIdOfTheRequest("t-2");
+      CompletableFuture<ExchangeResult> plain =
+          gateway.submit("t-3", "{}".getBytes(), "demo_key", "k-3");
+      String plainCorrelation = correlationIdOfTheRequest("t-3");
+      byte[] refused =
+          Json.toBytes(ExchangeResult.Rejected.of("t-2", ErrorCode.FU_QUOTA_EXCEEDED, "quota"));
+      byte[] answered =
+          Json.toBytes(ExchangeResult.Rejected.of("t-3", ErrorCode.SCHEMA_INVALID, "answered"));
+
+      processor.beginTransaction();
+      send(processor, SETTLED, quotaCorrelation, refused, resultMac.sign(refused));
+      send(processor, EARLY, plainCorrelation, answered, resultMac.sign(answered));
+      assertThat(plain.get(30, TimeUnit.SECONDS).code())
+          .as("an early reply is read while its transaction is open")
+          .isEqualTo("SCHEMA_INVALID");
+      processor.abortTransaction();
+
+      processor.beginTransaction();
+      byte[] replayed =
+          Json.toBytes(ExchangeResult.Rejected.of("t-2", ErrorCode.FU_QUOTA_EXCEEDED, "again"));
+      send(processor, SETTLED, quotaCorrelation, replayed, resultMac.sign(replayed));
+      processor.commitTransaction();
+      assertThat(quota.get(30, TimeUnit.SECONDS).body().tree().get("detail").asText())
+          .as("the settled reply of the aborted transaction never reached the caller")
+          .isEqualTo("again");
+    }
+  }
+
+  private static final String EARLY = Topics.EXCHANGE_REPLIES.name();
+  private static final String SETTLED = Topics.EXCHANGE_REPLIES_SETTLED.name();
+
   private static void send(
-      KafkaProducer<String, byte[]> producer, String correlationId, byte[] value, String mac)
+      KafkaProducer<String, byte[]> producer,
+      String topic,
+      String correlationId,
+      byte[] value,
+      String mac)
       throws Exception {
-    ProducerRecord<String, byte[]> record =
-        new ProducerRecord<>(Topics.EXCHANGE_RESULTS.name(), "t-1", value);
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, "t-1", value);
     SignetHeaders.put(record.headers(), SignetHeaders.CORRELATION_ID, correlationId);
     SignetHeaders.put(record.headers(), SignetHeaders.RECORD_MAC, mac);
     producer.send(record).get();
+  }
+
+  private static KafkaProducer<String, byte[]> transactionalProducer() {
+    KafkaProducer<String, byte[]> producer =
+        new KafkaProducer<>(
+            Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.getBrokersAsString(),
+                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                "gateway-it-processor"),
+            new StringSerializer(),
+            new ByteArraySerializer());
+    producer.initTransactions();
+    return producer;
   }
 
   private static KafkaProducer<String, byte[]> producer() {
