@@ -317,7 +317,7 @@ public final class Bench {
     for (int i = 0; i < intervals.count(); i++) {
       Histogram latencies = intervals.latencies(i);
       System.out.printf(
-          "first minute: %3d–%3d s: %,7.0f requests/s, p50 %.1f ms, p99 %.1f ms%n",
+          "first minute: %3d–%3d s: %,7.0f requests/s, p50 %,.1f ms, p99 %,.1f ms%n",
           i * width,
           (i + 1) * width,
           intervals.perSecond(i),
@@ -491,15 +491,15 @@ public final class Bench {
             + " achieved of %,d offered%n",
         tally.ok(), run.errors(), tally.unsent(), run.throughput(), rate);
     System.out.printf(
-        "sync at rate: latency from intended start (coordinated omission corrected) p50 %.1f ms,"
-            + " p99 %.1f ms, p99.9 %.1f ms, max %.1f ms%n",
+        "sync at rate: latency from intended start (coordinated omission corrected) p50 %,.1f ms,"
+            + " p99 %,.1f ms, p99.9 %,.1f ms, max %,.1f ms%n",
         corrected.getValueAtPercentile(50) / 1e3,
         corrected.getValueAtPercentile(99) / 1e3,
         corrected.getValueAtPercentile(99.9) / 1e3,
         corrected.getMaxValue() / 1e3);
     System.out.printf(
-        "sync at rate: latency from actual send (uncorrected, for comparison) p50 %.1f ms,"
-            + " p99 %.1f ms, p99.9 %.1f ms; CPU per request %s%n",
+        "sync at rate: latency from actual send (uncorrected, for comparison) p50 %,.1f ms,"
+            + " p99 %,.1f ms, p99.9 %,.1f ms; CPU per request %s%n",
         uncorrected.getValueAtPercentile(50) / 1e3,
         uncorrected.getValueAtPercentile(99) / 1e3,
         uncorrected.getValueAtPercentile(99.9) / 1e3,
@@ -564,7 +564,7 @@ public final class Bench {
         run.errors(),
         run.throughput());
     System.out.printf(
-        "%s: latency p50 %.1f ms, p99 %.1f ms, p99.9 %.1f ms, max %.1f ms; CPU per request %s%n",
+        "%s: latency p50 %,.1f ms, p99 %,.1f ms, p99.9 %,.1f ms, max %,.1f ms; CPU per request %s%n",
         label,
         latencies.getValueAtPercentile(50) / 1e3,
         latencies.getValueAtPercentile(99) / 1e3,

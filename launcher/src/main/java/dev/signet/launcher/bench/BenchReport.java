@@ -61,7 +61,7 @@ final class BenchReport {
     }
     return String.format(
         Locale.ROOT,
-        "%.1f / %.1f / %.1f ms",
+        "%,.1f / %,.1f / %,.1f ms",
         micros.getValueAtPercentile(50) / 1e3,
         micros.getValueAtPercentile(99) / 1e3,
         micros.getValueAtPercentile(99.9) / 1e3);
