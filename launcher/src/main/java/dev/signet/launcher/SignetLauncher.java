@@ -22,7 +22,7 @@ public final class SignetLauncher {
       """
       Pipeline commands:
         up              run the whole pipeline locally (embedded Kafka and PostgreSQL, port 8088)
-        bench           measure it: signet bench [async|sync|all|repair] --help for options
+        bench           measure it: signet bench [all|first-minute|async|sync|repair] --help for options
         ingress | processor | billing | receipt-store
                         run one service, configured from the SP_* environment (the last three
                         serve /metrics and /healthz[/live|/ready] on SP_METRICS_PORT, default 9404)

@@ -9,12 +9,13 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntFunction;
-import org.HdrHistogram.Recorder;
 
 /**
- * A closed-loop HTTP/1.1 load generator: C threads, one keep-alive connection each, one request in
- * flight per connection. Deliberately minimal so that it takes little of the CPU it shares with the
- * system under test.
+ * An HTTP/1.1 load generator: C threads, one keep-alive connection each, one request in flight per
+ * connection. Closed loop ({@link #run}: each connection sends again as soon as it has a response,
+ * the maximum throughput) or open loop ({@link #runAtRate}: a fixed offered rate, latencies from
+ * each request's intended start). Deliberately minimal so that it takes little of the CPU it shares
+ * with the system under test.
  */
 final class HttpLoad {
 
@@ -26,40 +27,82 @@ final class HttpLoad {
     this.requestFor = requestFor;
   }
 
-  record Result(long ok, long failed, long elapsedNanos) {}
+  /** How long the run took, from the first thread's start to the last one's end. */
+  record Result(long elapsedNanos) {
+    double seconds() {
+      return elapsedNanos / 1e9;
+    }
+  }
 
-  Result run(int concurrency, long durationNanos, Recorder latencies) throws InterruptedException {
-    AtomicLong ok = new AtomicLong();
-    AtomicLong failed = new AtomicLong();
+  /** Closed loop: {@code concurrency} connections, each sending as fast as it gets answers. */
+  Result run(int concurrency, long durationNanos, LoadTally tally) throws InterruptedException {
     AtomicLong sequence = new AtomicLong();
-    long deadline = System.nanoTime() + durationNanos;
-    Thread[] threads = new Thread[concurrency];
     long started = System.nanoTime();
+    long deadline = started + durationNanos;
+    return runThreads(
+        concurrency,
+        started,
+        t -> {
+          try (Connection connection = new Connection()) {
+            while (System.nanoTime() < deadline) {
+              byte[] request = requestFor.apply((int) sequence.incrementAndGet());
+              long sent = System.nanoTime();
+              try {
+                int status = connection.exchange(request);
+                tally.response(status, sent, sent, System.nanoTime());
+              } catch (IOException e) {
+                tally.ioFailure();
+              }
+            }
+          }
+        });
+  }
+
+  /**
+   * Open loop: {@code concurrency} connections share {@code ratePerSecond}, each on its own {@link
+   * RateSchedule}; latencies are corrected for coordinated omission (see {@link PacedSender}).
+   */
+  Result runAtRate(int concurrency, long ratePerSecond, long durationNanos, LoadTally tally)
+      throws InterruptedException {
+    AtomicLong sequence = new AtomicLong();
+    // A little slack so that every thread is parked before its first intended start.
+    long started = System.nanoTime() + 50_000_000L;
+    long deadline = started + durationNanos;
+    return runThreads(
+        concurrency,
+        started,
+        t -> {
+          PacedSender sender =
+              new PacedSender(
+                  new RateSchedule(started, t, concurrency, ratePerSecond),
+                  PacedSender.Clock.SYSTEM,
+                  tally);
+          try (Connection connection = new Connection()) {
+            sender.run(
+                deadline,
+                () -> (int) sequence.incrementAndGet(),
+                n -> connection.exchange(requestFor.apply(n)));
+          }
+        });
+  }
+
+  /** The body of one load thread, given its index. */
+  private interface LoadThread {
+    void run(int index) throws InterruptedException;
+  }
+
+  private static Result runThreads(int concurrency, long started, LoadThread body)
+      throws InterruptedException {
+    Thread[] threads = new Thread[concurrency];
     for (int t = 0; t < concurrency; t++) {
+      int index = t;
       threads[t] =
           new Thread(
               () -> {
-                // Reconnects when the server closes a keep-alive connection; counts the request as
-                // failed.
-                while (System.nanoTime() < deadline) {
-                  try (Socket socket = new Socket()) {
-                    socket.setTcpNoDelay(true);
-                    socket.connect(new InetSocketAddress("127.0.0.1", port), 5000);
-                    socket.setSoTimeout(30_000);
-                    OutputStream out = socket.getOutputStream();
-                    InputStream in = new BufferedInputStream(socket.getInputStream(), 16 * 1024);
-                    while (System.nanoTime() < deadline) {
-                      byte[] request = requestFor.apply((int) sequence.incrementAndGet());
-                      long sent = System.nanoTime();
-                      out.write(request);
-                      out.flush();
-                      int status = readResponse(in);
-                      latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
-                      (status == 200 ? ok : failed).incrementAndGet();
-                    }
-                  } catch (IOException e) {
-                    failed.incrementAndGet();
-                  }
+                try {
+                  body.run(index);
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
                 }
               },
               "bench-http-" + t);
@@ -68,7 +111,59 @@ final class HttpLoad {
     for (Thread thread : threads) {
       thread.join();
     }
-    return new Result(ok.get(), failed.get(), System.nanoTime() - started);
+    return new Result(System.nanoTime() - started);
+  }
+
+  /**
+   * One keep-alive connection, opened on first use and again after a failure: a server that closes
+   * the connection costs the request in flight (counted as a failure), not the rest of the run.
+   */
+  private final class Connection implements AutoCloseable {
+
+    private Socket socket;
+    private OutputStream out;
+    private InputStream in;
+
+    int exchange(byte[] request) throws IOException {
+      try {
+        if (socket == null) {
+          open();
+        }
+        out.write(request);
+        out.flush();
+        return readResponse(in);
+      } catch (IOException | RuntimeException e) {
+        close();
+        throw e instanceof IOException io ? io : new IOException("unreadable response", e);
+      }
+    }
+
+    private void open() throws IOException {
+      Socket opened = new Socket();
+      try {
+        opened.setTcpNoDelay(true);
+        opened.connect(new InetSocketAddress("127.0.0.1", port), 5000);
+        opened.setSoTimeout(30_000);
+        out = opened.getOutputStream();
+        in = new BufferedInputStream(opened.getInputStream(), 16 * 1024);
+      } catch (IOException e) {
+        opened.close();
+        throw e;
+      }
+      socket = opened;
+    }
+
+    @Override
+    public void close() {
+      if (socket != null) {
+        try {
+          socket.close();
+        } catch (IOException e) {
+          // nothing left to do with a connection that is being dropped
+        }
+        socket = null;
+      }
+    }
   }
 
   /** Reads one response with a Content-Length body; returns its status. */
