@@ -30,7 +30,9 @@ public final class ExchangeProcessorService {
    */
   public static Service create(ProcessorConfig config, MeterRegistry meters) {
     Map<String, Service> parts = new LinkedHashMap<>();
-    parts.put("streams", streams(config, meters));
+    parts.put(
+        "streams",
+        SigningKeyGuard.of(streams(config, meters), config.stateDir(), config.signingKey()));
     String instanceId = workerInstanceId(config);
     parts.put(
         "forward-worker",

@@ -204,6 +204,21 @@ class ReplyBeforeCommitIT {
                     IntStream.rangeClosed(1, hops.size()).boxed().collect(Collectors.toSet())));
   }
 
+  @Test
+  void shouldRefuseToSignWithANewKeyAfterAKill() throws Exception {
+    startProcessor(newSigningSeed());
+    List<String> sent = sendRound(0);
+    awaitReplies(sent, 1);
+    kill();
+
+    startProcessor(newSigningSeed());
+
+    assertThat(processor.waitFor(120, TimeUnit.SECONDS)).as("the processor gave up").isTrue();
+    assertThat(processor.exitValue()).isNotZero();
+    assertThat(Files.readString(logDir.resolve("processor-" + starts + ".log")))
+        .contains("the signing key changed (kid reply-it-key -> reply-it-key)");
+  }
+
   /** One new hop on every trace; on every third trace also a retry of it with the same key. */
   private List<String> sendRound(int round) throws Exception {
     List<String> correlations = new ArrayList<>();
