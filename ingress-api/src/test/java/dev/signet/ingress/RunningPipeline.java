@@ -6,6 +6,7 @@ import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.json.Json;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
@@ -43,14 +44,15 @@ public final class RunningPipeline {
 
   /**
    * Tenants {@code acme} and {@code beta} with keys of every kind, and {@code gamma}, which never
-   * has any data.
+   * has any data, and {@code fuzz}, the fuzz test's.
    */
   public static final String API_KEYS =
       "{\"acme_key\":{\"tenant\":\"acme\"},"
           + "\"acme_admin\":{\"tenant\":\"acme\",\"scopes\":[\"admin\"]},"
           + "\"beta_key\":{\"tenant\":\"beta\"},"
           + "\"beta_admin\":{\"tenant\":\"beta\",\"scopes\":[\"admin\"]},"
-          + "\"gamma_key\":{\"tenant\":\"gamma\"}}";
+          + "\"gamma_key\":{\"tenant\":\"gamma\"},"
+          + "\"fuzz_key\":{\"tenant\":\"fuzz\"}}";
 
   private static RunningPipeline running;
 
@@ -126,6 +128,20 @@ public final class RunningPipeline {
       Runtime.getRuntime().addShutdownHook(new Thread(running::stop, "running-pipeline-stop"));
     }
     return running;
+  }
+
+  /** A valid exchange body: an invoice tool call, on {@code traceId} or a derived trace. */
+  public static String invoice(String traceId, String amount) {
+    String arguments =
+        "{\"invoice_id\":\"INV-7\",\"amount\":"
+            + amount
+            + ",\"currency\":\"USD\",\"customer_name\":\"ACME\",\"description\":\"API usage\"}";
+    return "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\","
+        + (traceId == null ? "" : "\"trace_id\":\"" + traceId + "\",")
+        + "\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":"
+        + "{\"name\":\"create_invoice\",\"arguments\":"
+        + Json.toText(arguments)
+        + "}}]}}";
   }
 
   /** Points an ingress under test at this pipeline. */

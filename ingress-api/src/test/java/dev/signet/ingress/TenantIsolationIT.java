@@ -121,12 +121,16 @@ class TenantIsolationIT {
       if (seeded) {
         return;
       }
-      assertThat(exchange("acme_key", invoice(ACME_TRACE, "10"), "iso-acme-1").statusCode())
+      assertThat(
+              exchange("acme_key", RunningPipeline.invoice(ACME_TRACE, "10"), "iso-acme-1")
+                  .statusCode())
           .isEqualTo(200);
-      assertThat(exchange("acme_key", invoice(ACME_TRACE, "20"), "iso-acme-2").statusCode())
+      assertThat(
+              exchange("acme_key", RunningPipeline.invoice(ACME_TRACE, "20"), "iso-acme-2")
+                  .statusCode())
           .isEqualTo(200);
       HttpResponse<String> derived =
-          exchange("acme_key", invoice(null, "30"), SHARED_IDEMPOTENCY_KEY);
+          exchange("acme_key", RunningPipeline.invoice(null, "30"), SHARED_IDEMPOTENCY_KEY);
       assertThat(derived.statusCode()).isEqualTo(200);
       acmeDerivedExchange = Json.parse(derived.body());
       // The receipts reach PostgreSQL through the receipt sink: wait until acme reads both.
@@ -285,8 +289,9 @@ class TenantIsolationIT {
    */
   private static void exchangeIsolatesIdempotencyKeysAndTraces(TenantIsolationIT test) {
     HttpResponse<String> reused =
-        test.exchange("beta_key", invoice(null, "99"), SHARED_IDEMPOTENCY_KEY);
-    HttpResponse<String> fresh = test.exchange("beta_key", invoice(null, "99"), "iso-beta-fresh");
+        test.exchange("beta_key", RunningPipeline.invoice(null, "99"), SHARED_IDEMPOTENCY_KEY);
+    HttpResponse<String> fresh =
+        test.exchange("beta_key", RunningPipeline.invoice(null, "99"), "iso-beta-fresh");
 
     assertThat(reused.statusCode()).isEqualTo(200);
     assertThat(reused.headers().firstValue("X-SIGNET-Idempotency-Hit")).isEmpty();
@@ -298,12 +303,12 @@ class TenantIsolationIT {
         .isNotEqualTo(acmeDerivedExchange.get("trace_id").asText());
     // beta's own retry of the key is beta's replay, never acme's
     HttpResponse<String> replay =
-        test.exchange("beta_key", invoice(null, "99"), SHARED_IDEMPOTENCY_KEY);
+        test.exchange("beta_key", RunningPipeline.invoice(null, "99"), SHARED_IDEMPOTENCY_KEY);
     assertThat(replay.headers().firstValue("X-SIGNET-Idempotency-Hit")).contains("1");
     assertThat(Json.parse(replay.body()).get("receipt")).isEqualTo(receipt);
 
     HttpResponse<String> foreignTrace =
-        test.exchange("beta_key", invoice(ACME_TRACE, "5"), "iso-beta-foreign");
+        test.exchange("beta_key", RunningPipeline.invoice(ACME_TRACE, "5"), "iso-beta-foreign");
     assertThat(foreignTrace.statusCode()).isEqualTo(403);
     assertThat(Json.parse(foreignTrace.body()).get("code").asText()).isEqualTo("TRACE_FORBIDDEN");
     assertThat(foreignTrace.body())
@@ -363,19 +368,6 @@ class TenantIsolationIT {
   }
 
   // --- HTTP ---
-
-  static String invoice(String traceId, String amount) {
-    String arguments =
-        "{\"invoice_id\":\"INV-7\",\"amount\":"
-            + amount
-            + ",\"currency\":\"USD\",\"customer_name\":\"ACME\",\"description\":\"API usage\"}";
-    return "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\","
-        + (traceId == null ? "" : "\"trace_id\":\"" + traceId + "\",")
-        + "\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":"
-        + "{\"name\":\"create_invoice\",\"arguments\":"
-        + Json.toText(arguments)
-        + "}}]}}";
-  }
 
   private HttpResponse<String> exchange(String apiKey, String body, String idempotencyKey) {
     return post("/v1/exchange", body, apiKey, idempotencyKey);

@@ -2,6 +2,7 @@ package dev.signet.ingress.receipts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.error.ErrorCode;
@@ -128,7 +129,7 @@ class ReceiptController {
       @RequestParam(name = "after_hop", defaultValue = "0") int afterHop,
       @RequestParam(name = "limit", defaultValue = "" + DEFAULT_PAGE_SIZE) int limit) {
     Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
-    TraceHeaders.remember(request, traceId);
+    remember(request, traceId);
     if (afterHop < 0) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "after_hop must be 0 or more");
     }
@@ -186,11 +187,9 @@ class ReceiptController {
       produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> export(HttpServletRequest request, @PathVariable String traceId) {
     Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
-    TraceHeaders.remember(request, traceId);
+    remember(request, traceId);
     return bundle(caller, traceId);
   }
-
-  record ExportRequest(String traceId) {}
 
   @Operation(
       summary = "Export a trace as a signed bundle (POST form)",
@@ -232,17 +231,19 @@ class ReceiptController {
   ResponseEntity<byte[]> exportBundle(HttpServletRequest request) {
     Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
     byte[] body = bodies.read(request);
-    String traceId;
+    JsonNode traceId;
     try {
-      traceId = body.length == 0 ? null : Json.read(body, ExportRequest.class).traceId();
+      // Any JSON value may arrive (null, an array, a number): only an object's string counts.
+      JsonNode json = body.length == 0 ? null : Json.parse(body);
+      traceId = json == null ? null : json.get("trace_id");
     } catch (Json.MalformedJsonException e) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "send {\"trace_id\": \"...\"}");
     }
-    if (traceId == null || traceId.isBlank()) {
+    if (traceId == null || !traceId.isTextual() || traceId.textValue().isBlank()) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "send {\"trace_id\": \"...\"}");
     }
-    TraceHeaders.remember(request, traceId);
-    return bundle(caller, traceId);
+    remember(request, traceId.textValue());
+    return bundle(caller, traceId.textValue());
   }
 
   private ResponseEntity<byte[]> bundle(Authenticator.Caller caller, String traceId) {
@@ -282,6 +283,20 @@ class ReceiptController {
           Map.of("check", invalid.check().name(), "index", invalid.index(), "hop", invalid.hop()));
     }
     return chain;
+  }
+
+  /**
+   * Remembers a trace id for the answer's headers once it is one a trace can have: any other is
+   * refused before it is echoed (a 5,000-character path would not even fit the response headers) or
+   * looked up. No stored trace has an invalid id, so this tells nobody anything about others.
+   */
+  private static void remember(HttpServletRequest request, String traceId) {
+    Admission.checkTraceId(traceId)
+        .ifPresent(
+            refused -> {
+              throw new ApiException(refused.code(), refused.detail());
+            });
+    TraceHeaders.remember(request, traceId);
   }
 
   private static ApiException unknown(String traceId) {
