@@ -84,6 +84,7 @@ class BillingController {
                       schema = @Schema(ref = "#/components/schemas/UsageView"))))
   @Refusals({
     ErrorCode.PERIOD_INVALID,
+    ErrorCode.MALFORMED_REQUEST,
     ErrorCode.AUTH_MISSING,
     ErrorCode.AUTH_INVALID,
     ErrorCode.SCOPE_MISSING,
@@ -146,6 +147,7 @@ class BillingController {
               }))
   @Refusals({
     ErrorCode.PERIOD_INVALID,
+    ErrorCode.MALFORMED_REQUEST,
     ErrorCode.AUTH_MISSING,
     ErrorCode.AUTH_INVALID,
     ErrorCode.SCOPE_MISSING,

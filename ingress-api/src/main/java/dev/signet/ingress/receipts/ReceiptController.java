@@ -113,6 +113,7 @@ class ReceiptController {
                       schema = @Schema(ref = "#/components/schemas/Chain"))))
   @Refusals({
     ErrorCode.MALFORMED_REQUEST,
+    ErrorCode.TRACE_ID_INVALID,
     ErrorCode.AUTH_MISSING,
     ErrorCode.AUTH_INVALID,
     ErrorCode.SCOPE_MISSING,
@@ -173,6 +174,7 @@ class ReceiptController {
                       mediaType = MediaType.APPLICATION_JSON_VALUE,
                       schema = @Schema(ref = "#/components/schemas/ExportBundle"))))
   @Refusals({
+    ErrorCode.TRACE_ID_INVALID,
     ErrorCode.AUTH_MISSING,
     ErrorCode.AUTH_INVALID,
     ErrorCode.SCOPE_MISSING,
@@ -213,6 +215,7 @@ class ReceiptController {
                       mediaType = MediaType.APPLICATION_JSON_VALUE,
                       schema = @Schema(ref = "#/components/schemas/ExportBundle"))))
   @Refusals({
+    ErrorCode.TRACE_ID_INVALID,
     ErrorCode.AUTH_MISSING,
     ErrorCode.AUTH_INVALID,
     ErrorCode.SCOPE_MISSING,
