@@ -82,7 +82,8 @@ class OpenApiSnapshotIT {
             "docs/openapi.json differs from the contract the controllers describe. If the change"
                 + " is intended, regenerate it and review the diff:%n  ./mvnw -o -B -pl ingress-api"
                 + " -am verify -Dit.test=OpenApiSnapshotIT -Dtest=none"
-                + " -Dsurefire.failIfNoSpecifiedTests=false -D%s=true",
+                + " -Dsurefire.failIfNoSpecifiedTests=false"
+                + " -Dfailsafe.failIfNoSpecifiedTests=false -D%s=true",
             UPDATE_PROPERTY)
         .isEqualTo(Json.parse(Files.readString(SNAPSHOT, StandardCharsets.UTF_8)));
   }
