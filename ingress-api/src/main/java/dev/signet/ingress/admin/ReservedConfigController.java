@@ -7,7 +7,14 @@ import dev.signet.core.json.Json;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.auth.Scopes;
 import dev.signet.ingress.config.IngressProperties;
+import dev.signet.ingress.docs.Refusals;
 import dev.signet.ingress.errors.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,6 +30,7 @@ import org.springframework.web.bind.annotation.RestController;
  * every reason and publishes nothing, so the config in force stays.
  */
 @RestController
+@Tag(name = "admin")
 class ReservedConfigController {
 
   private final Authenticator authenticator;
@@ -38,6 +46,29 @@ class ReservedConfigController {
     this.properties = properties;
   }
 
+  @Operation(
+      summary = "Reload the reserved-capacity file",
+      description =
+          "Re-reads SP_RESERVED_CONFIG and publishes what changed, without a restart. An invalid"
+              + " file publishes nothing (422 with every reason); the config in force stays.",
+      security = @SecurityRequirement(name = "apiKey", scopes = "admin"),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Published.",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/ReloadSummary"))))
+  @Refusals({
+    ErrorCode.AUTH_MISSING,
+    ErrorCode.AUTH_INVALID,
+    ErrorCode.SCOPE_MISSING,
+    ErrorCode.NOT_ACCEPTABLE,
+    ErrorCode.RESERVED_CONFIG_UNSET,
+    ErrorCode.RESERVED_CONFIG_INVALID,
+    ErrorCode.UNAVAILABLE
+  })
   @PostMapping(
       path = "/v1/admin/reload-reserved",
       produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})

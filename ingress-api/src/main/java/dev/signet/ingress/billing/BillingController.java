@@ -7,7 +7,16 @@ import dev.signet.core.json.Json;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.auth.Scopes;
 import dev.signet.ingress.billing.BillingQueries.ChargeRow;
+import dev.signet.ingress.docs.Refusals;
 import dev.signet.ingress.errors.ApiException;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
@@ -36,6 +45,7 @@ import org.springframework.web.bind.annotation.RestController;
  * answer finance can reconcile against.
  */
 @RestController
+@Tag(name = "billing")
 class BillingController {
 
   private static final Logger log = LoggerFactory.getLogger(BillingController.class);
@@ -52,6 +62,35 @@ class BillingController {
     this.clock = billingClock;
   }
 
+  @Operation(
+      summary = "Usage against reserved capacity",
+      description =
+          "The caller's tenant only (there is no parameter to name another). A month without data"
+              + " is an empty view, not 404.",
+      security = @SecurityRequirement(name = "apiKey", scopes = "billing.read"),
+      parameters =
+          @Parameter(
+              name = "period",
+              in = ParameterIn.QUERY,
+              description = "A UTC calendar month, YYYY-MM; the current one when absent.",
+              schema = @Schema(type = "string", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The usage view.",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/UsageView"))))
+  @Refusals({
+    ErrorCode.PERIOD_INVALID,
+    ErrorCode.MALFORMED_REQUEST,
+    ErrorCode.AUTH_MISSING,
+    ErrorCode.AUTH_INVALID,
+    ErrorCode.SCOPE_MISSING,
+    ErrorCode.NOT_ACCEPTABLE,
+    ErrorCode.UNAVAILABLE
+  })
   @GetMapping(
       path = "/v1/billing/usage",
       produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
@@ -76,6 +115,45 @@ class BillingController {
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Json.toBytes(view));
   }
 
+  @Operation(
+      summary = "Overage charges of a month",
+      description =
+          "The caller's tenant only. JSON, or RFC 4180 CSV when Accept names text/csv at least as"
+              + " high as application/json.",
+      security = @SecurityRequirement(name = "apiKey", scopes = "billing.read"),
+      parameters =
+          @Parameter(
+              name = "period",
+              in = ParameterIn.QUERY,
+              description = "A UTC calendar month, YYYY-MM; the current one when absent.",
+              schema = @Schema(type = "string", pattern = "^[0-9]{4}-(0[1-9]|1[0-2])$")),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The charges.",
+              content = {
+                @Content(
+                    mediaType = MediaType.APPLICATION_JSON_VALUE,
+                    schema = @Schema(ref = "#/components/schemas/Charges")),
+                @Content(
+                    mediaType = "text/csv",
+                    schema =
+                        @Schema(
+                            type = "string",
+                            description =
+                                "Header charge_id,tenant,period,type,band,units,unit_price,amount,"
+                                    + "currency,used_before,used_after,window_start,window_end,"
+                                    + "stripe_event_name,charged_at"))
+              }))
+  @Refusals({
+    ErrorCode.PERIOD_INVALID,
+    ErrorCode.MALFORMED_REQUEST,
+    ErrorCode.AUTH_MISSING,
+    ErrorCode.AUTH_INVALID,
+    ErrorCode.SCOPE_MISSING,
+    ErrorCode.NOT_ACCEPTABLE,
+    ErrorCode.UNAVAILABLE
+  })
   @GetMapping(
       path = "/v1/billing/charges",
       produces = {

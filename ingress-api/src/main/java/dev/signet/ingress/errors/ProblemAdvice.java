@@ -7,6 +7,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.tomcat.util.http.InvalidParameterException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpHeaders;
@@ -50,6 +51,15 @@ class ProblemAdvice {
   ResponseEntity<byte[]> unreadable(Exception e, HttpServletRequest request) {
     return problem(
         request, ErrorCode.MALFORMED_REQUEST, "the request body is missing or unreadable");
+  }
+
+  /** Tomcat could not decode a query parameter (invalid percent-encoding or UTF-8). */
+  @ExceptionHandler(InvalidParameterException.class)
+  ResponseEntity<byte[]> undecodable(InvalidParameterException e, HttpServletRequest request) {
+    return problem(
+        request,
+        ErrorCode.MALFORMED_REQUEST,
+        "the query string is not valid percent-encoded UTF-8");
   }
 
   @ExceptionHandler(HttpMediaTypeNotSupportedException.class)

@@ -2,6 +2,7 @@ package dev.signet.ingress.errors;
 
 import dev.signet.core.error.ErrorCode;
 import dev.signet.ingress.trace.TraceHeaders;
+import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
@@ -15,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * error body: what fails outside the controllers (a filter, the servlet container's own refusals)
  * still answers {@code application/problem+json} with a {@code code}.
  */
+@Hidden
 @RestController
 class ProblemErrorController implements ErrorController {
 

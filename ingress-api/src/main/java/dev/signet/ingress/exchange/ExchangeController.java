@@ -7,11 +7,21 @@ import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.auth.Scopes;
 import dev.signet.ingress.body.BoundedBody;
+import dev.signet.ingress.docs.Refusals;
 import dev.signet.ingress.errors.ApiException;
 import dev.signet.ingress.errors.Problems;
 import dev.signet.ingress.trace.TraceHeaders;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.headers.Header;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.util.Map;
 import java.util.Optional;
@@ -29,6 +39,7 @@ import org.springframework.web.bind.annotation.RestController;
  * exchange travels through Kafka.
  */
 @RestController
+@Tag(name = "exchanges")
 class ExchangeController {
 
   static final String IDEMPOTENCY_HEADER = "X-SIGNET-Idempotency-Key";
@@ -64,6 +75,104 @@ class ExchangeController {
             .register(meters);
   }
 
+  @Operation(
+      summary = "Verify an exchange and sign its receipt",
+      description =
+          "Validates the payload against payload_type's schema, normalises it into target_type,"
+              + " optionally repairs and forwards it, and appends a signed receipt to the trace's"
+              + " chain. Idempotent per (tenant, idempotency key): a retry returns the original"
+              + " answer with X-SIGNET-Idempotency-Hit: 1; the same key with another body is 409"
+              + " IDEMPOTENCY_CONFLICT. Without trace_id the trace is derived from tenant and"
+              + " idempotency key. A trace belongs to one tenant: continuing another tenant's"
+              + " trace is 403 TRACE_FORBIDDEN. 504 TIMEOUT and 503 UNAVAILABLE are safe to retry"
+              + " with the same idempotency key.",
+      security = @SecurityRequirement(name = "apiKey", scopes = "exchange"),
+      parameters = {
+        @Parameter(
+            name = IDEMPOTENCY_HEADER,
+            in = ParameterIn.HEADER,
+            required = true,
+            description =
+                "Unique per exchange and tenant; 1 to 255 visible ASCII characters."
+                    + " X-ODIN-Idempotency-Key is accepted too.",
+            schema = @Schema(type = "string", minLength = 1, maxLength = 255, pattern = "^[!-~]+$"))
+      },
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              description =
+                  "At most SP_MAX_BODY_BYTES bytes and SP_MAX_JSON_DEPTH levels; no duplicate"
+                      + " members; numbers must have an exact JSON form.",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/ExchangeRequest"))),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "Verified and signed (or, on a retry, the original answer).",
+              headers = {
+                @Header(
+                    name = TraceHeaders.TRACE_HEADER,
+                    description = "The trace id.",
+                    schema = @Schema(type = "string")),
+                @Header(
+                    name = TraceHeaders.LEGACY_TRACE_HEADER,
+                    description = "The trace id, for clients of the Python original.",
+                    schema = @Schema(type = "string")),
+                @Header(
+                    name = IDEMPOTENCY_HIT_HEADER,
+                    description = "1 when this is the stored answer to an earlier request.",
+                    schema = @Schema(type = "string", allowableValues = "1")),
+                @Header(
+                    name = "RateLimit-Limit",
+                    description = "With SP_RATE_LIMIT_PER_SECOND: the tenant's limit.",
+                    schema = @Schema(type = "integer")),
+                @Header(
+                    name = "RateLimit-Remaining",
+                    description = "With SP_RATE_LIMIT_PER_SECOND: requests left now.",
+                    schema = @Schema(type = "integer"))
+              },
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/ExchangeResponse"))))
+  @Refusals({
+    ErrorCode.MALFORMED_REQUEST,
+    ErrorCode.IDEMPOTENCY_KEY_MISSING,
+    ErrorCode.IDEMPOTENCY_KEY_INVALID,
+    ErrorCode.TRACE_ID_INVALID,
+    ErrorCode.AUTH_MISSING,
+    ErrorCode.AUTH_INVALID,
+    ErrorCode.SCOPE_MISSING,
+    ErrorCode.TRACE_FORBIDDEN,
+    ErrorCode.HEL_URL_INVALID,
+    ErrorCode.HEL_SCHEME_NOT_HTTPS,
+    ErrorCode.HEL_USERINFO_NOT_ALLOWED,
+    ErrorCode.HEL_HOST_NOT_ALLOWED,
+    ErrorCode.HEL_PORT_NOT_ALLOWED,
+    ErrorCode.HEL_NO_RESOLUTION,
+    ErrorCode.HEL_RESOLVED_PRIVATE,
+    ErrorCode.HEL_RESOLVED_LOOPBACK,
+    ErrorCode.HEL_RESOLVED_LINKLOCAL,
+    ErrorCode.HEL_RESOLVED_RESERVED,
+    ErrorCode.NOT_ACCEPTABLE,
+    ErrorCode.IDEMPOTENCY_CONFLICT,
+    ErrorCode.IDEMPOTENCY_IN_PROGRESS,
+    ErrorCode.CHAIN_CONFLICT,
+    ErrorCode.CHAIN_TOO_LONG,
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    ErrorCode.NUMBER_OUT_OF_RANGE,
+    ErrorCode.SCHEMA_INVALID,
+    ErrorCode.UNSUPPORTED_MAPPING,
+    ErrorCode.REPAIR_FAILED,
+    ErrorCode.SEMANTIC_VIOLATION,
+    ErrorCode.RATE_LIMITED,
+    ErrorCode.FU_QUOTA_EXCEEDED,
+    ErrorCode.UNAVAILABLE,
+    ErrorCode.TIMEOUT
+  })
   @PostMapping(
       path = "/v1/exchange",
       consumes = MediaType.ALL_VALUE,

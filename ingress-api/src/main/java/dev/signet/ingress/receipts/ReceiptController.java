@@ -2,6 +2,7 @@ package dev.signet.ingress.receipts;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.error.ErrorCode;
@@ -13,10 +14,19 @@ import dev.signet.core.receipt.Verification;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.auth.Scopes;
 import dev.signet.ingress.body.BoundedBody;
+import dev.signet.ingress.docs.Refusals;
 import dev.signet.ingress.errors.ApiException;
 import dev.signet.ingress.trace.TraceHeaders;
 import dev.signet.store.query.ChainPage;
 import dev.signet.store.query.ReceiptQueries;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.enums.ParameterIn;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.security.SecurityRequirement;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
 import java.time.Clock;
 import java.util.List;
@@ -38,6 +48,7 @@ import org.springframework.web.bind.annotation.RestController;
  * refused, not signed.
  */
 @RestController
+@Tag(name = "receipts")
 class ReceiptController {
 
   static final int DEFAULT_PAGE_SIZE = 100;
@@ -68,6 +79,48 @@ class ReceiptController {
     this.clock = Clock.systemUTC();
   }
 
+  @Operation(
+      summary = "Read a page of a trace's chain",
+      description =
+          "The receipts of one of the caller's traces in hop order, a page at a time. Another"
+              + " tenant's trace answers exactly as an unknown one: 404 NOT_FOUND.",
+      security = @SecurityRequirement(name = "apiKey", scopes = "receipts.read"),
+      parameters = {
+        @Parameter(
+            name = "traceId",
+            in = ParameterIn.PATH,
+            description = "The trace id.",
+            schema = @Schema(type = "string")),
+        @Parameter(
+            name = "after_hop",
+            in = ParameterIn.QUERY,
+            description = "Return hops after this one (0 for the first page).",
+            schema = @Schema(type = "integer", minimum = "0", defaultValue = "0")),
+        @Parameter(
+            name = "limit",
+            in = ParameterIn.QUERY,
+            description = "Receipts per page.",
+            schema =
+                @Schema(type = "integer", minimum = "1", maximum = "1000", defaultValue = "100"))
+      },
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The page.",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/Chain"))))
+  @Refusals({
+    ErrorCode.MALFORMED_REQUEST,
+    ErrorCode.TRACE_ID_INVALID,
+    ErrorCode.AUTH_MISSING,
+    ErrorCode.AUTH_INVALID,
+    ErrorCode.SCOPE_MISSING,
+    ErrorCode.NOT_FOUND,
+    ErrorCode.NOT_ACCEPTABLE,
+    ErrorCode.UNAVAILABLE
+  })
   @GetMapping(
       path = "/v1/receipts/chain/{traceId}",
       produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
@@ -77,7 +130,7 @@ class ReceiptController {
       @RequestParam(name = "after_hop", defaultValue = "0") int afterHop,
       @RequestParam(name = "limit", defaultValue = "" + DEFAULT_PAGE_SIZE) int limit) {
     Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
-    TraceHeaders.remember(request, traceId);
+    remember(request, traceId);
     if (afterHop < 0) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "after_hop must be 0 or more");
     }
@@ -97,34 +150,103 @@ class ReceiptController {
     return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(Json.toBytes(body));
   }
 
+  @Operation(
+      summary = "Export a trace as a signed bundle",
+      description =
+          "The whole chain of one of the caller's traces, signed as an offline proof. Only a chain"
+              + " that verifies with this deployment's keys and has no recorded conflicts is"
+              + " signed (else 409 CHAIN_UNVERIFIABLE). Another tenant's trace answers exactly as"
+              + " an unknown one: 404 NOT_FOUND. Headers X-ODIN-Response-CID, X-ODIN-Signature"
+              + " and X-ODIN-KID repeat bundle_cid, signature and kid.",
+      security = @SecurityRequirement(name = "apiKey", scopes = "receipts.read"),
+      parameters =
+          @Parameter(
+              name = "traceId",
+              in = ParameterIn.PATH,
+              description = "The trace id.",
+              schema = @Schema(type = "string")),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The signed bundle.",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/ExportBundle"))))
+  @Refusals({
+    ErrorCode.TRACE_ID_INVALID,
+    ErrorCode.AUTH_MISSING,
+    ErrorCode.AUTH_INVALID,
+    ErrorCode.SCOPE_MISSING,
+    ErrorCode.NOT_FOUND,
+    ErrorCode.NOT_ACCEPTABLE,
+    ErrorCode.CHAIN_TOO_LONG,
+    ErrorCode.CHAIN_UNVERIFIABLE,
+    ErrorCode.UNAVAILABLE
+  })
   @GetMapping(
       path = "/v1/receipts/export/{traceId}",
       produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> export(HttpServletRequest request, @PathVariable String traceId) {
     Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
-    TraceHeaders.remember(request, traceId);
+    remember(request, traceId);
     return bundle(caller, traceId);
   }
 
-  record ExportRequest(String traceId) {}
-
+  @Operation(
+      summary = "Export a trace as a signed bundle (POST form)",
+      description =
+          "As GET /v1/receipts/export/{traceId}, with the trace id in the body, as the Python"
+              + " original took it.",
+      security = @SecurityRequirement(name = "apiKey", scopes = "receipts.read"),
+      requestBody =
+          @io.swagger.v3.oas.annotations.parameters.RequestBody(
+              required = true,
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/ExportRequest"))),
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The signed bundle.",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/ExportBundle"))))
+  @Refusals({
+    ErrorCode.TRACE_ID_INVALID,
+    ErrorCode.AUTH_MISSING,
+    ErrorCode.AUTH_INVALID,
+    ErrorCode.SCOPE_MISSING,
+    ErrorCode.NOT_FOUND,
+    ErrorCode.NOT_ACCEPTABLE,
+    ErrorCode.CHAIN_TOO_LONG,
+    ErrorCode.CHAIN_UNVERIFIABLE,
+    ErrorCode.UNAVAILABLE,
+    ErrorCode.MALFORMED_REQUEST,
+    ErrorCode.PAYLOAD_TOO_LARGE,
+    ErrorCode.UNSUPPORTED_MEDIA_TYPE
+  })
   @PostMapping(
       path = "/v1/export/bundle",
       produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
   ResponseEntity<byte[]> exportBundle(HttpServletRequest request) {
     Authenticator.Caller caller = authenticator.authenticate(request, Scopes.RECEIPTS_READ);
     byte[] body = bodies.read(request);
-    String traceId;
+    JsonNode traceId;
     try {
-      traceId = body.length == 0 ? null : Json.read(body, ExportRequest.class).traceId();
+      // Any JSON value may arrive (null, an array, a number): only an object's string counts.
+      JsonNode json = body.length == 0 ? null : Json.parse(body);
+      traceId = json == null ? null : json.get("trace_id");
     } catch (Json.MalformedJsonException e) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "send {\"trace_id\": \"...\"}");
     }
-    if (traceId == null || traceId.isBlank()) {
+    if (traceId == null || !traceId.isTextual() || traceId.textValue().isBlank()) {
       throw new ApiException(ErrorCode.MALFORMED_REQUEST, "send {\"trace_id\": \"...\"}");
     }
-    TraceHeaders.remember(request, traceId);
-    return bundle(caller, traceId);
+    remember(request, traceId.textValue());
+    return bundle(caller, traceId.textValue());
   }
 
   private ResponseEntity<byte[]> bundle(Authenticator.Caller caller, String traceId) {
@@ -164,6 +286,20 @@ class ReceiptController {
           Map.of("check", invalid.check().name(), "index", invalid.index(), "hop", invalid.hop()));
     }
     return chain;
+  }
+
+  /**
+   * Remembers a trace id for the answer's headers once it is one a trace can have: any other is
+   * refused before it is echoed (a 5,000-character path would not even fit the response headers) or
+   * looked up. No stored trace has an invalid id, so this tells nobody anything about others.
+   */
+  private static void remember(HttpServletRequest request, String traceId) {
+    Admission.checkTraceId(traceId)
+        .ifPresent(
+            refused -> {
+              throw new ApiException(refused.code(), refused.detail());
+            });
+    TraceHeaders.remember(request, traceId);
   }
 
   private static ApiException unknown(String traceId) {

@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.signet.core.json.Json;
 import dev.signet.core.types.TypePair;
 import dev.signet.core.types.TypeRegistry;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.media.Content;
+import io.swagger.v3.oas.annotations.media.Schema;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
+import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -16,6 +21,7 @@ import org.springframework.web.bind.annotation.RestController;
  * built once, as the files are read only at start.
  */
 @RestController
+@Tag(name = "public")
 class TypesController {
 
   private final byte[] document;
@@ -39,6 +45,17 @@ class TypesController {
     this.document = Json.toBytes(root);
   }
 
+  @Operation(
+      summary = "Supported payload/target type pairs with their JSON Schemas",
+      description = "No key needed.",
+      responses =
+          @ApiResponse(
+              responseCode = "200",
+              description = "The pairs.",
+              content =
+                  @Content(
+                      mediaType = MediaType.APPLICATION_JSON_VALUE,
+                      schema = @Schema(ref = "#/components/schemas/Types"))))
   @GetMapping(
       path = "/v1/types",
       produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
