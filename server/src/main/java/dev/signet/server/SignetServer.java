@@ -7,6 +7,9 @@ import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorApp;
 import dev.signet.shell.HealthCheckCommand;
 import dev.signet.store.ReceiptStoreApp;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -32,12 +35,33 @@ public final class SignetServer {
         topics apply [--partitions N] [--replication-factor R] [--dry-run]
                         create the missing topics from the code's table, check the others
                         (compose's topics service, the k8s Job and fly's release step run it)
+        release [topics apply options]
+                        migrate, then topics apply: one release step for platforms that run a
+                        single command before a deploy (fly's release_command)
         healthcheck [URL]
                         exit 0 if GET URL answers 2xx, else 1 (for container health checks;
                         default http://127.0.0.1:$SP_METRICS_PORT/healthz)
       """;
 
   private SignetServer() {}
+
+  /** {@code migrate}, then {@code topics apply} with the given options; the first failure wins. */
+  static int release(String[] topicsApplyOptions) {
+    int migrated = MigrateCommand.run(new String[0], Env.system(), System.out);
+    if (migrated != 0) {
+      return migrated;
+    }
+    String[] args = new String[topicsApplyOptions.length + 2];
+    args[0] = "topics";
+    args[1] = "apply";
+    System.arraycopy(topicsApplyOptions, 0, args, 2, topicsApplyOptions.length);
+    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
+    int applied = SignetCli.commandLine(out, err).execute(args);
+    out.flush();
+    err.flush();
+    return applied;
+  }
 
   public static void main(String[] args) throws Exception {
     String command = args.length == 0 ? "help" : args[0];
@@ -57,6 +81,7 @@ public final class SignetServer {
       }
       case "receipt-store" -> ReceiptStoreApp.main(rest);
       case "migrate" -> System.exit(MigrateCommand.run(rest, Env.system(), System.out));
+      case "release" -> System.exit(release(rest));
       case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, Env.system(), System.out));
       default -> {
         if (args.length <= 1
