@@ -19,7 +19,9 @@ read -r user entrypoint < <(python3 -c '
 import json, sys
 config = json.load(open(sys.argv[1]))["config"]
 print(config.get("User") or "0", " ".join(config["Entrypoint"]))' "$work/config.json")
-# The image has no shell: chroot runs the entrypoint itself, with the image's environment.
+# The image has no shell: chroot runs the entrypoint itself, with the image's environment plus
+# the caller's SP_* and PORT variables.
+mapfile -t passed < <(env | grep -E '^(SP_[A-Z0-9_]*|PORT)=' || true)
 # shellcheck disable=SC2086
 env -i PATH=/opt/java/openjdk/bin:/usr/bin:/bin HOME=/var/lib/signet \
-  SP_STATE_DIR=/var/lib/signet/state "$(command -v chroot)" --userspec="$user" "$work/rootfs" $entrypoint "$@"
+  SP_STATE_DIR=/var/lib/signet/state "${passed[@]}" "$(command -v chroot)" --userspec="$user" "$work/rootfs" $entrypoint "$@"
