@@ -8,6 +8,7 @@ import dev.signet.processor.ExchangeProcessorApp;
 import dev.signet.shell.HealthCheckCommand;
 import dev.signet.store.ReceiptStoreApp;
 import java.io.OutputStreamWriter;
+import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -45,9 +46,12 @@ public final class SignetServer {
 
   private SignetServer() {}
 
-  /** {@code migrate}, then {@code topics apply} with the given options; the first failure wins. */
-  static int release(String[] topicsApplyOptions) {
-    int migrated = MigrateCommand.run(new String[0], Env.system(), System.out);
+  /**
+   * {@code migrate}, then {@code topics apply} with the given options; the first failure wins, so a
+   * release whose schema cannot be migrated touches no topic.
+   */
+  static int release(String[] topicsApplyOptions, Env env, PrintStream out) {
+    int migrated = MigrateCommand.run(new String[0], env, out);
     if (migrated != 0) {
       return migrated;
     }
@@ -55,11 +59,9 @@ public final class SignetServer {
     args[0] = "topics";
     args[1] = "apply";
     System.arraycopy(topicsApplyOptions, 0, args, 2, topicsApplyOptions.length);
-    PrintWriter out = new PrintWriter(new OutputStreamWriter(System.out, StandardCharsets.UTF_8));
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8));
-    int applied = SignetCli.commandLine(out, err).execute(args);
-    out.flush();
-    err.flush();
+    PrintWriter writer = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8));
+    int applied = SignetCli.commandLine(writer, writer).execute(args);
+    writer.flush();
     return applied;
   }
 
@@ -81,7 +83,7 @@ public final class SignetServer {
       }
       case "receipt-store" -> ReceiptStoreApp.main(rest);
       case "migrate" -> System.exit(MigrateCommand.run(rest, Env.system(), System.out));
-      case "release" -> System.exit(release(rest));
+      case "release" -> System.exit(release(rest, Env.system(), System.out));
       case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, Env.system(), System.out));
       default -> {
         if (args.length <= 1
