@@ -6,7 +6,7 @@
 #   ./mvnw -B -Pimages package -DskipTests -Djib.from.image=tar://$PWD/target/offline-base.tar
 #
 # The layer holds a jlink'd runtime (the modules the services use) at /opt/java/openjdk, the shared
-# libraries it links against, copied from this host (glibc, libstdc++ for RocksDB, zlib), the CA
+# libraries it and RocksDB link against, copied from this host (glibc, libstdc++, zlib), the CA
 # certificates, /tmp and a passwd entry for uid 10001. It is for builds and smoke tests on a
 # machine without a registry; releases use the default base (eclipse-temurin), which is patched.
 set -euo pipefail
@@ -29,10 +29,11 @@ mkdir -p "$root/opt/java" "$root/etc" "$root/tmp" "$root/lib64" "$root/lib/x86_6
 # Debian links cacerts to /etc/ssl/certs/java/cacerts: keep the content, not the link.
 cp --remove-destination -L "$java_home/lib/security/cacerts" "$root/opt/java/openjdk/lib/security/cacerts"
 
-# Every library the runtime's binaries load, from this host, at the paths the loader searches.
+# Every library the runtime's binaries load, from this host, at the paths the loader searches,
+# plus what natives shipped in jars load (RocksDB: libstdc++, and glibc's pthread/dl/rt stubs).
 libraries=$(find "$root/opt/java/openjdk" -name '*.so' -o -path '*/bin/*' -type f \
   | xargs ldd 2>/dev/null | awk '/=> \//{print $3}' | sort -u)
-for library in $libraries /lib/x86_64-linux-gnu/libstdc++.so.6 /lib/x86_64-linux-gnu/libgcc_s.so.1; do
+for library in $libraries /lib/x86_64-linux-gnu/{libstdc++.so.6,libgcc_s.so.1,libpthread.so.0,libdl.so.2,librt.so.1}; do
   cp -L "$library" "$root/lib/x86_64-linux-gnu/"
 done
 cp -L /lib64/ld-linux-x86-64.so.2 "$root/lib64/"
