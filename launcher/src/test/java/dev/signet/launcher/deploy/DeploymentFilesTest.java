@@ -267,6 +267,12 @@ class DeploymentFilesTest {
     assertThat(kinds(prod, "KafkaTopic")).hasSizeGreaterThan(10);
     assertThat(kinds(prod, "KafkaNodePool").get(0).at("/spec/replicas").asInt()).isEqualTo(3);
     assertThat(kinds(prod, "PrometheusRule")).hasSize(1);
+    for (String streamsApp : List.of("processor", "billing")) {
+      assertThat(
+              workloads(prod).get(streamsApp).at("/spec/template/spec/containers/0/env").toString())
+          .as("prod %s keeps a standby replica", streamsApp)
+          .contains("{\"name\":\"SP_STANDBY_REPLICAS\",\"value\":\"1\"}");
+    }
     assertThat(workloads(prod).get("ingress").at("/spec/template/spec/containers/0/image").asText())
         .isEqualTo("registry.example.com/signet/ingress:0.1.0");
   }
