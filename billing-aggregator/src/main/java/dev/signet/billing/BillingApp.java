@@ -3,6 +3,7 @@ package dev.signet.billing;
 import dev.signet.billing.ledger.LedgerConfig;
 import dev.signet.core.config.Env;
 import dev.signet.shell.ServiceShell;
+import dev.signet.shell.StreamsTuning;
 
 /**
  * Runs the billing aggregator as its own process: configuration from the environment, then the
@@ -18,6 +19,8 @@ public final class BillingApp {
     BillingConfig config = BillingConfig.fromEnvironment(env);
     BillingService.publishReservedCapacity(config, BillingConfig.reservedConfigFile(env));
     LedgerConfig ledger = LedgerConfig.fromEnvironment(env);
-    ServiceShell.runMain("billing", env, meters -> BillingService.create(config, ledger, meters));
+    StreamsTuning tuning = StreamsTuning.fromEnvironment(env);
+    ServiceShell.runMain(
+        "billing", env, meters -> BillingService.create(config, ledger, tuning, meters));
   }
 }

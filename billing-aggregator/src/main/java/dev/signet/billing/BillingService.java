@@ -7,6 +7,7 @@ import dev.signet.core.crypto.BillingMacs;
 import dev.signet.shell.Service;
 import dev.signet.shell.ServiceGroup;
 import dev.signet.shell.StreamsService;
+import dev.signet.shell.StreamsTuning;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import java.nio.file.Path;
@@ -105,8 +106,16 @@ public final class BillingService {
    */
   public static ServiceGroup create(
       BillingConfig config, LedgerConfig ledger, MeterRegistry registry) {
+    return create(config, ledger, StreamsTuning.defaults(), registry);
+  }
+
+  /**
+   * As {@link #create(BillingConfig, LedgerConfig, MeterRegistry)}, with these Streams settings.
+   */
+  public static ServiceGroup create(
+      BillingConfig config, LedgerConfig ledger, StreamsTuning tuning, MeterRegistry registry) {
     Map<String, Service> parts = new LinkedHashMap<>();
-    parts.put("streams", create(config, registry));
+    parts.put("streams", create(config, tuning.applyTo(config.streamsProperties()), registry));
     parts.put(
         "ledger", LedgerWorker.create(ledger, BillingMacs.of(config.serverSecret()), registry));
     return new ServiceGroup("billing", parts);

@@ -67,6 +67,9 @@ final class KeygenCommand implements Callable<Integer> {
       out.println("# Ed25519 signing key " + key.kid() + ": keep SP_PRIVATE_KEY_B64 secret");
       out.println("SP_PRIVATE_KEY_B64=" + seed);
       out.println("SP_KID=" + key.kid());
+      // Quoted for compose's .env and a shell: the receipt store verifies with it and so needs no
+      // private key.
+      out.println("SP_PUBLIC_JWKS='{\"keys\":[" + jwk + "]}'");
       out.println(
           "# public JWK, listed at /.well-known/jwks.json; after a rotation keep it in SP_RETIRED_JWKS:");
       out.println("# " + jwk);

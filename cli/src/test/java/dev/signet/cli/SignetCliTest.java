@@ -253,8 +253,15 @@ class SignetCliTest {
             .map(l -> l.substring(2))
             .collect(Collectors.joining("\n"));
 
+    String publicJwks = env.get("SP_PUBLIC_JWKS");
+    PublicKey configured =
+        Jwks.parse(publicJwks.substring(1, publicJwks.length() - 1))
+            .find("signet-2025-01")
+            .orElseThrow();
+
     String signature = key.signText("sha256:00");
     assertThat(published.verifyText("sha256:00", signature)).isTrue();
+    assertThat(configured.verifyText("sha256:00", signature)).isTrue();
     assertThat(KeyParser.parse("k", pem).seed()).isEqualTo(key.seed());
   }
 

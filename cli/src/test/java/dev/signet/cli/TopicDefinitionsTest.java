@@ -70,7 +70,7 @@ class TopicDefinitionsTest {
   @Test
   void shouldLetComposeAndTheKubernetesJobRunTopicsApplyInsteadOfAList() throws IOException {
     for (Path file :
-        List.of(ROOT.resolve("docker-compose.yml"), ROOT.resolve("k8s/topics-job.yaml"))) {
+        List.of(ROOT.resolve("docker-compose.yml"), ROOT.resolve("k8s/base/topics-job.yaml"))) {
       String text = Files.readString(file, StandardCharsets.UTF_8);
       assertThat(text).as("%s", file).doesNotContain("kafka-topics.sh");
       assertThat(text).as("%s", file).containsPattern("\"topics\",\\s*\"apply\"");
@@ -80,7 +80,7 @@ class TopicDefinitionsTest {
   @Test
   void shouldNameOnlyTopicsOfTheTableInTheDeploymentFiles() throws IOException {
     List<Path> files;
-    try (Stream<Path> k8s = Files.list(ROOT.resolve("k8s"))) {
+    try (Stream<Path> k8s = Files.walk(ROOT.resolve("k8s"))) {
       files =
           Stream.concat(
                   k8s.filter(p -> p.toString().endsWith(".yaml")),

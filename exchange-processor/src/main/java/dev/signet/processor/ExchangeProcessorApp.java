@@ -2,6 +2,7 @@ package dev.signet.processor;
 
 import dev.signet.core.config.Env;
 import dev.signet.shell.ServiceShell;
+import dev.signet.shell.StreamsTuning;
 
 /**
  * The exchange processor as its own process: configuration from the environment, then the service
@@ -14,6 +15,8 @@ public final class ExchangeProcessorApp {
   public static void main(String[] args) throws InterruptedException {
     Env env = Env.system();
     ProcessorConfig config = ProcessorEnvironment.fromEnvironment(env);
-    ServiceShell.runMain("streams", env, meters -> ExchangeProcessorService.create(config, meters));
+    StreamsTuning tuning = StreamsTuning.fromEnvironment(env);
+    ServiceShell.runMain(
+        "streams", env, meters -> ExchangeProcessorService.create(config, tuning, meters));
   }
 }

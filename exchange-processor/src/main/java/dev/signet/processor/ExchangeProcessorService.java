@@ -8,6 +8,7 @@ import dev.signet.shell.ConsumerLoopService;
 import dev.signet.shell.Service;
 import dev.signet.shell.ServiceGroup;
 import dev.signet.shell.StreamsService;
+import dev.signet.shell.StreamsTuning;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -29,10 +30,16 @@ public final class ExchangeProcessorService {
    * meters}.
    */
   public static Service create(ProcessorConfig config, MeterRegistry meters) {
+    return create(config, StreamsTuning.defaults(), meters);
+  }
+
+  /** As {@link #create(ProcessorConfig, MeterRegistry)}, with these Streams settings. */
+  public static Service create(ProcessorConfig config, StreamsTuning tuning, MeterRegistry meters) {
     Map<String, Service> parts = new LinkedHashMap<>();
     parts.put(
         "streams",
-        SigningKeyGuard.of(streams(config, meters), config.stateDir(), config.signingKey()));
+        SigningKeyGuard.of(
+            streams(config, tuning, meters), config.stateDir(), config.signingKey()));
     String instanceId = workerInstanceId(config);
     parts.put(
         "forward-worker",
@@ -61,6 +68,11 @@ public final class ExchangeProcessorService {
 
   /** The Streams application alone (no model calls: its repair requests wait for a worker). */
   public static StreamsService streams(ProcessorConfig config, MeterRegistry meters) {
+    return streams(config, StreamsTuning.defaults(), meters);
+  }
+
+  static StreamsService streams(
+      ProcessorConfig config, StreamsTuning tuning, MeterRegistry meters) {
     ExchangeTopology topology =
         new ExchangeTopology(
             new ExchangeTopology.Settings(
@@ -75,7 +87,7 @@ public final class ExchangeProcessorService {
                 config.egress()),
             meters);
     return new StreamsService(
-        "exchange processor", topology.build(), config.streamsProperties(), meters);
+        "exchange processor", topology.build(), tuning.applyTo(config.streamsProperties()), meters);
   }
 
   /**

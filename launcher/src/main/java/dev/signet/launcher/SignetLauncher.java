@@ -1,39 +1,24 @@
 package dev.signet.launcher;
 
-import dev.signet.billing.BillingApp;
-import dev.signet.cli.SignetCli;
 import dev.signet.core.config.Env;
-import dev.signet.ingress.IngressApplication;
 import dev.signet.launcher.bench.Bench;
-import dev.signet.launcher.endpoint.HealthCheckCommand;
-import dev.signet.processor.ExchangeProcessorApp;
-import dev.signet.store.ReceiptStoreApp;
+import dev.signet.server.SignetServer;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The one Signet executable. {@code up} runs the whole pipeline locally, {@code bench} measures it,
- * {@code ingress|processor|billing|receipt-store} run one service (how the compose file and
- * Kubernetes run it), anything else is the offline CLI ({@code verify}, {@code keygen}, …).
+ * The local Signet executable: {@code up} runs the whole pipeline locally, {@code bench} measures
+ * it; everything else ({@code ingress|processor|billing|receipt-store}, {@code migrate}, {@code
+ * topics}, {@code healthcheck}, the offline CLI) is {@link SignetServer}'s, the command the
+ * deployed images run without this module's embedded broker and PostgreSQL.
  */
 public final class SignetLauncher {
 
-  private static final String SERVICES_HELP =
+  private static final String LOCAL_HELP =
       """
-      Pipeline commands:
+      Local commands:
         up              run the whole pipeline locally (embedded Kafka and PostgreSQL, port 8088)
         bench           measure it: signet bench [all|first-minute|async|sync|repair] --help for options
-        ingress | processor | billing | receipt-store
-                        run one service, configured from the SP_* environment (the last three
-                        serve /metrics and /healthz[/live|/ready] on SP_METRICS_PORT, default 9404)
-        billing reconcile --period YYYY-MM
-                        compare a month's receipts, totals, charges, push ledger and Stripe
-        topics apply [--partitions N] [--replication-factor R] [--dry-run]
-                        create the missing topics from the code's table, check the others
-                        (compose's topics service and the k8s Job run it; SP_KAFKA_BOOTSTRAP)
-        healthcheck [URL]
-                        exit 0 if GET URL answers 2xx, else 1 (for container health checks;
-                        default http://127.0.0.1:$SP_METRICS_PORT/healthz)
       """;
 
   private SignetLauncher() {}
@@ -44,27 +29,12 @@ public final class SignetLauncher {
     switch (command) {
       case "up" -> up();
       case "bench" -> Bench.main(rest);
-      case "ingress" -> IngressApplication.main(rest);
-      // Each serves /metrics and /healthz on SP_METRICS_PORT itself (the service shell), blocks
-      // while it runs and exits 1 if it fails, so that compose or Kubernetes restarts it.
-      case "processor" -> ExchangeProcessorApp.main(rest);
-      // "billing reconcile" (any billing subcommand) is the CLI's; bare "billing" runs the service.
-      case "billing" -> {
-        if (rest.length > 0) {
-          SignetCli.main(args);
-        } else {
-          BillingApp.main(rest);
-        }
-      }
-      case "receipt-store" -> ReceiptStoreApp.main(rest);
-      case "healthcheck" -> System.exit(HealthCheckCommand.run(rest, Env.system(), System.out));
       default -> {
         if (args.length <= 1
             && (command.equals("help") || command.equals("-h") || command.equals("--help"))) {
-          System.out.println(SERVICES_HELP);
-          args = new String[] {"--help"};
+          System.out.println(LOCAL_HELP);
         }
-        SignetCli.main(args);
+        SignetServer.main(args);
       }
     }
   }

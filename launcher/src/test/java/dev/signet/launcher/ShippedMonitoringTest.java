@@ -56,8 +56,10 @@ class ShippedMonitoringTest {
         .properties()
         .forEach(
             service -> {
-              JsonNode command = service.getValue().get("command");
-              if (command != null && METRICS_PORTS.containsKey(command.get(0).asText())) {
+              // Each service runs from its own image, signet/<service>:<version>.
+              JsonNode image = service.getValue().get("image");
+              String name = image == null ? "" : image.asText().replaceAll("^signet/|:.*$", "");
+              if (METRICS_PORTS.containsKey(name)) {
                 signetServices.add(service.getKey());
               }
             });

@@ -28,11 +28,11 @@ class ShippedReservedCapacityTest {
 
   @Test
   void shouldShipAKubernetesConfigMapThatBillingAccepts() throws IOException {
-    String configMap = Files.readString(REPOSITORY.resolve("k8s/reserved-capacity.yaml"));
+    String configMap = Files.readString(REPOSITORY.resolve("k8s/base/reserved-capacity.yaml"));
     String json = configMap.substring(configMap.indexOf("reserved-capacity.json: |") + 25).strip();
 
     assertThat(ReservedConfigParser.parse(json)).isInstanceOf(ReservedConfigParser.Parsed.class);
-    assertThat(Files.readString(REPOSITORY.resolve("k8s/billing.yaml")))
+    assertThat(Files.readString(REPOSITORY.resolve("k8s/base/billing.yaml")))
         .contains("SP_RESERVED_CONFIG, value: /etc/signet/reserved-capacity.json")
         .contains("configMap: {name: signet-reserved-capacity}");
   }

@@ -1,6 +1,7 @@
 package dev.signet.store;
 
 import dev.signet.core.config.Env;
+import dev.signet.core.config.PostgresSettings;
 import dev.signet.shell.ServiceShell;
 
 /**
@@ -18,5 +19,13 @@ public final class ReceiptStoreApp {
     ReceiptStoreConfig config = ReceiptStoreConfig.fromEnvironment(env);
     String instanceId = env.optional("SP_INSTANCE_ID");
     ServiceShell.runMain("sink", env, meters -> new ReceiptSink(config, meters, instanceId));
+  }
+
+  /**
+   * Brings the receipts schema up to date and returns, for a release step ({@code signet migrate})
+   * that runs before the services; the sink still migrates at start-up, which is then a no-op.
+   */
+  public static void migrate(PostgresSettings postgres) {
+    Database.migrate(postgres.jdbcUrl(), postgres.user(), postgres.password());
   }
 }

@@ -1,9 +1,7 @@
-package dev.signet.launcher.endpoint;
+package dev.signet.shell;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.signet.shell.ServiceEndpoint;
-import dev.signet.shell.SinkHealth;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.ByteArrayOutputStream;

@@ -1,7 +1,6 @@
-package dev.signet.launcher.endpoint;
+package dev.signet.shell;
 
 import dev.signet.core.config.Env;
-import dev.signet.shell.ServiceEndpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
@@ -15,12 +14,20 @@ import java.util.Map;
  * {@code signet healthcheck [URL]}: exits 0 when {@code GET URL} answers 2xx, 1 otherwise (other
  * status, refused, timed out), 2 on bad usage. For container health checks in an image that has no
  * curl or wget. The URL defaults to this host's {@code /healthz} on {@code SP_METRICS_PORT}.
+ *
+ * <p>It lives in the service shell, which every service image carries, so each image checks itself:
+ * {@code java -cp @/app/jib-classpath-file dev.signet.shell.HealthCheckCommand [URL]}.
  */
 public final class HealthCheckCommand {
 
   static final Duration TIMEOUT = Duration.ofSeconds(3);
 
   private HealthCheckCommand() {}
+
+  /** The container entry point: exits with {@link #run}'s status. */
+  public static void main(String[] args) {
+    System.exit(run(args, Env.system(), System.out));
+  }
 
   public static int run(String[] args, Map<String, String> environment, PrintStream out) {
     return run(args, Env.of(environment), out);

@@ -1,0 +1,40 @@
+package dev.signet.shell;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.signet.core.config.Env;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.junit.jupiter.api.Test;
+
+class StreamsTuningTest {
+
+  @Test
+  void shouldKeepNoStandbyReplicasByDefault() {
+    assertThat(StreamsTuning.fromEnvironment(Env.of(Map.of())).standbyReplicas()).isZero();
+  }
+
+  @Test
+  void shouldSetStandbyReplicasOnACopyOfTheStreamsProperties() {
+    Properties original = new Properties();
+    original.put(StreamsConfig.APPLICATION_ID_CONFIG, "app");
+
+    Properties tuned =
+        StreamsTuning.fromEnvironment(Env.of(Map.of("SP_STANDBY_REPLICAS", "1"))).applyTo(original);
+
+    assertThat(tuned)
+        .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1)
+        .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "app");
+    assertThat(original).doesNotContainKey(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG);
+  }
+
+  @Test
+  void shouldRefuseANegativeOrExcessiveCount() {
+    assertThatThrownBy(
+            () -> StreamsTuning.fromEnvironment(Env.of(Map.of("SP_STANDBY_REPLICAS", "-1"))))
+        .hasMessageContaining("SP_STANDBY_REPLICAS");
+    assertThatThrownBy(() -> new StreamsTuning(4)).hasMessageContaining("between 0 and 3");
+  }
+}
