@@ -2,6 +2,7 @@ package dev.signet.billing;
 
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.config.Env;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.tenant.ApiKeys;
@@ -35,6 +36,8 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  *     whole seconds, default 60): charges follow usage within it
  * @param apiKeys {@code SP_API_KEYS}, for each tenant's {@code stripe_customer} and default meter
  *     names {@code stripe_item_vex}/{@code stripe_item_fu}; empty when unset
+ * @param kafkaClient security settings of every Kafka client ({@code SP_KAFKA_PROPERTIES}, {@code
+ *     SP_KAFKA_*})
  */
 public record BillingConfig(
     String bootstrapServers,
@@ -45,7 +48,8 @@ public record BillingConfig(
     int replicationFactor,
     ServerSecret serverSecret,
     Duration chargeInterval,
-    ApiKeys apiKeys) {
+    ApiKeys apiKeys,
+    KafkaClientProperties kafkaClient) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
   public static final String DEFAULT_APPLICATION_ID = "signet-billing-aggregator";
@@ -108,6 +112,31 @@ public record BillingConfig(
           ENV_CHARGE_INTERVAL + " must be a positive number of seconds, got " + chargeInterval);
     }
     Objects.requireNonNull(apiKeys, "apiKeys");
+    Objects.requireNonNull(kafkaClient, "kafkaClient");
+  }
+
+  /** Without Kafka security settings (PLAINTEXT): local mode and tests. */
+  public BillingConfig(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      Duration grace,
+      int replicationFactor,
+      ServerSecret serverSecret,
+      Duration chargeInterval,
+      ApiKeys apiKeys) {
+    this(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        grace,
+        replicationFactor,
+        serverSecret,
+        chargeInterval,
+        apiKeys,
+        KafkaClientProperties.none());
   }
 
   /** Without charge settings: charges every {@link #DEFAULT_CHARGE_INTERVAL}, no API keys. */
@@ -142,7 +171,8 @@ public record BillingConfig(
         replicationFactor,
         serverSecret,
         interval,
-        apiKeys);
+        apiKeys,
+        kafkaClient);
   }
 
   /** This config with the tenants' Stripe names from {@code keys}. */
@@ -156,7 +186,23 @@ public record BillingConfig(
         replicationFactor,
         serverSecret,
         chargeInterval,
-        keys);
+        keys,
+        kafkaClient);
+  }
+
+  /** This config with the given Kafka client security settings. */
+  public BillingConfig withKafkaClient(KafkaClientProperties client) {
+    return new BillingConfig(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        grace,
+        replicationFactor,
+        serverSecret,
+        chargeInterval,
+        apiKeys,
+        client);
   }
 
   /** Local defaults against the given brokers: replication factor 1, state under the temp dir. */
@@ -192,6 +238,8 @@ public record BillingConfig(
         + chargeInterval
         + ", apiKeys="
         + apiKeys
+        + ", kafkaClient="
+        + kafkaClient
         + "]";
   }
 
@@ -222,7 +270,8 @@ public record BillingConfig(
         env.integer(ENV_REPLICATION_FACTOR, defaults.replicationFactor()),
         defaults.serverSecret(),
         chargeIntervalOf(env),
-        ApiKeys.parse(env.verbatim(ENV_API_KEYS)));
+        ApiKeys.parse(env.verbatim(ENV_API_KEYS)),
+        KafkaClientProperties.fromEnvironment(env));
   }
 
   /** {@code SP_BILLING_CHARGE_INTERVAL}: whole seconds, default 60. */
@@ -292,7 +341,8 @@ public record BillingConfig(
         LogAndContinueExceptionHandler.class);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
-    return props;
+    // Security settings reach every client Streams creates (consumers, producers, admin).
+    return kafkaClient.applyTo(props);
   }
 
   private static Path defaultStateDir() {

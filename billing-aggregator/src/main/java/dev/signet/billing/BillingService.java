@@ -49,6 +49,7 @@ public final class BillingService {
     ReservedConfigPublisher.Outcome outcome =
         new ReservedConfigPublisher(
                 config.bootstrapServers(),
+                config.kafkaClient(),
                 Clock.systemUTC(),
                 BillingMacs.of(config.serverSecret()).reservedConfig())
             .publish(file, ReservedConfigPublisher.CHANGED_BY_STARTUP);

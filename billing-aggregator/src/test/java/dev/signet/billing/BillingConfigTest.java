@@ -184,4 +184,26 @@ class BillingConfigTest {
     }
     return env;
   }
+
+  @Test
+  void shouldGiveEveryStreamsClientTheKafkaSecuritySettingsAndNeverPrintThePassword() {
+    BillingConfig config =
+        BillingConfig.fromEnvironment(
+            with(
+                KEYED,
+                "SP_KAFKA_SECURITY_PROTOCOL",
+                "SASL_SSL",
+                "SP_KAFKA_SASL_MECHANISM",
+                "SCRAM-SHA-512",
+                "SP_KAFKA_SASL_USERNAME",
+                "svc",
+                "SP_KAFKA_SASL_PASSWORD",
+                "hunter2"));
+
+    assertThat(config.streamsProperties())
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+        .containsEntry("processing.guarantee", "exactly_once_v2");
+    assertThat(config.toString()).doesNotContain("hunter2");
+  }
 }

@@ -6,6 +6,7 @@ import dev.signet.cli.topics.TopicLayout;
 import dev.signet.cli.topics.TopicResult;
 import dev.signet.cli.topics.TopicSpec;
 import dev.signet.core.config.Env;
+import dev.signet.core.config.KafkaClientProperties;
 import java.io.PrintWriter;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
@@ -91,7 +92,9 @@ final class TopicsApplyCommand implements Callable<Integer> {
     }
     TopicLayout layout = layout(spec, partitions, replicationFactor, minInsyncReplicas);
     ApplyReport report;
-    try (Admin admin = TopicApplier.connect(servers, "signet-topics-apply")) {
+    try (Admin admin =
+        TopicApplier.connect(
+            servers, KafkaClientProperties.fromEnvironment(env), "signet-topics-apply")) {
       report = new TopicApplier(admin).apply(TopicSpec.all(layout), dryRun);
     } catch (IllegalStateException | KafkaException e) {
       throw new CliException("topics at " + servers + ": " + e.getMessage(), e);

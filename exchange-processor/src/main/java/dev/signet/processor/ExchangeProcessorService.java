@@ -46,6 +46,7 @@ public final class ExchangeProcessorService {
         new ConsumerLoopService(
             ForwardWorker.create(
                 config.bootstrapServers(),
+                config.kafkaClient(),
                 instanceId,
                 config.serverSecret(),
                 config.egress(),
@@ -56,6 +57,7 @@ public final class ExchangeProcessorService {
           new ConsumerLoopService(
               RepairWorker.create(
                   config.bootstrapServers(),
+                  config.kafkaClient(),
                   RepairWorker.DEFAULT_GROUP_ID,
                   instanceId,
                   config.serverSecret(),

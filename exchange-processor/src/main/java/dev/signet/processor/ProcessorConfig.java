@@ -1,6 +1,7 @@
 package dev.signet.processor;
 
 import dev.signet.core.admission.Admission;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
@@ -41,7 +42,44 @@ public record ProcessorConfig(
     String instanceId,
     TypeRegistry types,
     ModelSettings model,
-    EgressSettings egress) {
+    EgressSettings egress,
+    KafkaClientProperties kafkaClient) {
+
+  /** Without Kafka security settings (PLAINTEXT): local mode and tests. */
+  public ProcessorConfig(
+      String bootstrapServers,
+      String applicationId,
+      Path stateDir,
+      Duration commitInterval,
+      int streamThreads,
+      short replicationFactor,
+      ApiKeys apiKeys,
+      SigningKey signingKey,
+      ServerSecret serverSecret,
+      Admission.Limits limits,
+      Duration idempotencyRetention,
+      String instanceId,
+      TypeRegistry types,
+      ModelSettings model,
+      EgressSettings egress) {
+    this(
+        bootstrapServers,
+        applicationId,
+        stateDir,
+        commitInterval,
+        streamThreads,
+        replicationFactor,
+        apiKeys,
+        signingKey,
+        serverSecret,
+        limits,
+        idempotencyRetention,
+        instanceId,
+        types,
+        model,
+        egress,
+        KafkaClientProperties.none());
+  }
 
   /** With the default forwarding policy: only tenants' own allow-lists, https on 443. */
   public ProcessorConfig(
@@ -74,7 +112,8 @@ public record ProcessorConfig(
         instanceId,
         types,
         model,
-        EgressSettings.defaults());
+        EgressSettings.defaults(),
+        KafkaClientProperties.none());
   }
 
   /** With the built-in types and mappings only, no model, the default forwarding policy. */
@@ -106,13 +145,15 @@ public record ProcessorConfig(
         instanceId,
         TypeRegistry.builtIn(),
         ModelSettings.unavailable(),
-        EgressSettings.defaults());
+        EgressSettings.defaults(),
+        KafkaClientProperties.none());
   }
 
   public ProcessorConfig {
     Objects.requireNonNull(types, "types");
     Objects.requireNonNull(model, "model");
     Objects.requireNonNull(egress, "egress");
+    Objects.requireNonNull(kafkaClient, "kafkaClient");
     Objects.requireNonNull(bootstrapServers, "bootstrapServers");
     Objects.requireNonNull(applicationId, "applicationId");
     Objects.requireNonNull(stateDir, "stateDir");
@@ -157,6 +198,7 @@ public record ProcessorConfig(
           StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
           applicationId + "-" + instanceId);
     }
-    return props;
+    // Security settings reach every client Streams creates (consumers, producers, admin).
+    return kafkaClient.applyTo(props);
   }
 }

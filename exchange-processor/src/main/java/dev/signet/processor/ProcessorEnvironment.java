@@ -2,6 +2,7 @@ package dev.signet.processor;
 
 import dev.signet.core.admission.Admission;
 import dev.signet.core.config.Env;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
@@ -44,6 +45,7 @@ public final class ProcessorEnvironment {
         env.optional("SP_INSTANCE_ID"),
         TypeRegistry.load(Optional.ofNullable(env.path(TypeRegistry.ENV, null))),
         ModelSettings.fromEnvironment(env.asMap()),
-        EgressSettings.fromEnvironment(env.asMap()));
+        EgressSettings.fromEnvironment(env.asMap()),
+        KafkaClientProperties.fromEnvironment(env));
   }
 }

@@ -7,7 +7,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 
 /** The partition count of the requests topic, read once at start: the basis of trace routing. */
@@ -18,8 +17,7 @@ final class RequestPartitions {
   static int count(ProcessorConfig config) {
     String topic = Topics.EXCHANGE_REQUESTS.name();
     try (Admin admin =
-        Admin.create(
-            Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers()))) {
+        Admin.create(config.kafkaClient().clientConfig(config.bootstrapServers(), Map.of()))) {
       TopicDescription description =
           admin.describeTopics(List.of(topic)).allTopicNames().get(30, TimeUnit.SECONDS).get(topic);
       return description.partitions().size();

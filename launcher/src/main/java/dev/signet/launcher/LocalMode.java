@@ -4,6 +4,7 @@ import dev.signet.billing.BillingConfig;
 import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.config.Env;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
@@ -36,12 +37,22 @@ public final class LocalMode implements AutoCloseable {
   private final Pipeline pipeline;
   private final SigningKey signingKey;
   private final String kafkaBootstrap;
+  private final KafkaClientProperties kafkaClient;
   private final String jdbcUrl;
 
   private LocalMode(Env env, StartedServices running) {
     this.running = running;
     Path dataDir = env.path("SP_DATA_DIR", Path.of(".signet")).toAbsolutePath();
     String kafka = env.optional("SP_KAFKA_BOOTSTRAP");
+    KafkaClientProperties client = KafkaClientProperties.fromEnvironment(env);
+    if (kafka == null && !client.settings().isEmpty()) {
+      throw new IllegalArgumentException(
+          "the in-process broker is PLAINTEXT on loopback: "
+              + KafkaClientProperties.ENV_FILE
+              + " and SP_KAFKA_SECURITY_PROTOCOL/SASL_* apply only to a broker given in"
+              + " SP_KAFKA_BOOTSTRAP");
+    }
+    this.kafkaClient = client;
     if (kafka == null) {
       LocalKafka broker =
           running.add(
@@ -52,7 +63,8 @@ public final class LocalMode implements AutoCloseable {
       kafka = broker.bootstrapServers();
     }
     this.kafkaBootstrap = kafka;
-    new LocalTopics(kafka, env.integer("SP_LOCAL_PARTITIONS", LocalTopics.DEFAULT_PARTITIONS))
+    new LocalTopics(
+            kafka, client, env.integer("SP_LOCAL_PARTITIONS", LocalTopics.DEFAULT_PARTITIONS))
         .createMissing();
 
     String jdbc = env.optional("SP_POSTGRES_URL");
@@ -81,6 +93,7 @@ public final class LocalMode implements AutoCloseable {
             Pipeline.start(
                 new PipelineSettings(
                     kafka,
+                    client,
                     jdbc,
                     user,
                     password,
@@ -124,6 +137,11 @@ public final class LocalMode implements AutoCloseable {
 
   public String kafkaBootstrap() {
     return kafkaBootstrap;
+  }
+
+  /** The security settings of the broker's clients (none for the in-process broker). */
+  public KafkaClientProperties kafkaClient() {
+    return kafkaClient;
   }
 
   /**

@@ -76,7 +76,8 @@ public final class Pipeline implements AutoCloseable {
                     ReceiptStoreConfig.DEFAULT_MAX_BATCH,
                     serverSecret,
                     publicKeys,
-                    true),
+                    true,
+                    settings.kafkaClient()),
                 meters,
                 LOCAL_INSTANCE_ID,
                 cause ->
@@ -86,13 +87,16 @@ public final class Pipeline implements AutoCloseable {
                         cause)));
     receiptSink.start();
 
-    BillingConfig billingDefaults = BillingConfig.defaults(settings.kafkaBootstrap(), serverSecret);
+    BillingConfig billingDefaults =
+        BillingConfig.defaults(settings.kafkaBootstrap(), serverSecret)
+            .withKafkaClient(settings.kafkaClient());
     BillingService.publishReservedCapacity(billingDefaults, settings.reservedConfig());
     // Billing's ledger worker writes the finance tables beside the receipts; it pushes to Stripe
     // only when SP_STRIPE_API_KEY is set (SP_STRIPE_API_BASE for a stub).
     LedgerConfig ledger =
         LedgerConfig.defaults(
             settings.kafkaBootstrap(),
+            settings.kafkaClient(),
             new PostgresSettings(settings.jdbcUrl(), settings.jdbcUser(), settings.jdbcPassword()),
             settings.billing().stripe());
     this.billing =
@@ -107,7 +111,8 @@ public final class Pipeline implements AutoCloseable {
                         1,
                         serverSecret,
                         settings.billing().chargeInterval(),
-                        ApiKeys.parse(settings.apiKeysJson())),
+                        ApiKeys.parse(settings.apiKeysJson()),
+                        settings.kafkaClient()),
                     ledger,
                     meters)
                 .start());
@@ -130,7 +135,8 @@ public final class Pipeline implements AutoCloseable {
                     LOCAL_INSTANCE_ID,
                     TypeRegistry.load(Optional.ofNullable(settings.schemaDir())),
                     settings.model(),
-                    settings.egress()),
+                    settings.egress(),
+                    settings.kafkaClient()),
                 meters));
     processor.start();
     awaitRunning(processor, "exchange processor");
@@ -146,6 +152,10 @@ public final class Pipeline implements AutoCloseable {
                     context -> {
                       context.getEnvironment().getPropertySources().addFirst(localProperties);
                       context.getBeanFactory().registerSingleton("prometheusMeterRegistry", meters);
+                      // Ingress's Kafka clients use the pipeline's settings, not its own reading.
+                      context
+                          .getBeanFactory()
+                          .registerSingleton("kafkaClientProperties", settings.kafkaClient());
                       context
                           .getBeanFactory()
                           .registerSingleton("prometheusRegistry", meters.getPrometheusRegistry());

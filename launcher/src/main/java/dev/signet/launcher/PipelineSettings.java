@@ -1,6 +1,7 @@
 package dev.signet.launcher;
 
 import dev.signet.billing.stripe.StripeConfig;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
@@ -15,10 +16,12 @@ import java.util.Optional;
  * reservedConfig} the {@code SP_RESERVED_CONFIG} file, or null when none is configured; {@code
  * schemaDir} the {@code SP_SCHEMA_DIR} of extra types and mappings, or null (built-ins only), given
  * to the processor and ingress alike; {@code model} the LLM fallback's {@code SP_OPENAI_*}; {@code
- * egress} the forwarding policy's {@code SP_HEL_*}.
+ * egress} the forwarding policy's {@code SP_HEL_*}; {@code kafkaClient} the security settings every
+ * service's Kafka clients use ({@code SP_KAFKA_PROPERTIES}, {@code SP_KAFKA_*}).
  */
 public record PipelineSettings(
     String kafkaBootstrap,
+    KafkaClientProperties kafkaClient,
     String jdbcUrl,
     String jdbcUser,
     String jdbcPassword,
@@ -52,6 +55,7 @@ public record PipelineSettings(
 
   public PipelineSettings {
     Objects.requireNonNull(kafkaBootstrap, "kafkaBootstrap");
+    Objects.requireNonNull(kafkaClient, "kafkaClient");
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Objects.requireNonNull(signingKey, "signingKey");
     Objects.requireNonNull(apiKeysJson, "apiKeysJson");

@@ -204,20 +204,23 @@ public final class ReceiptSink implements Service {
   }
 
   static Map<String, Object> consumerProperties(ReceiptStoreConfig config) {
-    return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        config.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG,
-        config.groupId(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-        false,
-        // A new group must store the receipts written before it first started, not skip them.
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-        "earliest",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-        config.maxBatch());
+    return config
+        .kafkaClient()
+        .clientConfig(
+            config.bootstrapServers(),
+            Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                config.groupId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                // A new group must store the receipts written before it first started, not skip
+                // them.
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                config.maxBatch()));
   }
 
   /** Brings the schema up to date, then starts consuming on the sink's own thread. */

@@ -1,6 +1,7 @@
 package dev.signet.store;
 
 import dev.signet.core.config.Env;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.config.PostgresSettings;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.KeyParser;
@@ -25,6 +26,8 @@ import java.util.Objects;
  * @param jwks the public keys (active and retired) receipt signatures must verify against
  * @param verifySignatures whether each receipt's Ed25519 signature is checked (about 80 µs each);
  *     the MAC is checked whatever this says
+ * @param kafkaClient security settings of the Kafka consumer ({@code SP_KAFKA_PROPERTIES}, {@code
+ *     SP_KAFKA_*})
  */
 public record ReceiptStoreConfig(
     String bootstrapServers,
@@ -35,7 +38,8 @@ public record ReceiptStoreConfig(
     int maxBatch,
     ServerSecret serverSecret,
     Jwks jwks,
-    boolean verifySignatures) {
+    boolean verifySignatures,
+    KafkaClientProperties kafkaClient) {
 
   public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
   public static final String DEFAULT_JDBC_URL = PostgresSettings.DEFAULT_JDBC_URL;
@@ -68,6 +72,7 @@ public record ReceiptStoreConfig(
     }
     Objects.requireNonNull(serverSecret, "serverSecret");
     Objects.requireNonNull(jwks, "jwks");
+    Objects.requireNonNull(kafkaClient, "kafkaClient");
     if (verifySignatures && jwks.keys().isEmpty()) {
       throw new IllegalArgumentException(
           "verifying signatures needs at least one public key: set "
@@ -80,10 +85,58 @@ public record ReceiptStoreConfig(
     }
   }
 
+  /** Without Kafka security settings (PLAINTEXT): local mode and tests. */
+  public ReceiptStoreConfig(
+      String bootstrapServers,
+      String groupId,
+      String jdbcUrl,
+      String jdbcUser,
+      String jdbcPassword,
+      int maxBatch,
+      ServerSecret serverSecret,
+      Jwks jwks,
+      boolean verifySignatures) {
+    this(
+        bootstrapServers,
+        groupId,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        maxBatch,
+        serverSecret,
+        jwks,
+        verifySignatures,
+        KafkaClientProperties.none());
+  }
+
   /** The same store with other keys, e.g. in tests. */
   public ReceiptStoreConfig withKeys(ServerSecret secret, Jwks keys, boolean verify) {
     return new ReceiptStoreConfig(
-        bootstrapServers, groupId, jdbcUrl, jdbcUser, jdbcPassword, maxBatch, secret, keys, verify);
+        bootstrapServers,
+        groupId,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        maxBatch,
+        secret,
+        keys,
+        verify,
+        kafkaClient);
+  }
+
+  /** The same store with the given Kafka client security settings. */
+  public ReceiptStoreConfig withKafkaClient(KafkaClientProperties client) {
+    return new ReceiptStoreConfig(
+        bootstrapServers,
+        groupId,
+        jdbcUrl,
+        jdbcUser,
+        jdbcPassword,
+        maxBatch,
+        serverSecret,
+        jwks,
+        verifySignatures,
+        client);
   }
 
   /**
@@ -118,7 +171,8 @@ public record ReceiptStoreConfig(
         DEFAULT_MAX_BATCH,
         serverSecret(env, signingKey),
         jwks(env, signingKey),
-        env.bool(ENV_VERIFY_SIGNATURES, true));
+        env.bool(ENV_VERIFY_SIGNATURES, true),
+        KafkaClientProperties.fromEnvironment(env));
   }
 
   /**
@@ -200,6 +254,8 @@ public record ReceiptStoreConfig(
         + jwks.keys().stream().map(PublicKey::kid).toList()
         + ", verifySignatures="
         + verifySignatures
+        + ", kafkaClient="
+        + kafkaClient
         + "]";
   }
 

@@ -233,4 +233,25 @@ class ReceiptStoreConfigTest {
     }
     return env;
   }
+
+  @Test
+  void shouldGiveTheConsumerTheKafkaSecuritySettingsAndNeverPrintThePassword() {
+    ReceiptStoreConfig config =
+        ReceiptStoreConfig.fromEnvironment(
+            with(
+                KEYED,
+                "SP_KAFKA_SECURITY_PROTOCOL",
+                "SASL_SSL",
+                "SP_KAFKA_SASL_MECHANISM",
+                "SCRAM-SHA-512",
+                "SP_KAFKA_SASL_USERNAME",
+                "svc",
+                "SP_KAFKA_SASL_PASSWORD",
+                "hunter2"));
+
+    assertThat(ReceiptSink.consumerProperties(config))
+        .containsEntry("security.protocol", "SASL_SSL")
+        .containsEntry("isolation.level", "read_committed");
+    assertThat(config.toString()).doesNotContain("hunter2");
+  }
 }

@@ -2,6 +2,7 @@ package dev.signet.billing.ledger;
 
 import dev.signet.billing.stripe.StripeConfig;
 import dev.signet.core.config.Env;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.config.PostgresSettings;
 import java.time.Duration;
 import java.util.Objects;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * @param retryInitial first pause after a failed batch (database down); doubles up to {@code
  *     retryMax}
  * @param retryMax cap of the pause between retries of a failed batch
+ * @param kafkaClient security settings of the worker's Kafka clients ({@code SP_KAFKA_PROPERTIES},
+ *     {@code SP_KAFKA_*})
  */
 public record LedgerConfig(
     String bootstrapServers,
@@ -29,7 +32,8 @@ public record LedgerConfig(
     Duration pollTimeout,
     int maxBatch,
     Duration retryInitial,
-    Duration retryMax) {
+    Duration retryMax,
+    KafkaClientProperties kafkaClient) {
 
   public static final String DEFAULT_GROUP_ID = "signet-billing-ledger";
   public static final Duration DEFAULT_POLL_TIMEOUT = Duration.ofMillis(500);
@@ -46,6 +50,7 @@ public record LedgerConfig(
     requireText(groupId, "groupId");
     Objects.requireNonNull(postgres, "postgres");
     Objects.requireNonNull(stripe, "stripe");
+    Objects.requireNonNull(kafkaClient, "kafkaClient");
     requirePositive(pollTimeout, "pollTimeout");
     requirePositive(retryInitial, "retryInitial");
     requirePositive(retryMax, "retryMax");
@@ -58,9 +63,40 @@ public record LedgerConfig(
     }
   }
 
-  /** Production defaults over the given brokers, database and Stripe settings. */
+  /** Without Kafka security settings (PLAINTEXT): tests. */
+  public LedgerConfig(
+      String bootstrapServers,
+      String groupId,
+      PostgresSettings postgres,
+      Optional<StripeConfig> stripe,
+      Duration pollTimeout,
+      int maxBatch,
+      Duration retryInitial,
+      Duration retryMax) {
+    this(
+        bootstrapServers,
+        groupId,
+        postgres,
+        stripe,
+        pollTimeout,
+        maxBatch,
+        retryInitial,
+        retryMax,
+        KafkaClientProperties.none());
+  }
+
+  /** Production defaults over the given brokers, database and Stripe settings, PLAINTEXT. */
   public static LedgerConfig defaults(
       String bootstrapServers, PostgresSettings postgres, Optional<StripeConfig> stripe) {
+    return defaults(bootstrapServers, KafkaClientProperties.none(), postgres, stripe);
+  }
+
+  /** Production defaults over the given brokers, client security, database and Stripe settings. */
+  public static LedgerConfig defaults(
+      String bootstrapServers,
+      KafkaClientProperties kafkaClient,
+      PostgresSettings postgres,
+      Optional<StripeConfig> stripe) {
     return new LedgerConfig(
         bootstrapServers,
         DEFAULT_GROUP_ID,
@@ -69,7 +105,8 @@ public record LedgerConfig(
         DEFAULT_POLL_TIMEOUT,
         DEFAULT_MAX_BATCH,
         DEFAULT_RETRY_INITIAL,
-        DEFAULT_RETRY_MAX);
+        DEFAULT_RETRY_MAX,
+        kafkaClient);
   }
 
   /**
@@ -81,6 +118,7 @@ public record LedgerConfig(
     LedgerConfig defaults =
         defaults(
             env.string(ENV_BOOTSTRAP, DEFAULT_BOOTSTRAP),
+            KafkaClientProperties.fromEnvironment(env),
             PostgresSettings.fromEnvironment(env),
             StripeConfig.fromEnvironment(env));
     return defaults.withMaxBatch(env.integer(ENV_MAX_BATCH, DEFAULT_MAX_BATCH, 1, 10_000));
@@ -93,13 +131,29 @@ public record LedgerConfig(
 
   public LedgerConfig withMaxBatch(int batch) {
     return new LedgerConfig(
-        bootstrapServers, groupId, postgres, stripe, pollTimeout, batch, retryInitial, retryMax);
+        bootstrapServers,
+        groupId,
+        postgres,
+        stripe,
+        pollTimeout,
+        batch,
+        retryInitial,
+        retryMax,
+        kafkaClient);
   }
 
   /** The same worker with other retry pauses (tests use milliseconds or minutes). */
   public LedgerConfig withRetries(Duration initial, Duration max) {
     return new LedgerConfig(
-        bootstrapServers, groupId, postgres, stripe, pollTimeout, maxBatch, initial, max);
+        bootstrapServers,
+        groupId,
+        postgres,
+        stripe,
+        pollTimeout,
+        maxBatch,
+        initial,
+        max,
+        kafkaClient);
   }
 
   private static void requireText(String value, String name) {

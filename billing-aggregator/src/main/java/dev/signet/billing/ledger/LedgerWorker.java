@@ -156,36 +156,43 @@ public final class LedgerWorker implements Service {
   }
 
   static Map<String, Object> consumerProperties(LedgerConfig config) {
-    return Map.of(
-        ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        config.bootstrapServers(),
-        ConsumerConfig.GROUP_ID_CONFIG,
-        config.groupId(),
-        ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-        "read_committed",
-        ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-        false,
-        // A new group materialises everything billing has published, not only what comes next.
-        ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-        "earliest",
-        ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-        config.maxBatch(),
-        // A poll's charges are pushed one by one, with retries while Stripe is unwell: give a
-        // batch far longer than the default 5 minutes before the group moves its partitions.
-        ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
-        (int) Duration.ofMinutes(30).toMillis());
+    return config
+        .kafkaClient()
+        .clientConfig(
+            config.bootstrapServers(),
+            Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                config.groupId(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                // A new group materialises everything billing has published, not only what comes
+                // next.
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                config.maxBatch(),
+                // A poll's charges are pushed one by one, with retries while Stripe is unwell: give
+                // a
+                // batch far longer than the default 5 minutes before the group moves its
+                // partitions.
+                ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
+                (int) Duration.ofMinutes(30).toMillis()));
   }
 
   static Map<String, Object> producerProperties(LedgerConfig config) {
-    return Map.of(
-        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-        config.bootstrapServers(),
-        ProducerConfig.ACKS_CONFIG,
-        "all",
-        ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-        true,
-        ProducerConfig.CLIENT_ID_CONFIG,
-        config.groupId() + "-producer");
+    return config
+        .kafkaClient()
+        .clientConfig(
+            config.bootstrapServers(),
+            Map.of(
+                ProducerConfig.ACKS_CONFIG,
+                "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                true,
+                ProducerConfig.CLIENT_ID_CONFIG,
+                config.groupId() + "-producer"));
   }
 
   private static HikariDataSource pool(LedgerConfig config) {

@@ -47,4 +47,21 @@ class LedgerConfigTest {
             () -> LedgerConfig.fromEnvironment(Env.of(Map.of("SP_BILLING_LEDGER_MAX_BATCH", "0"))))
         .hasMessageContaining("SP_BILLING_LEDGER_MAX_BATCH");
   }
+
+  @Test
+  void shouldGiveBothClientsTheKafkaSecuritySettings() {
+    LedgerConfig config =
+        LedgerConfig.fromEnvironment(
+            Env.of(
+                Map.of(
+                    "SP_KAFKA_SECURITY_PROTOCOL", "SSL",
+                    "SP_KAFKA_PROPERTIES", "")));
+
+    assertThat(LedgerWorker.consumerProperties(config))
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("isolation.level", "read_committed");
+    assertThat(LedgerWorker.producerProperties(config))
+        .containsEntry("security.protocol", "SSL")
+        .containsEntry("enable.idempotence", true);
+  }
 }

@@ -1,5 +1,6 @@
 package dev.signet.cli.topics;
 
+import dev.signet.core.config.KafkaClientProperties;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -40,16 +41,20 @@ public final class TopicApplier {
     this.admin = admin;
   }
 
-  /** An admin client for {@code bootstrapServers}, whose calls give up after 30 s. */
-  public static Admin connect(String bootstrapServers, String clientId) {
+  /**
+   * An admin client for {@code bootstrapServers} with the given security settings, whose calls give
+   * up after 30 s.
+   */
+  public static Admin connect(
+      String bootstrapServers, KafkaClientProperties kafkaClient, String clientId) {
     return Admin.create(
-        Map.of(
-            AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+        kafkaClient.clientConfig(
             bootstrapServers,
-            AdminClientConfig.CLIENT_ID_CONFIG,
-            clientId,
-            AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
-            (int) TIMEOUT.toMillis()));
+            Map.of(
+                AdminClientConfig.CLIENT_ID_CONFIG,
+                clientId,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                (int) TIMEOUT.toMillis())));
   }
 
   /**

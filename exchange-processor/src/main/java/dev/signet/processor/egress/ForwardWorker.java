@@ -1,5 +1,6 @@
 package dev.signet.processor.egress;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.ForwardMacs;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.error.ErrorCode;
@@ -85,12 +86,14 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
   /** The worker's loop over the system resolver and a real forwarder, not started. */
   public static ConsumerLoop create(
       String bootstrapServers,
+      KafkaClientProperties kafkaClient,
       String instanceId,
       ServerSecret serverSecret,
       EgressSettings settings,
       MeterRegistry meters) {
     return create(
         bootstrapServers,
+        kafkaClient,
         instanceId,
         serverSecret,
         settings,
@@ -104,6 +107,7 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
   /** As above, with the resolver, forwarder and topics given (tests). */
   static ConsumerLoop create(
       String bootstrapServers,
+      KafkaClientProperties kafkaClient,
       String instanceId,
       ServerSecret serverSecret,
       EgressSettings settings,
@@ -114,6 +118,7 @@ public final class ForwardWorker implements Stage<ForwardRequest, ForwardOutcome
       String outcomesTopic) {
     return StageWorker.create(
         bootstrapServers,
+        kafkaClient,
         DEFAULT_GROUP_ID,
         instanceId,
         new ForwardWorker(

@@ -1,5 +1,6 @@
 package dev.signet.processor.repair;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.message.RepairOutcome;
@@ -51,6 +52,7 @@ public final class RepairWorker implements Stage<RepairRequest, RepairOutcome> {
   /** The worker's loop, not started; see {@link StageWorker#create}. It closes {@code model}. */
   public static ConsumerLoop create(
       String bootstrapServers,
+      KafkaClientProperties kafkaClient,
       String groupId,
       String instanceId,
       ServerSecret serverSecret,
@@ -59,6 +61,7 @@ public final class RepairWorker implements Stage<RepairRequest, RepairOutcome> {
       MeterRegistry meters) {
     return create(
         bootstrapServers,
+        kafkaClient,
         groupId,
         instanceId,
         serverSecret,
@@ -72,6 +75,7 @@ public final class RepairWorker implements Stage<RepairRequest, RepairOutcome> {
   /** As above, over other topics of the same shapes (tests). */
   static ConsumerLoop create(
       String bootstrapServers,
+      KafkaClientProperties kafkaClient,
       String groupId,
       String instanceId,
       ServerSecret serverSecret,
@@ -82,6 +86,7 @@ public final class RepairWorker implements Stage<RepairRequest, RepairOutcome> {
       String outcomesTopic) {
     return StageWorker.create(
         bootstrapServers,
+        kafkaClient,
         groupId,
         instanceId,
         new RepairWorker(model, RepairMacs.of(serverSecret), Clock.systemUTC()),

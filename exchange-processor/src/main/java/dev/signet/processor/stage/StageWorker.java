@@ -1,5 +1,6 @@
 package dev.signet.processor.stage;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.shell.ConsumerLoop;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -167,6 +168,7 @@ public final class StageWorker<Q, A> implements ConsumerLoop.Body {
    */
   public static <Q, A> ConsumerLoop create(
       String bootstrapServers,
+      KafkaClientProperties kafkaClient,
       String groupId,
       String instanceId,
       Stage<Q, A> stage,
@@ -174,6 +176,7 @@ public final class StageWorker<Q, A> implements ConsumerLoop.Body {
       MeterRegistry meters) {
     return create(
         bootstrapServers,
+        kafkaClient,
         groupId,
         instanceId,
         stage,
@@ -186,6 +189,7 @@ public final class StageWorker<Q, A> implements ConsumerLoop.Body {
   /** As above, over other topics of the same shapes (tests). */
   public static <Q, A> ConsumerLoop create(
       String bootstrapServers,
+      KafkaClientProperties kafkaClient,
       String groupId,
       String instanceId,
       Stage<Q, A> stage,
@@ -196,51 +200,51 @@ public final class StageWorker<Q, A> implements ConsumerLoop.Body {
     String clientId = groupId + "-" + instanceId;
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafkaClient.clientConfig(
                 bootstrapServers,
-                ConsumerConfig.GROUP_ID_CONFIG,
-                groupId,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                clientId,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false,
-                // A new group answers the requests already waiting, not only the next ones.
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                "earliest",
-                // Bounds the backlog of requests read while the pool is full.
-                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                settings.concurrency()),
+                Map.of(
+                    ConsumerConfig.GROUP_ID_CONFIG,
+                    groupId,
+                    ConsumerConfig.CLIENT_ID_CONFIG,
+                    clientId,
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false,
+                    // A new group answers the requests already waiting, not only the next ones.
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                    "earliest",
+                    // Bounds the backlog of requests read while the pool is full.
+                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                    settings.concurrency())),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
-            Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafkaClient.clientConfig(
                 bootstrapServers,
-                ProducerConfig.CLIENT_ID_CONFIG,
-                clientId + "-producer",
-                ProducerConfig.TRANSACTIONAL_ID_CONFIG,
-                clientId,
-                ProducerConfig.ACKS_CONFIG,
-                "all",
-                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
-                true),
+                Map.of(
+                    ProducerConfig.CLIENT_ID_CONFIG,
+                    clientId + "-producer",
+                    ProducerConfig.TRANSACTIONAL_ID_CONFIG,
+                    clientId,
+                    ProducerConfig.ACKS_CONFIG,
+                    "all",
+                    ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
+                    true)),
             new StringSerializer(),
             new ByteArraySerializer());
     KafkaConsumer<String, byte[]> reader =
         new KafkaConsumer<>(
-            Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            kafkaClient.clientConfig(
                 bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG,
-                clientId + "-recovery",
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                "read_committed",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                false),
+                Map.of(
+                    ConsumerConfig.CLIENT_ID_CONFIG,
+                    clientId + "-recovery",
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                    "read_committed",
+                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                    false)),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     StageWorker<Q, A> worker =

@@ -4,6 +4,7 @@ import static dev.signet.processor.egress.LoopbackServer.ipv4;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.ForwardMacs;
 import dev.signet.core.crypto.Hashes;
 import dev.signet.core.crypto.ServerSecret;
@@ -461,6 +462,7 @@ class ForwardWorkerIT {
     ConsumerLoop loop =
         StageWorker.create(
             broker.getBrokersAsString(),
+            KafkaClientProperties.none(),
             GROUP,
             "it-" + INSTANCES.incrementAndGet(),
             stage,

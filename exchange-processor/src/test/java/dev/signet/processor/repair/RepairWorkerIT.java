@@ -3,6 +3,7 @@ package dev.signet.processor.repair;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.json.Json;
@@ -357,6 +358,7 @@ class RepairWorkerIT {
     ConsumerLoop loop =
         RepairWorker.create(
             broker.getBrokersAsString(),
+            KafkaClientProperties.none(),
             group,
             instance,
             SECRET,

@@ -2,6 +2,8 @@ package dev.signet.ingress.config;
 
 import dev.signet.core.admission.Admission;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
+import dev.signet.core.config.Env;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.KeyParser;
@@ -18,14 +20,26 @@ import dev.signet.store.query.QueryPool;
 import dev.signet.store.query.ReceiptQueries;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import javax.sql.DataSource;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /** Wires the framework-free pieces from {@link IngressProperties}. */
 @Configuration(proxyBeanMethods = false)
 class IngressBeans {
+
+  private static final List<String> KAFKA_CLIENT_VARIABLES =
+      List.of(
+          KafkaClientProperties.ENV_FILE,
+          KafkaClientProperties.ENV_SECURITY_PROTOCOL,
+          KafkaClientProperties.ENV_SASL_MECHANISM,
+          KafkaClientProperties.ENV_SASL_USERNAME,
+          KafkaClientProperties.ENV_SASL_PASSWORD);
 
   @Bean
   ApiKeys apiKeys(IngressProperties properties) {
@@ -81,12 +95,31 @@ class IngressBeans {
     return new ReceiptQueries(receiptDataSource);
   }
 
+  /**
+   * The security settings of every Kafka client of ingress, read by the one reader every service
+   * uses from the {@code SP_KAFKA_*} names as Spring resolves them (environment, system properties,
+   * test properties). Local mode, running ingress in its own JVM, registers its own.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  KafkaClientProperties kafkaClientProperties(Environment environment) {
+    Map<String, String> variables = new HashMap<>();
+    for (String name : KAFKA_CLIENT_VARIABLES) {
+      String value = environment.getProperty(name);
+      if (value != null) {
+        variables.put(name, value);
+      }
+    }
+    return KafkaClientProperties.fromEnvironment(Env.of(variables));
+  }
+
   /** Opens its Kafka clients per publication only: reloads are rare. */
   @Bean
   ReservedConfigPublisher reservedConfigPublisher(
-      IngressProperties properties, ServerSecret serverSecret) {
+      IngressProperties properties, KafkaClientProperties kafkaClient, ServerSecret serverSecret) {
     return new ReservedConfigPublisher(
         properties.kafkaBootstrap(),
+        kafkaClient,
         Clock.systemUTC(),
         BillingMacs.of(serverSecret).reservedConfig());
   }
@@ -104,9 +137,13 @@ class IngressBeans {
 
   @Bean(destroyMethod = "close")
   ExchangeGateway exchangeGateway(
-      IngressProperties properties, ServerSecret serverSecret, MeterRegistry meters) {
+      IngressProperties properties,
+      KafkaClientProperties kafkaClient,
+      ServerSecret serverSecret,
+      MeterRegistry meters) {
     return new ExchangeGateway(
             properties.kafkaBootstrap(),
+            kafkaClient,
             properties.replyTimeout(),
             ResultMac.of(serverSecret),
             meters)

@@ -1,5 +1,6 @@
 package dev.signet.ingress.exchange;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
@@ -37,18 +38,23 @@ public final class ExchangeGateway implements AutoCloseable {
    * @param resultMac the processor's result MAC: replies without it are never delivered
    */
   public ExchangeGateway(
-      String bootstrapServers, Duration replyTimeout, RecordMac resultMac, MeterRegistry meters) {
+      String bootstrapServers,
+      KafkaClientProperties kafkaClient,
+      Duration replyTimeout,
+      RecordMac resultMac,
+      MeterRegistry meters) {
     this.replyTimeout = replyTimeout;
     this.producer =
         new KafkaProducer<>(
-            producerProperties(bootstrapServers),
+            kafkaClient.applyTo(producerProperties(bootstrapServers)),
             new StringSerializer(),
             new ByteArraySerializer());
     this.replies =
         Stream.of(ReplyListener.Source.values())
             .map(
                 source ->
-                    new ReplyListener(bootstrapServers, source, resultMac, meters, this::complete))
+                    new ReplyListener(
+                        bootstrapServers, kafkaClient, source, resultMac, meters, this::complete))
             .toList();
     meters.gauge("signet_ingress_pending_replies", pending, Map::size);
   }

@@ -1,5 +1,6 @@
 package dev.signet.ingress.exchange;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
@@ -72,6 +73,7 @@ final class ReplyListener implements AutoCloseable {
 
   ReplyListener(
       String bootstrapServers,
+      KafkaClientProperties kafkaClient,
       Source source,
       RecordMac resultMac,
       MeterRegistry meters,
@@ -92,7 +94,8 @@ final class ReplyListener implements AutoCloseable {
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 100);
     props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
     this.consumer =
-        new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        new KafkaConsumer<>(
+            kafkaClient.applyTo(props), new StringDeserializer(), new ByteArrayDeserializer());
     this.onReply = onReply;
     this.thread =
         new Thread(this::run, "signet-ingress-replies-" + source.name().toLowerCase(Locale.ROOT));

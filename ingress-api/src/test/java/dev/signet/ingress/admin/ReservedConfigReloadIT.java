@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.BillingMacs;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
@@ -264,12 +265,14 @@ class ReservedConfigReloadIT {
         List.of(
             new ReservedConfigPublisher(
                 broker.getBrokersAsString(),
+                KafkaClientProperties.none(),
                 Clock.systemUTC(),
                 MACS.reservedConfig(),
                 config,
                 audit),
             new ReservedConfigPublisher(
                 broker.getBrokersAsString(),
+                KafkaClientProperties.none(),
                 Clock.systemUTC(),
                 MACS.reservedConfig(),
                 config,

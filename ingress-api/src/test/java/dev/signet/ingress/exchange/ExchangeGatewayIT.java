@@ -3,6 +3,7 @@ package dev.signet.ingress.exchange;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.crypto.RepairMacs;
 import dev.signet.core.crypto.ResultMac;
@@ -69,7 +70,11 @@ class ExchangeGatewayIT {
     RecordMac resultMac = ResultMac.of(SECRET);
     try (ExchangeGateway gateway =
             new ExchangeGateway(
-                    broker.getBrokersAsString(), Duration.ofSeconds(30), resultMac, meters)
+                    broker.getBrokersAsString(),
+                    KafkaClientProperties.none(),
+                    Duration.ofSeconds(30),
+                    resultMac,
+                    meters)
                 .start();
         KafkaProducer<String, byte[]> producer = producer()) {
       CompletableFuture<ExchangeResult> reply =

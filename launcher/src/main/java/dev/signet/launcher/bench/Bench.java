@@ -389,7 +389,7 @@ public final class Bench {
   }
 
   private AsyncRun async(int requests, boolean report) throws InterruptedException {
-    try (BillingLagProbe billing = new BillingLagProbe(local.kafkaBootstrap(), TENANT)) {
+    try (BillingLagProbe billing = new BillingLagProbe(local.kafkaBootstrap(), local.kafkaClient(), TENANT)) {
       return async(requests, report, billing);
     }
   }
@@ -406,7 +406,10 @@ public final class Bench {
     Cpu cpuBefore = cpu();
     long started = System.nanoTime();
     try (KafkaProducer<String, byte[]> producer =
-        new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer())) {
+        new KafkaProducer<>(
+            local.kafkaClient().applyTo(props),
+            new StringSerializer(),
+            new ByteArraySerializer())) {
       for (int i = 0; i < requests; i++) {
         String traceId = (report ? "async-" : "warm-async-") + runId + "-" + i;
         ProducerRecord<String, byte[]> record =

@@ -1,5 +1,6 @@
 package dev.signet.launcher.bench;
 
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.topic.Topics;
 import java.time.Duration;
@@ -33,7 +34,7 @@ final class BillingLagProbe implements AutoCloseable {
   private final AtomicLong latestArrivalMs = new AtomicLong();
   private final Recorder lagMicros = new Recorder(3);
 
-  BillingLagProbe(String bootstrap, String tenant) {
+  BillingLagProbe(String bootstrap, KafkaClientProperties kafkaClient, String tenant) {
     this.tenant = tenant;
     Properties props = new Properties();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -42,7 +43,7 @@ final class BillingLagProbe implements AutoCloseable {
     props.put(ConsumerConfig.CLIENT_ID_CONFIG, "signet-bench-billing-lag");
     this.consumer =
         new KafkaConsumer<>(
-            props,
+            kafkaClient.applyTo(props),
             new StringDeserializer(),
             Topics.BILLING_PERIOD_TOTALS.valueSerde().deserializer());
     List<TopicPartition> partitions =

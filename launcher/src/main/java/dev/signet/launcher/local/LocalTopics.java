@@ -5,6 +5,7 @@ import dev.signet.cli.topics.TopicApplier;
 import dev.signet.cli.topics.TopicLayout;
 import dev.signet.cli.topics.TopicResult;
 import dev.signet.cli.topics.TopicSpec;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.Topics;
 import java.util.Collection;
@@ -28,14 +29,17 @@ public final class LocalTopics {
   private static final Logger log = LoggerFactory.getLogger(LocalTopics.class);
 
   private final String bootstrapServers;
+  private final KafkaClientProperties kafkaClient;
   private final TopicLayout layout;
 
   public LocalTopics(String bootstrapServers) {
-    this(bootstrapServers, DEFAULT_PARTITIONS);
+    this(bootstrapServers, KafkaClientProperties.none(), DEFAULT_PARTITIONS);
   }
 
-  public LocalTopics(String bootstrapServers, int partitions) {
+  /** Over {@code bootstrapServers} reached with {@code kafkaClient}'s security settings. */
+  public LocalTopics(String bootstrapServers, KafkaClientProperties kafkaClient, int partitions) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    this.kafkaClient = Objects.requireNonNull(kafkaClient, "kafkaClient");
     // One broker: replication 1, and the broker's own min.insync.replicas.
     this.layout = new TopicLayout(partitions, (short) 1, OptionalInt.empty());
   }
@@ -53,7 +57,7 @@ public final class LocalTopics {
    */
   public Set<String> createMissing(Collection<? extends Topic<?, ?>> topics) {
     ApplyReport report;
-    try (Admin admin = TopicApplier.connect(bootstrapServers, "signet-local-topics")) {
+    try (Admin admin = TopicApplier.connect(bootstrapServers, kafkaClient, "signet-local-topics")) {
       report = new TopicApplier(admin).apply(TopicSpec.of(topics, layout), false);
     }
     if (report.hasErrors()) {

@@ -1,6 +1,7 @@
 package dev.signet.core.billing.reserved;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.Hashes;
 import dev.signet.core.crypto.RecordMac;
 import dev.signet.core.json.Canonical;
@@ -72,6 +73,7 @@ public final class ReservedConfigPublisher {
   private static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
 
   private final String bootstrapServers;
+  private final KafkaClientProperties kafkaClient;
   private final Clock clock;
   private final Topic<String, ReservedConfigChange> config;
   private final Topic<String, ReservedConfigChange> audit;
@@ -81,9 +83,11 @@ public final class ReservedConfigPublisher {
    * @param mac stamps every record (billing applies only authenticated changes) and picks the
    *     authenticated ones out of the topic when reading the config in force
    */
-  public ReservedConfigPublisher(String bootstrapServers, Clock clock, RecordMac mac) {
+  public ReservedConfigPublisher(
+      String bootstrapServers, KafkaClientProperties kafkaClient, Clock clock, RecordMac mac) {
     this(
         bootstrapServers,
+        kafkaClient,
         clock,
         mac,
         Topics.BILLING_RESERVED_CONFIG,
@@ -93,11 +97,13 @@ public final class ReservedConfigPublisher {
   /** Over other topics than {@link Topics}' (tests that must not share state). */
   public ReservedConfigPublisher(
       String bootstrapServers,
+      KafkaClientProperties kafkaClient,
       Clock clock,
       RecordMac mac,
       Topic<String, ReservedConfigChange> config,
       Topic<String, ReservedConfigChange> audit) {
     this.bootstrapServers = Objects.requireNonNull(bootstrapServers, "bootstrapServers");
+    this.kafkaClient = Objects.requireNonNull(kafkaClient, "kafkaClient");
     this.clock = Objects.requireNonNull(clock, "clock");
     this.mac = Objects.requireNonNull(mac, "mac");
     this.config = Objects.requireNonNull(config, "config");
@@ -262,7 +268,9 @@ public final class ReservedConfigPublisher {
     Map<String, ReservedConfigChange> latest = new HashMap<>();
     try (KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
-            props, Serdes.String().deserializer(), Serdes.ByteArray().deserializer())) {
+            kafkaClient.applyTo(props),
+            Serdes.String().deserializer(),
+            Serdes.ByteArray().deserializer())) {
       List<PartitionInfo> infos = consumer.partitionsFor(config.name(), READ_TIMEOUT);
       if (infos == null || infos.isEmpty()) {
         return latest;
@@ -318,7 +326,7 @@ public final class ReservedConfigPublisher {
     props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
     try (KafkaProducer<String, ReservedConfigChange> producer =
         new KafkaProducer<>(
-            props,
+            kafkaClient.applyTo(props),
             config.keySerde().serializer(),
             new MacStampingSerializer<>(config.valueSerde().serializer(), mac))) {
       producer.initTransactions();
