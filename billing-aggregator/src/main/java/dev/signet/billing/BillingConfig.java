@@ -80,7 +80,6 @@ public record BillingConfig(
   static final Duration MAX_GRACE = Duration.ofDays(7);
 
   static final String ENV_CHARGE_INTERVAL = "SP_BILLING_CHARGE_INTERVAL";
-  static final String ENV_API_KEYS = "SP_API_KEYS";
 
   /**
    * Charges follow usage within a minute (issue 8): the default is the longest interval that keeps
@@ -251,7 +250,8 @@ public record BillingConfig(
    * and the server secret: {@code SP_SERVER_SECRET}, or derived from {@code SP_PRIVATE_KEY_B64} as
    * the processor derives it; with neither, billing refuses to start. {@code
    * SP_BILLING_CHARGE_INTERVAL}: whole seconds between overage charges, default 60, must be
-   * positive. {@code SP_API_KEYS}: the tenants' Stripe names (no Stripe names when unset).
+   * positive. {@code SP_API_KEYS} (or the file {@code SP_API_KEYS_FILE}, read at start only): the
+   * tenants' Stripe names (no Stripe names when unset).
    */
   public static BillingConfig fromEnvironment(Map<String, String> env) {
     return fromEnvironment(Env.of(env));
@@ -270,7 +270,7 @@ public record BillingConfig(
         env.integer(ENV_REPLICATION_FACTOR, defaults.replicationFactor()),
         defaults.serverSecret(),
         chargeIntervalOf(env),
-        ApiKeys.parse(env.verbatim(ENV_API_KEYS)),
+        ApiKeys.fromEnvironment(env),
         KafkaClientProperties.fromEnvironment(env));
   }
 

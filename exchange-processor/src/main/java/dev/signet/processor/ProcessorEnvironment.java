@@ -35,7 +35,7 @@ public final class ProcessorEnvironment {
         env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)),
         env.integer("SP_STREAM_THREADS", 2),
         (short) env.integer("SP_REPLICATION_FACTOR", 1, Short.MIN_VALUE, Short.MAX_VALUE),
-        ApiKeys.parse(env.optional("SP_API_KEYS")),
+        ApiKeys.fromEnvironment(env),
         signingKey,
         ServerSecret.configured(env.optional(ServerSecret.ENV), signingKey),
         new Admission.Limits(

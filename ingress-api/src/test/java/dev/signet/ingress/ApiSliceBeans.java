@@ -7,6 +7,7 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.core.types.TypeRegistry;
+import dev.signet.ingress.auth.ApiKeyTable;
 import dev.signet.ingress.config.IngressProperties;
 import dev.signet.ingress.config.TestIngressProperties;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -30,9 +31,10 @@ class ApiSliceBeans {
   static final SigningKey KEY = SigningKey.generate("k1");
 
   @Bean
-  ApiKeys apiKeys() {
-    return ApiKeys.parse(
-        """
+  ApiKeyTable apiKeys() {
+    return ApiKeyTable.fixed(
+        ApiKeys.parse(
+            """
       {"legacy_key": {"tenant": "demo"},
        "exchange_key": {"tenant": "demo", "scopes": ["exchange"]},
        "receipts_key": {"tenant": "demo", "scopes": ["receipts.read"]},
@@ -40,7 +42,7 @@ class ApiSliceBeans {
        "admin_key": {"tenant": "demo", "scopes": ["admin"]},
        "empty_scopes_key": {"tenant": "demo", "scopes": []},
        "other_key": {"tenant": "other"}}
-      """);
+      """));
   }
 
   @Bean

@@ -8,6 +8,7 @@ import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.launcher.local.LocalKafka;
 import dev.signet.launcher.local.LocalPostgres;
@@ -24,7 +25,7 @@ import java.util.Objects;
  * {@code ./signet up}: the whole pipeline in one JVM. An in-process KRaft broker and an embedded,
  * durable PostgreSQL keep their data under the data directory unless {@code SP_KAFKA_BOOTSTRAP} /
  * {@code SP_POSTGRES_URL} point at real ones; a dev key is generated once; a demo tenant exists
- * unless {@code SP_API_KEYS} is set.
+ * unless {@code SP_API_KEYS} or {@code SP_API_KEYS_FILE} is set.
  */
 public final class LocalMode implements AutoCloseable {
 
@@ -99,7 +100,8 @@ public final class LocalMode implements AutoCloseable {
                     password,
                     signingKey,
                     env.optional(ServerSecret.ENV),
-                    env.string("SP_API_KEYS", DEMO_API_KEYS),
+                    Objects.requireNonNullElse(ApiKeys.configuredJson(env), DEMO_API_KEYS),
+                    env.path(ApiKeys.ENV_FILE, null),
                     env.optional("SP_RETIRED_JWKS"),
                     dataDir.resolve("streams"),
                     env.integer("PORT", 8088),
@@ -167,7 +169,7 @@ public final class LocalMode implements AutoCloseable {
         "  signing key  kid " + signingKey.kid() + "  (JWKS " + base + "/.well-known/jwks.json)",
         demoTenant
             ? "  demo tenant  X-SIGNET-API-Key: demo_key  (tenant demo)"
-            : "  tenants      from SP_API_KEYS",
+            : "  tenants      from SP_API_KEYS or SP_API_KEYS_FILE",
         "  health       " + base + "/healthz    metrics " + base + "/metrics",
         "Press Ctrl-C to stop.",
         "");

@@ -196,7 +196,13 @@ public final class Pipeline implements AutoCloseable {
     props.put("signet.postgres-url", settings.jdbcUrl());
     props.put("signet.postgres-user", settings.jdbcUser());
     props.put("signet.postgres-password", settings.jdbcPassword());
-    props.put("signet.api-keys", settings.apiKeysJson());
+    if (settings.apiKeysFile() != null) {
+      // Ingress re-reads the file; the processor and billing keep what it held at start.
+      props.put("signet.api-keys", "");
+      props.put("signet.api-keys-file", settings.apiKeysFile().toString());
+    } else {
+      props.put("signet.api-keys", settings.apiKeysJson());
+    }
     props.put("signet.private-key", Base64Url.encode(settings.signingKey().seed()));
     props.put("signet.kid", settings.signingKey().kid());
     props.put(

@@ -17,7 +17,9 @@ import java.util.Optional;
  * schemaDir} the {@code SP_SCHEMA_DIR} of extra types and mappings, or null (built-ins only), given
  * to the processor and ingress alike; {@code model} the LLM fallback's {@code SP_OPENAI_*}; {@code
  * egress} the forwarding policy's {@code SP_HEL_*}; {@code kafkaClient} the security settings every
- * service's Kafka clients use ({@code SP_KAFKA_PROPERTIES}, {@code SP_KAFKA_*}).
+ * service's Kafka clients use ({@code SP_KAFKA_PROPERTIES}, {@code SP_KAFKA_*}); {@code
+ * apiKeysFile} the {@code SP_API_KEYS_FILE} ingress re-reads while running (the other services use
+ * {@code apiKeysJson}, its content at start), or null.
  */
 public record PipelineSettings(
     String kafkaBootstrap,
@@ -28,6 +30,7 @@ public record PipelineSettings(
     SigningKey signingKey,
     String serverSecret,
     String apiKeysJson,
+    Path apiKeysFile,
     String retiredJwks,
     Path stateDir,
     int httpPort,

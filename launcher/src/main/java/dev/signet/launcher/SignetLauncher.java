@@ -52,7 +52,9 @@ public final class SignetLauncher {
                   stopped.countDown();
                 },
                 "signet-shutdown"));
-    System.out.println(local.banner(env.optional("SP_API_KEYS") == null));
+    System.out.println(
+        local.banner(
+            env.optional("SP_API_KEYS") == null && env.optional("SP_API_KEYS_FILE") == null));
     stopped.await();
   }
 }

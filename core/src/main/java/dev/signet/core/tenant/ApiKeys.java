@@ -1,8 +1,14 @@
 package dev.signet.core.tenant;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.signet.core.config.Env;
 import dev.signet.core.crypto.Hashes;
 import dev.signet.core.json.Json;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,6 +20,15 @@ import java.util.Optional;
  * as SHA-256 digests, so a heap dump or a log of this object reveals none of them.
  */
 public final class ApiKeys {
+
+  /** The keys as JSON text. */
+  public static final String ENV = "SP_API_KEYS";
+
+  /**
+   * A file holding the same JSON: services read it at start; ingress also re-reads it while running
+   * (see {@code ApiKeysFileReloader}).
+   */
+  public static final String ENV_FILE = "SP_API_KEYS_FILE";
 
   private final Map<String, Tenant> tenantsByKeyDigest;
   private final List<Tenant> inFileOrder;
@@ -50,6 +65,53 @@ public final class ApiKeys {
       }
     }
     return new ApiKeys(tenants, inFileOrder);
+  }
+
+  /**
+   * The keys of {@code SP_API_KEYS}, or of the file {@code SP_API_KEYS_FILE} read now; none when
+   * neither is set. Setting both is an error: one of them would be silently ignored.
+   */
+  public static ApiKeys fromEnvironment(Env env) {
+    return parse(configuredJson(env));
+  }
+
+  /**
+   * The JSON text {@link #fromEnvironment} parses: {@code SP_API_KEYS}, or the contents of {@code
+   * SP_API_KEYS_FILE}, or null.
+   */
+  public static String configuredJson(Env env) {
+    String json = env.verbatim(ENV);
+    Path file = env.path(ENV_FILE, null);
+    if (json != null && file != null) {
+      throw new IllegalArgumentException(
+          "set " + ENV + " or " + ENV_FILE + ", not both: the keys must come from one place");
+    }
+    return file == null ? json : readText(file);
+  }
+
+  /** The keys in {@code file}; the error names the file. */
+  public static ApiKeys read(Path file) {
+    try {
+      return parse(readText(file));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(ENV_FILE + " " + file + ": " + e.getMessage(), e);
+    }
+  }
+
+  // An empty file is refused: it is what a reader sees in the middle of a rewrite, and taking it
+  // for "no keys" would lock every caller out. A file of "{}" means no keys.
+  private static String readText(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(ENV_FILE + " " + file + " cannot be read", e);
+    }
+    if (text.isBlank()) {
+      throw new IllegalArgumentException(
+          ENV_FILE + " " + file + " is empty (write {} to configure no keys)");
+    }
+    return text;
   }
 
   /**

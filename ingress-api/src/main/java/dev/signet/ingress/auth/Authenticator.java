@@ -1,7 +1,6 @@
 package dev.signet.ingress.auth;
 
 import dev.signet.core.error.ErrorCode;
-import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.tenant.Tenant;
 import dev.signet.ingress.errors.ApiException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,9 +17,9 @@ public class Authenticator {
   public static final String API_KEY_HEADER = "X-SIGNET-API-Key";
   public static final String LEGACY_API_KEY_HEADER = "X-ODIN-API-Key";
 
-  private final ApiKeys apiKeys;
+  private final ApiKeyTable apiKeys;
 
-  Authenticator(ApiKeys apiKeys) {
+  Authenticator(ApiKeyTable apiKeys) {
     this.apiKeys = apiKeys;
   }
 
@@ -33,6 +32,7 @@ public class Authenticator {
     }
     Tenant tenant =
         apiKeys
+            .current()
             .authenticate(apiKey)
             .orElseThrow(() -> new ApiException(ErrorCode.AUTH_INVALID, "unknown API key"));
     return new Caller(tenant, apiKey);

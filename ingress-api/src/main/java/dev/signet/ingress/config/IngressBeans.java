@@ -14,15 +14,19 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.core.types.TypeRegistry;
+import dev.signet.ingress.auth.ApiKeyTable;
+import dev.signet.ingress.auth.ApiKeysFileReloader;
 import dev.signet.ingress.billing.BillingQueries;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.QueryPool;
 import dev.signet.store.query.ReceiptQueries;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -41,9 +45,39 @@ class IngressBeans {
           KafkaClientProperties.ENV_SASL_USERNAME,
           KafkaClientProperties.ENV_SASL_PASSWORD);
 
-  @Bean
-  ApiKeys apiKeys(IngressProperties properties) {
-    return ApiKeys.parse(properties.apiKeys());
+  /**
+   * {@code SP_API_KEYS_FILE}, re-read every {@code SP_API_KEYS_RELOAD_INTERVAL}, or the fixed
+   * {@code SP_API_KEYS}; both set is refused, as every service refuses it.
+   */
+  @Bean(destroyMethod = "close")
+  ApiKeyTable apiKeys(IngressProperties properties, MeterRegistry meters) {
+    Optional<Path> file = properties.apiKeysPath();
+    boolean inline = properties.apiKeys() != null && !properties.apiKeys().isBlank();
+    if (file.isPresent() && inline) {
+      throw new IllegalArgumentException(
+          "set "
+              + ApiKeys.ENV
+              + " or "
+              + ApiKeys.ENV_FILE
+              + ", not both: the keys must come from one place");
+    }
+    if (file.isPresent()) {
+      return new ApiKeysFileReloader(file.get(), properties.apiKeysReloadInterval(), meters)
+          .start();
+    }
+    ApiKeys keys = ApiKeys.parse(properties.apiKeys());
+    return new FixedKeys(keys);
+  }
+
+  /** {@link ApiKeyTable#fixed}, closeable like the reloader so the bean has one destroy method. */
+  private record FixedKeys(ApiKeys keys) implements ApiKeyTable, AutoCloseable {
+    @Override
+    public ApiKeys current() {
+      return keys;
+    }
+
+    @Override
+    public void close() {}
   }
 
   @Bean

@@ -14,6 +14,9 @@ import org.springframework.validation.annotation.Validated;
  * {@code SP_*} environment).
  *
  * @param apiKeys the {@code SP_API_KEYS} JSON
+ * @param apiKeysFile {@code SP_API_KEYS_FILE}: a file of the same JSON, re-read while running;
+ *     blank when the keys come from {@code SP_API_KEYS}
+ * @param apiKeysReloadInterval {@code SP_API_KEYS_RELOAD_INTERVAL}: how often that file is re-read
  * @param privateKey {@code SP_PRIVATE_KEY_B64}: signs export bundles
  * @param retiredJwks {@code SP_RETIRED_JWKS}: a JWKS of retired public keys, kept for verification
  * @param replyTimeout how long {@code POST /v1/exchange} waits for the processor (then 504)
@@ -34,6 +37,8 @@ public record IngressProperties(
     String postgresUser,
     String postgresPassword,
     String apiKeys,
+    String apiKeysFile,
+    @NotNull Duration apiKeysReloadInterval,
     @NotBlank String privateKey,
     @NotBlank String kid,
     String retiredJwks,
@@ -50,6 +55,13 @@ public record IngressProperties(
     return schemaDir == null || schemaDir.isBlank()
         ? Optional.empty()
         : Optional.of(Path.of(schemaDir.strip()));
+  }
+
+  /** The API keys file, if the keys come from one. */
+  public Optional<Path> apiKeysPath() {
+    return apiKeysFile == null || apiKeysFile.isBlank()
+        ? Optional.empty()
+        : Optional.of(Path.of(apiKeysFile.strip()));
   }
 
   /** The reserved-capacity file, if one is configured. */

@@ -1,7 +1,7 @@
 package dev.signet.ingress.health;
 
-import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.tenant.Tenant;
+import dev.signet.ingress.auth.ApiKeyTable;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.auth.Scopes;
 import jakarta.servlet.FilterChain;
@@ -26,9 +26,9 @@ class AdminHealthDetails extends OncePerRequestFilter {
 
   static final String ROLE = Scopes.ADMIN.scope();
 
-  private final ApiKeys apiKeys;
+  private final ApiKeyTable apiKeys;
 
-  AdminHealthDetails(ApiKeys apiKeys) {
+  AdminHealthDetails(ApiKeyTable apiKeys) {
     this.apiKeys = apiKeys;
   }
 
@@ -40,7 +40,7 @@ class AdminHealthDetails extends OncePerRequestFilter {
         Optional.ofNullable(
                 Authenticator.header(
                     request, Authenticator.API_KEY_HEADER, Authenticator.LEGACY_API_KEY_HEADER))
-            .flatMap(apiKeys::authenticate)
+            .flatMap(key -> apiKeys.current().authenticate(key))
             .filter(Scopes.ADMIN::grantedTo);
     chain.doFilter(
         admin.<HttpServletRequest>map(t -> new AdminRequest(request, t)).orElse(request), response);

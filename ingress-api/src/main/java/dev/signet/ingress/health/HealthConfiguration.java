@@ -1,6 +1,6 @@
 package dev.signet.ingress.health;
 
-import dev.signet.core.tenant.ApiKeys;
+import dev.signet.ingress.auth.ApiKeyTable;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 class HealthConfiguration {
 
   @Bean
-  FilterRegistrationBean<AdminHealthDetails> adminHealthDetails(ApiKeys apiKeys) {
+  FilterRegistrationBean<AdminHealthDetails> adminHealthDetails(ApiKeyTable apiKeys) {
     FilterRegistrationBean<AdminHealthDetails> registration =
         new FilterRegistrationBean<>(new AdminHealthDetails(apiKeys));
     registration.addUrlPatterns("/healthz", "/healthz/*");

@@ -9,6 +9,7 @@ import static org.mockito.Mockito.verify;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.json.Json;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.ingress.auth.ApiKeyTable;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.config.IngressProperties;
 import dev.signet.ingress.config.TestIngressProperties;
@@ -31,8 +32,9 @@ class ReservedConfigControllerTest {
   @TestConfiguration
   static class Config {
     @Bean
-    ApiKeys apiKeys() {
-      return ApiKeys.parse("{\"admin_key\":{\"tenant\":\"ops\",\"scopes\":[\"admin\"]}}");
+    ApiKeyTable apiKeys() {
+      return ApiKeyTable.fixed(
+          ApiKeys.parse("{\"admin_key\":{\"tenant\":\"ops\",\"scopes\":[\"admin\"]}}"));
     }
 
     @Bean

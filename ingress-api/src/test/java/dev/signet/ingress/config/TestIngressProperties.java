@@ -14,6 +14,8 @@ public final class TestIngressProperties {
         "u",
         "p",
         "{}",
+        "",
+        Duration.ofSeconds(5),
         "seed",
         "kid",
         "",

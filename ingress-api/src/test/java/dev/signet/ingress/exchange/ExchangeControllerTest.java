@@ -17,6 +17,7 @@ import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.trace.TraceIds;
+import dev.signet.ingress.auth.ApiKeyTable;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
@@ -53,8 +54,8 @@ class ExchangeControllerTest {
   @TestConfiguration
   static class Config {
     @Bean
-    ApiKeys apiKeys() {
-      return ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}");
+    ApiKeyTable apiKeys() {
+      return ApiKeyTable.fixed(ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"));
     }
 
     @Bean

@@ -16,6 +16,7 @@ import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.trace.TraceIds;
+import dev.signet.ingress.auth.ApiKeyTable;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
@@ -46,9 +47,10 @@ class ExchangeRateLimitTest {
   @TestConfiguration
   static class Config {
     @Bean
-    ApiKeys apiKeys() {
-      return ApiKeys.parse(
-          "{\"demo_key\":{\"tenant\":\"demo\"},\"other_key\":{\"tenant\":\"other\"}}");
+    ApiKeyTable apiKeys() {
+      return ApiKeyTable.fixed(
+          ApiKeys.parse(
+              "{\"demo_key\":{\"tenant\":\"demo\"},\"other_key\":{\"tenant\":\"other\"}}"));
     }
 
     @Bean

@@ -19,6 +19,7 @@ import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.ingress.auth.ApiKeyTable;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.body.BoundedBody;
 import dev.signet.ingress.config.IngressProperties;
@@ -57,8 +58,8 @@ class ReceiptControllerTest {
   @TestConfiguration
   static class Config {
     @Bean
-    ApiKeys apiKeys() {
-      return ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}");
+    ApiKeyTable apiKeys() {
+      return ApiKeyTable.fixed(ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"));
     }
 
     @Bean

@@ -1,0 +1,20 @@
+package dev.signet.ingress.auth;
+
+import dev.signet.core.tenant.ApiKeys;
+import java.util.Objects;
+
+/**
+ * The API keys in force now. Every lookup asks for {@link #current()} again, so a reloaded table
+ * (see {@link ApiKeysFileReloader}) applies from the next request on.
+ */
+@FunctionalInterface
+public interface ApiKeyTable {
+
+  ApiKeys current();
+
+  /** A table that never changes: {@code SP_API_KEYS} given as text, and tests. */
+  static ApiKeyTable fixed(ApiKeys keys) {
+    Objects.requireNonNull(keys, "keys");
+    return () -> keys;
+  }
+}
