@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that cannot be read or parsed (a half-written edit, a typo) keeps the table in force:
  * the failure is logged once per distinct content and counted in {@code
- * signet_api_keys_reload_total{result="failed"}}; the next good version is picked up as usual. At
- * start there is no table to keep, so a bad file stops ingress from starting.
+ * signet_ingress_api_keys_reload_total{result="failed"}}; the next good version is picked up as
+ * usual. At start there is no table to keep, so a bad file stops ingress from starting.
  */
 public final class ApiKeysFileReloader implements ApiKeyTable, AutoCloseable {
 
@@ -59,7 +59,7 @@ public final class ApiKeysFileReloader implements ApiKeyTable, AutoCloseable {
     this.inForce = Hashes.sha256(content);
     this.reloaded = counter(meters, "reloaded");
     this.failed = counter(meters, "failed");
-    Gauge.builder("signet_api_keys", current, keys -> keys.get().size())
+    Gauge.builder("signet_ingress_api_keys", current, keys -> keys.get().size())
         .description("API keys in force at ingress")
         .register(meters);
     log.info("{} API keys from {}, re-read every {}", current.get().size(), file, interval);
@@ -153,7 +153,7 @@ public final class ApiKeysFileReloader implements ApiKeyTable, AutoCloseable {
   }
 
   private static Counter counter(MeterRegistry meters, String result) {
-    return Counter.builder("signet_api_keys_reload")
+    return Counter.builder("signet_ingress_api_keys_reload")
         .description("Re-reads of SP_API_KEYS_FILE that found a change, by result")
         .tag("result", result)
         .register(meters);

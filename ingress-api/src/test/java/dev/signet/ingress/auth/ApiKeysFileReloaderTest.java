@@ -34,7 +34,7 @@ class ApiKeysFileReloaderTest {
   }
 
   private double reloads(String result) {
-    return meters.get("signet_api_keys_reload").tag("result", result).counter().count();
+    return meters.get("signet_ingress_api_keys_reload").tag("result", result).counter().count();
   }
 
   @Test
@@ -42,7 +42,7 @@ class ApiKeysFileReloaderTest {
     ApiKeysFileReloader keys = reloader();
 
     assertThat(keys.current().authenticate("old_key")).map(Tenant::tenant).contains("acme");
-    assertThat(meters.get("signet_api_keys").gauge().value()).isEqualTo(1.0);
+    assertThat(meters.get("signet_ingress_api_keys").gauge().value()).isEqualTo(1.0);
   }
 
   @Test
