@@ -33,8 +33,9 @@ import org.junit.jupiter.api.Test;
  * local mode is given that listener only ({@code SP_KAFKA_BOOTSTRAP}) and credentials through the
  * {@code SP_KAFKA_*} shortcuts, so every service's Kafka client (topic creation, ingress, the
  * processor's Streams and workers, billing, the receipt store) must authenticate for an exchange to
- * come back with a stored, verifiable receipt. Clients without valid credentials are refused, which
- * shows the listener really enforces authentication.
+ * come back with a stored, verifiable receipt. The tenants come from {@code SP_API_KEYS_FILE}.
+ * Clients without valid credentials are refused, which shows the listener really enforces
+ * authentication.
  *
  * <p>The broker also has a PLAINTEXT listener, used between brokers and by this test alone to
  * create the SCRAM credential (a KRaft cluster has no other way to get its first SCRAM user); the
@@ -101,6 +102,10 @@ class SaslPipelineIT {
     env.put("SP_KAFKA_SASL_MECHANISM", "SCRAM-SHA-256");
     env.put("SP_KAFKA_SASL_USERNAME", USER);
     env.put("SP_KAFKA_SASL_PASSWORD", PASSWORD);
+    // The tenants from a file, as production would mount them: ingress reloads it, the other
+    // services read it at start.
+    Path keys = Files.writeString(dataDir.resolve("api-keys.json"), LocalMode.DEMO_API_KEYS);
+    env.put("SP_API_KEYS_FILE", keys.toString());
     local = LocalMode.start(env);
     PipelineIT.useLocal(local);
   }

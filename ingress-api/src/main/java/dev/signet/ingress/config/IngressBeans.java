@@ -49,7 +49,7 @@ class IngressBeans {
    * {@code SP_API_KEYS_FILE}, re-read every {@code SP_API_KEYS_RELOAD_INTERVAL}, or the fixed
    * {@code SP_API_KEYS}; both set is refused, as every service refuses it.
    */
-  @Bean(destroyMethod = "close")
+  @Bean
   ApiKeyTable apiKeys(IngressProperties properties, MeterRegistry meters) {
     Optional<Path> file = properties.apiKeysPath();
     boolean inline = properties.apiKeys() != null && !properties.apiKeys().isBlank();
@@ -62,22 +62,11 @@ class IngressBeans {
               + ", not both: the keys must come from one place");
     }
     if (file.isPresent()) {
+      // Its poller stops with the context: Spring infers the bean's close().
       return new ApiKeysFileReloader(file.get(), properties.apiKeysReloadInterval(), meters)
           .start();
     }
-    ApiKeys keys = ApiKeys.parse(properties.apiKeys());
-    return new FixedKeys(keys);
-  }
-
-  /** {@link ApiKeyTable#fixed}, closeable like the reloader so the bean has one destroy method. */
-  private record FixedKeys(ApiKeys keys) implements ApiKeyTable, AutoCloseable {
-    @Override
-    public ApiKeys current() {
-      return keys;
-    }
-
-    @Override
-    public void close() {}
+    return ApiKeyTable.fixed(ApiKeys.parse(properties.apiKeys()));
   }
 
   @Bean
