@@ -130,6 +130,7 @@ class ExchangeGatewayIT {
     try (ExchangeGateway gateway =
             new ExchangeGateway(
                     broker.getBrokersAsString(),
+                    KafkaClientProperties.none(),
                     Duration.ofSeconds(30),
                     resultMac,
                     new SimpleMeterRegistry())

@@ -389,7 +389,8 @@ public final class Bench {
   }
 
   private AsyncRun async(int requests, boolean report) throws InterruptedException {
-    try (BillingLagProbe billing = new BillingLagProbe(local.kafkaBootstrap(), local.kafkaClient(), TENANT)) {
+    try (BillingLagProbe billing =
+        new BillingLagProbe(local.kafkaBootstrap(), local.kafkaClient(), TENANT)) {
       return async(requests, report, billing);
     }
   }
