@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.cli.topics.TopicApplier;
 import dev.signet.cli.topics.TopicLayout;
 import dev.signet.cli.topics.TopicSpec;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.SignetHeaders;
@@ -84,7 +85,9 @@ class ReplyBeforeCommitIT {
             Files.createTempDirectory("signet-reply-it-kafka"),
             PipelineIT.freePort(),
             PipelineIT.freePort());
-    try (Admin admin = TopicApplier.connect(broker.bootstrapServers(), "reply-it-topics")) {
+    try (Admin admin =
+        TopicApplier.connect(
+            broker.bootstrapServers(), KafkaClientProperties.none(), "reply-it-topics")) {
       new TopicApplier(admin)
           .apply(TopicSpec.all(new TopicLayout(PARTITIONS, (short) 1, OptionalInt.empty())), false);
     }
