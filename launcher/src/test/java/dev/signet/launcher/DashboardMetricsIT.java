@@ -33,14 +33,24 @@ class DashboardMetricsIT {
   private static final Pattern SERIES =
       Pattern.compile("^(signet_[a-z0-9_]+)[{ ]", Pattern.MULTILINE);
 
-  /** Series that appear only with their event, which this test does not cause; and why. */
+  /**
+   * Series that appear only with their event (or the setting that makes it happen), which this test
+   * does not cause; and why.
+   */
   private static final Map<String, String> CREATED_BY_THEIR_EVENT =
       Map.of(
-          "signet_denied_total", "a forward the egress policy refuses (tag: reason)",
-          "signet_forward_total", "a forward made (tag: result)",
-          "signet_overage_units_total", "usage beyond a tenant's reserved capacity (tag: tenant)",
-          "signet_reserved_capacity", "a tenant with reserved capacity (tag: tenant)",
-          "signet_fu_tokens_total", "FU billed: a model repair's tokens (tag: tenant)");
+          "signet_denied_total",
+          "a forward the egress policy refuses (tag: reason)",
+          "signet_forward_total",
+          "a forward made (tag: result)",
+          "signet_overage_units_total",
+          "usage beyond a tenant's reserved capacity (tag: tenant)",
+          "signet_reserved_capacity",
+          "a tenant with reserved capacity (tag: tenant)",
+          "signet_fu_tokens_total",
+          "FU billed: a model repair's tokens (tag: tenant)",
+          "signet_ingress_api_keys_reload_total",
+          "a reload of SP_API_KEYS_FILE (tag: result); local mode here has no keys file");
 
   private static LocalMode local;
 
