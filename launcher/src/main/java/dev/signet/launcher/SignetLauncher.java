@@ -5,6 +5,8 @@ import dev.signet.cli.SignetCli;
 import dev.signet.core.config.Env;
 import dev.signet.ingress.IngressApplication;
 import dev.signet.launcher.bench.Bench;
+import dev.signet.launcher.chaos.Chaos;
+import dev.signet.launcher.chaos.ChaosInfrastructure;
 import dev.signet.launcher.endpoint.HealthCheckCommand;
 import dev.signet.processor.ExchangeProcessorApp;
 import dev.signet.store.ReceiptStoreApp;
@@ -23,6 +25,10 @@ public final class SignetLauncher {
       Pipeline commands:
         up              run the whole pipeline locally (embedded Kafka and PostgreSQL, port 8088)
         bench           measure it: signet bench [all|first-minute|async|sync|repair] --help for options
+        chaos [--exchanges N] [--seed S]
+                        fault-injection run over separate processes (kill -9 of each service,
+                        a broker restart, a PostgreSQL outage); checks nothing was lost,
+                        duplicated or forked and writes docs/reliability.md
         ingress | processor | billing | receipt-store
                         run one service, configured from the SP_* environment (the last three
                         serve /metrics and /healthz[/live|/ready] on SP_METRICS_PORT, default 9404)
@@ -44,6 +50,10 @@ public final class SignetLauncher {
     switch (command) {
       case "up" -> up();
       case "bench" -> Bench.main(rest);
+      case "chaos" -> Chaos.main(rest);
+      // The chaos run's broker and PostgreSQL, each in a JVM of its own so it can be restarted.
+      case "chaos-broker" -> ChaosInfrastructure.broker(rest);
+      case "chaos-postgres" -> ChaosInfrastructure.postgres(rest);
       case "ingress" -> IngressApplication.main(rest);
       // Each serves /metrics and /healthz on SP_METRICS_PORT itself (the service shell), blocks
       // while it runs and exits 1 if it fails, so that compose or Kubernetes restarts it.
