@@ -1,5 +1,7 @@
 package dev.signet.launcher.chaos;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.signet.launcher.chaos.FaultPlan.Fault;
 import dev.signet.launcher.chaos.FaultPlan.Target;
 import dev.signet.launcher.chaos.Observations.Answer;
@@ -18,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code signet chaos [--exchanges N] [--seed S]}: runs the pipeline as separate processes, drives
@@ -37,6 +40,8 @@ public final class Chaos {
   }
 
   public static void main(String[] args) throws Exception {
+    // The run's own Kafka clients complain at every broker restart, by design of the run.
+    ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
     String dataDir = System.getenv().getOrDefault("SP_DATA_DIR", ".signet");
     ChaosOptions options;
     try {
@@ -74,6 +79,8 @@ public final class Chaos {
         options.runDir());
     Files.createDirectories(options.runDir());
     try (ChaosCluster cluster = new ChaosCluster(options.runDir())) {
+      // Ctrl-C must not leave the broker, PostgreSQL and services running.
+      Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "chaos-stop"));
       cluster.start();
       System.out.println("chaos: every part is up; starting the load");
       ProgressGate gate = new ProgressGate(limitFor(plan.faults(), 0, window, options.exchanges()));

@@ -280,7 +280,7 @@ final class ChaosCluster implements AutoCloseable {
 
   /** Stops the services first, then PostgreSQL and the broker, each with SIGTERM. */
   @Override
-  public void close() {
+  public synchronized void close() {
     closing = true;
     List.of(
             Target.INGRESS,

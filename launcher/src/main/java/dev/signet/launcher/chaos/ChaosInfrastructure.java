@@ -1,9 +1,12 @@
 package dev.signet.launcher.chaos;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
 import dev.signet.launcher.local.LocalKafka;
 import dev.signet.launcher.local.LocalPostgres;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
+import org.slf4j.LoggerFactory;
 
 /**
  * The broker and PostgreSQL of a chaos run, each as a command of its own JVM ({@code signet
@@ -24,6 +27,9 @@ public final class ChaosInfrastructure {
 
   public static void postgres(String[] args) throws InterruptedException {
     requireArguments(args, 2, "chaos-postgres DIR PORT");
+    // PostgreSQL's own output (zonky logs it), so that a start that fails says why in the run's
+    // log.
+    ((Logger) LoggerFactory.getLogger("io.zonky")).setLevel(Level.INFO);
     LocalPostgres postgres = new LocalPostgres(Path.of(args[0]), Integer.parseInt(args[1]));
     runUntilStopped(postgres);
   }

@@ -55,8 +55,8 @@ final class LoadDriver implements AutoCloseable {
   final Map<String, Request> requests = new ConcurrentHashMap<>();
   final Queue<Answer> syncAnswers = new ConcurrentLinkedQueue<>();
 
-  /** Correlation id of each async record → its idempotency key. */
-  final Map<String, String> asyncCorrelations = new ConcurrentHashMap<>();
+  /** Idempotency keys of the async exchanges (answered on the results topic, without a caller). */
+  final Set<String> asyncKeys = ConcurrentHashMap.newKeySet();
 
   final Set<String> poison = ConcurrentHashMap.newKeySet();
 
@@ -80,6 +80,8 @@ final class LoadDriver implements AutoCloseable {
                 "all",
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG,
                 true,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                15_000,
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG,
                 30_000,
                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
@@ -115,7 +117,7 @@ final class LoadDriver implements AutoCloseable {
   }
 
   private void send(Exchange exchange) {
-    String body = invoice(exchange.trace(), exchange.index());
+    String body = invoice(exchange.trace(), exchange.idempotencyKey(), exchange.index());
     if (exchange.sync()) {
       Optional<Answer> answer = post(exchange.apiKey(), exchange.idempotencyKey(), body);
       record(exchange, true, answer.isPresent());
@@ -124,10 +126,10 @@ final class LoadDriver implements AutoCloseable {
         post(exchange.apiKey(), exchange.idempotencyKey(), body).ifPresent(syncAnswers::add);
       }
     } else {
-      boolean acked = produce(exchange, body.getBytes(StandardCharsets.UTF_8), "#1");
+      boolean acked = produce(exchange, body.getBytes(StandardCharsets.UTF_8));
       record(exchange, false, acked);
       if (exchange.duplicate() && acked) {
-        produce(exchange, body.getBytes(StandardCharsets.UTF_8), "#2");
+        produce(exchange, body.getBytes(StandardCharsets.UTF_8));
       }
     }
     if (exchange.poison()) {
@@ -141,7 +143,7 @@ final class LoadDriver implements AutoCloseable {
     String trace = "chaos-probe-" + n + "-" + System.nanoTime();
     String key = trace + "-x";
     String apiKey = ChaosCluster.API_KEYS.keySet().iterator().next();
-    Optional<Answer> answer = post(apiKey, key, invoice(trace, (int) n));
+    Optional<Answer> answer = post(apiKey, key, invoice(trace, key, (int) n));
     requests.put(
         key, new Request(key, ChaosCluster.API_KEYS.get(apiKey), trace, true, answer.isPresent()));
     answer.ifPresent(syncAnswers::add);
@@ -214,28 +216,33 @@ final class LoadDriver implements AutoCloseable {
     return status >= 500 || status == 429 || status == 409 || status == 408;
   }
 
-  private boolean produce(Exchange exchange, byte[] body, String copy) {
-    String correlation = exchange.idempotencyKey() + copy;
+  /**
+   * A fire-and-forget producer's record: no correlation id, so its result goes to the results topic
+   * (keyed by trace) rather than to a waiting ingress; the invoice id names the exchange.
+   */
+  private boolean produce(Exchange exchange, byte[] body) {
     ProducerRecord<String, byte[]> record = record(exchange.trace(), body);
     SignetHeaders.put(record.headers(), SignetHeaders.API_KEY, exchange.apiKey());
     SignetHeaders.put(record.headers(), SignetHeaders.IDEMPOTENCY_KEY, exchange.idempotencyKey());
-    SignetHeaders.put(record.headers(), SignetHeaders.CORRELATION_ID, correlation);
-    asyncCorrelations.put(correlation, exchange.idempotencyKey());
+    asyncKeys.add(exchange.idempotencyKey());
     return sendUntilAcked(record);
   }
 
-  /** Half not UTF-8 at all, half UTF-8 text that is not JSON. */
+  /**
+   * Half not UTF-8 at all, half UTF-8 text that is not JSON; named by its idempotency key header,
+   * which the dead letter keeps.
+   */
   private void producePoison(Exchange exchange) {
-    String correlation = "poison-" + exchange.idempotencyKey();
+    String poisonKey = "poison-" + exchange.idempotencyKey();
     byte[] value =
         exchange.index() % 2 == 0
             ? new byte[] {(byte) 0xC3, (byte) 0x28, (byte) 0xFF, (byte) 0xFE, '{'}
             : "{\"payload_type\": not json".getBytes(StandardCharsets.UTF_8);
     ProducerRecord<String, byte[]> record = record(exchange.trace(), value);
     SignetHeaders.put(record.headers(), SignetHeaders.API_KEY, exchange.apiKey());
-    SignetHeaders.put(record.headers(), SignetHeaders.CORRELATION_ID, correlation);
+    SignetHeaders.put(record.headers(), SignetHeaders.IDEMPOTENCY_KEY, poisonKey);
     if (sendUntilAcked(record)) {
-      poison.add(correlation);
+      poison.add(poisonKey);
     }
   }
 
@@ -265,11 +272,14 @@ final class LoadDriver implements AutoCloseable {
     return false;
   }
 
-  /** A valid invoice tool call; the amount varies so that each exchange's document differs. */
-  static String invoice(String trace, int index) {
+  /**
+   * A valid invoice tool call whose invoice id is the exchange's idempotency key (so an async
+   * result names its exchange) and whose amount varies.
+   */
+  static String invoice(String trace, String idempotencyKey, int index) {
     String arguments =
-        "{\"invoice_id\":\"INV-"
-            + index
+        "{\"invoice_id\":\""
+            + idempotencyKey
             + "\",\"amount\":"
             + (index % 10_000 + 1)
             + ".25,\"currency\":\"USD\",\"customer_name\":\"ACME\",\"description\":\"chaos\"}";

@@ -16,8 +16,8 @@ import java.util.Set;
  * @param conflicts the rows of {@code receipt_conflicts}
  * @param brokenChains traces whose stored chain failed signature or hash verification
  * @param billedVex the latest hourly VEx total per tenant and hour from the billing topic
- * @param poison correlation ids of the poison records sent
- * @param deadLettered correlation ids of the records on the DLQ (one entry per record)
+ * @param poison idempotency-key headers of the poison records sent
+ * @param deadLettered idempotency-key headers of the records on the DLQ (one entry per record)
  */
 record Observations(
     Map<String, Request> requests,

@@ -105,6 +105,10 @@ record ReliabilityReport(
         .append(" | ")
         .append(lowestTenSecondWindow(new TreeMap<>(confirmedPerSecond), seconds))
         .append(" |\n\n");
+    md.append(
+        "Faults are injected one at a time: the load waits a little past a fault's moment until"
+            + " the previous fault has recovered, so a slow window can be that wait as well as"
+            + " the fault itself.\n\n");
 
     md.append("## Faults\n\n");
     md.append(

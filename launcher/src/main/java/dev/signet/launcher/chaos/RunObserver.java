@@ -59,7 +59,7 @@ final class RunObserver {
     readAll(
         Topics.EXCHANGE_DLQ.name(),
         record ->
-            deadLettered.add(SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID)));
+            deadLettered.add(SignetHeaders.text(record.headers(), SignetHeaders.IDEMPOTENCY_KEY)));
     return new Observations(
         load.requests,
         answers,
@@ -72,51 +72,44 @@ final class RunObserver {
   }
 
   /**
-   * The committed result of every async record, read until each acknowledged record has one or the
-   * pipeline stops producing them.
+   * The committed result of every async record, named by the invoice id (the idempotency key) in
+   * its normalized document, read until each acknowledged exchange has one or the wait is over.
    */
   private List<Answer> asyncAnswers() {
     Set<String> expected =
-        load.asyncCorrelations.entrySet().stream()
-            .filter(
-                e ->
-                    load.requests.get(e.getValue()) != null
-                        && load.requests.get(e.getValue()).confirmed())
-            .map(Map.Entry::getKey)
+        load.asyncKeys.stream()
+            .filter(key -> load.requests.get(key) != null && load.requests.get(key).confirmed())
             .collect(Collectors.toSet());
-    Map<String, List<Answer>> byCorrelation = new HashMap<>();
+    List<Answer> answers = new ArrayList<>();
     long deadline = System.nanoTime() + SETTLE_TIMEOUT.toNanos();
     while (true) {
-      byCorrelation.clear();
+      answers.clear();
       readAll(
           Topics.EXCHANGE_RESULTS.name(),
           record -> {
-            String correlation = SignetHeaders.text(record.headers(), SignetHeaders.CORRELATION_ID);
-            String key = load.asyncCorrelations.get(correlation);
-            if (key == null) {
+            ExchangeResult result = ExchangeResult.fromWire(record.value());
+            if (result.status() != 200) {
               return;
             }
-            ExchangeResult result = ExchangeResult.fromWire(record.value());
-            JsonNode receipt = result.status() == 200 ? result.body().tree().get("receipt") : null;
-            if (receipt != null) {
-              byCorrelation
-                  .computeIfAbsent(correlation, c -> new ArrayList<>())
-                  .add(
-                      new Answer(
-                          key,
-                          receipt.get("trace_id").asText(),
-                          receipt.get("hop").asInt(),
-                          receipt.get("receipt_hash").asText()));
-            } else {
-              byCorrelation.computeIfAbsent(correlation, c -> new ArrayList<>());
+            JsonNode body = result.body().tree();
+            String key = body.at("/normalized/Document/Invoice/Id").asText();
+            JsonNode receipt = body.get("receipt");
+            if (load.asyncKeys.contains(key) && receipt != null) {
+              answers.add(
+                  new Answer(
+                      key,
+                      receipt.get("trace_id").asText(),
+                      receipt.get("hop").asInt(),
+                      receipt.get("receipt_hash").asText()));
             }
           });
-      if (byCorrelation.keySet().containsAll(expected) || System.nanoTime() > deadline) {
-        break;
+      Set<String> answered =
+          answers.stream().map(Answer::idempotencyKey).collect(Collectors.toSet());
+      if (answered.containsAll(expected) || System.nanoTime() > deadline) {
+        return answers;
       }
       ChaosCluster.sleep(Duration.ofSeconds(2));
     }
-    return byCorrelation.values().stream().flatMap(List::stream).toList();
   }
 
   /** The receipts table once it holds every answered receipt and has stopped growing. */
