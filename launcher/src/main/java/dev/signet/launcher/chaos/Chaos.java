@@ -2,6 +2,7 @@ package dev.signet.launcher.chaos;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
+import dev.signet.core.config.Env;
 import dev.signet.launcher.chaos.FaultPlan.Fault;
 import dev.signet.launcher.chaos.FaultPlan.Target;
 import dev.signet.launcher.chaos.Observations.Answer;
@@ -42,7 +43,8 @@ public final class Chaos {
   public static void main(String[] args) throws Exception {
     // The run's own Kafka clients complain at every broker restart, by design of the run.
     ((Logger) LoggerFactory.getLogger("org.apache.kafka")).setLevel(Level.ERROR);
-    String dataDir = System.getenv().getOrDefault("SP_DATA_DIR", ".signet");
+    String configured = Env.system().optional("SP_DATA_DIR");
+    String dataDir = configured == null ? ".signet" : configured;
     ChaosOptions options;
     try {
       options = ChaosOptions.parse(args, Path.of(dataDir));
