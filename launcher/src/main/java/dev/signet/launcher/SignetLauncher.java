@@ -2,6 +2,8 @@ package dev.signet.launcher;
 
 import dev.signet.core.config.Env;
 import dev.signet.launcher.bench.Bench;
+import dev.signet.launcher.chaos.Chaos;
+import dev.signet.launcher.chaos.ChaosInfrastructure;
 import dev.signet.server.SignetServer;
 import java.util.Arrays;
 import java.util.concurrent.CountDownLatch;
@@ -19,6 +21,10 @@ public final class SignetLauncher {
       Local commands:
         up              run the whole pipeline locally (embedded Kafka and PostgreSQL, port 8088)
         bench           measure it: signet bench [all|first-minute|async|sync|repair] --help for options
+        chaos [--exchanges N] [--seed S]
+                        fault-injection run over separate processes (kill -9 of each service,
+                        a broker restart, a PostgreSQL outage); checks nothing was lost,
+                        duplicated or forked and writes docs/reliability.md
       """;
 
   private SignetLauncher() {}
@@ -29,6 +35,10 @@ public final class SignetLauncher {
     switch (command) {
       case "up" -> up();
       case "bench" -> Bench.main(rest);
+      case "chaos" -> Chaos.main(rest);
+      // The chaos run's broker and PostgreSQL, each in a JVM of its own so it can be restarted.
+      case "chaos-broker" -> ChaosInfrastructure.broker(rest);
+      case "chaos-postgres" -> ChaosInfrastructure.postgres(rest);
       default -> {
         if (args.length <= 1
             && (command.equals("help") || command.equals("-h") || command.equals("--help"))) {
