@@ -3,6 +3,7 @@ package dev.signet.launcher.chaos;
 import dev.signet.cli.topics.TopicApplier;
 import dev.signet.cli.topics.TopicLayout;
 import dev.signet.cli.topics.TopicSpec;
+import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.Base64Url;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.ServerSecret;
@@ -163,7 +164,8 @@ final class ChaosCluster implements AutoCloseable {
       children.get(target).start();
       awaitReady(target);
       if (target == Target.BROKER) {
-        try (Admin admin = TopicApplier.connect(kafkaBootstrap(), "chaos-topics")) {
+        try (Admin admin =
+            TopicApplier.connect(kafkaBootstrap(), KafkaClientProperties.none(), "chaos-topics")) {
           new TopicApplier(admin)
               .apply(
                   TopicSpec.all(new TopicLayout(PARTITIONS, (short) 1, OptionalInt.empty())),
@@ -203,7 +205,8 @@ final class ChaosCluster implements AutoCloseable {
   }
 
   private boolean brokerServes() {
-    try (Admin admin = TopicApplier.connect(kafkaBootstrap(), "chaos-ready")) {
+    try (Admin admin =
+        TopicApplier.connect(kafkaBootstrap(), KafkaClientProperties.none(), "chaos-ready")) {
       return !admin.describeCluster().nodes().get(2, TimeUnit.SECONDS).isEmpty();
     } catch (Exception e) {
       return false;
