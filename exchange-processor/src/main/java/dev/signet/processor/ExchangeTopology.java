@@ -60,10 +60,16 @@ import org.apache.kafka.streams.state.Stores;
  *       #CHAIN_HEADS_STORE}, {@value #IDEMPOTENCY_STORE}, {@value
  *       #IDEMPOTENCY_EXPIRY_INDEX_STORE}).
  *   <li>Out: both merge into {@code outputs}, split by kind: {@link Topics#RECEIPTS} (with the
- *       origin MAC header), {@link Topics#EXCHANGE_RESULTS} (correlation headers and the result MAC
- *       only, never the API key), {@link Topics#EXCHANGE_DLQ} (original bytes and headers without
- *       the API key, reason in headers). Outputs are serialised and size-checked by the node that
- *       makes them, so the sinks write bytes.
+ *       origin MAC header); results (correlation headers and the result MAC only, never the API
+ *       key) to {@link Topics#EXCHANGE_REPLIES} for a caller ingress holds (read before the
+ *       commit), {@link Topics#EXCHANGE_REPLIES_SETTLED} for the answers that must wait for it, or
+ *       {@link Topics#EXCHANGE_RESULTS} for async producers (see {@link Output.Destination});
+ *       {@link Topics#EXCHANGE_DLQ} (original bytes and headers without the API key, reason in
+ *       headers); the slow stages' requests and FU charges. Outputs are serialised and size-checked
+ *       by the node that makes them, so the sinks write bytes.
+ *   <li>The slow stages' recorded outcomes are sequenced back onto {@link Topics#EXCHANGE_REQUESTS}
+ *       ({@link OutcomeIntake}), so every input of a task is one log: what the exchange writes is a
+ *       function of committed records, and a replayed transaction writes the same bytes.
  * </ul>
  *
  * <p>No repartition topic: routing needs the source partition, so it runs first, and nothing after
