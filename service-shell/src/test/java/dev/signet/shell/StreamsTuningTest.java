@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.signet.core.config.Env;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,31 @@ class StreamsTuningTest {
     assertThatThrownBy(
             () -> StreamsTuning.fromEnvironment(Env.of(Map.of("SP_STANDBY_REPLICAS", "-1"))))
         .hasMessageContaining("SP_STANDBY_REPLICAS");
-    assertThatThrownBy(() -> new StreamsTuning(4)).hasMessageContaining("between 0 and 3");
+    assertThatThrownBy(() -> new StreamsTuning(4, null)).hasMessageContaining("between 0 and 3");
+  }
+
+  private static final String STATIC_MEMBER =
+      StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+
+  @Test
+  void shouldMakeAnInstanceWithAnIdAStaticMemberOfItsApplicationsGroup() {
+    Properties original = new Properties();
+    original.put(StreamsConfig.APPLICATION_ID_CONFIG, "billing");
+
+    assertThat(
+            StreamsTuning.fromEnvironment(Env.of(Map.of("SP_INSTANCE_ID", "billing-0")))
+                .applyTo(original))
+        .containsEntry(STATIC_MEMBER, "billing-billing-0");
+    assertThat(StreamsTuning.defaults().applyTo(original)).doesNotContainKey(STATIC_MEMBER);
+  }
+
+  @Test
+  void shouldKeepAStaticMemberIdTheServiceSetItself() {
+    Properties original = new Properties();
+    original.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor");
+    original.put(STATIC_MEMBER, "processor-own");
+
+    assertThat(new StreamsTuning(0, "other").applyTo(original))
+        .containsEntry(STATIC_MEMBER, "processor-own");
   }
 }
