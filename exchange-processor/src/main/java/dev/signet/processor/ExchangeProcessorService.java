@@ -89,7 +89,11 @@ public final class ExchangeProcessorService {
                 config.egress()),
             meters);
     return new StreamsService(
-        "exchange processor", topology.build(), tuning.applyTo(config.streamsProperties()), meters);
+        "exchange processor",
+        topology.build(),
+        // The instance id is the config's: local mode gives one without SP_INSTANCE_ID.
+        tuning.withInstanceId(config.instanceId()).applyTo(config.streamsProperties()),
+        meters);
   }
 
   /**

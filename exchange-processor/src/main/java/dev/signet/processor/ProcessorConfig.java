@@ -21,11 +21,12 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  * Everything the exchange processor needs. {@code commitInterval} is the main latency knob of the
  * synchronous API: a result becomes visible to read_committed readers only when the transaction
  * that wrote it commits. {@code instanceId} (optional, stable per instance, e.g. a StatefulSet pod
- * name) makes the instance a static group member: after a crash it gets its partitions back at once
- * instead of after the session timeout. {@code types} are the schemas and mappings: the built-ins
- * plus {@code SP_SCHEMA_DIR}. {@code model} is the LLM fallback's ({@code SP_OPENAI_*}): with an
- * API key, the processor runs the repair worker beside its Streams application. {@code egress} is
- * the forwarding policy's ({@code SP_HEL_*}); the forward worker always runs.
+ * name) makes the instance a static group member ({@link dev.signet.shell.StreamsTuning}, as for
+ * billing) and names its stage workers' transactional ids. {@code types} are the schemas and
+ * mappings: the built-ins plus {@code SP_SCHEMA_DIR}. {@code model} is the LLM fallback's ({@code
+ * SP_OPENAI_*}): with an API key, the processor runs the repair worker beside its Streams
+ * application. {@code egress} is the forwarding policy's ({@code SP_HEL_*}); the forward worker
+ * always runs.
  */
 public record ProcessorConfig(
     String bootstrapServers,
@@ -193,11 +194,6 @@ public record ProcessorConfig(
     props.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.MAX_POLL_RECORDS_CONFIG), 2000);
     props.put(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), 5);
-    if (instanceId != null && !instanceId.isBlank()) {
-      props.put(
-          StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
-          applicationId + "-" + instanceId);
-    }
     // Security settings reach every client Streams creates (consumers, producers, admin).
     return kafkaClient.applyTo(props);
   }

@@ -14,8 +14,7 @@ import org.apache.kafka.streams.StreamsConfig;
  *     copy costs the disk and changelog reads of the state it mirrors.
  * @param instanceId {@code SP_INSTANCE_ID} (optional, stable per instance, e.g. the pod name): the
  *     instance becomes a static member of its application's group, so after a crash it gets its
- *     tasks back as soon as it rejoins instead of after the session timeout (45 s); a service that
- *     already set {@code group.instance.id} keeps its own
+ *     tasks back as soon as it rejoins instead of after the session timeout (45 s)
  */
 public record StreamsTuning(int standbyReplicas, String instanceId) {
 
@@ -43,15 +42,20 @@ public record StreamsTuning(int standbyReplicas, String instanceId) {
     return new StreamsTuning(env.integer(ENV_STANDBY_REPLICAS, 0), env.optional(ENV_INSTANCE_ID));
   }
 
+  /** These settings with {@code instanceId} as the instance's id (none when null or blank). */
+  public StreamsTuning withInstanceId(String instanceId) {
+    return new StreamsTuning(standbyReplicas, instanceId);
+  }
+
   /** A copy of {@code streamsProperties} with these settings. */
   public Properties applyTo(Properties streamsProperties) {
     Properties tuned = new Properties();
     tuned.putAll(streamsProperties);
     tuned.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
-    String staticMember = StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
-    if (instanceId != null && !instanceId.isBlank() && !tuned.containsKey(staticMember)) {
+    if (instanceId != null && !instanceId.isBlank()) {
       tuned.put(
-          staticMember, tuned.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-" + instanceId);
+          StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG),
+          tuned.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-" + instanceId);
     }
     return tuned;
   }

@@ -55,12 +55,17 @@ class StreamsTuningTest {
   }
 
   @Test
-  void shouldKeepAStaticMemberIdTheServiceSetItself() {
+  void shouldTakeTheInstanceIdAServiceGivesItInsteadOfTheEnvironments() {
     Properties original = new Properties();
     original.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor");
-    original.put(STATIC_MEMBER, "processor-own");
+    StreamsTuning fromEnvironment =
+        StreamsTuning.fromEnvironment(
+            Env.of(Map.of("SP_INSTANCE_ID", "env-id", "SP_STANDBY_REPLICAS", "1")));
 
-    assertThat(new StreamsTuning(0, "other").applyTo(original))
-        .containsEntry(STATIC_MEMBER, "processor-own");
+    assertThat(fromEnvironment.withInstanceId("local").applyTo(original))
+        .containsEntry(STATIC_MEMBER, "processor-local")
+        .containsEntry(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
+    assertThat(fromEnvironment.withInstanceId(null).applyTo(original))
+        .doesNotContainKey(STATIC_MEMBER);
   }
 }
