@@ -11,6 +11,7 @@ import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.topic.Topic;
+import dev.signet.core.topic.TopicConfigs;
 import dev.signet.core.topic.Topics;
 import dev.signet.shell.StreamsService;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;

@@ -23,6 +23,7 @@ import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.receipt.Repair;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topic;
+import dev.signet.core.topic.TopicConfigs;
 import dev.signet.core.topic.Topics;
 import dev.signet.core.trace.TracePartitioner;
 import dev.signet.core.types.TypeRegistry;

@@ -9,6 +9,7 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.Topic;
+import dev.signet.core.topic.TopicConfigs;
 import dev.signet.core.topic.Topics;
 import dev.signet.processor.ExchangeProcessorService;
 import dev.signet.processor.ProcessorConfig;
@@ -21,17 +22,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
 import javax.sql.DataSource;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.AlterConfigOp;
-import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.common.config.ConfigResource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
@@ -79,7 +72,7 @@ public final class RunningPipeline {
         Map.of(
             "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
     broker.afterPropertiesSet();
-    applyTopicConfigs(broker.getBrokersAsString());
+    TopicConfigs.apply(broker.getBrokersAsString());
     postgres = EmbeddedPostgres.start();
     processor =
         ExchangeProcessorService.create(
@@ -124,36 +117,6 @@ public final class RunningPipeline {
     // The receipt store migrates an empty database first, billing's tables come after (as in
     // local mode).
     PushLedger.migrate(postgres.getPostgresDatabase());
-  }
-
-  /**
-   * Gives the topics the broker created by name the configs of the code's table (the requests
-   * topic's broker-stamped record time above all), as {@code signet topics apply} does.
-   */
-  private static void applyTopicConfigs(String bootstrapServers) {
-    Map<ConfigResource, Collection<AlterConfigOp>> changes = new HashMap<>();
-    for (Topic<?, ?> topic : Topics.all()) {
-      if (!topic.configs().isEmpty()) {
-        changes.put(
-            new ConfigResource(ConfigResource.Type.TOPIC, topic.name()),
-            topic.configs().entrySet().stream()
-                .map(
-                    config ->
-                        new AlterConfigOp(
-                            new ConfigEntry(config.getKey(), config.getValue()),
-                            AlterConfigOp.OpType.SET))
-                .toList());
-      }
-    }
-    try (Admin admin =
-        Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
-      admin.incrementalAlterConfigs(changes).all().get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("could not configure the topics", e);
-    }
   }
 
   /** The pipeline, started on first use. */

@@ -1,7 +1,5 @@
-package dev.signet.processor;
+package dev.signet.core.topic;
 
-import dev.signet.core.topic.Topic;
-import dev.signet.core.topic.Topics;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +15,11 @@ import org.apache.kafka.common.config.ConfigResource;
  * Gives the topics an embedded broker created by name the configs of the code's table (the requests
  * topic's broker-stamped record time above all), as {@code signet topics apply} creates them.
  */
-final class TopicConfigs {
+public final class TopicConfigs {
 
   private TopicConfigs() {}
 
-  static void apply(String bootstrapServers) {
+  public static void apply(String bootstrapServers) {
     Map<ConfigResource, Collection<AlterConfigOp>> changes =
         Topics.all().stream()
             .filter(topic -> !topic.configs().isEmpty())
