@@ -173,9 +173,8 @@ public final class LedgerWorker implements Service {
                 "earliest",
                 ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
                 config.maxBatch(),
-                // A poll's charges are pushed one by one, with retries while Stripe is unwell: give
-                // a
-                // batch far longer than the default 5 minutes before the group moves its
+                // A poll's charges are pushed one by one, with retries while Stripe is unwell:
+                // give a batch far longer than the default 5 minutes before the group moves its
                 // partitions.
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG,
                 (int) Duration.ofMinutes(30).toMillis()));
