@@ -53,6 +53,9 @@ class IngressFuzzIT {
   static final int IN_FLIGHT = 8;
   static final int MAX_BODY_BYTES = 262_144;
 
+  /** server.max-http-request-header-size in application.yml. */
+  static final int MAX_HEADER_BYTES = 8 * 1024;
+
   @LocalServerPort int port;
 
   private final HttpClient http =
@@ -99,7 +102,11 @@ class IngressFuzzIT {
               check(request, response).ifPresent(why -> failures.add("#" + index + " " + why));
             } catch (IOException e) {
               closed.incrementAndGet();
-              if (request.body().length <= MAX_BODY_BYTES) {
+              // Past the body or header limit Tomcat answers and closes without reading the
+              // rest; the kernel may then reset the connection before the client reads the
+              // answer. Anything within the limits must be answered.
+              if (request.body().length <= MAX_BODY_BYTES
+                  && headerBytes(request) <= MAX_HEADER_BYTES) {
                 failures.add("#" + index + " connection failed: " + e + " for " + request.why());
               }
             } catch (InterruptedException e) {
@@ -112,7 +119,7 @@ class IngressFuzzIT {
     long seconds = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - started);
     System.out.printf(
         "fuzz seed %d: %d requests in %d s, statuses %s, %d not sendable by the client,"
-            + " %d connections closed on oversize uploads%n",
+            + " %d connections closed on oversize uploads or headers%n",
         seed, REQUESTS, seconds, new java.util.TreeMap<>(statuses), unsendable.get(), closed.get());
 
     List<String> report = new ArrayList<>(failures);
@@ -132,6 +139,14 @@ class IngressFuzzIT {
             HttpResponse.BodyHandlers.ofString());
     assertThat(valid.statusCode()).isEqualTo(200);
     assertThat(Json.parse(valid.body()).at("/receipt/tenant").asText()).isEqualTo("fuzz");
+  }
+
+  private static int headerBytes(FuzzRequest request) {
+    int bytes = request.method().length() + request.path().length() + " HTTP/1.1\r\n".length();
+    for (String[] header : request.headers()) {
+      bytes += header[0].length() + header[1].length() + ": \r\n".length();
+    }
+    return bytes;
   }
 
   private HttpRequest build(FuzzRequest request) {
