@@ -6,6 +6,7 @@ import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -34,8 +35,9 @@ import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
  *     it are billed
  * @param chargeInterval how often overage charges are computed ({@code SP_BILLING_CHARGE_INTERVAL},
  *     whole seconds, default 60): charges follow usage within it
- * @param apiKeys {@code SP_API_KEYS}, for each tenant's {@code stripe_customer} and default meter
- *     names {@code stripe_item_vex}/{@code stripe_item_fu}; empty when unset
+ * @param apiKeys {@code SP_API_KEYS} or the reloaded {@code SP_API_KEYS_FILE}, for each tenant's
+ *     {@code stripe_customer} and default meter names {@code stripe_item_vex}/{@code
+ *     stripe_item_fu}; empty when unset
  * @param kafkaClient security settings of every Kafka client ({@code SP_KAFKA_PROPERTIES}, {@code
  *     SP_KAFKA_*})
  */
@@ -48,7 +50,7 @@ public record BillingConfig(
     int replicationFactor,
     ServerSecret serverSecret,
     Duration chargeInterval,
-    ApiKeys apiKeys,
+    ApiKeysConfig apiKeys,
     KafkaClientProperties kafkaClient) {
 
   public static final String DEFAULT_BOOTSTRAP_SERVERS = "127.0.0.1:9092";
@@ -134,7 +136,7 @@ public record BillingConfig(
         replicationFactor,
         serverSecret,
         chargeInterval,
-        apiKeys,
+        ApiKeysConfig.fixed(apiKeys),
         KafkaClientProperties.none());
   }
 
@@ -175,7 +177,7 @@ public record BillingConfig(
   }
 
   /** This config with the tenants' Stripe names from {@code keys}. */
-  public BillingConfig withApiKeys(ApiKeys keys) {
+  public BillingConfig withApiKeys(ApiKeysConfig keys) {
     return new BillingConfig(
         bootstrapServers,
         applicationId,
@@ -270,7 +272,7 @@ public record BillingConfig(
         env.integer(ENV_REPLICATION_FACTOR, defaults.replicationFactor()),
         defaults.serverSecret(),
         chargeIntervalOf(env),
-        ApiKeys.fromEnvironment(env),
+        ApiKeysConfig.fromEnvironment(env),
         KafkaClientProperties.fromEnvironment(env));
   }
 

@@ -4,6 +4,8 @@ import dev.signet.billing.ledger.LedgerConfig;
 import dev.signet.billing.ledger.LedgerWorker;
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.crypto.BillingMacs;
+import dev.signet.core.tenant.ApiKeyTable;
+import dev.signet.shell.ApiKeysService;
 import dev.signet.shell.Service;
 import dev.signet.shell.ServiceGroup;
 import dev.signet.shell.StreamsService;
@@ -82,20 +84,39 @@ public final class BillingService {
     return create(config, config.streamsProperties(), registry);
   }
 
-  /** As {@link #create(BillingConfig, MeterRegistry)}, with these Streams properties. */
+  /**
+   * As {@link #create(BillingConfig, MeterRegistry)}, with these Streams properties and the API
+   * keys billing started with.
+   */
   static StreamsService create(
       BillingConfig config, Properties streamsProperties, MeterRegistry registry) {
-    return new StreamsService(
-        "billing aggregator", topology(config, registry).build(), streamsProperties, registry);
+    return create(config, config.apiKeys()::atStart, streamsProperties, registry);
   }
 
-  /** The topology over {@code config}, as the aggregator runs it. */
+  private static StreamsService create(
+      BillingConfig config,
+      ApiKeyTable apiKeys,
+      Properties streamsProperties,
+      MeterRegistry registry) {
+    return new StreamsService(
+        "billing aggregator",
+        topology(config, apiKeys, registry).build(),
+        streamsProperties,
+        registry);
+  }
+
+  /** The topology over {@code config}, with the API keys billing started with. */
   static BillingTopology topology(BillingConfig config, MeterRegistry registry) {
+    return topology(config, config.apiKeys()::atStart, registry);
+  }
+
+  private static BillingTopology topology(
+      BillingConfig config, ApiKeyTable apiKeys, MeterRegistry registry) {
     return new BillingTopology(
         config.grace(),
         config.commitInterval(),
         config.chargeInterval(),
-        config.apiKeys(),
+        apiKeys,
         config.serverSecret(),
         registry);
   }
@@ -116,7 +137,12 @@ public final class BillingService {
   public static ServiceGroup create(
       BillingConfig config, LedgerConfig ledger, StreamsTuning tuning, MeterRegistry registry) {
     Map<String, Service> parts = new LinkedHashMap<>();
-    parts.put("streams", create(config, tuning.applyTo(config.streamsProperties()), registry));
+    // A reloaded SP_API_KEYS_FILE applies to the charges made after it.
+    ApiKeysService apiKeys = new ApiKeysService(config.apiKeys().open(registry, "billing"));
+    parts.put("api-keys", apiKeys);
+    parts.put(
+        "streams",
+        create(config, apiKeys.table(), tuning.applyTo(config.streamsProperties()), registry));
     parts.put(
         "ledger", LedgerWorker.create(ledger, BillingMacs.of(config.serverSecret()), registry));
     return new ServiceGroup("billing", parts);

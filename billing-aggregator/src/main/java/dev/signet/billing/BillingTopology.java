@@ -12,6 +12,7 @@ import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.message.UsageAdjustment;
 import dev.signet.core.receipt.Receipt;
+import dev.signet.core.tenant.ApiKeyTable;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.topic.JsonSerde;
 import dev.signet.core.topic.MacStampingSerializer;
@@ -149,7 +150,7 @@ public final class BillingTopology {
         grace,
         BillingConfig.DEFAULT_COMMIT_INTERVAL,
         BillingConfig.DEFAULT_CHARGE_INTERVAL,
-        ApiKeys.parse(null),
+        ApiKeyTable.fixed(ApiKeys.parse(null)),
         secret,
         registry);
   }
@@ -159,7 +160,8 @@ public final class BillingTopology {
    * @param emitInterval how often changed hourly and period totals are emitted and idle hours are
    *     closed by wall clock: the commit interval, so that each commit carries one batch
    * @param chargeInterval how often overage is charged ({@code SP_BILLING_CHARGE_INTERVAL})
-   * @param apiKeys the tenants' Stripe customers and default meter names
+   * @param apiKeys the tenants' Stripe customers and default meter names, as in force when a charge
+   *     is made
    * @param secret the deployment's server secret: checks the processor's receipt MAC and the
    *     reserved-config MAC, and stamps the MAC of period totals and charges
    * @param registry where refused records, late usage, usage, overage and reservations are measured
@@ -168,7 +170,7 @@ public final class BillingTopology {
       Duration grace,
       Duration emitInterval,
       Duration chargeInterval,
-      ApiKeys apiKeys,
+      ApiKeyTable apiKeys,
       ServerSecret secret,
       MeterRegistry registry) {
     Objects.requireNonNull(grace, "grace");

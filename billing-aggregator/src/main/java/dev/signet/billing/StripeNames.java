@@ -1,6 +1,7 @@
 package dev.signet.billing;
 
 import dev.signet.core.billing.reserved.UnitType;
+import dev.signet.core.tenant.ApiKeyTable;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.tenant.Tenant;
 import java.util.Objects;
@@ -13,11 +14,12 @@ import java.util.function.Function;
  */
 final class StripeNames {
 
-  static final StripeNames NONE = new StripeNames(ApiKeys.parse(null));
+  static final StripeNames NONE = new StripeNames(ApiKeyTable.fixed(ApiKeys.parse(null)));
 
-  private final ApiKeys apiKeys;
+  private final ApiKeyTable apiKeys;
 
-  StripeNames(ApiKeys apiKeys) {
+  /** Names from the table in force when each charge is made (a reloaded file applies). */
+  StripeNames(ApiKeyTable apiKeys) {
     this.apiKeys = Objects.requireNonNull(apiKeys, "apiKeys");
   }
 
@@ -38,7 +40,7 @@ final class StripeNames {
   }
 
   private String first(String tenant, Function<Tenant, String> field) {
-    for (Tenant config : apiKeys.configsOf(tenant)) {
+    for (Tenant config : apiKeys.current().configsOf(tenant)) {
       String value = field.apply(config);
       if (value != null && !value.isBlank()) {
         return value;

@@ -10,6 +10,7 @@ import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -355,7 +356,7 @@ class OverageChargesTopologyTest {
         BillingDriver.config(
                 "overage-test", dir, Duration.ofSeconds(1), BillingTopology.DEFAULT_GRACE)
             .withChargeInterval(CHARGE_INTERVAL)
-            .withApiKeys(API_KEYS);
+            .withApiKeys(ApiKeysConfig.fixed(API_KEYS));
     billing = new BillingDriver(config, registry, WALL_CLOCK);
     overage = billing.output(BILLING_OVERAGE);
   }

@@ -1,6 +1,9 @@
 package dev.signet.processor;
 
+import dev.signet.core.topic.Topics;
 import dev.signet.processor.egress.ForwardWorker;
+import dev.signet.processor.keys.KeyTableAnnouncer;
+import dev.signet.processor.keys.KeyTableRecords;
 import dev.signet.processor.repair.OpenAiModelClient;
 import dev.signet.processor.repair.RepairWorker;
 import dev.signet.processor.stage.StageWorkerSettings;
@@ -16,8 +19,9 @@ import java.util.UUID;
 
 /**
  * Builds the exchange processor as a {@link Service}: its Streams application ({@code streams};
- * start, await, health, metrics and its failure policy live in {@link StreamsService}), the forward
- * worker ({@code forward-worker}) and, when a model is configured, the repair worker ({@code
+ * start, await, health, metrics and its failure policy live in {@link StreamsService}), the
+ * announcer of its API key table on the requests log ({@code key-table}), the forward worker
+ * ({@code forward-worker}) and, when a model is configured, the repair worker ({@code
  * repair-worker}): the slow stages, off the stream threads. Either failing stops both (see {@link
  * ServiceGroup}). Used by {@link ExchangeProcessorApp} and by the local launcher.
  */
@@ -40,6 +44,16 @@ public final class ExchangeProcessorService {
         "streams",
         SigningKeyGuard.of(
             streams(config, tuning, meters), config.stateDir(), config.signingKey()));
+    parts.put(
+        "key-table",
+        KeyTableAnnouncer.create(
+            config.apiKeys().open(meters, "processor"),
+            Topics.EXCHANGE_REQUESTS.name(),
+            RequestPartitions.count(config),
+            new KeyTableRecords(config.serverSecret()),
+            config.bootstrapServers(),
+            config.kafkaClient(),
+            meters));
     String instanceId = workerInstanceId(config);
     parts.put(
         "forward-worker",
@@ -78,7 +92,7 @@ public final class ExchangeProcessorService {
     ExchangeTopology topology =
         new ExchangeTopology(
             new ExchangeTopology.Settings(
-                config.apiKeys(),
+                config.apiKeys().atStart(),
                 config.signingKey(),
                 config.serverSecret(),
                 config.limits(),

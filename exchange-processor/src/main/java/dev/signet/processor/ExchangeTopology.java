@@ -22,6 +22,8 @@ import dev.signet.core.types.TypeRegistry;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.idempotency.IdempotencyEntry;
+import dev.signet.processor.keys.KeyTableRecords;
+import dev.signet.processor.keys.TaskKeyTable;
 import dev.signet.processor.repair.FuLedger;
 import dev.signet.processor.repair.PeriodTotalsIntake;
 import dev.signet.processor.repair.RepairPolicy;
@@ -51,14 +53,15 @@ import org.apache.kafka.streams.state.Stores;
  * <ul>
  *   <li>In: {@link Topics#EXCHANGE_REQUESTS} (key: trace id or null, value: request JSON bytes, API
  *       key in a header).
- *   <li>{@code intake} ({@link IntakeNode}: {@link RequestIntake}, {@link TraceRouting}) keys each
- *       record by its trace and splits it three ways: refused (→ {@code refuse}: a result, and for
- *       a poison record a dead letter), off its trace's partition (→ {@code mark-rerouted} → back
- *       to {@link Topics#EXCHANGE_REQUESTS} on the trace's partition, by Signet's partitioner; a
- *       second miss is refused, never looped), ready (→ the stateful {@value #PROCESSOR} node,
- *       {@link ExchangeNode} over {@link ExchangeRules}, with the stores {@value
- *       #CHAIN_HEADS_STORE}, {@value #IDEMPOTENCY_STORE}, {@value
- *       #IDEMPOTENCY_EXPIRY_INDEX_STORE}).
+ *   <li>{@code intake} ({@link IntakeNode}: {@link RequestIntake}, {@link TraceRouting}, the task's
+ *       API key table in the store {@value dev.signet.processor.keys.TaskKeyTable#STORE}, replaced
+ *       by the key-table records the processor announces on the log) keys each record by its trace
+ *       and splits it three ways: refused (→ {@code refuse}: a result, and for a poison record a
+ *       dead letter), off its trace's partition (→ {@code mark-rerouted} → back to {@link
+ *       Topics#EXCHANGE_REQUESTS} on the trace's partition, by Signet's partitioner; a second miss
+ *       is refused, never looped), ready (→ the stateful {@value #PROCESSOR} node, {@link
+ *       ExchangeNode} over {@link ExchangeRules}, with the stores {@value #CHAIN_HEADS_STORE},
+ *       {@value #IDEMPOTENCY_STORE}, {@value #IDEMPOTENCY_EXPIRY_INDEX_STORE}).
  *   <li>Out: both merge into {@code outputs}, split by kind: {@link Topics#RECEIPTS} (with the
  *       origin MAC header); results (correlation headers and the result MAC only, never the API
  *       key) to {@link Topics#EXCHANGE_REPLIES} for a caller ingress holds (read before the
@@ -102,7 +105,7 @@ public final class ExchangeTopology {
 
   /**
    * What the topology is built from; {@code requestPartitions} is the requests topic's partition
-   * count.
+   * count; {@code apiKeys} is the table a task uses until a key-table record reaches it.
    */
   public record Settings(
       ApiKeys apiKeys,
@@ -197,8 +200,8 @@ public final class ExchangeTopology {
 
   public Topology build() {
     Admission admission = new Admission(settings.limits());
-    RequestIntake intake =
-        new RequestIntake(settings.apiKeys(), admission, new TraceIds(settings.serverSecret()));
+    RequestIntake intake = new RequestIntake(admission, new TraceIds(settings.serverSecret()));
+    KeyTableRecords keyTables = new KeyTableRecords(settings.serverSecret());
     TraceRouting routing = new TraceRouting(settings.requestPartitions());
     RepairMetrics repairMetrics = new RepairMetrics(meters);
     ExchangePhases phases = new ExchangePhases(meters);
@@ -218,6 +221,11 @@ public final class ExchangeTopology {
     Topic<String, byte[]> requests = Topics.EXCHANGE_REQUESTS;
 
     StreamsBuilder builder = new StreamsBuilder();
+    builder.addStateStore(
+        Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(TaskKeyTable.STORE),
+            Serdes.String(),
+            Serdes.ByteArray()));
     builder.addStateStore(
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(CHAIN_HEADS_STORE),
@@ -248,7 +256,12 @@ public final class ExchangeTopology {
         builder.stream(
                 requests.name(),
                 Consumed.with(requests.keySerde(), requests.valueSerde()).withName(SOURCE))
-            .process(() -> new IntakeNode(intake, routing, outcomes, phases), Named.as(INTAKE))
+            .process(
+                () ->
+                    new IntakeNode(
+                        intake, routing, outcomes, keyTables, settings.apiKeys(), phases, meters),
+                Named.as(INTAKE),
+                TaskKeyTable.STORE)
             .split(Named.as("taken-"))
             .branch((trace, in) -> in instanceof Inbound.Refused, Branched.as("refused"))
             .branch((trace, in) -> in instanceof Inbound.OffHome, Branched.as("off-home"))

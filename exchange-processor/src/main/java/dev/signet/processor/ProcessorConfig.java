@@ -4,7 +4,7 @@ import dev.signet.core.admission.Admission;
 import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
-import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
@@ -35,7 +35,7 @@ public record ProcessorConfig(
     Duration commitInterval,
     int streamThreads,
     short replicationFactor,
-    ApiKeys apiKeys,
+    ApiKeysConfig apiKeys,
     SigningKey signingKey,
     ServerSecret serverSecret,
     Admission.Limits limits,
@@ -54,7 +54,7 @@ public record ProcessorConfig(
       Duration commitInterval,
       int streamThreads,
       short replicationFactor,
-      ApiKeys apiKeys,
+      ApiKeysConfig apiKeys,
       SigningKey signingKey,
       ServerSecret serverSecret,
       Admission.Limits limits,
@@ -90,7 +90,7 @@ public record ProcessorConfig(
       Duration commitInterval,
       int streamThreads,
       short replicationFactor,
-      ApiKeys apiKeys,
+      ApiKeysConfig apiKeys,
       SigningKey signingKey,
       ServerSecret serverSecret,
       Admission.Limits limits,
@@ -125,7 +125,7 @@ public record ProcessorConfig(
       Duration commitInterval,
       int streamThreads,
       short replicationFactor,
-      ApiKeys apiKeys,
+      ApiKeysConfig apiKeys,
       SigningKey signingKey,
       ServerSecret serverSecret,
       Admission.Limits limits,

@@ -6,7 +6,7 @@ import dev.signet.core.config.KafkaClientProperties;
 import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
-import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
@@ -35,7 +35,7 @@ public final class ProcessorEnvironment {
         env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)),
         env.integer("SP_STREAM_THREADS", 2),
         (short) env.integer("SP_REPLICATION_FACTOR", 1, Short.MIN_VALUE, Short.MAX_VALUE),
-        ApiKeys.fromEnvironment(env),
+        ApiKeysConfig.fromEnvironment(env),
         signingKey,
         ServerSecret.configured(env.optional(ServerSecret.ENV), signingKey),
         new Admission.Limits(

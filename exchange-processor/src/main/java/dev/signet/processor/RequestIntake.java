@@ -15,20 +15,18 @@ import org.apache.kafka.common.header.Headers;
 /**
  * The stateless rules a record on the requests topic must pass before anything is looked up: header
  * sizes, the API key, the shared {@link Admission} rules (the same ones ingress applies to an HTTP
- * body) and which trace the record belongs to. Deterministic, so a record refused here is refused
- * the same way on every partition and every retry.
+ * body) and which trace the record belongs to. Deterministic given the key table, so a record
+ * refused here is refused the same way on every partition and every retry.
  */
 final class RequestIntake {
 
   /** Headers beyond this are no request Signet sent or documents: a poison record. */
   static final int MAX_HEADER_BYTES = 16 * 1024;
 
-  private final ApiKeys apiKeys;
   private final Admission admission;
   private final TraceIds traceIds;
 
-  RequestIntake(ApiKeys apiKeys, Admission admission, TraceIds traceIds) {
-    this.apiKeys = apiKeys;
+  RequestIntake(Admission admission, TraceIds traceIds) {
     this.admission = admission;
     this.traceIds = traceIds;
   }
@@ -47,7 +45,8 @@ final class RequestIntake {
   /** Refused before any state was read; {@code poison} records also go to the dead-letter topic. */
   record Refused(String traceId, ErrorCode code, String detail, boolean poison) implements Intake {}
 
-  Intake take(String key, byte[] value, Headers headers) {
+  /** The record judged by {@code apiKeys}, the key table in force at its place in the log. */
+  Intake take(ApiKeys apiKeys, String key, byte[] value, Headers headers) {
     int headerBytes = headerBytes(headers);
     if (headerBytes > MAX_HEADER_BYTES) {
       return new Refused(

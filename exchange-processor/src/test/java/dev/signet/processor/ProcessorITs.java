@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import dev.signet.core.admission.Admission;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.topic.Topic;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -35,7 +36,7 @@ final class ProcessorITs {
         Duration.ofMillis(50),
         streamThreads,
         (short) 1,
-        ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
+        ApiKeysConfig.fixed(ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}")),
         key,
         ExchangeTopologyTest.SECRET,
         Admission.Limits.defaults(),

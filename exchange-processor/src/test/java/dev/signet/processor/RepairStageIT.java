@@ -22,6 +22,7 @@ import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.receipt.Repair;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.TopicConfigs;
 import dev.signet.core.topic.Topics;
@@ -371,7 +372,7 @@ class RepairStageIT {
             Duration.ofMillis(50),
             streamThreads,
             (short) 1,
-            ApiKeys.parse(API_KEYS),
+            ApiKeysConfig.fixed(ApiKeys.parse(API_KEYS)),
             KEY,
             SECRET,
             Admission.Limits.defaults(),

@@ -20,11 +20,9 @@ class RequestIntakeTest {
       "{\"payload_type\":\"a\",\"target_type\":\"b\",\"payload\":{}}";
 
   private final TraceIds traceIds = new TraceIds(ExchangeTopologyTest.SECRET);
+  private final ApiKeys apiKeys = ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}");
   private final RequestIntake intake =
-      new RequestIntake(
-          ApiKeys.parse("{\"demo_key\":{\"tenant\":\"demo\"}}"),
-          new Admission(Admission.Limits.defaults()),
-          traceIds);
+      new RequestIntake(new Admission(Admission.Limits.defaults()), traceIds);
 
   private static Headers headers(String apiKey, String idempotencyKey) {
     Headers headers = new RecordHeaders();
@@ -34,7 +32,7 @@ class RequestIntakeTest {
   }
 
   private RequestIntake.Intake take(String key, String body, Headers headers) {
-    return intake.take(key, body.getBytes(StandardCharsets.UTF_8), headers);
+    return intake.take(apiKeys, key, body.getBytes(StandardCharsets.UTF_8), headers);
   }
 
   private static void assertRefused(RequestIntake.Intake taken, ErrorCode code, boolean poison) {

@@ -8,6 +8,7 @@ import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Json;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.topic.Topic;
 import dev.signet.core.topic.TopicConfigs;
 import dev.signet.core.topic.Topics;
@@ -83,7 +84,7 @@ public final class RunningPipeline {
                 Duration.ofMillis(20),
                 1,
                 (short) 1,
-                ApiKeys.parse(API_KEYS),
+                ApiKeysConfig.fixed(ApiKeys.parse(API_KEYS)),
                 key,
                 secret,
                 Admission.Limits.defaults(),

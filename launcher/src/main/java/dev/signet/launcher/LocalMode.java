@@ -9,6 +9,7 @@ import dev.signet.core.crypto.KeyParser;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.launcher.local.LocalKafka;
 import dev.signet.launcher.local.LocalPostgres;
@@ -102,6 +103,10 @@ public final class LocalMode implements AutoCloseable {
                     env.optional(ServerSecret.ENV),
                     Objects.requireNonNullElse(ApiKeys.configuredJson(env), DEMO_API_KEYS),
                     env.path(ApiKeys.ENV_FILE, null),
+                    env.positiveDuration(
+                        ApiKeysConfig.ENV_RELOAD_INTERVAL,
+                        ChronoUnit.SECONDS,
+                        ApiKeysConfig.DEFAULT_RELOAD_INTERVAL),
                     env.optional("SP_RETIRED_JWKS"),
                     dataDir.resolve("streams"),
                     env.integer("PORT", 8088),

@@ -9,6 +9,7 @@ import dev.signet.core.crypto.Base64Url;
 import dev.signet.core.crypto.Jwks;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
@@ -111,7 +112,7 @@ public final class Pipeline implements AutoCloseable {
                         1,
                         serverSecret,
                         settings.billing().chargeInterval(),
-                        ApiKeys.parse(settings.apiKeysJson()),
+                        apiKeys(settings),
                         settings.kafkaClient()),
                     ledger,
                     meters)
@@ -127,7 +128,7 @@ public final class Pipeline implements AutoCloseable {
                     settings.commitInterval(),
                     settings.streamThreads(),
                     (short) 1,
-                    ApiKeys.parse(settings.apiKeysJson()),
+                    apiKeys(settings),
                     settings.signingKey(),
                     serverSecret,
                     Admission.Limits.defaults(),
@@ -197,9 +198,10 @@ public final class Pipeline implements AutoCloseable {
     props.put("signet.postgres-user", settings.jdbcUser());
     props.put("signet.postgres-password", settings.jdbcPassword());
     if (settings.apiKeysFile() != null) {
-      // Ingress re-reads the file; the processor and billing keep what it held at start.
       props.put("signet.api-keys", "");
       props.put("signet.api-keys-file", settings.apiKeysFile().toString());
+      props.put(
+          "signet.api-keys-reload-interval", settings.apiKeysReloadInterval().toMillis() + "ms");
     } else {
       props.put("signet.api-keys", settings.apiKeysJson());
     }
@@ -250,5 +252,13 @@ public final class Pipeline implements AutoCloseable {
   @Override
   public void close() {
     running.close();
+  }
+
+  /** The keys of {@code SP_API_KEYS}, or of the file the processor and billing re-read too. */
+  private static ApiKeysConfig apiKeys(PipelineSettings settings) {
+    return new ApiKeysConfig(
+        ApiKeys.parse(settings.apiKeysJson()),
+        settings.apiKeysFile(),
+        settings.apiKeysReloadInterval());
   }
 }

@@ -18,8 +18,8 @@ import java.util.Optional;
  * to the processor and ingress alike; {@code model} the LLM fallback's {@code SP_OPENAI_*}; {@code
  * egress} the forwarding policy's {@code SP_HEL_*}; {@code kafkaClient} the security settings every
  * service's Kafka clients use ({@code SP_KAFKA_PROPERTIES}, {@code SP_KAFKA_*}); {@code
- * apiKeysFile} the {@code SP_API_KEYS_FILE} ingress re-reads while running (the other services use
- * {@code apiKeysJson}, its content at start), or null.
+ * apiKeysFile} the {@code SP_API_KEYS_FILE} every service re-reads every {@code
+ * apiKeysReloadInterval} while running ({@code apiKeysJson} is its content at start), or null.
  */
 public record PipelineSettings(
     String kafkaBootstrap,
@@ -31,6 +31,7 @@ public record PipelineSettings(
     String serverSecret,
     String apiKeysJson,
     Path apiKeysFile,
+    Duration apiKeysReloadInterval,
     String retiredJwks,
     Path stateDir,
     int httpPort,
@@ -62,6 +63,7 @@ public record PipelineSettings(
     Objects.requireNonNull(jdbcUrl, "jdbcUrl");
     Objects.requireNonNull(signingKey, "signingKey");
     Objects.requireNonNull(apiKeysJson, "apiKeysJson");
+    Objects.requireNonNull(apiKeysReloadInterval, "apiKeysReloadInterval");
     Objects.requireNonNull(stateDir, "stateDir");
     Objects.requireNonNull(commitInterval, "commitInterval");
     Objects.requireNonNull(billing, "billing");

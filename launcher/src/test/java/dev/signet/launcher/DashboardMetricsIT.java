@@ -49,7 +49,7 @@ class DashboardMetricsIT {
           "a tenant with reserved capacity (tag: tenant)",
           "signet_fu_tokens_total",
           "FU billed: a model repair's tokens (tag: tenant)",
-          "signet_ingress_api_keys_reload_total",
+          "signet_api_keys_reload_total",
           "a reload of SP_API_KEYS_FILE (tag: result); local mode here has no keys file");
 
   private static LocalMode local;

@@ -6,6 +6,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -114,6 +116,32 @@ public final class Env {
     } catch (NumberFormatException e) {
       throw invalid(name, "a whole number of " + unit.toString().toLowerCase(Locale.ROOT), e);
     }
+  }
+
+  /**
+   * A duration with its unit, as Spring reads one: {@code 500ms}, {@code 5s}, {@code 2m}, {@code
+   * 1h}; a bare number is {@code unit}s. Zero and negative durations are refused.
+   */
+  public Duration positiveDuration(String name, ChronoUnit unit, Duration fallback) {
+    String value = optional(name);
+    if (value == null) {
+      return fallback;
+    }
+    Matcher parts = Pattern.compile("(\\d{1,12})(ms|s|m|h)?").matcher(value);
+    if (!parts.matches() || Long.parseLong(parts.group(1)) == 0) {
+      throw invalid(name, "a positive duration such as 500ms, 5s, 2m or 1h", null);
+    }
+    long amount = Long.parseLong(parts.group(1));
+    ChronoUnit given =
+        parts.group(2) == null
+            ? unit
+            : switch (parts.group(2)) {
+              case "ms" -> ChronoUnit.MILLIS;
+              case "s" -> ChronoUnit.SECONDS;
+              case "m" -> ChronoUnit.MINUTES;
+              default -> ChronoUnit.HOURS;
+            };
+    return Duration.of(amount, given);
   }
 
   /** {@code true} or {@code false}, in any case. */

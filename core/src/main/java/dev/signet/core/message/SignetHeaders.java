@@ -39,6 +39,14 @@ public final class SignetHeaders {
    */
   public static final String STAGE_OUTCOME = "x-signet-stage-outcome";
 
+  /**
+   * On the requests topic: a control record of the processor, not a request; its value is {@code
+   * api-keys/v1}, the API key table the processor announces (see KeyTableRecords), MAC'd under the
+   * server secret in {@link #RECORD_MAC}. Never set by producers; one without a valid MAC is
+   * dropped.
+   */
+  public static final String CONTROL = "x-signet-control";
+
   /** On the dead-letter topic: the stable code and the reason the record was parked. */
   public static final String ERROR_CODE = "x-signet-error-code";
 

@@ -9,8 +9,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,22 +25,41 @@ public final class ApiKeys {
   public static final String ENV = "SP_API_KEYS";
 
   /**
-   * A file holding the same JSON: services read it at start; ingress also re-reads it while running
-   * (see {@code ApiKeysFileReloader}).
+   * A file holding the same JSON, read at start and re-read while running (see {@link
+   * ApiKeysConfig}, {@link ApiKeysFileReloader}).
    */
   public static final String ENV_FILE = "SP_API_KEYS_FILE";
 
+  // In the order of the file: where keys of one tenant disagree, the first one wins.
   private final Map<String, Tenant> tenantsByKeyDigest;
-  private final List<Tenant> inFileOrder;
 
-  private ApiKeys(Map<String, Tenant> tenantsByKeyDigest, List<Tenant> inFileOrder) {
-    this.tenantsByKeyDigest = Map.copyOf(tenantsByKeyDigest);
-    this.inFileOrder = List.copyOf(inFileOrder);
+  private ApiKeys(Map<String, Tenant> tenantsByKeyDigest) {
+    this.tenantsByKeyDigest = Collections.unmodifiableMap(new LinkedHashMap<>(tenantsByKeyDigest));
+  }
+
+  /**
+   * Keys already digested ({@link #byKeyDigest()} of another table, e.g. as the processor announces
+   * its table on the requests log), in the order given.
+   */
+  public static ApiKeys ofDigests(Map<String, Tenant> tenantsByKeyDigest) {
+    tenantsByKeyDigest.forEach(
+        (digest, tenant) -> {
+          if (digest == null || !digest.matches("sha256:[0-9a-f]{64}") || tenant == null) {
+            throw new IllegalArgumentException(
+                "an API key digest must be sha256: and 64 hex digits, with a tenant");
+          }
+        });
+    return new ApiKeys(tenantsByKeyDigest);
+  }
+
+  /** Each key's digest ({@code sha256:} and hex) and its tenant, in the order of the file. */
+  public Map<String, Tenant> byKeyDigest() {
+    return tenantsByKeyDigest;
   }
 
   public static ApiKeys parse(String json) {
     if (json == null || json.isBlank()) {
-      return new ApiKeys(Map.of(), List.of());
+      return new ApiKeys(Map.of());
     }
     JsonNode root;
     try {
@@ -52,19 +71,17 @@ public final class ApiKeys {
       throw new IllegalArgumentException(
           "SP_API_KEYS must be a JSON object of key -> tenant config");
     }
-    Map<String, Tenant> tenants = new HashMap<>();
-    List<Tenant> inFileOrder = new ArrayList<>();
+    Map<String, Tenant> tenants = new LinkedHashMap<>();
     for (Map.Entry<String, JsonNode> entry : root.properties()) {
       try {
         Tenant tenant = Json.convert(entry.getValue(), Tenant.class);
         tenants.put(digest(entry.getKey()), tenant);
-        inFileOrder.add(tenant);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
             "SP_API_KEYS has an invalid tenant config: " + e.getMessage(), e);
       }
     }
-    return new ApiKeys(tenants, inFileOrder);
+    return new ApiKeys(tenants);
   }
 
   /**
@@ -119,7 +136,7 @@ public final class ApiKeys {
    * disagree on a setting (a Stripe customer, say), the first key that names it wins.
    */
   public List<Tenant> configsOf(String tenant) {
-    return inFileOrder.stream().filter(t -> t.tenant().equals(tenant)).toList();
+    return tenantsByKeyDigest.values().stream().filter(t -> t.tenant().equals(tenant)).toList();
   }
 
   public Optional<Tenant> authenticate(String apiKey) {

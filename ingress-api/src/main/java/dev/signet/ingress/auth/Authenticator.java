@@ -1,6 +1,7 @@
 package dev.signet.ingress.auth;
 
 import dev.signet.core.error.ErrorCode;
+import dev.signet.core.tenant.ApiKeyTable;
 import dev.signet.core.tenant.Tenant;
 import dev.signet.ingress.errors.ApiException;
 import jakarta.servlet.http.HttpServletRequest;

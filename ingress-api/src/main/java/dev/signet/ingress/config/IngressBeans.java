@@ -11,11 +11,11 @@ import dev.signet.core.crypto.PublicKey;
 import dev.signet.core.crypto.ResultMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.tenant.ApiKeyTable;
 import dev.signet.core.tenant.ApiKeys;
+import dev.signet.core.tenant.ApiKeysFileReloader;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.core.types.TypeRegistry;
-import dev.signet.ingress.auth.ApiKeyTable;
-import dev.signet.ingress.auth.ApiKeysFileReloader;
 import dev.signet.ingress.billing.BillingQueries;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.QueryPool;
@@ -63,7 +63,8 @@ class IngressBeans {
     }
     if (file.isPresent()) {
       // Its poller stops with the context: Spring infers the bean's close().
-      return new ApiKeysFileReloader(file.get(), properties.apiKeysReloadInterval(), meters)
+      return new ApiKeysFileReloader(
+              file.get(), properties.apiKeysReloadInterval(), meters, "ingress")
           .start();
     }
     return ApiKeyTable.fixed(ApiKeys.parse(properties.apiKeys()));

@@ -1,7 +1,7 @@
 package dev.signet.ingress.health;
 
+import dev.signet.core.tenant.ApiKeyTable;
 import dev.signet.core.tenant.Tenant;
-import dev.signet.ingress.auth.ApiKeyTable;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.auth.Scopes;
 import jakarta.servlet.FilterChain;

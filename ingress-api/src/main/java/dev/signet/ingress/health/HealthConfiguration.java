@@ -1,6 +1,6 @@
 package dev.signet.ingress.health;
 
-import dev.signet.ingress.auth.ApiKeyTable;
+import dev.signet.core.tenant.ApiKeyTable;
 import org.springframework.boot.actuate.autoconfigure.web.ManagementContextConfiguration;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;

@@ -8,8 +8,8 @@ import static org.mockito.Mockito.verify;
 
 import dev.signet.core.billing.reserved.ReservedConfigPublisher;
 import dev.signet.core.json.Json;
+import dev.signet.core.tenant.ApiKeyTable;
 import dev.signet.core.tenant.ApiKeys;
-import dev.signet.ingress.auth.ApiKeyTable;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.config.IngressProperties;
 import dev.signet.ingress.config.TestIngressProperties;

@@ -96,7 +96,8 @@ class ApiKeysReloadTest {
                     .exchange()
                     .getResponse()
                     .getContentAsString()
-                    .contains("signet_ingress_api_keys_reload_total{result=\"failed\"} 1.0"));
+                    .contains(
+                        "signet_api_keys_reload_total{result=\"failed\",service=\"ingress\"} 1.0"));
     assertThat(chainStatus("second_key")).isEqualTo(404);
   }
 }

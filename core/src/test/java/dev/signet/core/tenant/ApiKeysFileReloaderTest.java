@@ -1,10 +1,9 @@
-package dev.signet.ingress.auth;
+package dev.signet.core.tenant;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.signet.core.tenant.Tenant;
-import dev.signet.ingress.auth.ApiKeysFileReloader.Outcome;
+import dev.signet.core.tenant.ApiKeysFileReloader.Outcome;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,11 +29,16 @@ class ApiKeysFileReloaderTest {
   }
 
   private ApiKeysFileReloader reloader() {
-    return new ApiKeysFileReloader(file, Duration.ofSeconds(5), meters);
+    return new ApiKeysFileReloader(file, Duration.ofSeconds(5), meters, "ingress");
   }
 
   private double reloads(String result) {
-    return meters.get("signet_ingress_api_keys_reload").tag("result", result).counter().count();
+    return meters
+        .get("signet_api_keys_reload")
+        .tag("service", "ingress")
+        .tag("result", result)
+        .counter()
+        .count();
   }
 
   @Test
@@ -42,7 +46,8 @@ class ApiKeysFileReloaderTest {
     ApiKeysFileReloader keys = reloader();
 
     assertThat(keys.current().authenticate("old_key")).map(Tenant::tenant).contains("acme");
-    assertThat(meters.get("signet_ingress_api_keys").gauge().value()).isEqualTo(1.0);
+    assertThat(meters.get("signet_api_keys").tag("service", "ingress").gauge().value())
+        .isEqualTo(1.0);
   }
 
   @Test

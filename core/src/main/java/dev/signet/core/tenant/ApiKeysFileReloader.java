@@ -1,7 +1,6 @@
-package dev.signet.ingress.auth;
+package dev.signet.core.tenant;
 
 import dev.signet.core.crypto.Hashes;
-import dev.signet.core.tenant.ApiKeys;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -24,10 +23,13 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A file that cannot be read or parsed (a half-written edit, a typo) keeps the table in force:
  * the failure is logged once per distinct content and counted in {@code
- * signet_ingress_api_keys_reload_total{result="failed"}}; the next good version is picked up as
- * usual. At start there is no table to keep, so a bad file stops ingress from starting.
+ * signet_api_keys_reload_total{service,result="failed"}}; the next good version is picked up as
+ * usual. At start there is no table to keep, so a bad file stops the service from starting.
+ *
+ * <p>Metrics carry the service that reads the file as their {@code service} tag: {@code
+ * signet_api_keys{service}} and {@code signet_api_keys_reload_total{service,result}}.
  */
-public final class ApiKeysFileReloader implements ApiKeyTable, AutoCloseable {
+public final class ApiKeysFileReloader implements ApiKeyTable {
 
   /** What one look at the file did. */
   public enum Outcome {
@@ -47,8 +49,12 @@ public final class ApiKeysFileReloader implements ApiKeyTable, AutoCloseable {
   private String lastRefused;
   private ScheduledExecutorService poller;
 
-  /** Reads {@code file} now; throws when it cannot be read or parsed. */
-  public ApiKeysFileReloader(Path file, Duration interval, MeterRegistry meters) {
+  /**
+   * Reads {@code file} now; throws when it cannot be read or parsed.
+   *
+   * @param service the metrics' {@code service} tag, e.g. {@code ingress}
+   */
+  public ApiKeysFileReloader(Path file, Duration interval, MeterRegistry meters, String service) {
     this.file = Objects.requireNonNull(file, "file");
     this.interval = Objects.requireNonNull(interval, "interval");
     if (interval.isNegative() || interval.isZero()) {
@@ -57,10 +63,11 @@ public final class ApiKeysFileReloader implements ApiKeyTable, AutoCloseable {
     byte[] content = readBytes();
     this.current = new AtomicReference<>(ApiKeys.read(file));
     this.inForce = Hashes.sha256(content);
-    this.reloaded = counter(meters, "reloaded");
-    this.failed = counter(meters, "failed");
-    Gauge.builder("signet_ingress_api_keys", current, keys -> keys.get().size())
-        .description("API keys in force at ingress")
+    this.reloaded = counter(meters, service, "reloaded");
+    this.failed = counter(meters, service, "failed");
+    Gauge.builder("signet_api_keys", current, keys -> keys.get().size())
+        .description("API keys in force, by service")
+        .tag("service", service)
         .register(meters);
     log.info("{} API keys from {}, re-read every {}", current.get().size(), file, interval);
   }
@@ -152,9 +159,10 @@ public final class ApiKeysFileReloader implements ApiKeyTable, AutoCloseable {
     }
   }
 
-  private static Counter counter(MeterRegistry meters, String result) {
-    return Counter.builder("signet_ingress_api_keys_reload")
-        .description("Re-reads of SP_API_KEYS_FILE that found a change, by result")
+  private static Counter counter(MeterRegistry meters, String service, String result) {
+    return Counter.builder("signet_api_keys_reload")
+        .description("Re-reads of SP_API_KEYS_FILE that found a change, by service and result")
+        .tag("service", service)
         .tag("result", result)
         .register(meters);
   }

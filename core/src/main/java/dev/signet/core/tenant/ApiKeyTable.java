@@ -1,6 +1,5 @@
-package dev.signet.ingress.auth;
+package dev.signet.core.tenant;
 
-import dev.signet.core.tenant.ApiKeys;
 import java.util.Objects;
 
 /**
@@ -8,9 +7,13 @@ import java.util.Objects;
  * (see {@link ApiKeysFileReloader}) applies from the next request on.
  */
 @FunctionalInterface
-public interface ApiKeyTable {
+public interface ApiKeyTable extends AutoCloseable {
 
   ApiKeys current();
+
+  /** Stops re-reading, if this table does; the table stays usable. */
+  @Override
+  default void close() {}
 
   /** A table that never changes: {@code SP_API_KEYS} given as text, and tests. */
   static ApiKeyTable fixed(ApiKeys keys) {
