@@ -417,7 +417,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     }
     byte[] resultBytes = Json.toBytes(result);
     IdempotencyEntry entry =
-        entryKey == null ? null : new IdempotencyEntry(requestHash, now, result);
+        entryKey == null ? null : IdempotencyEntry.of(requestHash, now, result, receipt);
     // The entry is the result plus its hash and time: its size follows without serialising it
     // twice.
     int largest =
@@ -643,7 +643,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
     if (exchange.entryKey() != null) {
       idempotency.put(
           exchange.entryKey(),
-          new IdempotencyEntry(exchange.requestHash(), now, prepared.result()));
+          IdempotencyEntry.of(exchange.requestHash(), now, prepared.result(), prepared.receipt()));
     }
     counters.result(prepared.result());
     context.forward(

@@ -8,6 +8,7 @@ import dev.signet.core.error.Problem;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
+import dev.signet.core.message.AcceptedBody;
 import dev.signet.core.message.ExchangeRequest;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.ForwardOutcome;
@@ -312,19 +313,16 @@ final class ExchangeRules {
                         normalizedOutcome.repairedHash()),
                 null,
                 null));
-    ObjectNode body = Json.MAPPER.createObjectNode();
-    body.put("trace_id", traceId);
-    body.set("normalized", normalized);
-    body.set("policy", Json.tree(policy));
-    if (forwarded != null) {
-      body.set("forwarded", Json.tree(forwarded));
-    }
-    // The receipt's bytes, not a second tree of it: the body is written once, around them.
-    body.putRawValue("receipt", sealed.json().rawValue());
+    RawJson body =
+        AcceptedBody.of(
+            traceId,
+            canon,
+            Json.tree(policy),
+            forwarded == null ? null : Json.tree(forwarded),
+            sealed.json());
     Receipt receipt = sealed.receipt();
     ChainHead newHead = new ChainHead(tenant, receipt.hop(), receipt.receiptHash(), receipt.ts());
-    return new Issued(
-        sealed, newHead, new ExchangeResult.Accepted(traceId, false, RawJson.of(body)));
+    return new Issued(sealed, newHead, new ExchangeResult.Accepted(traceId, false, body));
   }
 
   /**

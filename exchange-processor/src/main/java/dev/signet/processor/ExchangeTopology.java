@@ -235,7 +235,7 @@ public final class ExchangeTopology {
         Stores.keyValueStoreBuilder(
             Stores.persistentKeyValueStore(IDEMPOTENCY_STORE),
             Serdes.String(),
-            JsonSerde.of(IdempotencyEntry.class)));
+            IdempotencyEntry.SERDE));
     // Byte keys so that RocksDB's byte-wise order is time order; see IdempotencyStore.
     builder.addStateStore(
         Stores.keyValueStoreBuilder(

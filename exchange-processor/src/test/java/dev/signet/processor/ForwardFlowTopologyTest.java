@@ -141,6 +141,14 @@ class ForwardFlowTopologyTest {
     assertThat(receipt.forwarded().responseCid()).isEqualTo("sha256:" + "a".repeat(64));
     assertThat(receipt.forwarded().error()).isNull();
     assertThat(receipt.policy().allowed()).isTrue();
+
+    send("t1", invoiceArguments("12.50", "EUR"), HOOK, "k1");
+    ExchangeResult replay = results.readValue();
+    assertThat(replay.idempotencyHit()).isTrue();
+    assertThat(replay.body())
+        .as("rebuilt from the stored receipt, byte for byte")
+        .isEqualTo(result.body());
+    assertThat(forwardAsks.isEmpty()).as("a replay forwards nothing").isTrue();
   }
 
   @Test

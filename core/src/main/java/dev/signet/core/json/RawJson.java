@@ -2,6 +2,7 @@ package dev.signet.core.json;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.SerializableString;
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -41,6 +42,21 @@ public final class RawJson {
   /** Wraps JSON text that is already well-formed (the caller wrote it); the array is not copied. */
   public static RawJson of(byte[] utf8) {
     return new RawJson(utf8);
+  }
+
+  /**
+   * The object {@code parser} stands at the start of, cut out of {@code value} (the bytes the
+   * parser reads) as it is: no tree, no second serialisation. Leaves the parser at its end.
+   */
+  public static RawJson sliceObject(JsonParser parser, byte[] value) throws IOException {
+    if (parser.currentToken() != JsonToken.START_OBJECT) {
+      // Scalars are parsed lazily, so only a structure's end position is known here.
+      throw new IllegalArgumentException("expected a JSON object, got " + parser.currentToken());
+    }
+    long start = parser.currentTokenLocation().getByteOffset();
+    parser.skipChildren();
+    long end = parser.currentLocation().getByteOffset();
+    return of(Arrays.copyOfRange(value, Math.toIntExact(start), Math.toIntExact(end)));
   }
 
   /** Serialises a tree once. */

@@ -12,7 +12,6 @@ import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
 
 /** The wire form of {@link ExchangeResult}, written and read in one place. */
 final class ExchangeResultJson {
@@ -58,7 +57,7 @@ final class ExchangeResultJson {
           case TRACE_ID -> traceId = token == JsonToken.VALUE_NULL ? null : parser.getText();
           case CODE -> code = token == JsonToken.VALUE_NULL ? null : parser.getText();
           case IDEMPOTENCY_HIT -> hit = parser.getBooleanValue();
-          case BODY -> body = slice(parser, token, value);
+          case BODY -> body = body(parser, value);
           default -> parser.skipChildren();
         }
       }
@@ -71,16 +70,12 @@ final class ExchangeResultJson {
     }
   }
 
-  private static RawJson slice(JsonParser parser, JsonToken token, byte[] value)
-      throws IOException {
-    if (token != JsonToken.START_OBJECT) {
-      // Scalars are parsed lazily, so only a structure's end position is known here.
-      throw new IllegalArgumentException("a result's body is a JSON object, got " + token);
+  private static RawJson body(JsonParser parser, byte[] value) throws IOException {
+    try {
+      return RawJson.sliceObject(parser, value);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("a result's body is a JSON object", e);
     }
-    long start = parser.currentTokenLocation().getByteOffset();
-    parser.skipChildren();
-    long end = parser.currentLocation().getByteOffset();
-    return RawJson.of(Arrays.copyOfRange(value, Math.toIntExact(start), Math.toIntExact(end)));
   }
 
   static final class Writer extends JsonSerializer<ExchangeResult> {

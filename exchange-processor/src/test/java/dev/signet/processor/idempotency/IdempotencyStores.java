@@ -3,7 +3,6 @@ package dev.signet.processor.idempotency;
 import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
-import dev.signet.core.topic.JsonSerde;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +36,7 @@ final class IdempotencyStores implements AutoCloseable {
         Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore("idempotency-keys"),
                 Serdes.String(),
-                JsonSerde.of(IdempotencyEntry.class))
+                IdempotencyEntry.SERDE)
             .withLoggingDisabled()
             .build();
     index =
