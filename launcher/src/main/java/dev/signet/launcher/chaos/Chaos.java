@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +34,8 @@ import org.slf4j.LoggerFactory;
 public final class Chaos {
 
   private static final Duration RECEIPT_WAIT = Duration.ofMinutes(5);
+  private static final Duration PROGRESS_EVERY = Duration.ofSeconds(30);
+  private static final Duration CHARGE_INTERVAL = Duration.ofSeconds(5);
 
   private final ChaosOptions options;
 
@@ -71,28 +74,44 @@ public final class Chaos {
   ReliabilityReport run() throws Exception {
     FaultPlan plan = FaultPlan.of(options.seed(), options.exchanges());
     Workload workload = new Workload(options.seed(), options.exchanges());
-    int window = Math.max(50, options.exchanges() / 100);
+    int window = gateWindow(options.exchanges());
     System.out.printf(
-        "chaos: seed %d, %d exchanges on %d traces, %d faults; data and logs in %s%n",
+        "chaos: seed %d, %d exchanges (%d in flight) on %d traces, %d faults; data and logs in"
+            + " %s%n",
         options.seed(),
         options.exchanges(),
+        options.concurrency(),
         workload.traces(),
         plan.faults().size(),
         options.runDir());
     Files.createDirectories(options.runDir());
-    try (ChaosCluster cluster = new ChaosCluster(options.runDir())) {
+    ChaosPricing pricing = ChaosPricing.forRun(options.exchanges());
+    Path reserved = options.runDir().resolve("reserved-capacity.json");
+    Files.writeString(
+        reserved, pricing.reservedConfigJson(new TreeSet<>(ChaosCluster.API_KEYS.values())));
+    try (StripeStandIn stripe = new StripeStandIn(options.seed());
+        ChaosCluster cluster =
+            new ChaosCluster(options.runDir(), extraEnv(stripe.baseUrl(), reserved))) {
       // Ctrl-C must not leave the broker, PostgreSQL and services running.
       Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "chaos-stop"));
       cluster.start();
       System.out.println("chaos: every part is up; starting the load");
       ProgressGate gate = new ProgressGate(limitFor(plan.faults(), 0, window, options.exchanges()));
       try (LoadDriver load =
-          new LoadDriver(cluster.exchangeUri(), cluster.kafkaBootstrap(), workload, gate)) {
+          new LoadDriver(
+              cluster.exchangeUri(),
+              cluster.kafkaBootstrap(),
+              workload,
+              gate,
+              options.concurrency())) {
         List<FaultOutcome> outcomes = new ArrayList<>();
         Thread faults =
             new Thread(
                 () -> injectAll(plan, cluster, load, gate, window, outcomes), "chaos-faults");
         faults.start();
+        Thread progress = new Thread(() -> printProgress(load), "chaos-progress");
+        progress.setDaemon(true);
+        progress.start();
         Instant loadStart = Instant.now();
         load.run(options.exchanges());
         Duration loadDuration = Duration.between(loadStart, Instant.now());
@@ -100,7 +119,7 @@ public final class Chaos {
         System.out.printf(
             "chaos: load done in %d s (%d retries); checking%n",
             loadDuration.toSeconds(), load.retries.sum());
-        Observations seen = new RunObserver(cluster, load).observe();
+        Observations seen = new RunObserver(cluster, load, stripe, pricing).observe();
         List<ReliabilityChecks.Check> checks = ReliabilityChecks.run(seen);
         long confirmed =
             load.requests.values().stream().filter(Observations.Request::confirmed).count();
@@ -120,6 +139,52 @@ public final class Chaos {
             checks);
       }
     }
+  }
+
+  /**
+   * Billing charges the overage of the run's reserved capacity every few seconds and pushes it to
+   * the Stripe stand-in with its real client.
+   */
+  static Map<Target, Map<String, String>> extraEnv(String stripeBase, Path reservedConfig) {
+    return Map.of(
+        Target.BILLING,
+        Map.of(
+            "SP_STRIPE_API_KEY",
+            "sk_test_chaos_stand_in",
+            "SP_STRIPE_API_BASE",
+            stripeBase,
+            "SP_RESERVED_CONFIG",
+            reservedConfig.toString(),
+            "SP_BILLING_CHARGE_INTERVAL",
+            Long.toString(CHARGE_INTERVAL.toSeconds())));
+  }
+
+  /** Every 30 s: how far the load is and its rate since the last line, for a long run's log. */
+  private void printProgress(LoadDriver load) {
+    long lastConfirmed = 0;
+    while (load.started() < options.exchanges()) {
+      ChaosCluster.sleep(PROGRESS_EVERY);
+      long confirmed = load.confirmed();
+      System.out.printf(
+          "chaos: %d s: %d exchanges started, %d confirmed (%d/s over the last %d s)%n",
+          load.elapsedSeconds(),
+          load.started(),
+          confirmed,
+          (confirmed - lastConfirmed) / PROGRESS_EVERY.toSeconds(),
+          PROGRESS_EVERY.toSeconds());
+      lastConfirmed = confirmed;
+    }
+  }
+
+  /**
+   * How far past a fault's moment the load may run while that fault waits for the previous one to
+   * recover: 2 % of the run (2,000 exchanges, about 10 s, on a full run). Wider keeps more load in
+   * flight through a recovery, where the load used to stop (1 %, and 50 on small runs); it stays
+   * small against the faults' spacing (about 5,000 exchanges apart on a full run) so faults still
+   * land at their planned moments.
+   */
+  static int gateWindow(int exchanges) {
+    return Math.max(100, exchanges / 50);
   }
 
   /** The gate's limit while fault {@code next} is pending: a window past its moment. */

@@ -10,9 +10,11 @@ import java.util.Random;
 /**
  * Which faults a chaos run injects and when, derived from the seed alone so that a failing run can
  * be repeated: each service is killed with SIGKILL {@link #killsPerService} times, the broker is
- * restarted once and PostgreSQL stopped once for {@link #postgresOutage}. A fault's moment is the
- * number of exchanges started before it, spread over the middle of the run (5 %–90 %), so that load
- * is in flight when it hits and the run's tail shows recovery.
+ * restarted once (controlled shutdown) and killed with SIGKILL once (no shutdown: its logs are
+ * recovered at start, and whatever it had not written is gone), and PostgreSQL is stopped once for
+ * {@link #postgresOutage}. A fault's moment is the number of exchanges started before it, spread
+ * over the middle of the run (5 %–90 %), so that load is in flight when it hits and the run's tail
+ * shows recovery.
  */
 public record FaultPlan(List<Fault> faults) {
 
@@ -38,7 +40,10 @@ public record FaultPlan(List<Fault> faults) {
   }
 
   enum Kind {
-    /** SIGKILL, then start again at once with the same state directory and instance id. */
+    /**
+     * SIGKILL, then start again at once with the same state directory and instance id (for the
+     * broker: the same log directory).
+     */
     KILL,
     /** Stop the broker (controlled shutdown) and start it again on the same log directory. */
     RESTART,
@@ -95,6 +100,8 @@ public record FaultPlan(List<Fault> faults) {
     faults.add(
         new Fault(
             from + random.nextInt(span), Kind.OUTAGE, Target.POSTGRES, postgresOutage(exchanges)));
+    // Drawn after the others, so that adding it left their moments for a seed as they were.
+    faults.add(new Fault(from + random.nextInt(span), Kind.KILL, Target.BROKER, Duration.ZERO));
     faults.sort(Comparator.comparingInt(Fault::atExchange));
     return new FaultPlan(faults);
   }

@@ -41,11 +41,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class LoadDriver implements AutoCloseable {
 
   static final Duration GIVE_UP = Duration.ofMinutes(5);
-  private static final int WORKERS = 8;
 
   private final URI exchangeUri;
   private final Workload workload;
   private final ProgressGate gate;
+  private final int concurrency;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final KafkaProducer<String, byte[]> producer;
@@ -63,14 +63,21 @@ final class LoadDriver implements AutoCloseable {
   /** Confirmed exchanges per second since the start, for throughput during faults. */
   final Map<Long, LongAdder> confirmedPerSecond = new ConcurrentHashMap<>();
 
+  private final LongAdder confirmed = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder gaveUp = new LongAdder();
   private final AtomicLong probes = new AtomicLong();
 
-  LoadDriver(URI exchangeUri, String kafkaBootstrap, Workload workload, ProgressGate gate) {
+  LoadDriver(
+      URI exchangeUri,
+      String kafkaBootstrap,
+      Workload workload,
+      ProgressGate gate,
+      int concurrency) {
     this.exchangeUri = exchangeUri;
     this.workload = workload;
     this.gate = gate;
+    this.concurrency = concurrency;
     this.producer =
         new KafkaProducer<>(
             Map.of(
@@ -95,10 +102,13 @@ final class LoadDriver implements AutoCloseable {
     return next.get();
   }
 
-  /** Sends exchanges 0..n-1 from {@link #WORKERS} threads and returns when all are done. */
+  /**
+   * Sends exchanges 0..n-1 from {@code concurrency} threads, each a client waiting for its answer,
+   * and returns when all are done.
+   */
   void run(int exchanges) throws InterruptedException {
     List<Thread> workers = new ArrayList<>();
-    for (int w = 0; w < WORKERS; w++) {
+    for (int w = 0; w < concurrency; w++) {
       Thread worker =
           new Thread(
               () -> {
@@ -159,6 +169,7 @@ final class LoadDriver implements AutoCloseable {
         new Request(
             exchange.idempotencyKey(), exchange.tenant(), exchange.trace(), sync, confirmed));
     if (confirmed) {
+      this.confirmed.increment();
       long second = (System.nanoTime() - startedNanos) / 1_000_000_000L;
       confirmedPerSecond.computeIfAbsent(second, s -> new LongAdder()).increment();
     } else {
@@ -288,6 +299,11 @@ final class LoadDriver implements AutoCloseable {
         + "\",\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":{\"name\":\"create_invoice\",\"arguments\":"
         + Json.toText(arguments)
         + "}}]}}";
+  }
+
+  /** Exchanges confirmed so far (a 200, or the broker's acknowledgement). */
+  long confirmed() {
+    return confirmed.sum();
   }
 
   long elapsedSeconds() {
