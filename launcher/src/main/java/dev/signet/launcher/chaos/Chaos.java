@@ -4,6 +4,7 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import dev.signet.core.config.Env;
 import dev.signet.launcher.chaos.FaultPlan.Fault;
+import dev.signet.launcher.chaos.FaultPlan.Kind;
 import dev.signet.launcher.chaos.FaultPlan.Target;
 import dev.signet.launcher.chaos.Observations.Answer;
 import dev.signet.launcher.chaos.ReliabilityReport.FaultOutcome;
@@ -90,8 +91,10 @@ public final class Chaos {
     Files.writeString(
         reserved, pricing.reservedConfigJson(new TreeSet<>(ChaosCluster.API_KEYS.values())));
     try (StripeStandIn stripe = new StripeStandIn(options.seed());
+        ForwardTarget forwardTarget = new ForwardTarget();
         ChaosCluster cluster =
-            new ChaosCluster(options.runDir(), extraEnv(stripe.baseUrl(), reserved))) {
+            new ChaosCluster(
+                options.runDir(), extraEnv(stripe.baseUrl(), reserved, forwardTarget))) {
       // Ctrl-C must not leave the broker, PostgreSQL and services running.
       Runtime.getRuntime().addShutdownHook(new Thread(cluster::close, "chaos-stop"));
       cluster.start();
@@ -103,11 +106,13 @@ public final class Chaos {
               cluster.kafkaBootstrap(),
               workload,
               gate,
-              options.concurrency())) {
+              options.concurrency(),
+              forwardTarget.url())) {
         List<FaultOutcome> outcomes = new ArrayList<>();
         Thread faults =
             new Thread(
-                () -> injectAll(plan, cluster, load, gate, window, outcomes), "chaos-faults");
+                () -> injectAll(plan, cluster, forwardTarget, load, gate, window, outcomes),
+                "chaos-faults");
         faults.start();
         Thread progress = new Thread(() -> printProgress(load), "chaos-progress");
         progress.setDaemon(true);
@@ -119,7 +124,8 @@ public final class Chaos {
         System.out.printf(
             "chaos: load done in %d s (%d retries); checking%n",
             loadDuration.toSeconds(), load.retries.sum());
-        Observations seen = new RunObserver(cluster, load, stripe, pricing).observe();
+        Observations seen =
+            new RunObserver(cluster, load, stripe, pricing, forwardTarget).observe();
         List<ReliabilityChecks.Check> checks = ReliabilityChecks.run(seen);
         long confirmed =
             load.requests.values().stream().filter(Observations.Request::confirmed).count();
@@ -143,10 +149,15 @@ public final class Chaos {
 
   /**
    * Billing charges the overage of the run's reserved capacity every few seconds and pushes it to
-   * the Stripe stand-in with its real client.
+   * the Stripe stand-in with its real client; the processors may forward to the forward target.
    */
-  static Map<Target, Map<String, String>> extraEnv(String stripeBase, Path reservedConfig) {
+  static Map<Target, Map<String, String>> extraEnv(
+      String stripeBase, Path reservedConfig, ForwardTarget forwardTarget) {
     return Map.of(
+        Target.PROCESSOR_1,
+        forwardTarget.processorEnv(),
+        Target.PROCESSOR_2,
+        forwardTarget.processorEnv(),
         Target.BILLING,
         Map.of(
             "SP_STRIPE_API_KEY",
@@ -195,6 +206,7 @@ public final class Chaos {
   private void injectAll(
       FaultPlan plan,
       ChaosCluster cluster,
+      ForwardTarget forwardTarget,
       LoadDriver load,
       ProgressGate gate,
       int window,
@@ -211,7 +223,10 @@ public final class Chaos {
           i + 1, faults.size(), load.started(), fault.describe());
       FaultOutcome outcome;
       try {
-        Duration recovery = inject(fault, cluster, load);
+        Duration recovery =
+            fault.kind() == Kind.SLOW
+                ? slowDown(fault, forwardTarget, load)
+                : inject(fault, cluster, load);
         outcome = new FaultOutcome(fault, atSecond, Optional.of(recovery), "");
         System.out.printf("chaos: recovered after %d ms%n", recovery.toMillis());
       } catch (RuntimeException e) {
@@ -223,6 +238,25 @@ public final class Chaos {
       }
       gate.open(limitFor(faults, i + 1, window, options.exchanges()));
     }
+  }
+
+  /**
+   * Makes the forward target slow for the fault's period, then returns how long after it a
+   * forwarding exchange took to get its document forwarded again with a 200 (the host's circuit,
+   * opened by the timeouts, may hold forwards back for a while).
+   */
+  private static Duration slowDown(Fault fault, ForwardTarget target, LoadDriver load) {
+    target.slowFor(fault.outage());
+    ChaosCluster.sleep(fault.outage());
+    long from = System.nanoTime();
+    long deadline = from + RECEIPT_WAIT.toNanos();
+    while (load.probe(true).forwardStatus() != 200) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("forwards did not succeed again within " + RECEIPT_WAIT);
+      }
+      ChaosCluster.sleep(Duration.ofSeconds(1));
+    }
+    return Duration.ofNanos(System.nanoTime() - from);
   }
 
   /** Injects one fault and returns how long the pipeline took to recover from it. */
@@ -244,6 +278,7 @@ public final class Chaos {
         from = System.nanoTime();
         child.start();
       }
+      case SLOW -> throw new IllegalArgumentException("not a fault of a process: " + fault);
     }
     cluster.awaitReady(fault.target());
     if (fault.target() == Target.POSTGRES) {

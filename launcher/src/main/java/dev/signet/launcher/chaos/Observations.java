@@ -23,6 +23,8 @@ import java.util.Set;
  * @param deadLettered idempotency-key headers of the records on the DLQ (one entry per record)
  * @param charging billing's overage charges and what the Stripe stand-in accepted; empty when the
  *     run did not charge (tests of the other checks)
+ * @param forwarding the forwarding exchanges, their receipts and what the forward target received;
+ *     empty when the run did not forward
  */
 record Observations(
     Map<String, Request> requests,
@@ -34,7 +36,8 @@ record Observations(
     Map<TenantHour, Long> billedVex,
     Set<String> poison,
     List<String> deadLettered,
-    Optional<BillingChecks.Seen> charging) {
+    Optional<BillingChecks.Seen> charging,
+    Optional<ForwardChecks.Seen> forwarding) {
 
   /**
    * Without the CLI's verdicts and charges: the checks of what callers, PostgreSQL, billing's
@@ -59,11 +62,13 @@ record Observations(
         billedVex,
         poison,
         deadLettered,
+        Optional.empty(),
         Optional.empty());
   }
 
   Observations {
     Objects.requireNonNull(charging, "charging");
+    Objects.requireNonNull(forwarding, "forwarding");
     requests = Map.copyOf(requests);
     answers = List.copyOf(answers);
     stored = List.copyOf(stored);

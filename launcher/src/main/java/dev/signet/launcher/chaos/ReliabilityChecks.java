@@ -45,6 +45,7 @@ final class ReliabilityChecks {
                 billingEqualsReceipts(seen)));
     seen.charging()
         .ifPresent(charging -> checks.addAll(BillingChecks.run(charging, seen.stored())));
+    seen.forwarding().ifPresent(forwarding -> checks.add(ForwardChecks.check(forwarding)));
     checks.add(deadLettersArePoison(seen));
     return List.copyOf(checks);
   }

@@ -153,7 +153,10 @@ record ReliabilityReport(
     md.append("## Faults\n\n");
     md.append(
         "Recovery: from the fault (for an outage, from the restart) until the restarted part is"
-            + " ready, a new exchange is answered 200 and its receipt is in PostgreSQL.\n\n");
+            + " ready, a new exchange is answered 200 and its receipt is in PostgreSQL; for the"
+            + " slow forward target, from the end of its slow period until a forwarding exchange"
+            + " is forwarded with a 200 again (the host's circuit, opened by the timeouts, holds"
+            + " forwards back for up to 30 s).\n\n");
     md.append("| # | fault | at exchange | at second | recovered after | note |\n");
     md.append("|---|---|---|---|---|---|\n");
     for (int i = 0; i < faults.size(); i++) {

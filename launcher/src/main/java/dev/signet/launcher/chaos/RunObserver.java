@@ -52,12 +52,19 @@ final class RunObserver {
   private final LoadDriver load;
   private final StripeStandIn stripe;
   private final ChaosPricing pricing;
+  private final ForwardTarget forwardTarget;
 
-  RunObserver(ChaosCluster cluster, LoadDriver load, StripeStandIn stripe, ChaosPricing pricing) {
+  RunObserver(
+      ChaosCluster cluster,
+      LoadDriver load,
+      StripeStandIn stripe,
+      ChaosPricing pricing,
+      ForwardTarget forwardTarget) {
     this.cluster = cluster;
     this.load = load;
     this.stripe = stripe;
     this.pricing = pricing;
+    this.forwardTarget = forwardTarget;
   }
 
   Observations observe() throws SQLException, InterruptedException {
@@ -81,7 +88,37 @@ final class RunObserver {
         billed,
         load.poison,
         deadLettered,
-        Optional.of(new BillingChecks.Seen(charges, stripe.tally(), pricing)));
+        Optional.of(new BillingChecks.Seen(charges, stripe.tally(), pricing)),
+        Optional.of(forwarding()));
+  }
+
+  /** The confirmed forwarding exchanges, the receipts that record a forward, the deliveries. */
+  private ForwardChecks.Seen forwarding() throws SQLException {
+    Set<String> confirmed =
+        load.forwardKeys.stream()
+            .filter(key -> load.requests.get(key) != null && load.requests.get(key).confirmed())
+            .collect(Collectors.toSet());
+    List<ForwardChecks.ForwardedReceipt> receipts = new ArrayList<>();
+    try (Connection c = cluster.openDatabase();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT body FROM receipts")) {
+      while (rs.next()) {
+        JsonNode receipt = Json.parse(rs.getString(1));
+        JsonNode forwarded = receipt.get("forwarded");
+        if (forwarded != null && !forwarded.isNull()) {
+          String key =
+              Json.parse(receipt.get("canon").asText()).at("/Document/Invoice/Id").asText();
+          JsonNode error = forwarded.get("error");
+          receipts.add(
+              new ForwardChecks.ForwardedReceipt(
+                  key,
+                  forwarded.path("status_code").asInt(0),
+                  error == null || error.isNull() ? null : error.asText()));
+        }
+      }
+    }
+    return new ForwardChecks.Seen(
+        confirmed, receipts, forwardTarget.deliveries(), forwardTarget.slowAnswers());
   }
 
   /**

@@ -31,7 +31,8 @@ class FaultPlanTest {
         .containsEntry(Target.RECEIPT_STORE, 3L)
         .containsEntry(Target.BILLING, 3L)
         .containsEntry(Target.BROKER, 2L)
-        .containsEntry(Target.POSTGRES, 1L);
+        .containsEntry(Target.POSTGRES, 1L)
+        .containsEntry(Target.FORWARD_TARGET, 1L);
     assertThat(FaultPlan.of(7, 100_000).faults())
         .filteredOn(f -> f.target() == Target.BROKER)
         .extracting(Fault::kind)
@@ -42,7 +43,7 @@ class FaultPlanTest {
   void shouldKillEachServiceOnceOnASmallRun() {
     FaultPlan plan = FaultPlan.of(7, 3_000);
 
-    assertThat(plan.faults()).hasSize(8);
+    assertThat(plan.faults()).hasSize(9);
     assertThat(plan.faults()).filteredOn(f -> f.kind() == Kind.KILL).hasSize(6);
   }
 
@@ -54,6 +55,16 @@ class FaultPlanTest {
           .isSortedAccordingTo((a, b) -> Integer.compare(a.atExchange(), b.atExchange()))
           .allSatisfy(f -> assertThat(f.atExchange()).isBetween(150, 2_699));
     }
+  }
+
+  @Test
+  void shouldSlowTheForwardTargetForHalfAMinuteOnAFullRunAndLessOnASmallOne() {
+    assertThat(FaultPlan.slowForward(100_000)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(FaultPlan.slowForward(3_000)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(FaultPlan.of(7, 3_000).faults())
+        .filteredOn(f -> f.kind() == Kind.SLOW)
+        .singleElement()
+        .satisfies(f -> assertThat(f.describe()).isEqualTo("forward target slow 8 s"));
   }
 
   @Test

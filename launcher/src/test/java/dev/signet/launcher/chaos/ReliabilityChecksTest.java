@@ -131,6 +131,7 @@ class ReliabilityChecksTest {
                 billed,
                 Set.of("poison-1"),
                 deadLettered,
+                Optional.empty(),
                 Optional.empty()));
 
     assertThat(chains.passed()).isFalse();
