@@ -13,8 +13,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A small {@code signet chaos} run in the build: every part in its own JVM on loopback (no Docker),
- * each service killed once, the broker restarted and killed, PostgreSQL stopped, billing pushing to
- * the Stripe stand-in, and every check of the report passing.
+ * each service killed once, the broker restarted and killed, PostgreSQL stopped, the forward target
+ * slow for a while, billing pushing to the Stripe stand-in, and every check of the report passing.
  */
 class ChaosRunIT {
 
