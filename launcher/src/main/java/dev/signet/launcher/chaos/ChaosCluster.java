@@ -52,6 +52,7 @@ final class ChaosCluster implements AutoCloseable {
   private final int postgresPort = freePort();
   private final int httpPort = freePort();
   private final Map<Target, ChildJvm> children = new EnumMap<>(Target.class);
+  private final Map<Target, Map<String, String>> extraEnv;
   private final Map<Target, Integer> metricsPorts = new EnumMap<>(Target.class);
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -59,8 +60,13 @@ final class ChaosCluster implements AutoCloseable {
   private final Thread supervisor;
   private volatile boolean closing;
 
-  ChaosCluster(Path runDir) {
+  /**
+   * @param extraEnv more environment per service, on top of what every service gets (the Stripe
+   *     stand-in and reserved capacity for billing, the forward target for the processors)
+   */
+  ChaosCluster(Path runDir, Map<Target, Map<String, String>> extraEnv) {
     this.runDir = runDir;
+    this.extraEnv = Map.copyOf(extraEnv);
     Path logs = directory("logs");
     children.put(
         Target.BROKER,
@@ -112,6 +118,7 @@ final class ChaosCluster implements AutoCloseable {
     Map<String, String> env = new HashMap<>(commonEnv());
     env.put("SP_METRICS_PORT", Integer.toString(metricsPort));
     env.putAll(extra);
+    env.putAll(extraEnv.getOrDefault(target, Map.of()));
     children.put(target, new ChildJvm(target.label(), List.of(command), env, logs));
   }
 
@@ -145,9 +152,20 @@ final class ChaosCluster implements AutoCloseable {
           if (json.length() > 1) {
             json.append(',');
           }
-          json.append('"').append(key).append("\":{\"tenant\":\"").append(tenant).append("\"}");
+          json.append('"')
+              .append(key)
+              .append("\":{\"tenant\":\"")
+              .append(tenant)
+              .append("\",\"stripe_customer\":\"")
+              .append(stripeCustomer(tenant))
+              .append("\"}");
         });
     return json.append('}').toString();
+  }
+
+  /** The Stripe customer billing pushes a tenant's meter events for. */
+  static String stripeCustomer(String tenant) {
+    return "cus_chaos_" + tenant;
   }
 
   /** Starts everything in dependency order and returns once each part is ready. */
@@ -267,6 +285,15 @@ final class ChaosCluster implements AutoCloseable {
 
   String jdbcUrl() {
     return "jdbc:postgresql://127.0.0.1:" + postgresPort + "/" + LocalPostgres.DATABASE;
+  }
+
+  /** Ingress's base URL, as a tenant's CLI is pointed at it. */
+  String ingressBase() {
+    return "http://127.0.0.1:" + httpPort;
+  }
+
+  Path runDir() {
+    return runDir;
   }
 
   URI exchangeUri() {

@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 
 /**
  * One Signet command in a JVM of its own ({@code signet <command>}), with its environment and a log
@@ -98,7 +100,8 @@ final class ChildJvm {
 
   /**
    * {@code java … signet <arguments>}: through the executable jar when this JVM runs from it (the
-   * {@code ./signet} script), else through the class path (tests, IDE).
+   * {@code ./signet} script), else through the class path (tests, IDE; under Maven a single
+   * manifest-only jar whose manifest carries the class path, which {@code -cp} follows too).
    */
   static List<String> launcherCommand(List<String> arguments) {
     List<String> command = new ArrayList<>();
@@ -107,12 +110,25 @@ final class ChildJvm {
     // speed.
     command.addAll(List.of("-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
     String classPath = System.getProperty("java.class.path");
-    if (classPath.endsWith(".jar") && !classPath.contains(java.io.File.pathSeparator)) {
+    if (isExecutableJar(classPath)) {
       command.addAll(List.of("-jar", classPath));
     } else {
       command.addAll(List.of("-cp", classPath, SignetLauncher.class.getName()));
     }
     command.addAll(arguments);
     return command;
+  }
+
+  /** A single jar that Spring Boot repackaged (it names the class it starts). */
+  private static boolean isExecutableJar(String classPath) {
+    if (!classPath.endsWith(".jar") || classPath.contains(java.io.File.pathSeparator)) {
+      return false;
+    }
+    try (JarFile jar = new JarFile(classPath)) {
+      Manifest manifest = jar.getManifest();
+      return manifest != null && manifest.getMainAttributes().getValue("Start-Class") != null;
+    } catch (IOException e) {
+      return false;
+    }
   }
 }

@@ -41,11 +41,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
 final class LoadDriver implements AutoCloseable {
 
   static final Duration GIVE_UP = Duration.ofMinutes(5);
-  private static final int WORKERS = 8;
 
   private final URI exchangeUri;
   private final Workload workload;
   private final ProgressGate gate;
+  private final int concurrency;
+  private final String forwardUrl;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final KafkaProducer<String, byte[]> producer;
@@ -60,17 +61,29 @@ final class LoadDriver implements AutoCloseable {
 
   final Set<String> poison = ConcurrentHashMap.newKeySet();
 
+  /** Idempotency keys of the exchanges that asked for a forward (probes included). */
+  final Set<String> forwardKeys = ConcurrentHashMap.newKeySet();
+
   /** Confirmed exchanges per second since the start, for throughput during faults. */
   final Map<Long, LongAdder> confirmedPerSecond = new ConcurrentHashMap<>();
 
+  private final LongAdder confirmed = new LongAdder();
   final LongAdder retries = new LongAdder();
   final LongAdder gaveUp = new LongAdder();
   private final AtomicLong probes = new AtomicLong();
 
-  LoadDriver(URI exchangeUri, String kafkaBootstrap, Workload workload, ProgressGate gate) {
+  LoadDriver(
+      URI exchangeUri,
+      String kafkaBootstrap,
+      Workload workload,
+      ProgressGate gate,
+      int concurrency,
+      String forwardUrl) {
     this.exchangeUri = exchangeUri;
+    this.forwardUrl = forwardUrl;
     this.workload = workload;
     this.gate = gate;
+    this.concurrency = concurrency;
     this.producer =
         new KafkaProducer<>(
             Map.of(
@@ -95,10 +108,13 @@ final class LoadDriver implements AutoCloseable {
     return next.get();
   }
 
-  /** Sends exchanges 0..n-1 from {@link #WORKERS} threads and returns when all are done. */
+  /**
+   * Sends exchanges 0..n-1 from {@code concurrency} threads, each a client waiting for its answer,
+   * and returns when all are done.
+   */
   void run(int exchanges) throws InterruptedException {
     List<Thread> workers = new ArrayList<>();
-    for (int w = 0; w < WORKERS; w++) {
+    for (int w = 0; w < concurrency; w++) {
       Thread worker =
           new Thread(
               () -> {
@@ -117,7 +133,11 @@ final class LoadDriver implements AutoCloseable {
   }
 
   private void send(Exchange exchange) {
-    String body = invoice(exchange.trace(), exchange.idempotencyKey(), exchange.index());
+    String forward = exchange.forward() ? forwardUrl : null;
+    if (forward != null) {
+      forwardKeys.add(exchange.idempotencyKey());
+    }
+    String body = invoice(exchange.trace(), exchange.idempotencyKey(), exchange.index(), forward);
     if (exchange.sync()) {
       Optional<Answer> answer = post(exchange.apiKey(), exchange.idempotencyKey(), body);
       record(exchange, true, answer.isPresent());
@@ -139,18 +159,37 @@ final class LoadDriver implements AutoCloseable {
 
   /** A sync exchange on a trace of its own, answered 200: how the run sees that it recovered. */
   Answer probe() {
+    return probe(false).answer();
+  }
+
+  /** A probe's answer and, for a forwarding probe, the status its forward got (0: none). */
+  record Probe(Answer answer, int forwardStatus) {}
+
+  /**
+   * A probe; with {@code forward}, one whose document is forwarded to the run's forward target, so
+   * its receipt says whether the target answered.
+   */
+  Probe probe(boolean forward) {
     long n = probes.incrementAndGet();
     String trace = "chaos-probe-" + n + "-" + System.nanoTime();
     String key = trace + "-x";
     String apiKey = ChaosCluster.API_KEYS.keySet().iterator().next();
-    Optional<Answer> answer = post(apiKey, key, invoice(trace, key, (int) n));
+    if (forward) {
+      forwardKeys.add(key);
+    }
+    Optional<JsonNode> receipt =
+        postForReceipt(apiKey, key, invoice(trace, key, (int) n, forward ? forwardUrl : null));
     requests.put(
-        key, new Request(key, ChaosCluster.API_KEYS.get(apiKey), trace, true, answer.isPresent()));
-    answer.ifPresent(syncAnswers::add);
-    return answer.orElseThrow(
-        () ->
-            new IllegalStateException(
-                "the probe exchange " + key + " got no 200 within " + GIVE_UP));
+        key, new Request(key, ChaosCluster.API_KEYS.get(apiKey), trace, true, receipt.isPresent()));
+    Answer answer =
+        receipt
+            .map(r -> answer(key, r))
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "the probe exchange " + key + " got no 200 within " + GIVE_UP));
+    syncAnswers.add(answer);
+    return new Probe(answer, receipt.get().path("forwarded").path("status_code").asInt(0));
   }
 
   private void record(Exchange exchange, boolean sync, boolean confirmed) {
@@ -159,6 +198,7 @@ final class LoadDriver implements AutoCloseable {
         new Request(
             exchange.idempotencyKey(), exchange.tenant(), exchange.trace(), sync, confirmed));
     if (confirmed) {
+      this.confirmed.increment();
       long second = (System.nanoTime() - startedNanos) / 1_000_000_000L;
       confirmedPerSecond.computeIfAbsent(second, s -> new LongAdder()).increment();
     } else {
@@ -167,6 +207,19 @@ final class LoadDriver implements AutoCloseable {
   }
 
   private Optional<Answer> post(String apiKey, String idempotencyKey, String body) {
+    return postForReceipt(apiKey, idempotencyKey, body).map(r -> answer(idempotencyKey, r));
+  }
+
+  private static Answer answer(String idempotencyKey, JsonNode receipt) {
+    return new Answer(
+        idempotencyKey,
+        receipt.get("trace_id").asText(),
+        receipt.get("hop").asInt(),
+        receipt.get("receipt_hash").asText());
+  }
+
+  /** The receipt of the 200 this exchange got, retrying as a client would. */
+  private Optional<JsonNode> postForReceipt(String apiKey, String idempotencyKey, String body) {
     long deadline = System.nanoTime() + GIVE_UP.toNanos();
     Duration backoff = Duration.ofMillis(100);
     while (System.nanoTime() < deadline) {
@@ -182,13 +235,7 @@ final class LoadDriver implements AutoCloseable {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() == 200) {
-          JsonNode receipt = Json.parse(response.body()).get("receipt");
-          return Optional.of(
-              new Answer(
-                  idempotencyKey,
-                  receipt.get("trace_id").asText(),
-                  receipt.get("hop").asInt(),
-                  receipt.get("receipt_hash").asText()));
+          return Optional.of(Json.parse(response.body()).get("receipt"));
         }
         if (!retryable(response.statusCode())) {
           System.out.printf(
@@ -274,9 +321,10 @@ final class LoadDriver implements AutoCloseable {
 
   /**
    * A valid invoice tool call whose invoice id is the exchange's idempotency key (so an async
-   * result names its exchange) and whose amount varies.
+   * result and a forwarded document name their exchange) and whose amount varies; with a {@code
+   * forwardUrl} (else null) its document is forwarded there.
    */
-  static String invoice(String trace, String idempotencyKey, int index) {
+  static String invoice(String trace, String idempotencyKey, int index, String forwardUrl) {
     String arguments =
         "{\"invoice_id\":\""
             + idempotencyKey
@@ -285,9 +333,15 @@ final class LoadDriver implements AutoCloseable {
             + ".25,\"currency\":\"USD\",\"customer_name\":\"ACME\",\"description\":\"chaos\"}";
     return "{\"payload_type\":\"openai.tooluse.invoice.v1\",\"target_type\":\"invoice.iso20022.v1\",\"trace_id\":\""
         + trace
+        + (forwardUrl == null ? "" : "\",\"forward_url\":\"" + forwardUrl)
         + "\",\"payload\":{\"tool_calls\":[{\"type\":\"function\",\"function\":{\"name\":\"create_invoice\",\"arguments\":"
         + Json.toText(arguments)
         + "}}]}}";
+  }
+
+  /** Exchanges confirmed so far (a 200, or the broker's acknowledgement). */
+  long confirmed() {
+    return confirmed.sum();
   }
 
   long elapsedSeconds() {

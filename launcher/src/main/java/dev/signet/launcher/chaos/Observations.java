@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,9 +16,15 @@ import java.util.Set;
  * @param stored every row of {@code receipts}
  * @param conflicts the rows of {@code receipt_conflicts}
  * @param brokenChains traces whose stored chain failed signature or hash verification
+ * @param cliRejectedChains traces whose export bundle {@code signet export} could not fetch or
+ *     {@code signet verify bundle} rejected
  * @param billedVex the latest hourly VEx total per tenant and hour from the billing topic
  * @param poison idempotency-key headers of the poison records sent
  * @param deadLettered idempotency-key headers of the records on the DLQ (one entry per record)
+ * @param charging billing's overage charges and what the Stripe stand-in accepted; empty when the
+ *     run did not charge (tests of the other checks)
+ * @param forwarding the forwarding exchanges, their receipts and what the forward target received;
+ *     empty when the run did not forward
  */
 record Observations(
     Map<String, Request> requests,
@@ -25,15 +32,48 @@ record Observations(
     List<StoredReceipt> stored,
     long conflicts,
     Set<String> brokenChains,
+    Set<String> cliRejectedChains,
     Map<TenantHour, Long> billedVex,
     Set<String> poison,
-    List<String> deadLettered) {
+    List<String> deadLettered,
+    Optional<BillingChecks.Seen> charging,
+    Optional<ForwardChecks.Seen> forwarding) {
+
+  /**
+   * Without the CLI's verdicts and charges: the checks of what callers, PostgreSQL, billing's
+   * totals and the DLQ saw.
+   */
+  Observations(
+      Map<String, Request> requests,
+      List<Answer> answers,
+      List<StoredReceipt> stored,
+      long conflicts,
+      Set<String> brokenChains,
+      Map<TenantHour, Long> billedVex,
+      Set<String> poison,
+      List<String> deadLettered) {
+    this(
+        requests,
+        answers,
+        stored,
+        conflicts,
+        brokenChains,
+        Set.of(),
+        billedVex,
+        poison,
+        deadLettered,
+        Optional.empty(),
+        Optional.empty());
+  }
 
   Observations {
+    Objects.requireNonNull(charging, "charging");
+    Objects.requireNonNull(forwarding, "forwarding");
     requests = Map.copyOf(requests);
     answers = List.copyOf(answers);
     stored = List.copyOf(stored);
     brokenChains = Set.copyOf(brokenChains);
+    cliRejectedChains = Set.copyOf(cliRejectedChains);
     billedVex = Map.copyOf(billedVex);
     poison = Set.copyOf(poison);
     deadLettered = List.copyOf(deadLettered);

@@ -34,14 +34,20 @@ final class ReliabilityChecks {
 
   static List<Check> run(Observations seen) {
     Map<String, Set<String>> answeredHashes = answeredHashes(seen.answers());
-    return List.of(
-        noneLost(seen, answeredHashes),
-        noneDuplicated(seen),
-        noConflicts(seen),
-        chainsWhole(seen),
-        retriesAnsweredWithOriginal(seen.answers()),
-        billingEqualsReceipts(seen),
-        deadLettersArePoison(seen));
+    List<Check> checks =
+        new ArrayList<>(
+            List.of(
+                noneLost(seen, answeredHashes),
+                noneDuplicated(seen),
+                noConflicts(seen),
+                chainsWhole(seen),
+                retriesAnsweredWithOriginal(seen.answers()),
+                billingEqualsReceipts(seen)));
+    seen.charging()
+        .ifPresent(charging -> checks.addAll(BillingChecks.run(charging, seen.stored())));
+    seen.forwarding().ifPresent(forwarding -> checks.add(ForwardChecks.check(forwarding)));
+    checks.add(deadLettersArePoison(seen));
+    return List.copyOf(checks);
   }
 
   static boolean allPassed(List<Check> checks) {
@@ -130,12 +136,21 @@ final class ReliabilityChecks {
     }
     List<String> broken = new ArrayList<>(seen.brokenChains());
     broken.sort(null);
+    List<String> rejected = new ArrayList<>(seen.cliRejectedChains());
+    rejected.sort(null);
     return new Check(
-        "chains verify, hops contiguous",
-        gapped.isEmpty() && broken.isEmpty(),
+        "chains verify (CLI), hops contiguous",
+        gapped.isEmpty() && broken.isEmpty() && rejected.isEmpty(),
         String.format(
-            "%d chains: %d with a gap or broken link%s, %d failing verification%s",
-            chains.size(), gapped.size(), examples(gapped), broken.size(), examples(broken)));
+            "%d chains: %d with a gap or broken link%s, %d failing verification%s, %d rejected by"
+                + " `signet export` + `signet verify bundle`%s",
+            chains.size(),
+            gapped.size(),
+            examples(gapped),
+            broken.size(),
+            examples(broken),
+            rejected.size(),
+            examples(rejected)));
   }
 
   /** Every key answered more than once was answered with the same receipt each time. */
@@ -229,7 +244,7 @@ final class ReliabilityChecks {
   }
 
   /** Up to three examples, so a failing line names what to look at. */
-  private static String examples(List<String> items) {
+  static String examples(List<String> items) {
     if (items.isEmpty()) {
       return "";
     }

@@ -4,12 +4,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.json.Json;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.core.message.HourlyUsage;
+import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.topic.Topics;
+import dev.signet.launcher.chaos.BillingChecks.Charge;
 import dev.signet.launcher.chaos.Observations.Answer;
 import dev.signet.launcher.chaos.Observations.StoredReceipt;
 import dev.signet.launcher.chaos.Observations.TenantHour;
+import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -22,6 +25,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -42,19 +46,33 @@ final class RunObserver {
   private static final Duration SETTLE_TIMEOUT = Duration.ofMinutes(5);
   private static final Duration BILLING_TIMEOUT = Duration.ofMinutes(3);
 
+  private static final Duration CHARGES_TIMEOUT = Duration.ofMinutes(5);
+
   private final ChaosCluster cluster;
   private final LoadDriver load;
+  private final StripeStandIn stripe;
+  private final ChaosPricing pricing;
+  private final ForwardTarget forwardTarget;
 
-  RunObserver(ChaosCluster cluster, LoadDriver load) {
+  RunObserver(
+      ChaosCluster cluster,
+      LoadDriver load,
+      StripeStandIn stripe,
+      ChaosPricing pricing,
+      ForwardTarget forwardTarget) {
     this.cluster = cluster;
     this.load = load;
+    this.stripe = stripe;
+    this.pricing = pricing;
+    this.forwardTarget = forwardTarget;
   }
 
-  Observations observe() throws SQLException {
+  Observations observe() throws SQLException, InterruptedException {
     List<Answer> answers = new ArrayList<>(load.syncAnswers);
     answers.addAll(asyncAnswers());
     List<StoredReceipt> stored = awaitStored(answers);
     Map<TenantHour, Long> billed = awaitBilling(stored);
+    List<Charge> charges = awaitCharges(stored);
     List<String> deadLettered = new ArrayList<>();
     readAll(
         Topics.EXCHANGE_DLQ.name(),
@@ -66,9 +84,86 @@ final class RunObserver {
         stored,
         count("SELECT count(*) FROM receipt_conflicts"),
         brokenChains(),
+        cliRejected(stored),
         billed,
         load.poison,
-        deadLettered);
+        deadLettered,
+        Optional.of(new BillingChecks.Seen(charges, stripe.tally(), pricing)),
+        Optional.of(forwarding()));
+  }
+
+  /** The confirmed forwarding exchanges, the receipts that record a forward, the deliveries. */
+  private ForwardChecks.Seen forwarding() throws SQLException {
+    Set<String> confirmed =
+        load.forwardKeys.stream()
+            .filter(key -> load.requests.get(key) != null && load.requests.get(key).confirmed())
+            .collect(Collectors.toSet());
+    List<ForwardChecks.ForwardedReceipt> receipts = new ArrayList<>();
+    try (Connection c = cluster.openDatabase();
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery("SELECT body FROM receipts")) {
+      while (rs.next()) {
+        JsonNode receipt = Json.parse(rs.getString(1));
+        JsonNode forwarded = receipt.get("forwarded");
+        if (forwarded != null && !forwarded.isNull()) {
+          String key =
+              Json.parse(receipt.get("canon").asText()).at("/Document/Invoice/Id").asText();
+          JsonNode error = forwarded.get("error");
+          receipts.add(
+              new ForwardChecks.ForwardedReceipt(
+                  key,
+                  forwarded.path("status_code").asInt(0),
+                  error == null || error.isNull() ? null : error.asText()));
+        }
+      }
+    }
+    return new ForwardChecks.Seen(
+        confirmed, receipts, forwardTarget.deliveries(), forwardTarget.slowAnswers());
+  }
+
+  /**
+   * Billing's overage charges once they cover the formula on the stored receipts and the Stripe
+   * stand-in has accepted each of them, or the wait is over (charges come once per charge interval,
+   * and a push whose answer was held waits out the client's timeout before it is retried).
+   */
+  private List<Charge> awaitCharges(List<StoredReceipt> stored) {
+    long deadline = System.nanoTime() + CHARGES_TIMEOUT.toNanos();
+    while (true) {
+      List<Charge> charges = charges();
+      BillingChecks.Seen seen = new BillingChecks.Seen(charges, stripe.tally(), pricing);
+      boolean settled =
+          BillingChecks.chargesEqualFormula(seen, stored).passed()
+              && BillingChecks.distinct(charges).keySet().stream()
+                  .allMatch(stripe.tally().accepted()::containsKey);
+      if (settled || System.nanoTime() > deadline) {
+        return charges;
+      }
+      ChaosCluster.sleep(Duration.ofSeconds(3));
+    }
+  }
+
+  private List<Charge> charges() {
+    List<Charge> charges = new ArrayList<>();
+    readAll(
+        Topics.BILLING_OVERAGE.name(),
+        record -> {
+          OverageCharge c =
+              Topics.BILLING_OVERAGE
+                  .valueSerde()
+                  .deserializer()
+                  .deserialize(record.topic(), record.value());
+          charges.add(
+              new Charge(
+                  c.chargeId(),
+                  c.tenant(),
+                  c.period(),
+                  c.band(),
+                  c.units(),
+                  new BigDecimal(c.amount()),
+                  c.stripeEventName(),
+                  c.stripeCustomer()));
+        });
+    return charges;
   }
 
   /**
@@ -212,6 +307,23 @@ final class RunObserver {
           }
         });
     return broken;
+  }
+
+  /** Every stored trace exported and verified with the CLI, as its tenant would. */
+  private Set<String> cliRejected(List<StoredReceipt> stored) throws InterruptedException {
+    Map<String, String> keyOfTenant = new HashMap<>();
+    ChaosCluster.API_KEYS.forEach((key, tenant) -> keyOfTenant.put(tenant, key));
+    Map<String, String> keyOfTrace = new HashMap<>();
+    stored.forEach(r -> keyOfTrace.put(r.trace(), keyOfTenant.get(r.tenant())));
+    System.out.printf(
+        "chaos: exporting and verifying %d chains with signet export / verify bundle%n",
+        keyOfTrace.size());
+    Map<String, String> rejected =
+        new CliChainVerifier(cluster.ingressBase(), cluster.runDir().resolve("bundles"))
+            .rejected(keyOfTrace);
+    rejected.forEach(
+        (trace, why) -> System.out.printf("chaos: the CLI rejects chain %s: %s%n", trace, why));
+    return rejected.keySet();
   }
 
   private long count(String sql) throws SQLException {

@@ -9,16 +9,20 @@ import java.util.SplittableRandom;
  * The exchanges of a chaos run, each derived from the seed and its index alone (so any worker can
  * take any index, in any order, and a rerun sends the same): its trace among a few thousand (many
  * hops each), its tenant, whether it goes over HTTP or Kafka, whether it is sent again with the
- * same idempotency key, and whether a poison record follows it.
+ * same idempotency key, whether a poison record follows it, and whether its document is forwarded.
  */
 final class Workload {
 
   static final double SYNC_SHARE = 0.5;
   static final double DUPLICATE_SHARE = 0.05;
   static final double POISON_SHARE = 0.01;
+  static final double FORWARD_SHARE = 0.05;
   static final int HOPS_PER_TRACE = 30;
 
-  /** One exchange. {@code poison}: a poison record is sent on its trace right after it. */
+  /**
+   * One exchange. {@code poison}: a poison record is sent on its trace right after it. {@code
+   * forward}: it asks for its document to be forwarded to the run's forward target.
+   */
   record Exchange(
       int index,
       String idempotencyKey,
@@ -27,7 +31,8 @@ final class Workload {
       String trace,
       boolean sync,
       boolean duplicate,
-      boolean poison) {}
+      boolean poison,
+      boolean forward) {}
 
   private final long seed;
   private final int traces;
@@ -62,6 +67,8 @@ final class Workload {
         "chaos-" + seed + "-t" + trace,
         random.nextDouble() < SYNC_SHARE,
         random.nextDouble() < DUPLICATE_SHARE,
-        random.nextDouble() < POISON_SHARE);
+        random.nextDouble() < POISON_SHARE,
+        // Drawn last, so the draws before it are what they were for a seed.
+        random.nextDouble() < FORWARD_SHARE);
   }
 }

@@ -19,8 +19,19 @@ class ChaosOptionsTest {
   }
 
   @Test
-  void shouldDefaultToAHundredThousandExchanges() {
-    assertThat(ChaosOptions.parse(new String[0], Path.of("/d")).exchanges()).isEqualTo(100_000);
+  void shouldDefaultToAHundredThousandExchangesFortyEightInFlight() {
+    ChaosOptions options = ChaosOptions.parse(new String[0], Path.of("/d"));
+
+    assertThat(options.exchanges()).isEqualTo(100_000);
+    assertThat(options.concurrency()).isEqualTo(48);
+  }
+
+  @Test
+  void shouldReadTheConcurrencyAndRefuseNone() {
+    assertThat(ChaosOptions.parse(new String[] {"--concurrency", "8"}, Path.of("/d")).concurrency())
+        .isEqualTo(8);
+    assertThatThrownBy(() -> ChaosOptions.parse(new String[] {"--concurrency", "0"}, Path.of("/d")))
+        .hasMessageContaining("--concurrency must be at least 1");
   }
 
   @Test

@@ -19,7 +19,7 @@ class FaultPlanTest {
   }
 
   @Test
-  void shouldKillEachServiceThreeTimesOnAFullRunAndRestartTheInfrastructureOnce() {
+  void shouldKillEachServiceThreeTimesOnAFullRunAndRestartAndKillTheBrokerOnce() {
     Map<Target, Long> perTarget =
         FaultPlan.of(7, 100_000).faults().stream()
             .collect(Collectors.groupingBy(Fault::target, Collectors.counting()));
@@ -30,16 +30,21 @@ class FaultPlanTest {
         .containsEntry(Target.PROCESSOR_2, 3L)
         .containsEntry(Target.RECEIPT_STORE, 3L)
         .containsEntry(Target.BILLING, 3L)
-        .containsEntry(Target.BROKER, 1L)
-        .containsEntry(Target.POSTGRES, 1L);
+        .containsEntry(Target.BROKER, 2L)
+        .containsEntry(Target.POSTGRES, 1L)
+        .containsEntry(Target.FORWARD_TARGET, 1L);
+    assertThat(FaultPlan.of(7, 100_000).faults())
+        .filteredOn(f -> f.target() == Target.BROKER)
+        .extracting(Fault::kind)
+        .containsExactlyInAnyOrder(Kind.RESTART, Kind.KILL);
   }
 
   @Test
   void shouldKillEachServiceOnceOnASmallRun() {
     FaultPlan plan = FaultPlan.of(7, 3_000);
 
-    assertThat(plan.faults()).hasSize(7);
-    assertThat(plan.faults()).filteredOn(f -> f.kind() == Kind.KILL).hasSize(5);
+    assertThat(plan.faults()).hasSize(9);
+    assertThat(plan.faults()).filteredOn(f -> f.kind() == Kind.KILL).hasSize(6);
   }
 
   @Test
@@ -50,6 +55,16 @@ class FaultPlanTest {
           .isSortedAccordingTo((a, b) -> Integer.compare(a.atExchange(), b.atExchange()))
           .allSatisfy(f -> assertThat(f.atExchange()).isBetween(150, 2_699));
     }
+  }
+
+  @Test
+  void shouldSlowTheForwardTargetForHalfAMinuteOnAFullRunAndLessOnASmallOne() {
+    assertThat(FaultPlan.slowForward(100_000)).isEqualTo(Duration.ofSeconds(30));
+    assertThat(FaultPlan.slowForward(3_000)).isEqualTo(Duration.ofSeconds(8));
+    assertThat(FaultPlan.of(7, 3_000).faults())
+        .filteredOn(f -> f.kind() == Kind.SLOW)
+        .singleElement()
+        .satisfies(f -> assertThat(f.describe()).isEqualTo("forward target slow 8 s"));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -114,6 +115,28 @@ class ReliabilityChecksTest {
     assertThat(chains.detail())
         .contains("0 with a gap")
         .contains("1 failing verification (e.g. t2)");
+  }
+
+  @Test
+  void shouldFailAChainTheCliRejects() {
+    Check chains =
+        ReliabilityChecks.chainsWhole(
+            new Observations(
+                requests,
+                answers,
+                stored,
+                0,
+                Set.of(),
+                Set.of("t1"),
+                billed,
+                Set.of("poison-1"),
+                deadLettered,
+                Optional.empty(),
+                Optional.empty()));
+
+    assertThat(chains.passed()).isFalse();
+    assertThat(chains.detail())
+        .contains("1 rejected by `signet export` + `signet verify bundle` (e.g. t1)");
   }
 
   @Test

@@ -39,6 +39,21 @@ class ReliabilityReportTest {
   }
 
   @Test
+  void shouldCountThroughputOutsideFaultsOnlyOverSecondsWithoutAFaultInProgress() {
+    Map<Long, Long> perSecond = new java.util.HashMap<>();
+    for (long s = 0; s < 20; s++) {
+      perSecond.put(s, s >= 5 && s < 9 ? 1L : 50L);
+    }
+    // At second 5, recovered after 2.5 s: seconds 5..8 are the fault's (rounded up, plus the one
+    // it started in).
+    List<FaultOutcome> faults =
+        List.of(new FaultOutcome(KILL, 5, Optional.of(Duration.ofMillis(2_500)), ""));
+
+    assertThat(ReliabilityReport.throughputOutsideFaults(perSecond, 20, faults))
+        .isEqualTo("50.0 (16 s)");
+  }
+
+  @Test
   void shouldFindTheSlowestTenSecondWindowIncludingSecondsWithoutAnswers() {
     Map<Long, Long> perSecond = new java.util.HashMap<>();
     for (long s = 0; s < 30; s++) {

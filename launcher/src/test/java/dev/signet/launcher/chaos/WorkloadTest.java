@@ -24,10 +24,11 @@ class WorkloadTest {
   }
 
   @Test
-  void shouldMixSyncAsyncDuplicatesAndOnePercentPoison() {
+  void shouldMixSyncAsyncDuplicatesOnePercentPoisonAndFivePercentForwards() {
     assertThat(share(Exchange::sync)).isBetween(0.48, 0.52);
     assertThat(share(Exchange::duplicate)).isBetween(0.045, 0.055);
     assertThat(share(Exchange::poison)).isBetween(0.008, 0.012);
+    assertThat(share(Exchange::forward)).isBetween(0.045, 0.055);
   }
 
   @Test
