@@ -15,7 +15,6 @@ import dev.signet.shell.StreamsTuning;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 
 /**
  * Builds the exchange processor as a {@link Service}: its Streams application ({@code streams};
@@ -111,13 +110,12 @@ public final class ExchangeProcessorService {
   }
 
   /**
-   * Unique per running worker (its transactional id): the stable instance id when set, else one of
-   * this process's, which a restart changes (an earlier producer is then not fenced but only times
-   * out, and its open transaction aborts).
+   * The stage workers' identity: the stable instance id when set (their transactional ids and
+   * static group membership), else null and each worker takes one of this process's.
    */
   private static String workerInstanceId(ProcessorConfig config) {
     return config.instanceId() != null && !config.instanceId().isBlank()
         ? config.instanceId()
-        : UUID.randomUUID().toString();
+        : null;
   }
 }

@@ -171,6 +171,14 @@ public record ProcessorConfig(
 
   public static final String DEFAULT_APPLICATION_ID = "signet-exchange-processor";
 
+  /**
+   * Sync callers are answered before the commit (see the replies topic), so the interval only
+   * bounds how soon receipts, async results, stage requests and settled replies are visible; 100 ms
+   * instead of 20 took 15-40 % more sync requests per second on a 2-core box (fewer transactions
+   * per request).
+   */
+  public static final Duration DEFAULT_COMMIT_INTERVAL = Duration.ofMillis(100);
+
   public Properties streamsProperties() {
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);

@@ -32,7 +32,8 @@ public final class ProcessorEnvironment {
         env.string("SP_KAFKA_BOOTSTRAP", "127.0.0.1:9092"),
         env.string("SP_PROCESSOR_APPLICATION_ID", ProcessorConfig.DEFAULT_APPLICATION_ID),
         env.path("SP_STATE_DIR", Path.of("/tmp/signet/streams")),
-        env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)),
+        env.duration(
+            "SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, ProcessorConfig.DEFAULT_COMMIT_INTERVAL),
         env.integer("SP_STREAM_THREADS", 2),
         (short) env.integer("SP_REPLICATION_FACTOR", 1, Short.MIN_VALUE, Short.MAX_VALUE),
         ApiKeysConfig.fromEnvironment(env),

@@ -14,10 +14,10 @@ import dev.signet.core.types.TypeRegistry;
 import dev.signet.launcher.local.LocalKafka;
 import dev.signet.launcher.local.LocalPostgres;
 import dev.signet.launcher.local.LocalTopics;
+import dev.signet.processor.ProcessorConfig;
 import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Objects;
@@ -110,7 +110,10 @@ public final class LocalMode implements AutoCloseable {
                     env.optional("SP_RETIRED_JWKS"),
                     dataDir.resolve("streams"),
                     env.integer("PORT", 8088),
-                    env.duration("SP_COMMIT_INTERVAL_MS", ChronoUnit.MILLIS, Duration.ofMillis(20)),
+                    env.duration(
+                        "SP_COMMIT_INTERVAL_MS",
+                        ChronoUnit.MILLIS,
+                        ProcessorConfig.DEFAULT_COMMIT_INTERVAL),
                     env.integer("SP_STREAM_THREADS", 2),
                     env.path(ReservedConfigPublisher.ENV, null),
                     new PipelineSettings.BillingTuning(

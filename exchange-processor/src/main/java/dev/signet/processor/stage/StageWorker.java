@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -22,6 +23,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.CloseOptions.GroupMembershipOperation;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -164,7 +167,11 @@ public final class StageWorker<Q, A> implements ConsumerLoop.Body {
    * The worker's loop over Kafka at {@code bootstrapServers}, not started: it reads {@code stage}'s
    * requests in group {@code groupId} and writes with transactional id {@code
    * <groupId>-<instanceId>}, so {@code instanceId} must be unique among the running workers of the
-   * stage and stable across restarts of one.
+   * stage and stable across restarts of one. A stable id ({@code SP_INSTANCE_ID}) also makes the
+   * consumer a static group member: after a kill -9 the restarted worker takes its partitions back
+   * at once instead of leaving them unread for the session timeout (45 s), while requests of sync
+   * callers wait; a clean close still leaves the group. Null: a dynamic member with an id of this
+   * process (a restart then does not fence the earlier producer, whose open transaction times out).
    */
   public static <Q, A> ConsumerLoop create(
       String bootstrapServers,
@@ -197,26 +204,31 @@ public final class StageWorker<Q, A> implements ConsumerLoop.Body {
       MeterRegistry meters,
       String requestsTopic,
       String outcomesTopic) {
-    String clientId = groupId + "-" + instanceId;
+    boolean staticMember = instanceId != null && !instanceId.isBlank();
+    String clientId = groupId + "-" + (staticMember ? instanceId : UUID.randomUUID());
+    Map<String, Object> consumerConfig =
+        new HashMap<>(
+            Map.of(
+                ConsumerConfig.GROUP_ID_CONFIG,
+                groupId,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                clientId,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+                "read_committed",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                // A new group answers the requests already waiting, not only the next ones.
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                // Bounds the backlog of requests read while the pool is full.
+                ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
+                settings.concurrency()));
+    if (staticMember) {
+      consumerConfig.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, clientId);
+    }
     KafkaConsumer<String, byte[]> consumer =
         new KafkaConsumer<>(
-            kafkaClient.clientConfig(
-                bootstrapServers,
-                Map.of(
-                    ConsumerConfig.GROUP_ID_CONFIG,
-                    groupId,
-                    ConsumerConfig.CLIENT_ID_CONFIG,
-                    clientId,
-                    ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-                    "read_committed",
-                    ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
-                    false,
-                    // A new group answers the requests already waiting, not only the next ones.
-                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
-                    "earliest",
-                    // Bounds the backlog of requests read while the pool is full.
-                    ConsumerConfig.MAX_POLL_RECORDS_CONFIG,
-                    settings.concurrency())),
+            kafkaClient.clientConfig(bootstrapServers, consumerConfig),
             new StringDeserializer(),
             new ByteArrayDeserializer());
     KafkaProducer<String, byte[]> producer =
@@ -286,7 +298,13 @@ public final class StageWorker<Q, A> implements ConsumerLoop.Body {
           e.toString());
     }
     pool.shutdownNow();
-    closeQuietly(consumer, "consumer");
+    // A static member stays in the group after a plain close until its session times out: leave
+    // now, so that a stopped worker's partitions move at once.
+    closeQuietly(
+        () ->
+            consumer.close(
+                CloseOptions.groupMembershipOperation(GroupMembershipOperation.LEAVE_GROUP)),
+        "consumer");
     closeQuietly(producer, "producer");
     closeQuietly(outcomeReader, "outcome reader");
   }

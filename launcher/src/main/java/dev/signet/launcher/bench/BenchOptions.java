@@ -1,5 +1,6 @@
 package dev.signet.launcher.bench;
 
+import dev.signet.processor.ProcessorConfig;
 import java.time.Duration;
 
 /**
@@ -28,7 +29,7 @@ record BenchOptions(
     int concurrency = 64;
     Duration duration = Duration.ofSeconds(30);
     Duration warmup = Duration.ofSeconds(30);
-    int commitMs = 20;
+    int commitMs = (int) ProcessorConfig.DEFAULT_COMMIT_INTERVAL.toMillis();
     int partitions = 4;
     long rate = 0;
     for (int i = 0; i < args.length; i++) {
