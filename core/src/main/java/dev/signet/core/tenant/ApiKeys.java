@@ -97,8 +97,17 @@ public final class ApiKeys {
    * SP_API_KEYS_FILE}, or null.
    */
   public static String configuredJson(Env env) {
-    String json = env.verbatim(ENV);
-    Path file = env.path(ENV_FILE, null);
+    return configuredJson(env.verbatim(ENV), env.path(ENV_FILE, null));
+  }
+
+  /**
+   * The JSON text of the keys given as {@code json} ({@code SP_API_KEYS}, blank for unset) or in
+   * {@code file} ({@code SP_API_KEYS_FILE}, or null), read now; null when neither is given.
+   */
+  public static String configuredJson(String json, Path file) {
+    if (json != null && json.isBlank()) {
+      json = null;
+    }
     if (json != null && file != null) {
       throw new IllegalArgumentException(
           "set " + ENV + " or " + ENV_FILE + ", not both: the keys must come from one place");

@@ -33,10 +33,19 @@ public record ApiKeysConfig(ApiKeys atStart, Path file, Duration reloadInterval)
   }
 
   public static ApiKeysConfig fromEnvironment(Env env) {
-    return new ApiKeysConfig(
-        ApiKeys.fromEnvironment(env),
+    return of(
+        env.verbatim(ApiKeys.ENV),
         env.path(ApiKeys.ENV_FILE, null),
         env.positiveDuration(ENV_RELOAD_INTERVAL, ChronoUnit.SECONDS, DEFAULT_RELOAD_INTERVAL));
+  }
+
+  /**
+   * The keys of {@code json} ({@code SP_API_KEYS}, blank for unset) or of {@code file}, read now;
+   * both given is refused, as every service refuses it.
+   */
+  public static ApiKeysConfig of(String json, Path file, Duration reloadInterval) {
+    return new ApiKeysConfig(
+        ApiKeys.parse(ApiKeys.configuredJson(json, file)), file, reloadInterval);
   }
 
   /**

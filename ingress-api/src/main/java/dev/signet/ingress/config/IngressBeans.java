@@ -12,8 +12,7 @@ import dev.signet.core.crypto.ResultMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.tenant.ApiKeyTable;
-import dev.signet.core.tenant.ApiKeys;
-import dev.signet.core.tenant.ApiKeysFileReloader;
+import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.trace.TraceIds;
 import dev.signet.core.types.TypeRegistry;
 import dev.signet.ingress.billing.BillingQueries;
@@ -21,12 +20,10 @@ import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.QueryPool;
 import dev.signet.store.query.ReceiptQueries;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
@@ -47,27 +44,16 @@ class IngressBeans {
 
   /**
    * {@code SP_API_KEYS_FILE}, re-read every {@code SP_API_KEYS_RELOAD_INTERVAL}, or the fixed
-   * {@code SP_API_KEYS}; both set is refused, as every service refuses it.
+   * {@code SP_API_KEYS}; both set is refused, as every service refuses it. The re-reading stops
+   * with the context: Spring infers the table's close().
    */
   @Bean
   ApiKeyTable apiKeys(IngressProperties properties, MeterRegistry meters) {
-    Optional<Path> file = properties.apiKeysPath();
-    boolean inline = properties.apiKeys() != null && !properties.apiKeys().isBlank();
-    if (file.isPresent() && inline) {
-      throw new IllegalArgumentException(
-          "set "
-              + ApiKeys.ENV
-              + " or "
-              + ApiKeys.ENV_FILE
-              + ", not both: the keys must come from one place");
-    }
-    if (file.isPresent()) {
-      // Its poller stops with the context: Spring infers the bean's close().
-      return new ApiKeysFileReloader(
-              file.get(), properties.apiKeysReloadInterval(), meters, "ingress")
-          .start();
-    }
-    return ApiKeyTable.fixed(ApiKeys.parse(properties.apiKeys()));
+    return ApiKeysConfig.of(
+            properties.apiKeys(),
+            properties.apiKeysPath().orElse(null),
+            properties.apiKeysReloadInterval())
+        .open(meters, "ingress");
   }
 
   @Bean
