@@ -7,6 +7,7 @@ import dev.signet.processor.keys.KeyTableRecords;
 import dev.signet.processor.repair.OpenAiModelClient;
 import dev.signet.processor.repair.RepairWorker;
 import dev.signet.processor.stage.StageWorkerSettings;
+import dev.signet.shell.ApiKeysService;
 import dev.signet.shell.ConsumerLoopService;
 import dev.signet.shell.Service;
 import dev.signet.shell.ServiceGroup;
@@ -18,11 +19,12 @@ import java.util.Map;
 
 /**
  * Builds the exchange processor as a {@link Service}: its Streams application ({@code streams};
- * start, await, health, metrics and its failure policy live in {@link StreamsService}), the
- * announcer of its API key table on the requests log ({@code key-table}), the forward worker
- * ({@code forward-worker}) and, when a model is configured, the repair worker ({@code
- * repair-worker}): the slow stages, off the stream threads. Either failing stops both (see {@link
- * ServiceGroup}). Used by {@link ExchangeProcessorApp} and by the local launcher.
+ * start, await, health, metrics and its failure policy live in {@link StreamsService}), the API key
+ * table ({@code api-keys}, re-reading {@code SP_API_KEYS_FILE}) and its announcer on the requests
+ * log ({@code key-table}), the forward worker ({@code forward-worker}) and, when a model is
+ * configured, the repair worker ({@code repair-worker}): the slow stages, off the stream threads.
+ * Either failing stops both (see {@link ServiceGroup}). Used by {@link ExchangeProcessorApp} and by
+ * the local launcher.
  */
 public final class ExchangeProcessorService {
 
@@ -43,10 +45,12 @@ public final class ExchangeProcessorService {
         "streams",
         SigningKeyGuard.of(
             streams(config, tuning, meters), config.stateDir(), config.signingKey()));
+    ApiKeysService apiKeys = new ApiKeysService(config.apiKeys().open(meters, "processor"));
+    parts.put("api-keys", apiKeys);
     parts.put(
         "key-table",
         KeyTableAnnouncer.create(
-            config.apiKeys().open(meters, "processor"),
+            apiKeys.table(),
             Topics.EXCHANGE_REQUESTS.name(),
             RequestPartitions.count(config),
             new KeyTableRecords(config.serverSecret()),

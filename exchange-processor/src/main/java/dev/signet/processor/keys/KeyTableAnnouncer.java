@@ -183,7 +183,6 @@ public final class KeyTableAnnouncer implements Service {
     try {
       producer.close(Duration.ofSeconds(5));
     } finally {
-      table.close();
       stopped.countDown();
     }
   }
