@@ -7,6 +7,7 @@ import dev.signet.core.trace.TraceIds;
 import dev.signet.ingress.auth.Authenticator;
 import dev.signet.ingress.auth.Scopes;
 import dev.signet.ingress.body.BoundedBody;
+import dev.signet.ingress.config.IngressProperties;
 import dev.signet.ingress.docs.Refusals;
 import dev.signet.ingress.errors.ApiException;
 import dev.signet.ingress.errors.Problems;
@@ -23,9 +24,10 @@ import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.security.SecurityRequirement;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 import org.springframework.http.MediaType;
@@ -36,7 +38,7 @@ import org.springframework.web.bind.annotation.RestController;
 /**
  * {@code POST /v1/exchange}: authenticate, check limits and the idempotency key, publish to the
  * requests topic and answer with the processor's result. The servlet thread is released while the
- * exchange travels through Kafka.
+ * exchange travels through Kafka; the answer is written by {@link AsyncAnswer}.
  */
 @RestController
 @Tag(name = "exchanges")
@@ -53,6 +55,7 @@ class ExchangeController {
   private final Admission admission;
   private final TraceIds traceIds;
   private final Timer latency;
+  private final Duration replyTimeout;
 
   ExchangeController(
       Authenticator authenticator,
@@ -61,7 +64,9 @@ class ExchangeController {
       BoundedBody bodies,
       Admission admission,
       TraceIds traceIds,
+      IngressProperties properties,
       MeterRegistry meters) {
+    this.replyTimeout = properties.replyTimeout();
     this.admission = admission;
     this.traceIds = traceIds;
     this.authenticator = authenticator;
@@ -177,7 +182,7 @@ class ExchangeController {
       path = "/v1/exchange",
       consumes = MediaType.ALL_VALUE,
       produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.APPLICATION_PROBLEM_JSON_VALUE})
-  CompletableFuture<ResponseEntity<byte[]>> exchange(HttpServletRequest request) {
+  void exchange(HttpServletRequest request, HttpServletResponse response) {
     long started = System.nanoTime();
     Authenticator.Caller caller = authenticator.authenticate(request, Scopes.EXCHANGE);
     RateLimiter.Outcome rate = rateLimiter.tryAcquire(caller.tenant().tenant());
@@ -204,16 +209,19 @@ class ExchangeController {
     byte[] body = bodies.read(request);
     String traceId = traceId(admission.admit(body), caller.tenant().tenant(), idempotencyKey);
     TraceHeaders.remember(request, traceId);
-    return gateway
-        .submit(traceId, body, caller.apiKey(), idempotencyKey)
-        .handle(
-            (result, error) -> {
-              latency.record(
-                  System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
-              return error == null
-                  ? respond(result, rate.headers())
-                  : failure(error, traceId, rate.headers());
-            });
+    AsyncAnswer.send(
+        request.startAsync(request, response),
+        replyTimeout,
+        gateway
+            .submit(traceId, body, caller.apiKey(), idempotencyKey)
+            .handle(
+                (result, error) -> {
+                  latency.record(
+                      System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                  return error == null
+                      ? respond(result, rate.headers())
+                      : failure(error, traceId, rate.headers());
+                }));
   }
 
   /**
