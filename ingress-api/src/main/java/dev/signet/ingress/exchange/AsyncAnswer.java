@@ -1,5 +1,7 @@
 package dev.signet.ingress.exchange;
 
+import dev.signet.core.error.ErrorCode;
+import dev.signet.ingress.errors.Problems;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
@@ -36,12 +38,12 @@ final class AsyncAnswer {
     answer.whenComplete(
         (entity, error) -> {
           if (error != null) {
-            // The answer's own stage failed, a bug: let the container's error page answer 500.
             log.error("no answer could be built for an exchange", error);
-            return;
           }
+          ResponseEntity<byte[]> written =
+              error == null ? entity : Problems.response(ErrorCode.INTERNAL, "internal error");
           try {
-            async.start(() -> write(async, entity));
+            async.start(() -> write(async, written));
           } catch (IllegalStateException clientGone) {
             // The container already ended the request (the client disconnected): nobody to answer.
           }
