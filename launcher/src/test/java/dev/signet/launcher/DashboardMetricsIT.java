@@ -29,9 +29,12 @@ import org.junit.jupiter.api.Test;
 class DashboardMetricsIT {
 
   private static final Path REPOSITORY = Path.of("..").toAbsolutePath().normalize();
-  private static final Pattern QUERIED = Pattern.compile("\\bsignet_[a-z0-9_]+");
+
+  /** Signet's own series, and the Kafka clients' that the Streams apps bind (client metrics). */
+  private static final Pattern QUERIED = Pattern.compile("\\b(?:signet|kafka)_[a-z0-9_]+");
+
   private static final Pattern SERIES =
-      Pattern.compile("^(signet_[a-z0-9_]+)[{ ]", Pattern.MULTILINE);
+      Pattern.compile("^((?:signet|kafka)_[a-z0-9_]+)[{ ]", Pattern.MULTILINE);
 
   /**
    * Series that appear only with their event (or the setting that makes it happen), which this test
@@ -96,7 +99,7 @@ class DashboardMetricsIT {
             });
   }
 
-  /** Every {@code signet_*} name in the dashboards and the alert rules. */
+  /** Every {@code signet_*} and {@code kafka_*} name in the dashboards and the alert rules. */
   private static Set<String> queried() throws IOException {
     Set<String> names = new TreeSet<>();
     try (Stream<Path> dashboards = Files.list(REPOSITORY.resolve("ops/grafana/dashboards"))) {
