@@ -17,6 +17,7 @@ import dev.signet.launcher.local.LocalTopics;
 import dev.signet.processor.ProcessorConfig;
 import dev.signet.processor.egress.EgressSettings;
 import dev.signet.processor.repair.ModelSettings;
+import dev.signet.shell.StreamsTuning;
 import java.nio.file.Path;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
@@ -34,6 +35,12 @@ public final class LocalMode implements AutoCloseable {
   public static final String DEMO_API_KEYS =
       "{\"demo_key\":{\"tenant\":\"demo\",\"fallback_enabled\":false,"
           + "\"scopes\":[\"exchange\",\"receipts.read\",\"billing.read\",\"admin\"]}}";
+
+  /**
+   * RocksDB's share of local mode's 1 GiB (JVM + PostgreSQL) unless {@code SP_ROCKSDB_MEMORY_MB}
+   * says otherwise: the processor and billing share it (README, Performance).
+   */
+  static final int LOCAL_ROCKSDB_MEMORY_MB = 32;
 
   private final StartedServices running;
   private final Pipeline pipeline;
@@ -122,7 +129,8 @@ public final class LocalMode implements AutoCloseable {
                         StripeConfig.fromEnvironment(env)),
                     env.path(TypeRegistry.ENV, null),
                     ModelSettings.fromEnvironment(env.asMap()),
-                    EgressSettings.fromEnvironment(env.asMap()))));
+                    EgressSettings.fromEnvironment(env.asMap()),
+                    env.integer(StreamsTuning.ENV_ROCKSDB_MEMORY_MB, LOCAL_ROCKSDB_MEMORY_MB))));
   }
 
   /** Starts everything; on failure, stops what had started and rethrows. */

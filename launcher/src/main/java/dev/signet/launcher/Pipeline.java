@@ -15,6 +15,7 @@ import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
 import dev.signet.processor.ProcessorConfig;
 import dev.signet.shell.Service;
+import dev.signet.shell.StreamsTuning;
 import dev.signet.store.ReceiptSink;
 import dev.signet.store.ReceiptStoreConfig;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -115,6 +116,7 @@ public final class Pipeline implements AutoCloseable {
                         apiKeys(settings),
                         settings.kafkaClient()),
                     ledger,
+                    streamsTuning(settings),
                     meters)
                 .start());
 
@@ -138,6 +140,7 @@ public final class Pipeline implements AutoCloseable {
                     settings.model(),
                     settings.egress(),
                     settings.kafkaClient()),
+                streamsTuning(settings),
                 meters));
     processor.start();
     awaitRunning(processor, "exchange processor");
@@ -179,6 +182,14 @@ public final class Pipeline implements AutoCloseable {
       running.close();
       throw e;
     }
+  }
+
+  /**
+   * Streams' defaults but for RocksDB's memory; the processor gives itself its instance id, billing
+   * stays a dynamic member (one instance, nothing to hand back).
+   */
+  private static StreamsTuning streamsTuning(PipelineSettings settings) {
+    return StreamsTuning.defaults().withRocksDbMemoryMb(settings.rocksDbMemoryMb());
   }
 
   /**

@@ -19,7 +19,9 @@ import java.util.Optional;
  * egress} the forwarding policy's {@code SP_HEL_*}; {@code kafkaClient} the security settings every
  * service's Kafka clients use ({@code SP_KAFKA_PROPERTIES}, {@code SP_KAFKA_*}); {@code
  * apiKeysFile} the {@code SP_API_KEYS_FILE} every service re-reads every {@code
- * apiKeysReloadInterval} while running ({@code apiKeysJson} is its content at start), or null.
+ * apiKeysReloadInterval} while running ({@code apiKeysJson} is its content at start), or null;
+ * {@code rocksDbMemoryMb} the native memory the processor's and billing's RocksDB stores share
+ * ({@code SP_ROCKSDB_MEMORY_MB}).
  */
 public record PipelineSettings(
     String kafkaBootstrap,
@@ -41,7 +43,8 @@ public record PipelineSettings(
     BillingTuning billing,
     Path schemaDir,
     ModelSettings model,
-    EgressSettings egress) {
+    EgressSettings egress,
+    int rocksDbMemoryMb) {
 
   /**
    * Billing's settings beyond the infrastructure: grace ({@code SP_BILLING_GRACE}), charge interval

@@ -32,11 +32,30 @@ class StreamsTuningTest {
   }
 
   @Test
+  void shouldBoundRocksDbMemoryWithTheSharedSetter() {
+    Properties original = new Properties();
+    original.put(StreamsConfig.APPLICATION_ID_CONFIG, "app");
+
+    assertThat(StreamsTuning.defaults().applyTo(original))
+        .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbMemory.class)
+        .containsEntry(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, 128L * 1024 * 1024);
+    assertThat(
+            StreamsTuning.fromEnvironment(Env.of(Map.of("SP_ROCKSDB_MEMORY_MB", "48")))
+                .applyTo(original))
+        .containsEntry(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, 48L * 1024 * 1024);
+    assertThat(StreamsTuning.defaults().withRocksDbMemoryMb(32).applyTo(original))
+        .containsEntry(BoundedRocksDbMemory.MEMORY_BYTES_CONFIG, 32L * 1024 * 1024);
+    assertThatThrownBy(
+            () -> StreamsTuning.fromEnvironment(Env.of(Map.of("SP_ROCKSDB_MEMORY_MB", "0"))))
+        .hasMessageContaining("SP_ROCKSDB_MEMORY_MB");
+  }
+
+  @Test
   void shouldRefuseANegativeOrExcessiveCount() {
     assertThatThrownBy(
             () -> StreamsTuning.fromEnvironment(Env.of(Map.of("SP_STANDBY_REPLICAS", "-1"))))
         .hasMessageContaining("SP_STANDBY_REPLICAS");
-    assertThatThrownBy(() -> new StreamsTuning(4, null)).hasMessageContaining("between 0 and 3");
+    assertThatThrownBy(() -> new StreamsTuning(4, null, 1)).hasMessageContaining("between 0 and 3");
   }
 
   private static final String STATIC_MEMBER =

@@ -25,8 +25,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An embedded PostgreSQL (zonky) for local mode, over a persistent data directory, configured
  * durable ({@code fsync}, {@code synchronous_commit} and {@code full_page_writes} on; zonky's
- * defaults are not) and listening on 127.0.0.1 only. The database {@value #DATABASE} is created
- * when missing.
+ * defaults are not), with small memory settings ({@value #SHARED_BUFFERS} shared buffers, {@value
+ * #MAX_CONNECTIONS} connections) and listening on 127.0.0.1 only. The database {@value #DATABASE}
+ * is created when missing.
  *
  * <p>The data directory is initialised on the first start only. If a previous local process was
  * killed, its postmaster survives as an orphan that still holds the directory; it is shut down
@@ -45,6 +46,14 @@ public final class LocalPostgres implements AutoCloseable {
    * works.
    */
   private static final String PASSWORD = "postgres";
+
+  static final String SHARED_BUFFERS = "32MB";
+
+  /**
+   * The pools of one local pipeline hold 8 (receipt sink 1, ingress's queries 4, billing's ledger
+   * 3); the rest is for migrations, the bench's probes, the CLI and a chaos run's restarts.
+   */
+  static final int MAX_CONNECTIONS = 30;
 
   private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
   private static final Duration ORPHAN_STOP_WAIT = Duration.ofSeconds(30);
@@ -88,6 +97,12 @@ public final class LocalPostgres implements AutoCloseable {
               .setServerConfig("synchronous_commit", "on")
               .setServerConfig("full_page_writes", "on")
               .setServerConfig("listen_addresses", HOST)
+              // Small, so local mode (JVM + PostgreSQL) stays within 1 GiB: the shared buffers
+              // count fully once touched (default 128MB); the OS page cache still caches the rest.
+              .setServerConfig("shared_buffers", SHARED_BUFFERS)
+              .setServerConfig("max_connections", Integer.toString(MAX_CONNECTIONS))
+              .setServerConfig("work_mem", "2MB")
+              .setServerConfig("maintenance_work_mem", "16MB")
               .start();
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start embedded PostgreSQL over " + this.dataDir, e);

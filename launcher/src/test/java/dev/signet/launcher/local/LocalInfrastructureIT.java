@@ -334,6 +334,9 @@ class LocalInfrastructureIT {
       assertThat(show(c, "synchronous_commit")).isEqualTo("on");
       assertThat(show(c, "full_page_writes")).isEqualTo("on");
       assertThat(show(c, "listen_addresses")).isEqualTo("127.0.0.1");
+      assertThat(show(c, "shared_buffers")).isEqualTo(LocalPostgres.SHARED_BUFFERS);
+      assertThat(show(c, "max_connections"))
+          .isEqualTo(Integer.toString(LocalPostgres.MAX_CONNECTIONS));
     }
   }
 
