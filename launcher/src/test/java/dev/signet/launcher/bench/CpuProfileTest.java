@@ -94,7 +94,7 @@ class CpuProfileTest {
 
     assertThat(profile.perExchange(1_000))
         .isEqualTo(
-            "CPU per exchange by thread group: ingress: Tomcat request threads 300 µs (75 %),"
+            "CPU per exchange by thread group: ingress: Tomcat threads (requests, poller, acceptor) 300 µs (75 %),"
                 + " JVM: garbage collector 100 µs (25 %)");
     assertThat(CpuProfile.UNKNOWN.perExchange(1_000))
         .isEqualTo("CPU per exchange by thread group: unknown (no /proc)");

@@ -31,7 +31,7 @@ class ProfileTableTest {
 
             | thread group | sync, closed loop | async |
             |---|---:|---:|
-            | ingress: Tomcat request threads | 600 µs (60 %) | 0 µs (0 %) |
+            | ingress: Tomcat threads (requests, poller, acceptor) | 600 µs (60 %) | 0 µs (0 %) |
             | JVM: garbage collector | 0 µs (0 %) | 200 µs (100 %) |
             | PostgreSQL | 400 µs (40 %) | 0 µs (0 %) |
             | **total** | 1,000 µs (100 %) | 200 µs (100 %) |
