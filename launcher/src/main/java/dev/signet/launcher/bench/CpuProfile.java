@@ -1,5 +1,6 @@
 package dev.signet.launcher.bench;
 
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.Locale;
@@ -16,7 +17,7 @@ record CpuProfile(Map<ThreadGroups.Group, Long> nanos) {
   static final CpuProfile UNKNOWN = new CpuProfile(Map.of());
 
   CpuProfile {
-    nanos = nanos.isEmpty() ? Map.of() : new EnumMap<>(nanos);
+    nanos = nanos.isEmpty() ? Map.of() : Collections.unmodifiableMap(new EnumMap<>(nanos));
   }
 
   /**
@@ -24,9 +25,9 @@ record CpuProfile(Map<ThreadGroups.Group, Long> nanos) {
    * its group; one born in between counts whole. A thread that ended in between takes its ticks
    * with it, so what the process spent beyond its live threads is {@link ThreadGroups.Group#ENDED}.
    * The bench's own load threads end before {@code after} and time themselves instead: {@code
-   * loadGeneratorNanos}, or -1 where they do not (their threads, if still listed in {@code after},
-   * are then not counted twice). Tick rounding can make the ended share a few ticks negative; it is
-   * shown as zero then.
+   * loadGeneratorNanos}, or -1 where they do not; when they do, any of theirs still listed in
+   * {@code after} is skipped so as not to count it twice. Tick rounding can make the ended share a
+   * few ticks negative; it is shown as zero then.
    *
    * @param postgresNanos PostgreSQL's CPU over the same window, or -1 if unknown
    */
