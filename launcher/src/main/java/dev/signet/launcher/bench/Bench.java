@@ -19,6 +19,7 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
@@ -97,9 +98,36 @@ public final class Bench {
     return new Cpu(os.getProcessCpuTime(), resources.postgresCpuNanos());
   }
 
+  /** CPU so far: the totals and this JVM's threads (empty where there is no /proc). */
+  private record CpuMark(Cpu cpu, Optional<ThreadCpu.Snapshot> threads) {
+
+    /**
+     * What was spent since {@code before}, by thread group; {@code loadGeneratorNanos} is what the
+     * run's own load threads timed themselves, or -1 (see {@link CpuProfile#between}).
+     */
+    CpuProfile profileSince(CpuMark before, long loadGeneratorNanos) {
+      if (threads.isEmpty() || before.threads.isEmpty()) {
+        return CpuProfile.UNKNOWN;
+      }
+      return CpuProfile.between(
+          before.threads.get(),
+          threads.get(),
+          loadGeneratorNanos,
+          cpu.since(before.cpu).postgresNanos());
+    }
+  }
+
+  private CpuMark mark() {
+    return new CpuMark(cpu(), ThreadCpu.read(ThreadCpu.SELF));
+  }
+
   /** What one sync run measured. */
   private record SyncRun(
-      LoadTally tally, HttpLoad.Result result, Cpu cpu, ProcessResources.Memory peak) {
+      LoadTally tally,
+      HttpLoad.Result result,
+      Cpu cpu,
+      CpuProfile profile,
+      ProcessResources.Memory peak) {
 
     double throughput() {
       return tally.ok() / result.seconds();
@@ -111,8 +139,12 @@ public final class Bench {
           : String.format("%,d (%s)", tally.errors(), tally.errorBreakdown());
     }
 
+    long exchanges() {
+      return tally.ok() + tally.errors();
+    }
+
     String cpuPerRequest() {
-      return cpu.perExchange(tally.ok() + tally.errors());
+      return cpu.perExchange(exchanges());
     }
 
     BenchReport.Row row(String what, String throughput, Histogram latencies) {
@@ -129,7 +161,8 @@ public final class Bench {
   }
 
   /** What the measured async run gave. */
-  private record AsyncRun(long stored, double seconds, Cpu cpu, ProcessResources.Memory peak) {
+  private record AsyncRun(
+      long stored, double seconds, Cpu cpu, CpuProfile profile, ProcessResources.Memory peak) {
     double throughput() {
       return stored / seconds;
     }
@@ -195,6 +228,7 @@ public final class Bench {
           new Measured(
               readySeconds, pipelineSeconds, firstMinute, curve, async, closed, fixed, rate);
       System.out.printf("%n%s%n", summary(options, measured, resources.memory()).markdown());
+      System.out.printf("%s%n", profiles(measured).markdown());
     }
   }
 
@@ -293,6 +327,28 @@ public final class Bench {
                         + BenchReport.mib(atEnd.jvmPeakRss())
                         + " MiB")));
     return report;
+  }
+
+  /** The runs' CPU by thread group, in the summary's order. */
+  private static ProfileTable profiles(Measured m) {
+    ProfileTable table = new ProfileTable();
+    if (m.fixed() != null) {
+      table.add(
+          new ProfileTable.Run("sync, fixed rate", m.fixed().profile(), m.fixed().exchanges()));
+    }
+    if (m.closed() != null) {
+      table.add(
+          new ProfileTable.Run("sync, closed loop", m.closed().profile(), m.closed().exchanges()));
+    }
+    if (m.async() != null) {
+      table.add(new ProfileTable.Run("async", m.async().profile(), m.async().stored()));
+    }
+    if (m.firstMinute() != null) {
+      table.add(
+          new ProfileTable.Run(
+              "first minute", m.firstMinute().profile(), m.firstMinute().exchanges()));
+    }
+    return table;
   }
 
   private static String heading(BenchOptions options) {
@@ -404,7 +460,7 @@ public final class Bench {
     props.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
     props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
     memory.reset();
-    Cpu cpuBefore = cpu();
+    CpuMark before = mark();
     long started = System.nanoTime();
     try (KafkaProducer<String, byte[]> producer =
         new KafkaProducer<>(
@@ -428,8 +484,11 @@ public final class Bench {
     long elapsed = System.nanoTime() - started;
     long storedAtMs = System.currentTimeMillis();
     long stored = local.pipeline().storedReceipts() - storedBefore;
-    Cpu cpu = cpu().since(cpuBefore);
-    AsyncRun run = new AsyncRun(stored, elapsed / 1e9, cpu, memory.peak());
+    CpuMark after = mark();
+    Cpu cpu = after.cpu().since(before.cpu());
+    // The producer above sends from this thread; its I/O thread has ended by now (see ENDED).
+    AsyncRun run =
+        new AsyncRun(stored, elapsed / 1e9, cpu, after.profileSince(before, -1), memory.peak());
     if (!report) {
       return run;
     }
@@ -443,6 +502,7 @@ public final class Bench {
         "async: %,.0f exchanges/s end to end; CPU per exchange: %s (this JVM: broker, services,"
             + " producer; + PostgreSQL's processes)%n",
         run.throughput(), cpu.perExchange(stored));
+    System.out.printf("async: %s%n", run.profile().perExchange(stored));
     printMemory("async", run.peak());
     System.out.printf("billing: %s%n", billing.report());
     System.out.printf(
@@ -485,9 +545,9 @@ public final class Bench {
     HttpLoad load = load(n -> body(prefix + n, n));
     LoadTally tally = new LoadTally();
     memory.reset();
-    Cpu before = cpu();
+    CpuMark before = mark();
     HttpLoad.Result result = load.runAtRate(concurrency, rate, duration.toNanos(), tally);
-    SyncRun run = new SyncRun(tally, result, cpu().since(before), memory.peak());
+    SyncRun run = measured(tally, result, before);
     Histogram corrected = tally.fromIntendedStart();
     Histogram uncorrected = tally.fromSend();
     System.out.printf(
@@ -508,6 +568,7 @@ public final class Bench {
         uncorrected.getValueAtPercentile(99) / 1e3,
         uncorrected.getValueAtPercentile(99.9) / 1e3,
         run.cpuPerRequest());
+    System.out.printf("sync at rate: %s%n", run.profile().perExchange(run.exchanges()));
     printMemory("sync at rate", run.peak());
     return run;
   }
@@ -543,9 +604,20 @@ public final class Bench {
       throws InterruptedException {
     HttpLoad load = load(bodyFor);
     memory.reset();
-    Cpu before = cpu();
+    CpuMark before = mark();
     HttpLoad.Result result = load.run(concurrency, duration.toNanos(), tally);
-    return new SyncRun(tally, result, cpu().since(before), memory.peak());
+    return measured(tally, result, before);
+  }
+
+  /** A sync run that has just ended, with the CPU and memory it took since {@code before}. */
+  private SyncRun measured(LoadTally tally, HttpLoad.Result result, CpuMark before) {
+    CpuMark after = mark();
+    return new SyncRun(
+        tally,
+        result,
+        after.cpu().since(before.cpu()),
+        after.profileSince(before, result.threadCpuNanos()),
+        memory.peak());
   }
 
   private HttpLoad load(IntFunction<TracedBody> bodyFor) {
@@ -575,6 +647,7 @@ public final class Bench {
         latencies.getValueAtPercentile(99.9) / 1e3,
         latencies.getMaxValue() / 1e3,
         run.cpuPerRequest());
+    System.out.printf("%s: %s%n", label, run.profile().perExchange(run.exchanges()));
     printMemory(label, run.peak());
   }
 

@@ -4,10 +4,13 @@ import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
 /**
@@ -27,8 +30,12 @@ final class HttpLoad {
     this.requestFor = requestFor;
   }
 
-  /** How long the run took, from the first thread's start to the last one's end. */
-  record Result(long elapsedNanos) {
+  /**
+   * How long the run took, from the first thread's start to the last one's end, and the CPU its
+   * threads spent (each times itself as it ends, since Linux forgets an ended thread's time; -1
+   * where the JVM cannot measure thread CPU).
+   */
+  record Result(long elapsedNanos, long threadCpuNanos) {
     double seconds() {
       return elapsedNanos / 1e9;
     }
@@ -94,6 +101,8 @@ final class HttpLoad {
   private static Result runThreads(int concurrency, long started, LoadThread body)
       throws InterruptedException {
     Thread[] threads = new Thread[concurrency];
+    ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
+    LongAdder cpuNanos = new LongAdder();
     for (int t = 0; t < concurrency; t++) {
       int index = t;
       threads[t] =
@@ -103,6 +112,8 @@ final class HttpLoad {
                   body.run(index);
                 } catch (InterruptedException e) {
                   Thread.currentThread().interrupt();
+                } finally {
+                  cpuNanos.add(cpu.getCurrentThreadCpuTime());
                 }
               },
               "bench-http-" + t);
@@ -111,7 +122,8 @@ final class HttpLoad {
     for (Thread thread : threads) {
       thread.join();
     }
-    return new Result(System.nanoTime() - started);
+    boolean measured = cpu.isCurrentThreadCpuTimeSupported() && cpu.isThreadCpuTimeEnabled();
+    return new Result(System.nanoTime() - started, measured ? cpuNanos.sum() : -1);
   }
 
   /**

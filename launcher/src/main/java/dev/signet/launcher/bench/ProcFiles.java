@@ -5,6 +5,9 @@ import java.util.OptionalLong;
 /** Parses the Linux {@code /proc} texts the bench reads; pure functions over their contents. */
 final class ProcFiles {
 
+  /** Linux's {@code USER_HZ}, the unit of {@code /proc/<pid>/stat} times, on every common arch. */
+  static final long NANOS_PER_TICK = 10_000_000L;
+
   private ProcFiles() {}
 
   /**
@@ -45,5 +48,13 @@ final class ProcFiles {
       ticks += Long.parseLong(fields[16 - 3]) + Long.parseLong(fields[17 - 3]);
     }
     return ticks;
+  }
+
+  /**
+   * A thread's name from {@code /proc/<pid>/task/<tid>/comm}: the text without its line end. Linux
+   * keeps at most 15 characters of it.
+   */
+  static String threadName(String comm) {
+    return comm.endsWith("\n") ? comm.substring(0, comm.length() - 1) : comm;
   }
 }

@@ -17,9 +17,6 @@ import java.util.stream.Stream;
  */
 final class ProcessResources {
 
-  /** Linux's {@code USER_HZ}, the unit of {@code /proc/<pid>/stat} times, on every common arch. */
-  private static final long NANOS_PER_TICK = 10_000_000L;
-
   private final Path postgresDataDir;
 
   /**
@@ -95,7 +92,7 @@ final class ProcessResources {
         ticks += ProcFiles.cpuTicks(stat.get(), i == 0);
       }
     }
-    return ticks * NANOS_PER_TICK;
+    return ticks * ProcFiles.NANOS_PER_TICK;
   }
 
   /**

@@ -64,4 +64,10 @@ class ProcFilesTest {
 
     assertThat(ProcFiles.cpuTicks(stat, false)).isEqualTo(20);
   }
+
+  @Test
+  void shouldTakeTheLineEndOffAThreadName() {
+    assertThat(ProcFiles.threadName("C2 CompilerThre\n")).isEqualTo("C2 CompilerThre");
+    assertThat(ProcFiles.threadName("GC Thread#0")).isEqualTo("GC Thread#0");
+  }
 }
