@@ -24,8 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
@@ -33,18 +33,8 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * much of the body the server took and the response it sent while the client was still writing.
  * Kafka and PostgreSQL are not needed: the gateway and the queries are mocks.
  */
-@SpringBootTest(
-    classes = IngressApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "server.address=127.0.0.1",
-      "signet.max-body-bytes=65536",
-      "signet.api-keys={\"demo_key\":{\"tenant\":\"demo\"}}",
-      // 32 zero bytes, base64url: a valid Ed25519 seed for a test.
-      "signet.private-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "signet.kafka-bootstrap=127.0.0.1:1",
-      "signet.postgres-url=jdbc:postgresql://127.0.0.1:1/unused"
-    })
+@StandaloneIngress
+@TestPropertySource(properties = "signet.max-body-bytes=65536")
 class OversizeUploadIT {
 
   private static final long UPLOAD_BYTES = 300L * 1024 * 1024;

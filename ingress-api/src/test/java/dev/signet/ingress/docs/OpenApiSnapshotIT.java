@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.signet.core.json.Json;
-import dev.signet.ingress.IngressApplication;
+import dev.signet.ingress.StandaloneIngress;
 import dev.signet.ingress.TestHttp;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.ReceiptQueries;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
@@ -33,16 +32,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * complete for every operation, and readable without an API key, as is the Swagger UI at {@code
  * /docs}.
  */
-@SpringBootTest(
-    classes = IngressApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "server.address=127.0.0.1",
-      "signet.api-keys={\"demo_key\":{\"tenant\":\"demo\"}}",
-      "signet.private-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "signet.kafka-bootstrap=127.0.0.1:1",
-      "signet.postgres-url=jdbc:postgresql://127.0.0.1:1/unused"
-    })
+@StandaloneIngress
 class OpenApiSnapshotIT {
 
   static final Path SNAPSHOT = Path.of("..", "docs", "openapi.json");

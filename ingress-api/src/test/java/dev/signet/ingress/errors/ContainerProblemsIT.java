@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.json.Json;
-import dev.signet.ingress.IngressApplication;
+import dev.signet.ingress.StandaloneIngress;
 import dev.signet.ingress.TestHttp;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.ReceiptQueries;
@@ -23,7 +23,6 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
@@ -31,16 +30,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * Requests the fuzz test found answered with a 500 or with Tomcat's HTML, against the real embedded
  * Tomcat: each is now a 4xx problem.
  */
-@SpringBootTest(
-    classes = IngressApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "server.address=127.0.0.1",
-      "signet.api-keys={\"demo_key\":{\"tenant\":\"demo\"}}",
-      "signet.private-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "signet.kafka-bootstrap=127.0.0.1:1",
-      "signet.postgres-url=jdbc:postgresql://127.0.0.1:1/unused"
-    })
+@StandaloneIngress
 class ContainerProblemsIT {
 
   @LocalServerPort int port;

@@ -10,7 +10,7 @@ import static org.mockito.Mockito.when;
 import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
-import dev.signet.ingress.IngressApplication;
+import dev.signet.ingress.StandaloneIngress;
 import dev.signet.store.query.ReceiptQueries;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -30,7 +30,6 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
@@ -39,16 +38,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
  * returned ({@link AsyncAnswer}), on the real embedded Tomcat: replies that arrive later, in any
  * order, from other threads, reach their own callers with their status, headers and bytes.
  */
-@SpringBootTest(
-    classes = IngressApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "server.address=127.0.0.1",
-      "signet.api-keys={\"demo_key\":{\"tenant\":\"demo\"}}",
-      "signet.private-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "signet.kafka-bootstrap=127.0.0.1:1",
-      "signet.postgres-url=jdbc:postgresql://127.0.0.1:1/unused"
-    })
+@StandaloneIngress
 class AsyncAnswerIT {
 
   @LocalServerPort int port;

@@ -3,7 +3,7 @@ package dev.signet.ingress.health;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.json.Json;
-import dev.signet.ingress.IngressApplication;
+import dev.signet.ingress.StandaloneIngress;
 import dev.signet.ingress.TestHttp;
 import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.ReceiptQueries;
@@ -13,27 +13,22 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * With {@code SP_MANAGEMENT_PORT} set, health and metrics answer on that port and not on the API's,
  * and health details stay for admin keys only there too.
  */
-@SpringBootTest(
-    classes = IngressApplication.class,
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@StandaloneIngress
+@TestPropertySource(
     properties = {
       "SP_MANAGEMENT_PORT=0",
-      "server.address=127.0.0.1",
       "management.server.address=127.0.0.1",
       "signet.api-keys={\"demo_key\":{\"tenant\":\"demo\"},"
-          + "\"ops_key\":{\"tenant\":\"ops\",\"scopes\":[\"admin\"]}}",
-      "signet.private-key=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
-      "signet.kafka-bootstrap=127.0.0.1:1",
-      "signet.postgres-url=jdbc:postgresql://127.0.0.1:1/unused"
+          + "\"ops_key\":{\"tenant\":\"ops\",\"scopes\":[\"admin\"]}}"
     })
 class ManagementPortIT {
 
