@@ -9,7 +9,6 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 
 import dev.signet.ingress.exchange.ExchangeGateway;
-import dev.signet.store.query.ReceiptQueries;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,11 +21,10 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * Huge uploads against the real embedded Tomcat, over a plain socket so that the test sees both how
@@ -45,11 +43,7 @@ class OversizeUploadIT {
   private static final long AT_MOST_TAKEN = 1024L * 1024;
 
   @LocalServerPort int port;
-  @MockitoBean ExchangeGateway gateway;
-  @MockitoBean ReceiptQueries queries;
-
-  @MockitoBean(name = "receiptDataSource")
-  DataSource dataSource;
+  @Autowired ExchangeGateway gateway;
 
   /** What the server answered, how much the client had sent when the answer came, and in all. */
   record Upload(String head, long sentBeforeResponse, long sent, boolean closedByServer) {

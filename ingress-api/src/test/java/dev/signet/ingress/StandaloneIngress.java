@@ -1,11 +1,15 @@
 package dev.signet.ingress;
 
+import dev.signet.ingress.exchange.ExchangeGateway;
+import dev.signet.store.query.ReceiptQueries;
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import javax.sql.DataSource;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * The ingress application on a real embedded Tomcat (random port, loopback only) with the demo
@@ -28,4 +32,6 @@ import org.springframework.boot.test.context.SpringBootTest;
       "signet.kafka-bootstrap=127.0.0.1:1",
       "signet.postgres-url=jdbc:postgresql://127.0.0.1:1/unused"
     })
+@MockitoBean(types = {ExchangeGateway.class, ReceiptQueries.class})
+@MockitoBean(name = "receiptDataSource", types = DataSource.class)
 public @interface StandaloneIngress {}

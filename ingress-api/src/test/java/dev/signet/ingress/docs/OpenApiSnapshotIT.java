@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.signet.core.json.Json;
 import dev.signet.ingress.StandaloneIngress;
 import dev.signet.ingress.TestHttp;
-import dev.signet.ingress.exchange.ExchangeGateway;
-import dev.signet.store.query.ReceiptQueries;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,10 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * The OpenAPI contract as a running ingress serves it: equal to the committed {@code
@@ -39,11 +35,6 @@ class OpenApiSnapshotIT {
   static final String UPDATE_PROPERTY = "signet.openapi.update";
 
   @LocalServerPort int port;
-  @MockitoBean ExchangeGateway gateway;
-  @MockitoBean ReceiptQueries queries;
-
-  @MockitoBean(name = "receiptDataSource")
-  DataSource dataSource;
 
   private final HttpClient http =
       HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NORMAL).build();

@@ -7,8 +7,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.json.Json;
 import dev.signet.ingress.StandaloneIngress;
 import dev.signet.ingress.TestHttp;
-import dev.signet.ingress.exchange.ExchangeGateway;
-import dev.signet.store.query.ReceiptQueries;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -19,12 +17,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.Locale;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * Requests the fuzz test found answered with a 500 or with Tomcat's HTML, against the real embedded
@@ -34,11 +30,6 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 class ContainerProblemsIT {
 
   @LocalServerPort int port;
-  @MockitoBean ExchangeGateway gateway;
-  @MockitoBean ReceiptQueries queries;
-
-  @MockitoBean(name = "receiptDataSource")
-  DataSource dataSource;
 
   private final HttpClient http = HttpClient.newHttpClient();
 

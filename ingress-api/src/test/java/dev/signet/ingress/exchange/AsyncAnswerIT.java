@@ -11,7 +11,6 @@ import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
 import dev.signet.core.message.ExchangeResult;
 import dev.signet.ingress.StandaloneIngress;
-import dev.signet.store.query.ReceiptQueries;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
@@ -28,10 +27,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.IntStream;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * {@code POST /v1/exchange} answered through the servlet's async context after the handler has
@@ -42,11 +40,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 class AsyncAnswerIT {
 
   @LocalServerPort int port;
-  @MockitoBean ExchangeGateway gateway;
-  @MockitoBean ReceiptQueries queries;
-
-  @MockitoBean(name = "receiptDataSource")
-  DataSource dataSource;
+  @Autowired ExchangeGateway gateway;
 
   private final HttpClient http = HttpClient.newHttpClient();
 

@@ -5,18 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.signet.core.json.Json;
 import dev.signet.ingress.StandaloneIngress;
 import dev.signet.ingress.TestHttp;
-import dev.signet.ingress.exchange.ExchangeGateway;
-import dev.signet.store.query.ReceiptQueries;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * With {@code SP_MANAGEMENT_PORT} set, health and metrics answer on that port and not on the API's,
@@ -34,11 +30,6 @@ class ManagementPortIT {
 
   @LocalServerPort int port;
   @LocalManagementPort int managementPort;
-  @MockitoBean ExchangeGateway gateway;
-  @MockitoBean ReceiptQueries queries;
-
-  @MockitoBean(name = "receiptDataSource")
-  DataSource dataSource;
 
   private final HttpClient http = HttpClient.newHttpClient();
 
