@@ -5,15 +5,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import dev.signet.core.json.Json;
+import dev.signet.stubs.FormFields;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -84,7 +83,7 @@ final class StripeMetersStub implements AutoCloseable {
     try (exchange) {
       exchange.getRequestBody().readAllBytes();
       String path = exchange.getRequestURI().getPath();
-      Map<String, String> query = decode(exchange.getRequestURI().getRawQuery());
+      Map<String, String> query = FormFields.decode(exchange.getRequestURI().getRawQuery());
       requests.add(
           new Request(
               exchange.getRequestMethod(),
@@ -198,22 +197,6 @@ final class StripeMetersStub implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
-  }
-
-  private static Map<String, String> decode(String query) {
-    Map<String, String> params = new LinkedHashMap<>();
-    if (query == null || query.isEmpty()) {
-      return params;
-    }
-    for (String pair : query.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      params.put(
-          URLDecoder.decode(key, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
-    }
-    return params;
   }
 
   @Override

@@ -2,17 +2,16 @@ package dev.signet.billing.stripe;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.signet.stubs.FormFields;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -85,7 +84,7 @@ public final class StripeStub implements AutoCloseable {
       try (InputStream in = exchange.getRequestBody()) {
         body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
-      Map<String, String> form = decode(body);
+      Map<String, String> form = FormFields.decode(body);
       requests.add(
           new Request(
               exchange.getRequestMethod(),
@@ -146,22 +145,6 @@ public final class StripeStub implements AutoCloseable {
     try (OutputStream out = exchange.getResponseBody()) {
       out.write(bytes);
     }
-  }
-
-  private static Map<String, String> decode(String body) {
-    Map<String, String> form = new LinkedHashMap<>();
-    if (body.isEmpty()) {
-      return form;
-    }
-    for (String pair : body.split("&")) {
-      int eq = pair.indexOf('=');
-      String key = eq < 0 ? pair : pair.substring(0, eq);
-      String value = eq < 0 ? "" : pair.substring(eq + 1);
-      form.put(
-          URLDecoder.decode(key, StandardCharsets.UTF_8),
-          URLDecoder.decode(value, StandardCharsets.UTF_8));
-    }
-    return form;
   }
 
   @Override
