@@ -138,11 +138,16 @@ public final class LocalMode implements AutoCloseable {
     return start(Env.of(env));
   }
 
-  /** As {@link #start(Map)}, through the one environment reader. */
+  /**
+   * As {@link #start(Map)}, through the one environment reader; once everything is up, tells the
+   * {@code signet} script so through the {@link ReadyFile}, whoever started local mode.
+   */
   public static LocalMode start(Env env) {
     StartedServices running = new StartedServices();
     try {
-      return new LocalMode(env, running);
+      LocalMode local = new LocalMode(env, running);
+      ReadyFile.markReady();
+      return local;
     } catch (RuntimeException e) {
       running.close();
       throw e;

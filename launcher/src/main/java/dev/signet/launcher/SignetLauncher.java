@@ -52,7 +52,6 @@ public final class SignetLauncher {
   private static void up() throws InterruptedException {
     Env env = Env.system();
     LocalMode local = LocalMode.start(env);
-    ReadyFile.markReady();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(

@@ -5,7 +5,6 @@ import dev.signet.core.json.Json;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.topic.Topics;
 import dev.signet.launcher.LocalMode;
-import dev.signet.launcher.ReadyFile;
 import dev.signet.processor.repair.ModelSettings;
 import dev.signet.stubs.ModelStub;
 import java.io.IOException;
@@ -183,7 +182,6 @@ public final class Bench {
         MemorySampler memory = new MemorySampler(resources)) {
       double readySeconds = ManagementFactory.getRuntimeMXBean().getUptime() / 1e3;
       double pipelineSeconds = (System.nanoTime() - startCalled) / 1e9;
-      ReadyFile.markReady();
       System.out.printf(
           "pipeline ready %.1f s after the JVM started (the pipeline's own start: %.1f s)%n",
           readySeconds, pipelineSeconds);
@@ -398,7 +396,6 @@ public final class Bench {
           new ProcessResources(Path.of(env.get("SP_DATA_DIR")).resolve("postgres"));
       try (LocalMode local = LocalMode.start(env);
           MemorySampler memory = new MemorySampler(resources)) {
-        ReadyFile.markReady();
         Bench bench = new Bench(local, resources, memory);
         if (!options.warmup().isZero()) {
           System.out.printf("repair warm-up (%d s)…%n", options.warmup().toSeconds());
