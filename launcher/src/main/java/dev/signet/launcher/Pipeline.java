@@ -15,10 +15,10 @@ import dev.signet.ingress.IngressApplication;
 import dev.signet.processor.ExchangeProcessorService;
 import dev.signet.processor.ProcessorConfig;
 import dev.signet.shell.Service;
+import dev.signet.shell.ServiceShell;
 import dev.signet.shell.StreamsTuning;
 import dev.signet.store.ReceiptSink;
 import dev.signet.store.ReceiptStoreConfig;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.HashMap;
@@ -174,7 +174,7 @@ public final class Pipeline implements AutoCloseable {
 
   /** Starts every service; on failure, stops what had started and rethrows. */
   public static Pipeline start(PipelineSettings settings) {
-    PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry meters = ServiceShell.prometheusRegistry();
     StartedServices running = new StartedServices();
     try {
       return new Pipeline(settings, meters, running);

@@ -3,6 +3,7 @@ package dev.signet.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.signet.core.metrics.MeterRegistrationFailures;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,9 @@ class DashboardMetricsIT {
                   .as("series the dashboards or alert rules query that the pipeline never exports")
                   .isEmpty();
             });
+    assertThat(PipelineIT.get("/metrics").body())
+        .as("meters of any service the registry refused (a clashing name drops their series)")
+        .contains(MeterRegistrationFailures.NAME + " 0.0");
   }
 
   /** Every {@code signet_*} and {@code kafka_*} name in the dashboards and the alert rules. */

@@ -1,6 +1,7 @@
 package dev.signet.shell;
 
 import dev.signet.core.config.Env;
+import dev.signet.core.metrics.MeterRegistrationFailures;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
@@ -39,10 +40,21 @@ public final class ServiceShell implements AutoCloseable {
    * for a process, the global registry, so whatever else a deployment adds to it sees them too.
    */
   public static ServiceShell open(InetSocketAddress address, CompositeMeterRegistry root) {
-    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    PrometheusMeterRegistry prometheus = prometheusRegistry();
     ServiceEndpoint endpoint = ServiceEndpoint.start(address, prometheus);
     root.add(prometheus);
     return new ServiceShell(root, prometheus, endpoint);
+  }
+
+  /**
+   * The registry behind a process's {@code /metrics}: Kafka Streams' state-store metrics under one
+   * set of tag keys ({@link StateStoreMetricTags}), and any meter it still refuses counted.
+   */
+  public static PrometheusMeterRegistry prometheusRegistry() {
+    PrometheusMeterRegistry prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    prometheus.config().meterFilter(new StateStoreMetricTags());
+    MeterRegistrationFailures.watch(prometheus);
+    return prometheus;
   }
 
   /**

@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 final class LedgerMetrics {
 
   static final String DEAD_LETTERS_TOTAL = "signet_stripe_push_dead_letters_total";
-  static final String DEAD_LETTERS = "signet_stripe_push_dead_letters";
+  // Not "signet_stripe_push_dead_letters": Prometheus reads the counter above under that name.
+  static final String DEAD_LETTERS = "signet_stripe_push_dead_letters_pending";
   static final String LAG_RECORDS = "signet_billing_ledger_lag_records";
   static final String LAG_SECONDS = "signet_billing_ledger_lag_seconds";
   static final String RETRIES = "signet_billing_ledger_retries_total";

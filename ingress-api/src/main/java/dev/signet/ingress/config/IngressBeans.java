@@ -11,6 +11,7 @@ import dev.signet.core.crypto.PublicKey;
 import dev.signet.core.crypto.ResultMac;
 import dev.signet.core.crypto.ServerSecret;
 import dev.signet.core.crypto.SigningKey;
+import dev.signet.core.metrics.MeterRegistrationFailures;
 import dev.signet.core.tenant.ApiKeyTable;
 import dev.signet.core.tenant.ApiKeysConfig;
 import dev.signet.core.trace.TraceIds;
@@ -20,12 +21,14 @@ import dev.signet.ingress.exchange.ExchangeGateway;
 import dev.signet.store.query.QueryPool;
 import dev.signet.store.query.ReceiptQueries;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MeterRegistryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -41,6 +44,12 @@ class IngressBeans {
           KafkaClientProperties.ENV_SASL_MECHANISM,
           KafkaClientProperties.ENV_SASL_USERNAME,
           KafkaClientProperties.ENV_SASL_PASSWORD);
+
+  /** A meter Prometheus refuses (a clashing name) is counted, not only logged. */
+  @Bean
+  MeterRegistryCustomizer<PrometheusMeterRegistry> countRefusedMeters() {
+    return MeterRegistrationFailures::watch;
+  }
 
   /**
    * {@code SP_API_KEYS_FILE}, re-read every {@code SP_API_KEYS_RELOAD_INTERVAL}, or the fixed

@@ -44,7 +44,9 @@ class ManagementPortIT {
 
     assertThat(managementPort).isNotEqualTo(port);
     assertThat(metrics.statusCode()).isEqualTo(200);
-    assertThat(metrics.body()).contains("signet_ingress_exchange_seconds");
+    assertThat(metrics.body())
+        .contains("signet_ingress_exchange_seconds")
+        .contains("signet_meter_registration_failures_total 0.0");
     HttpResponse<String> onTheApiPort = get(port, "/metrics", null);
     assertThat(onTheApiPort.statusCode()).isEqualTo(404);
     assertThat(Json.parse(onTheApiPort.body()).get("code").asText()).isEqualTo("NOT_FOUND");
