@@ -3,6 +3,7 @@ package dev.signet.core.tenant;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.config.Env;
 import dev.signet.core.crypto.Hashes;
+import dev.signet.core.host.HostPattern;
 import dev.signet.core.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,6 +76,7 @@ public final class ApiKeys {
     for (Map.Entry<String, JsonNode> entry : root.properties()) {
       try {
         Tenant tenant = Json.convert(entry.getValue(), Tenant.class);
+        requireValidAllowlist(tenant);
         tenants.put(digest(entry.getKey()), tenant);
       } catch (RuntimeException e) {
         throw new IllegalArgumentException(
@@ -82,6 +84,21 @@ public final class ApiKeys {
       }
     }
     return new ApiKeys(tenants);
+  }
+
+  /**
+   * A forwarding allow-list entry that does not parse would allow nothing, so a typo would look
+   * like a denial at the first forward; refused here, it stops the start or the reload instead.
+   */
+  private static void requireValidAllowlist(Tenant tenant) {
+    for (String entry : tenant.allowlist()) {
+      try {
+        HostPattern.parse(entry);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(
+            "tenant '" + tenant.tenant() + "': allowlist entry " + e.getMessage(), e);
+      }
+    }
   }
 
   /**

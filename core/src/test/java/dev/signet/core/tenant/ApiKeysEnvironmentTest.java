@@ -50,4 +50,30 @@ class ApiKeysEnvironmentTest {
         .hasMessageContaining("is empty")
         .hasMessageContaining(file.toString());
   }
+
+  @Test
+  void shouldAcceptEveryFormOfAllowlistEntry() {
+    String keys =
+        "{\"k1\": {\"tenant\": \"acme\", \"allowlist\": [\"api.example.com\","
+            + " \"*.partners.example.com\", \"203.0.113.7\", \"2001:db8::1\"]}}";
+
+    assertThat(ApiKeys.parse(keys).authenticate("k1").orElseThrow().allowlist()).hasSize(4);
+  }
+
+  @Test
+  void shouldRefuseAnAllowlistEntryThatWouldAllowNothingNamingTheTenantNotTheKey() {
+    for (String entry : new String[] {"https://api.example.com", "*.com", "api.*.com", "a b"}) {
+      String keys =
+          "{\"secret_key_1\": {\"tenant\": \"acme\", \"allowlist\": [\"ok.example.com\", \""
+              + entry
+              + "\"]}}";
+
+      assertThatThrownBy(() -> ApiKeys.parse(keys))
+          .as(entry)
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessageContaining("tenant 'acme': allowlist entry '" + entry + "'")
+          .message()
+          .doesNotContain("secret_key_1");
+    }
+  }
 }

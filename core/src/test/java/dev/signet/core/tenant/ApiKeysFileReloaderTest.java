@@ -82,6 +82,17 @@ class ApiKeysFileReloaderTest {
   }
 
   @Test
+  void shouldKeepTheTableInForceWhenTheNewFileHasABrokenAllowlistEntry() throws IOException {
+    ApiKeysFileReloader keys = reloader();
+    Files.writeString(
+        file, "{\"new_key\": {\"tenant\": \"acme\", \"allowlist\": [\"*.example.*\"]}}");
+
+    assertThat(keys.reload()).isEqualTo(Outcome.FAILED);
+    assertThat(keys.current().authenticate("old_key")).isPresent();
+    assertThat(keys.current().authenticate("new_key")).isEmpty();
+  }
+
+  @Test
   void shouldCountABrokenVersionOnceAndTakeTheNextGoodOne() throws IOException {
     ApiKeysFileReloader keys = reloader();
     Files.writeString(file, "not json");

@@ -1,6 +1,8 @@
 package dev.signet.processor.egress;
 
 import dev.signet.core.error.ErrorCode;
+import dev.signet.core.host.Ipv4Literals;
+import dev.signet.core.host.Ipv6Literals;
 import java.net.InetAddress;
 import java.util.List;
 

@@ -1,6 +1,8 @@
 package dev.signet.processor.egress;
 
 import dev.signet.core.error.ErrorCode;
+import dev.signet.core.host.HostName;
+import dev.signet.core.host.HostPattern;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
@@ -38,8 +40,8 @@ public final class EgressPolicy {
    * Every check that needs no DNS.
    *
    * @param url the forward URL as the caller sent it
-   * @param tenantAllowlist the tenant's own {@code allowlist}; entries that do not parse match
-   *     nothing
+   * @param tenantAllowlist the tenant's own {@code allowlist} (checked when the keys are read); an
+   *     entry that does not parse matches nothing
    */
   public static Precheck precheck(
       String url, List<String> tenantAllowlist, EgressSettings settings) {
@@ -158,7 +160,9 @@ public final class EgressPolicy {
       try {
         pattern = HostPattern.parse(entry);
       } catch (IllegalArgumentException e) {
-        continue; // a malformed tenant entry allows nothing; SP_API_KEYS parsing should refuse it
+        // SP_API_KEYS parsing refuses such an entry; one in a table announced before it did
+        // allows nothing.
+        continue;
       }
       if (pattern.matches(host)) {
         return true;

@@ -1,6 +1,7 @@
 package dev.signet.processor.egress;
 
 import dev.signet.core.config.Env;
+import dev.signet.core.host.HostPattern;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;

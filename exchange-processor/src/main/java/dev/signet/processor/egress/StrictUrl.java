@@ -1,5 +1,6 @@
 package dev.signet.processor.egress;
 
+import dev.signet.core.host.HostName;
 import java.util.Locale;
 
 /**

@@ -9,6 +9,7 @@ import static dev.signet.processor.egress.Addresses.ip;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.signet.core.error.ErrorCode;
+import dev.signet.core.host.Ipv6Literals;
 import java.net.Inet6Address;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;

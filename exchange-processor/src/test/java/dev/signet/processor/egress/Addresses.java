@@ -1,5 +1,7 @@
 package dev.signet.processor.egress;
 
+import dev.signet.core.host.Ipv4Literals;
+import dev.signet.core.host.Ipv6Literals;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -3,6 +3,8 @@ package dev.signet.processor.egress;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
+import dev.signet.core.host.HostName;
+import dev.signet.core.host.HostPattern;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;

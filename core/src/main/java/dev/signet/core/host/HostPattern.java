@@ -1,4 +1,4 @@
-package dev.signet.processor.egress;
+package dev.signet.core.host;
 
 import java.util.Objects;
 
@@ -24,13 +24,18 @@ public record HostPattern(HostName host, boolean wildcard) {
   /**
    * Reads one entry.
    *
-   * @throws IllegalArgumentException saying why the entry is refused
+   * @throws IllegalArgumentException saying why the entry is refused, after the entry in quotes
    */
   public static HostPattern parse(String entry) {
     Objects.requireNonNull(entry, "entry");
     String text = entry.strip();
     if (text.startsWith("*.")) {
-      HostName suffix = HostName.parse(text.substring(2));
+      HostName suffix;
+      try {
+        suffix = HostName.parse(text.substring(2));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("'" + entry + "': " + e.getMessage(), e);
+      }
       if (suffix.isLiteral()) {
         throw new IllegalArgumentException(
             "'" + entry + "': a wildcard cannot cover an IP literal");

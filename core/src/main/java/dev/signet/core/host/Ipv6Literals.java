@@ -1,4 +1,4 @@
-package dev.signet.processor.egress;
+package dev.signet.core.host;
 
 import java.util.Optional;
 
@@ -7,12 +7,12 @@ import java.util.Optional;
  * fall back to a DNS lookup for text that is not a literal. Zone ids ({@code fe80::1%eth0}) are
  * refused: they name an interface of this machine, never a destination on the internet.
  */
-final class Ipv6Literals {
+public final class Ipv6Literals {
 
   private Ipv6Literals() {}
 
   /** The sixteen bytes of {@code text} (no brackets), or empty when it is not an IPv6 literal. */
-  static Optional<byte[]> parse(String text) {
+  public static Optional<byte[]> parse(String text) {
     if (text.isEmpty() || text.length() > 45) {
       return Optional.empty();
     }
@@ -43,7 +43,7 @@ final class Ipv6Literals {
   /**
    * RFC 5952 text: lower case, no leading zeros, the longest run of two or more zero groups as ::.
    */
-  static String format(byte[] bytes) {
+  public static String format(byte[] bytes) {
     int[] groups = new int[8];
     for (int i = 0; i < 8; i++) {
       groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);

@@ -1,4 +1,4 @@
-package dev.signet.processor.egress;
+package dev.signet.core.host;
 
 import java.net.IDN;
 import java.net.Inet4Address;

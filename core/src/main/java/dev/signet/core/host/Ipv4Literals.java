@@ -1,4 +1,4 @@
-package dev.signet.processor.egress;
+package dev.signet.core.host;
 
 import java.math.BigInteger;
 import java.util.Optional;
@@ -13,7 +13,7 @@ import java.util.Optional;
  * address, and an invalid one is an error rather than a domain name. Normalising every form first
  * means the allow-list and the address classification see one spelling per address.
  */
-final class Ipv4Literals {
+public final class Ipv4Literals {
 
   private static final BigInteger BYTE = BigInteger.valueOf(256);
 
@@ -23,7 +23,7 @@ final class Ipv4Literals {
    * Whether {@code host} (ASCII, lower case, trailing dot already removed) must be read as IPv4:
    * its last label is decimal digits or {@code 0x} hex.
    */
-  static boolean endsInNumber(String host) {
+  public static boolean endsInNumber(String host) {
     String last = host.substring(host.lastIndexOf('.') + 1);
     if (last.isEmpty()) {
       return false;
@@ -38,7 +38,7 @@ final class Ipv4Literals {
    * The four bytes of {@code host}, or empty when it is not a valid IPv4 literal in any form. Call
    * only for a host that {@link #endsInNumber ends in a number}.
    */
-  static Optional<byte[]> parse(String host) {
+  public static Optional<byte[]> parse(String host) {
     String[] parts = host.split("\\.", -1);
     if (parts.length > 4) {
       return Optional.empty();
