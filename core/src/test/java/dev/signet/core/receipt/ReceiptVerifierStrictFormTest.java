@@ -74,6 +74,9 @@ class ReceiptVerifierStrictFormTest {
         Arguments.of("five-digit year", "\"+12025-01-27T12:00:00.123Z\""),
         Arguments.of("no seconds", "\"2025-01-27T12:00Z\""),
         Arguments.of("February 30", "\"2025-02-30T12:00:00.000Z\""),
+        Arguments.of("February 29 of a common year", "\"2025-02-29T12:00:00.000Z\""),
+        Arguments.of("month 13", "\"2025-13-01T12:00:00.000Z\""),
+        Arguments.of("minute 60", "\"2025-01-27T12:60:00.000Z\""),
         Arguments.of("not a timestamp", "\"yesterday\""),
         Arguments.of("epoch milliseconds as a number", "1737979200123"));
   }
@@ -88,7 +91,12 @@ class ReceiptVerifierStrictFormTest {
 
   @ParameterizedTest(name = "ts {0}")
   @ValueSource(
-      strings = {"2025-01-27T12:00:00.123Z", "2025-01-27T12:00:00.000Z", "2025-01-27T12:00:00Z"})
+      strings = {
+        "2025-01-27T12:00:00.123Z",
+        "2025-01-27T12:00:00.000Z",
+        "2025-01-27T12:00:00Z",
+        "2024-02-29T23:59:59.999Z"
+      })
   void shouldAcceptTheIssuersTimestampAndTheSeedVectorsFormWithoutMilliseconds(String ts) {
     ObjectNode receipt = resealed(first(), r -> r.put("ts", ts));
 
