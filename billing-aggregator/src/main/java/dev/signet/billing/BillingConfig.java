@@ -342,7 +342,8 @@ public record BillingConfig(
         StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
         LogAndContinueExceptionHandler.class);
     props.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), PRODUCER_LINGER_MS);
-    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+    // Uncompressed, as the processor's: lz4 allocates a 64 KB block for every small batch.
+    props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "none");
     // Security settings reach every client Streams creates (consumers, producers, admin).
     return kafkaClient.applyTo(props);
   }

@@ -98,14 +98,14 @@ class BillingConfigTest {
   }
 
   @Test
-  void shouldRunExactlyOnceWithLz4ShortLingerAndSkipPoisonRecords() {
+  void shouldRunExactlyOnceUncompressedWithShortLingerAndSkipPoisonRecords() {
     Properties props =
         BillingConfig.defaults("127.0.0.1:9092", ServerSecret.derivedFrom(KEY)).streamsProperties();
 
     assertThat(props)
         .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2)
         .containsEntry(StreamsConfig.REPLICATION_FACTOR_CONFIG, 1)
-        .containsEntry(StreamsConfig.producerPrefix("compression.type"), "lz4")
+        .containsEntry(StreamsConfig.producerPrefix("compression.type"), "none")
         .containsEntry(StreamsConfig.producerPrefix("linger.ms"), 5)
         .containsEntry(
             StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
