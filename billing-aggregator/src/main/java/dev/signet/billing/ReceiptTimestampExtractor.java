@@ -3,6 +3,7 @@ package dev.signet.billing;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import dev.signet.core.json.Json;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import java.io.IOException;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -48,7 +49,7 @@ final class ReceiptTimestampExtractor implements TimestampExtractor {
     }
     long signed;
     try {
-      signed = Instant.parse(ts).toEpochMilli();
+      signed = ReceiptTimestamps.parse(ts).toEpochMilli();
     } catch (DateTimeException e) {
       log.warn(
           "receipt {}/{} at {}-{}@{} has an unreadable ts '{}'; using its produce time",

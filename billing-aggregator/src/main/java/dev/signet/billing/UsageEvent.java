@@ -1,7 +1,7 @@
 package dev.signet.billing;
 
 import dev.signet.core.receipt.Receipt;
-import java.time.Instant;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import java.util.Objects;
 
 /**
@@ -26,6 +26,6 @@ record UsageEvent(String tenant, String traceId, int hop, long vex, long fuToken
         receipt.hop(),
         1,
         receipt.fuTokensOrZero(),
-        Instant.parse(receipt.ts()).toEpochMilli());
+        ReceiptTimestamps.parse(receipt.ts()).toEpochMilli());
   }
 }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.signet.core.crypto.ReceiptMac;
 import dev.signet.core.json.Json;
 import dev.signet.core.receipt.Receipt;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import dev.signet.core.receipt.ReceiptVerifier;
 import dev.signet.core.receipt.Verification;
 import java.nio.ByteBuffer;
@@ -132,7 +133,7 @@ final class ReceiptReader {
     }
     Instant ts;
     try {
-      ts = Instant.parse(tree.get("ts").asText());
+      ts = ReceiptTimestamps.parse(tree.get("ts").asText());
     } catch (DateTimeException e) {
       return new Rejected(MALFORMED, "ts is not an RFC 3339 timestamp");
     }

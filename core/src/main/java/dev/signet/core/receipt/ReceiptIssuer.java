@@ -8,15 +8,10 @@ import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
 import java.time.Instant;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.Set;
 
 /** Seals receipts: canonical content id, receipt hash over the unsigned form, Ed25519 signature. */
 public final class ReceiptIssuer {
-
-  private static final DateTimeFormatter TS =
-      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss.SSS'Z'").withZone(ZoneOffset.UTC);
 
   private static final Set<String> UNHASHED_FIELDS = Set.of("receipt_hash", "signature");
 
@@ -32,7 +27,7 @@ public final class ReceiptIssuer {
 
   /** RFC 3339 UTC with milliseconds, the SR-1 timestamp form. */
   public static String timestamp(Instant instant) {
-    return TS.format(instant);
+    return ReceiptTimestamps.format(instant);
   }
 
   /** The {@code cid} of a canonical document. */

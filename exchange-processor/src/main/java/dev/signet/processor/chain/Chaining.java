@@ -2,6 +2,7 @@ package dev.signet.processor.chain;
 
 import dev.signet.core.error.ErrorCode;
 import dev.signet.core.receipt.Receipt;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import java.time.Instant;
 
 /** The chain rules a new hop must satisfy before it is issued. */
@@ -42,7 +43,7 @@ public final class Chaining {
           ErrorCode.CHAIN_CONFLICT,
           "chain head is hop " + head.hop() + " with receipt_hash " + head.receiptHash());
     }
-    Instant previous = Instant.parse(head.ts());
+    Instant previous = ReceiptTimestamps.parse(head.ts());
     return new Next(head.hop() + 1, head.receiptHash(), now.isBefore(previous) ? previous : now);
   }
 }
