@@ -1,14 +1,31 @@
 package dev.signet.launcher.bench;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Parses the Linux {@code /proc} texts the bench reads; pure functions over their contents. */
+/**
+ * Reads the Linux {@code /proc} texts the bench uses ({@link #read}), and parses them with pure
+ * functions over their contents.
+ */
 final class ProcFiles {
 
   /** Linux's {@code USER_HZ}, the unit of {@code /proc/<pid>/stat} times, on every common arch. */
   static final long NANOS_PER_TICK = 10_000_000L;
 
   private ProcFiles() {}
+
+  /** A {@code /proc} file's text; empty where it cannot be read (not Linux, a process gone). */
+  static Optional<String> read(Path file) {
+    try {
+      return Optional.of(Files.readString(file, StandardCharsets.ISO_8859_1));
+    } catch (IOException | SecurityException e) {
+      return Optional.empty();
+    }
+  }
 
   /**
    * A {@code kB} field of {@code /proc/<pid>/status} or {@code smaps_rollup}, e.g. {@code "VmRSS:\t

@@ -1,8 +1,5 @@
 package dev.signet.launcher.bench;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +50,7 @@ final class ProcessResources {
   }
 
   Memory memory() {
-    Optional<String> self = read(Path.of("/proc/self/status"));
+    Optional<String> self = ProcFiles.read(Path.of("/proc/self/status"));
     if (self.isEmpty()) {
       return Memory.NONE;
     }
@@ -62,9 +59,14 @@ final class ProcessResources {
     List<ProcessHandle> postgres = postgresProcesses();
     for (ProcessHandle process : postgres) {
       Path proc = Path.of("/proc", Long.toString(process.pid()));
-      rss = addKnown(rss, read(proc.resolve("status")).map(s -> ProcFiles.kilobytes(s, "VmRSS")));
+      rss =
+          addKnown(
+              rss,
+              ProcFiles.read(proc.resolve("status")).map(s -> ProcFiles.kilobytes(s, "VmRSS")));
       pss =
-          addKnown(pss, read(proc.resolve("smaps_rollup")).map(s -> ProcFiles.kilobytes(s, "Pss")));
+          addKnown(
+              pss,
+              ProcFiles.read(proc.resolve("smaps_rollup")).map(s -> ProcFiles.kilobytes(s, "Pss")));
     }
     return new Memory(
         ProcFiles.kilobytes(self.get(), "VmRSS").orElse(-1),
@@ -86,7 +88,8 @@ final class ProcessResources {
     }
     long ticks = 0;
     for (int i = 0; i < postgres.size(); i++) {
-      Optional<String> stat = read(Path.of("/proc", Long.toString(postgres.get(i).pid()), "stat"));
+      Optional<String> stat =
+          ProcFiles.read(Path.of("/proc", Long.toString(postgres.get(i).pid()), "stat"));
       if (stat.isPresent()) {
         // Only the postmaster (first) reaps backends, so only its exited children are counted.
         ticks += ProcFiles.cpuTicks(stat.get(), i == 0);
@@ -113,7 +116,7 @@ final class ProcessResources {
       return Optional.empty();
     }
     // The first line of postmaster.pid is the postmaster's pid.
-    return read(postgresDataDir.resolve("postmaster.pid"))
+    return ProcFiles.read(postgresDataDir.resolve("postmaster.pid"))
         .map(text -> text.lines().findFirst().orElse("").strip())
         .flatMap(
             pid -> {
@@ -130,13 +133,5 @@ final class ProcessResources {
       return sum;
     }
     return Math.max(0, sum) + value.get().getAsLong();
-  }
-
-  private static Optional<String> read(Path file) {
-    try {
-      return Optional.of(Files.readString(file, StandardCharsets.ISO_8859_1));
-    } catch (IOException | SecurityException e) {
-      return Optional.empty();
-    }
   }
 }

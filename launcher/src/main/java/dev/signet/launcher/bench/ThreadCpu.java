@@ -2,7 +2,6 @@ package dev.signet.launcher.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -42,7 +41,7 @@ final class ThreadCpu {
    * Linux). Threads that end while being read are left out.
    */
   static Optional<Snapshot> read(Path processDir) {
-    Optional<String> processStat = readText(processDir.resolve("stat"));
+    Optional<String> processStat = ProcFiles.read(processDir.resolve("stat"));
     if (processStat.isEmpty()) {
       return Optional.empty();
     }
@@ -60,8 +59,8 @@ final class ThreadCpu {
       } catch (NumberFormatException e) {
         continue;
       }
-      Optional<String> stat = readText(task.resolve("stat"));
-      Optional<String> comm = readText(task.resolve("comm"));
+      Optional<String> stat = ProcFiles.read(task.resolve("stat"));
+      Optional<String> comm = ProcFiles.read(task.resolve("comm"));
       if (stat.isPresent() && comm.isPresent()) {
         threads.put(
             tid,
@@ -70,13 +69,5 @@ final class ThreadCpu {
       }
     }
     return Optional.of(new Snapshot(ProcFiles.cpuTicks(processStat.get(), false), threads));
-  }
-
-  private static Optional<String> readText(Path file) {
-    try {
-      return Optional.of(Files.readString(file, StandardCharsets.ISO_8859_1));
-    } catch (IOException | SecurityException e) {
-      return Optional.empty();
-    }
   }
 }
