@@ -14,7 +14,7 @@ import dev.signet.core.message.OverageCharge;
 import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.ReservedConfigChange;
 import dev.signet.core.receipt.Receipt;
-import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -185,7 +185,7 @@ class ForgedAndReplayedRecordsTopologyTest {
   }
 
   private Receipt hop(String trace, int hop) {
-    return receipt(ACME, trace, hop, ReceiptIssuer.timestamp(JAN_10.plusSeconds(hop)), null);
+    return receipt(ACME, trace, hop, ReceiptTimestamps.format(JAN_10.plusSeconds(hop)), null);
   }
 
   private void receipts(int count) {

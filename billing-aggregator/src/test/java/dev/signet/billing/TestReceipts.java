@@ -7,6 +7,7 @@ import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import dev.signet.core.topic.Topics;
 import java.time.Instant;
 import java.util.UUID;
@@ -29,7 +30,7 @@ final class TestReceipts {
   private TestReceipts() {}
 
   static Receipt receipt(String tenant, Instant ts, Long fuTokens) {
-    return receipt(tenant, ReceiptIssuer.timestamp(ts), fuTokens);
+    return receipt(tenant, ReceiptTimestamps.format(ts), fuTokens);
   }
 
   static Receipt receipt(String tenant, String ts, Long fuTokens) {

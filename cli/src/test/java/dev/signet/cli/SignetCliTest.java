@@ -17,6 +17,7 @@ import dev.signet.core.receipt.ExportBundle;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -398,7 +399,7 @@ class SignetCliTest {
           new Receipt(
               trace,
               hop,
-              ReceiptIssuer.timestamp(Instant.parse("2025-01-27T12:00:00Z").plusSeconds(hop)),
+              ReceiptTimestamps.format(Instant.parse("2025-01-27T12:00:00Z").plusSeconds(hop)),
               "acme",
               Hashes.sha256(canon),
               canon,

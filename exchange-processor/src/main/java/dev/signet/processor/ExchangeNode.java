@@ -13,6 +13,7 @@ import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.message.RepairRequest;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import dev.signet.core.receipt.SealedReceipt;
 import dev.signet.processor.chain.ChainHead;
 import dev.signet.processor.egress.EgressTarget;
@@ -288,7 +289,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
             question.arguments(),
             question.failure(),
             estimate,
-            ReceiptIssuer.timestamp(Instant.ofEpochMilli(now)));
+            ReceiptTimestamps.format(Instant.ofEpochMilli(now)));
     byte[] requestBytes = Json.toBytes(request);
     if (requestBytes.length > OutputLimits.MAX_RECORD_BYTES) {
       return seal(
@@ -335,7 +336,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
             target.developmentLoopback(),
             ReceiptIssuer.contentId(ask.canon()),
             ask.canon(),
-            ReceiptIssuer.timestamp(Instant.ofEpochMilli(now)));
+            ReceiptTimestamps.format(Instant.ofEpochMilli(now)));
     byte[] requestBytes = Json.toBytes(request);
     if (requestBytes.length > OutputLimits.MAX_RECORD_BYTES) {
       return seal(
@@ -631,7 +632,7 @@ final class ExchangeNode implements FixedKeyProcessor<String, Inbound, Output> {
               exchange.traceId(),
               exchange.tenant(),
               fuTokens,
-              ReceiptIssuer.timestamp(Instant.ofEpochMilli(now)),
+              ReceiptTimestamps.format(Instant.ofEpochMilli(now)),
               prepared.result().code());
       byte[] chargeBytes = Json.toBytes(charge);
       context.forward(

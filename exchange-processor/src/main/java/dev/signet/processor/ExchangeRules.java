@@ -17,6 +17,7 @@ import dev.signet.core.receipt.Forwarded;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import dev.signet.core.receipt.Repair;
 import dev.signet.core.receipt.SealedReceipt;
 import dev.signet.core.tenant.Tenant;
@@ -293,7 +294,7 @@ final class ExchangeRules {
             new Receipt(
                 traceId,
                 next.hop(),
-                ReceiptIssuer.timestamp(next.ts()),
+                ReceiptTimestamps.format(next.ts()),
                 tenant,
                 ReceiptIssuer.contentId(canon),
                 canon,

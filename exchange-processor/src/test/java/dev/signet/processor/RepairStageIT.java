@@ -19,7 +19,7 @@ import dev.signet.core.message.PeriodTotal;
 import dev.signet.core.message.RepairOutcome;
 import dev.signet.core.message.SignetHeaders;
 import dev.signet.core.receipt.Receipt;
-import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import dev.signet.core.receipt.Repair;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.core.tenant.ApiKeysConfig;
@@ -414,7 +414,7 @@ class RepairStageIT {
             month.toString(),
             PeriodTotal.FU,
             units,
-            ReceiptIssuer.timestamp(Instant.now()));
+            ReceiptTimestamps.format(Instant.now()));
     byte[] value = Json.toBytes(total);
     ProducerRecord<String, byte[]> record =
         new ProducerRecord<>(Topics.BILLING_PERIOD_TOTALS.name(), total.key(), value);

@@ -10,6 +10,7 @@ import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
 import dev.signet.core.receipt.ReceiptSignature;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import dev.signet.core.topic.Topics;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -74,7 +75,7 @@ final class TestReceipts {
     return new Receipt(
         traceId,
         hop,
-        ReceiptIssuer.timestamp(START.plusMillis(hop)),
+        ReceiptTimestamps.format(START.plusMillis(hop)),
         tenant,
         ReceiptIssuer.contentId(canon),
         canon,

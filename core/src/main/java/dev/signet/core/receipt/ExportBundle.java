@@ -30,7 +30,7 @@ public final class ExportBundle {
     ObjectNode bundle = Json.MAPPER.createObjectNode();
     bundle.put("trace_id", traceId);
     bundle.putArray("chain").addAll(chain);
-    bundle.put("exported_at", ReceiptIssuer.timestamp(exportedAt));
+    bundle.put("exported_at", ReceiptTimestamps.format(exportedAt));
     String bundleCid = bundleCid(bundle);
     bundle.put("bundle_cid", bundleCid);
     bundle.put("signature", key.signText(bundleCid));

@@ -7,7 +7,6 @@ import dev.signet.core.crypto.SigningKey;
 import dev.signet.core.json.Canonical;
 import dev.signet.core.json.Json;
 import dev.signet.core.json.RawJson;
-import java.time.Instant;
 import java.util.Set;
 
 /** Seals receipts: canonical content id, receipt hash over the unsigned form, Ed25519 signature. */
@@ -23,11 +22,6 @@ public final class ReceiptIssuer {
 
   public String kid() {
     return key.kid();
-  }
-
-  /** RFC 3339 UTC with milliseconds, the SR-1 timestamp form. */
-  public static String timestamp(Instant instant) {
-    return ReceiptTimestamps.format(instant);
   }
 
   /** The {@code cid} of a canonical document. */

@@ -248,7 +248,7 @@ public final class ReceiptVerifier {
     String again =
         text.length() == "YYYY-MM-DDTHH:MM:SSZ".length()
             ? TS_WITHOUT_MILLIS.format(instant)
-            : ReceiptIssuer.timestamp(instant);
+            : ReceiptTimestamps.format(instant);
     return again.equals(text);
   }
 

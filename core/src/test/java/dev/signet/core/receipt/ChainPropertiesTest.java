@@ -49,7 +49,7 @@ class ChainPropertiesTest {
         (r, rnd) ->
             r.put(
                 "ts",
-                ReceiptIssuer.timestamp(
+                ReceiptTimestamps.format(
                     Instant.parse(r.get("ts").asText()).plusMillis(1 + rnd.nextInt(100))))),
     TENANT(Check.RECEIPT_HASH_MISMATCH, (r, rnd) -> r.put("tenant", "other-tenant")),
     CID(Check.CID_MISMATCH, (r, rnd) -> r.put("cid", Hashes.sha256(r.get("canon").asText() + " "))),

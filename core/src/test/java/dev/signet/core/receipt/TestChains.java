@@ -55,7 +55,7 @@ public final class TestChains {
     return new Receipt(
         traceId,
         hop,
-        ReceiptIssuer.timestamp(START.plus(Duration.ofMillis(250L * hop))),
+        ReceiptTimestamps.format(START.plus(Duration.ofMillis(250L * hop))),
         tenant,
         ReceiptIssuer.contentId(canon),
         canon,

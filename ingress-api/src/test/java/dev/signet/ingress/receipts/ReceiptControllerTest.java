@@ -18,6 +18,7 @@ import dev.signet.core.receipt.ExportBundle;
 import dev.signet.core.receipt.Policy;
 import dev.signet.core.receipt.Receipt;
 import dev.signet.core.receipt.ReceiptIssuer;
+import dev.signet.core.receipt.ReceiptTimestamps;
 import dev.signet.core.tenant.ApiKeyTable;
 import dev.signet.core.tenant.ApiKeys;
 import dev.signet.ingress.auth.Authenticator;
@@ -110,7 +111,7 @@ class ReceiptControllerTest {
               new Receipt(
                   TRACE,
                   hop,
-                  ReceiptIssuer.timestamp(START.plusMillis(hop)),
+                  ReceiptTimestamps.format(START.plusMillis(hop)),
                   "demo",
                   ReceiptIssuer.contentId(canon),
                   canon,
